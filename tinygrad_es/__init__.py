@@ -1,0 +1,26 @@
+"""tinygrad_es: un motor de aprendizaje profundo para aprender, en español.
+
+    >>> from tinygrad_es import Tensor
+    >>> x = Tensor([3.0], requires_grad=True)
+    >>> (x * x + x * x).backward()
+    >>> x.grad
+    Tensor([12.], shape=(1,), dtype=float32)
+
+Las piezas, de abajo arriba: `tensor.Tensor` y `autograd` (el grafo y backward), `ops/` (las
+operaciones primitivas), `kernels/` (Numba), `nn.functional` (convolución, pooling, LSTM...)
+y `keras` (la API del curso).
+"""
+from .autograd import detect_anomaly, is_grad_enabled, no_grad
+from .dtypes import bool_, float32, float64, int32, int64
+from .errors import AnomalyError, AutogradError, DTypeError, ShapeError
+from .gradcheck import GradcheckError, GradcheckResult, gradcheck
+from .random import manual_seed
+from .tensor import Tensor
+
+zeros, ones, full, arange, eye = Tensor.zeros, Tensor.ones, Tensor.full, Tensor.arange, Tensor.eye
+rand, randn = Tensor.rand, Tensor.randn
+zeros_like, ones_like, full_like = Tensor.zeros_like, Tensor.ones_like, Tensor.full_like
+rand_like, randn_like = Tensor.rand_like, Tensor.randn_like
+where, concatenate, stack = Tensor.where, Tensor.concatenate, Tensor.stack
+
+__version__ = "0.1.0"

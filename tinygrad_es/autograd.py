@@ -1,0 +1,195 @@
+"""El corazón del autograd en modo inverso: la clase `Function` y `backward()`.
+
+Cada operación primitiva es una subclase de `Function` con dos métodos, uno al lado del otro:
+
+- `forward(*arrays, **opciones)` recibe arrays de NumPy y devuelve un array de NumPy.
+- `backward(grad)` recibe dL/d(salida) y devuelve dL/d(entrada) para cada entrada (o `None`
+  cuando esa entrada no necesita gradiente).
+
+`Function.apply` ejecuta `forward` y, si alguna entrada pide gradiente, cuelga del resultado
+el objeto `Function` (su "contexto"): así se construye el grafo, nodo a nodo, mientras el
+programa calcula. `backward()` recorre ese grafo en orden topológico inverso aplicando la
+regla de la cadena.
+"""
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from .errors import AutogradError, AnomalyError
+
+
+class _Mode:
+    """Interruptores globales: ¿se construye el grafo? ¿se vigilan NaN/inf en backward?"""
+
+    grad_enabled = True
+    detect_anomaly = False
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Dentro de `with no_grad():` las operaciones no construyen grafo (inferencia, actualizaciones)."""
+    previous = _Mode.grad_enabled
+    _Mode.grad_enabled = False
+    try:
+        yield
+    finally:
+        _Mode.grad_enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    return _Mode.grad_enabled
+
+
+@contextlib.contextmanager
+def detect_anomaly():
+    """Comprueba en backward que cada gradiente sea finito y nombra la operación que produjo NaN/inf."""
+    previous = _Mode.detect_anomaly
+    _Mode.detect_anomaly = True
+    try:
+        yield
+    finally:
+        _Mode.detect_anomaly = previous
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Suma `grad` de vuelta a `shape`.
+
+    Si una entrada de forma (3, 1) se difundió (broadcasting) a (2, 3, 4), cada uno de sus
+    elementos influyó en varias salidas, así que su gradiente es la suma de todas ellas: se
+    suman los ejes que se añadieron delante y los ejes de tamaño 1 que se estiraron.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+class Function:
+    """Una operación primitiva del grafo. Las subclases implementan `forward` y `backward`."""
+
+    def __init__(self, *parents):
+        self.parents = parents
+        # needs_grad[i] dice si hay que calcular el gradiente de la entrada i (ahorra trabajo).
+        self.needs_grad = tuple(p.requires_grad for p in parents)
+        self.saved = ()
+        self.freed = False
+
+    def save_for_backward(self, *values):
+        """Guarda lo que `backward` necesitará (arrays, formas, máscaras...)."""
+        self.saved = values
+
+    def forward(self, *arrays, **options):  # pragma: no cover - lo implementa cada subclase
+        raise NotImplementedError
+
+    def backward(self, grad):  # pragma: no cover - lo implementa cada subclase
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *parents, **options):
+        """Ejecuta la operación sobre Tensors y, si hace falta, registra el nodo en el grafo."""
+        from .tensor import Tensor
+
+        ctx = cls(*parents)
+        data = ctx.forward(*[p.data for p in parents], **options)
+        track = _Mode.grad_enabled and any(ctx.needs_grad)
+        return Tensor._from_op(data, ctx if track else None)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+
+def topological_order(root) -> list:
+    """Los nodos del grafo que cuelgan de `root`, cada uno después de todas sus entradas.
+
+    Búsqueda en profundidad *iterativa* (con una pila explícita, sin recursión) para que una
+    cadena de 100 000 operaciones no choque con el límite de recursión de Python.
+    """
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if node._ctx is not None:
+            for parent in node._ctx.parents:
+                if parent.requires_grad and id(parent) not in visited:
+                    stack.append((parent, False))
+    return order
+
+
+def backward(root, grad=None, retain_graph=False):
+    """Retropropagación desde `root`: acumula dL/dhoja en el `.grad` de cada hoja.
+
+    - Los gradientes se *acumulan* en las hojas entre llamadas (como en PyTorch): pon
+      `.grad = None` (o usa `optimizer.zero_grad`) antes de cada paso.
+    - Tras recorrerlo, el grafo se libera (se sueltan los arrays guardados) salvo con
+      `retain_graph=True`; un segundo `backward()` por un grafo liberado lanza un error claro.
+    """
+    from .tensor import Tensor
+
+    if not root.requires_grad:
+        raise AutogradError(
+            "backward() necesita un tensor que siga gradientes, y este no lo hace: crea las hojas con "
+            "requires_grad=True y no calcules dentro de no_grad()."
+        )
+    if grad is None:
+        if root.data.size != 1:
+            raise AutogradError(
+                f"backward() sin argumento solo vale para un escalar, y este tensor tiene forma {root.shape}: "
+                "reduce antes con .sum() o .mean(), o pasa el gradiente de salida, p. ej. "
+                "t.backward(Tensor.ones_like(t))."
+            )
+        grad = np.ones_like(root.data)
+    else:
+        grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.dtype)
+        if grad.shape != root.shape:
+            raise AutogradError(
+                f"backward(grad) esperaba un gradiente de forma {root.shape} (la del tensor) y recibió {grad.shape}."
+            )
+
+    grads = {id(root): grad}
+    for node in reversed(topological_order(root)):
+        g = grads.pop(id(node), None)
+        if g is None:
+            continue
+        ctx = node._ctx
+        if ctx is None:  # una hoja: aquí se acumula
+            if node.grad is None:
+                # g puede ser una vista de solo lectura (broadcast_to): la hoja se queda una copia escribible
+                node.grad = Tensor(g if g.flags.writeable else g.copy(), dtype=node.dtype)
+            else:
+                node.grad = Tensor(node.grad.data + g, dtype=node.dtype)
+            continue
+        if ctx.freed:
+            raise AutogradError(
+                f"Se intentó recorrer dos veces el grafo de {type(ctx).__name__}, y ya se liberó tras el primer "
+                "backward(): recalcula la pérdida (vuelve a ejecutar el forward) o usa backward(retain_graph=True) "
+                "la primera vez."
+            )
+        parent_grads = ctx.backward(g)
+        if not isinstance(parent_grads, tuple):
+            parent_grads = (parent_grads,)
+        if not retain_graph:
+            ctx.saved, ctx.freed = (), True
+        for parent, pg, needed in zip(ctx.parents, parent_grads, ctx.needs_grad):
+            if not needed or pg is None:
+                continue
+            if _Mode.detect_anomaly and not np.all(np.isfinite(pg)):
+                raise AnomalyError(
+                    f"La operación {type(ctx).__name__} produjo NaN o infinito en su backward (gradiente de "
+                    f"forma {pg.shape}): revisa sus entradas (log de 0, división por 0, exp de números grandes)."
+                )
+            key = id(parent)
+            grads[key] = pg if key not in grads else grads[key] + pg

@@ -1,0 +1,178 @@
+"""Operaciones elemento a elemento: binarias (con broadcasting) y unarias.
+
+En las binarias la salida puede ser más grande que una entrada (broadcasting); `unbroadcast`
+suma el gradiente de vuelta a la forma de esa entrada.
+"""
+import numpy as np
+
+from ..autograd import Function, unbroadcast
+
+
+# ---------------------------------------------------------------- binarias
+class Add(Function):
+    def forward(self, a, b):
+        self.save_for_backward(a.shape, b.shape)
+        return a + b
+
+    def backward(self, grad):
+        a_shape, b_shape = self.saved
+        return unbroadcast(grad, a_shape), unbroadcast(grad, b_shape)
+
+
+class Sub(Function):
+    def forward(self, a, b):
+        self.save_for_backward(a.shape, b.shape)
+        return a - b
+
+    def backward(self, grad):
+        a_shape, b_shape = self.saved
+        return unbroadcast(grad, a_shape), unbroadcast(-grad, b_shape) if self.needs_grad[1] else None
+
+
+class Mul(Function):
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return a * b
+
+    def backward(self, grad):
+        a, b = self.saved
+        da = unbroadcast(grad * b, a.shape) if self.needs_grad[0] else None
+        db = unbroadcast(grad * a, b.shape) if self.needs_grad[1] else None
+        return da, db
+
+
+class Div(Function):
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return a / b
+
+    def backward(self, grad):
+        a, b = self.saved
+        da = unbroadcast(grad / b, a.shape) if self.needs_grad[0] else None
+        db = unbroadcast(-grad * a / (b * b), b.shape) if self.needs_grad[1] else None
+        return da, db
+
+
+class Pow(Function):
+    """a ** b. d/da = b·a^(b-1); d/db = a^b·log(a) (solo definida para a > 0)."""
+
+    def forward(self, a, b):
+        out = a**b
+        self.save_for_backward(a, b, out)
+        return out
+
+    def backward(self, grad):
+        a, b, out = self.saved
+        da = unbroadcast(grad * b * a ** (b - 1), a.shape) if self.needs_grad[0] else None
+        db = unbroadcast(grad * out * np.log(a), b.shape) if self.needs_grad[1] else None
+        return da, db
+
+
+class Maximum(Function):
+    """max(a, b) elemento a elemento. En un empate el gradiente se reparte a medias (como PyTorch)."""
+
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return np.maximum(a, b)
+
+    def backward(self, grad):
+        a, b = self.saved
+        share_a = ((a > b) + 0.5 * (a == b)).astype(grad.dtype)
+        da = unbroadcast(grad * share_a, a.shape) if self.needs_grad[0] else None
+        db = unbroadcast(grad * (1.0 - share_a), b.shape) if self.needs_grad[1] else None
+        return da, db
+
+
+class Where(Function):
+    """where(cond, a, b): `cond` es una máscara fija (no se deriva); el gradiente va a a o a b."""
+
+    def forward(self, a, b, cond):
+        self.save_for_backward(cond, a.shape, b.shape)
+        return np.where(cond, a, b)
+
+    def backward(self, grad):
+        cond, a_shape, b_shape = self.saved
+        da = unbroadcast(np.where(cond, grad, 0), a_shape) if self.needs_grad[0] else None
+        db = unbroadcast(np.where(cond, 0, grad), b_shape) if self.needs_grad[1] else None
+        return da, db
+
+
+# ---------------------------------------------------------------- unarias
+class Neg(Function):
+    def forward(self, a):
+        return -a
+
+    def backward(self, grad):
+        return -grad
+
+
+class Exp(Function):
+    def forward(self, a):
+        out = np.exp(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved
+        return grad * out  # d/dx e^x = e^x: reutilizamos la salida
+
+
+class Log(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return np.log(a)
+
+    def backward(self, grad):
+        (a,) = self.saved
+        return grad / a
+
+
+class Abs(Function):
+    """|x|; en x = 0 tomamos la subderivada 0 (como np.sign)."""
+
+    def forward(self, a):
+        self.save_for_backward(a)
+        return np.abs(a)
+
+    def backward(self, grad):
+        (a,) = self.saved
+        return grad * np.sign(a)
+
+
+class Tanh(Function):
+    def forward(self, a):
+        out = np.tanh(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Function):
+    """σ(x) = 1 / (1 + e^-x), primitiva (y no compuesta) por estabilidad: para x muy negativo
+    se calcula como e^x / (1 + e^x) y así nunca se evalúa e^(+grande)."""
+
+    def forward(self, a):
+        e = np.exp(-np.abs(a))
+        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved
+        return grad * out * (1 - out)
+
+
+class Relu(Function):
+    """max(x, 0), primitiva porque es la activación más usada y así cuesta una sola pasada."""
+
+    def forward(self, a):
+        out = np.maximum(a, 0)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved
+        return grad * (out > 0)

@@ -1,0 +1,31 @@
+"""Producto de matrices (vectores, matrices y lotes de matrices), con BLAS a través de NumPy.
+
+Si C = A @ B, entonces dL/dA = dL/dC @ Bᵀ y dL/dB = Aᵀ @ dL/dC. Los vectores se tratan como
+matrices de una fila (a la izquierda) o una columna (a la derecha), y los ejes de lote que se
+difundieron se suman de vuelta.
+"""
+import numpy as np
+
+from ..autograd import Function, unbroadcast
+
+
+class MatMul(Function):
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return a @ b
+
+    def backward(self, grad):
+        a, b = self.saved
+        a2 = a[None, :] if a.ndim == 1 else a  # vector -> matriz (1, n)
+        b2 = b[:, None] if b.ndim == 1 else b  # vector -> matriz (n, 1)
+        g2 = grad
+        if a.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
+        if b.ndim == 1:
+            g2 = np.expand_dims(g2, -1)
+        da = db = None
+        if self.needs_grad[0]:
+            da = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
+        if self.needs_grad[1]:
+            db = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape)
+        return da, db

@@ -1,0 +1,19 @@
+"""El generador de números aleatorios de tinygrad_es, uno solo y sembrable.
+
+`manual_seed(s)` (o `keras.utils.set_random_seed(s)`) lo reinicia: dos ejecuciones del mismo
+programa con la misma semilla dan los mismos pesos y las mismas pérdidas, bit a bit.
+"""
+import numpy as np
+
+_generator = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> None:
+    """Fija la semilla del generador global (inicializadores, dropout, barajado en fit)."""
+    global _generator
+    _generator = np.random.default_rng(seed)
+
+
+def generator() -> np.random.Generator:
+    """El generador actual; llámalo cada vez (manual_seed lo sustituye)."""
+    return _generator

@@ -1,0 +1,466 @@
+"""`Tensor`: un array de NumPy más lo necesario para derivar.
+
+Un Tensor guarda
+- `data`: el array de NumPy con los valores,
+- `requires_grad`: si queremos dL/d(este tensor),
+- `grad`: ese gradiente, un Tensor (o None hasta el primer backward),
+- `_ctx`: la operación (`Function`) que lo produjo, que recuerda a sus padres. Así el grafo
+  se construye solo mientras calculamos.
+
+Los métodos de este archivo se dividen en dos clases: los que llaman a una operación
+primitiva de `ops/` (`Add.apply`, `Exp.apply`...) y los que se *componen* de otros métodos
+(mean = sum / n, softmax = exp(x - logsumexp(x))...). Los compuestos no necesitan backward
+propio: el autograd deriva cada pieza.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import autograd
+from .dtypes import DEFAULT_FLOAT, is_float, to_dtype
+from .errors import DTypeError, ShapeError, shape_str
+from .ops import elementwise as E
+from .ops import matmul as M
+from .ops import movement as MV
+from .ops import reduce as R
+from .random import generator
+
+
+def _as_array(data, dtype):
+    """Convierte `data` en un array con el dtype pedido; sin dtype, los flotantes pasan a float32."""
+    if dtype is not None:
+        return np.asarray(data, dtype=to_dtype(dtype))
+    arr = np.asarray(data)
+    if arr.dtype.kind == "f" and arr.dtype != DEFAULT_FLOAT:
+        return arr.astype(DEFAULT_FLOAT)
+    if arr.dtype.kind not in "fiub":
+        raise DTypeError(
+            f"Tensor necesita números y recibió datos de tipo {arr.dtype}: convierte antes a una lista o array "
+            "numérico, p. ej. np.asarray(datos, dtype='float32')."
+        )
+    return arr
+
+
+class Tensor:
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __array_priority__ = 1000  # para que `ndarray + Tensor` llame a Tensor.__radd__
+
+    def __init__(self, data, dtype=None, requires_grad=False):
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data = _as_array(data, dtype)
+        self.grad = None
+        self._ctx = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _from_op(data, ctx) -> Tensor:
+        """Construye el resultado de una operación sin repetir las comprobaciones de __init__."""
+        t = Tensor.__new__(Tensor)
+        t.data = data if isinstance(data, np.ndarray) else np.asarray(data)
+        t.grad = None
+        t._ctx = ctx
+        t.requires_grad = ctx is not None
+        return t
+
+    def requires_grad_(self, flag=True) -> Tensor:
+        if flag and not is_float(self.data.dtype):
+            raise DTypeError(
+                f"Solo los tensores de coma flotante pueden tener gradiente y este es {self.data.dtype}: "
+                "créalo con dtype='float32' (o escribe los números con decimales, 1.0 en vez de 1)."
+            )
+        self.requires_grad = flag
+        return self
+
+    # ------------------------------------------------------------ información
+    shape = property(lambda self: self.data.shape)
+    dtype = property(lambda self: self.data.dtype)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+
+    def __len__(self):
+        return len(self.data)
+
+    def numpy(self) -> np.ndarray:
+        return self.data
+
+    def item(self):
+        return self.data.item()
+
+    def detach(self) -> Tensor:
+        """El mismo valor, sin historia: el gradiente no pasa a través de él."""
+        return Tensor._from_op(self.data, None)
+
+    def astype(self, dtype) -> Tensor:
+        return Tensor(self.data.astype(to_dtype(dtype)))
+
+    def float(self) -> Tensor:
+        return self.astype("float32")
+
+    def double(self) -> Tensor:
+        return self.astype("float64")
+
+    def __repr__(self):
+        body = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        return f"Tensor({body}, shape={shape_str(self.shape)}, dtype={self.dtype}{grad})"
+
+    __hash__ = object.__hash__  # comparar con == da un tensor, así que el hash es la identidad
+
+    # ------------------------------------------------------------ constructores
+    @staticmethod
+    def zeros(*shape, dtype=None, requires_grad=False):
+        return Tensor(np.zeros(_shape_arg(shape), dtype=to_dtype(dtype or DEFAULT_FLOAT)), requires_grad=requires_grad)
+
+    @staticmethod
+    def ones(*shape, dtype=None, requires_grad=False):
+        return Tensor(np.ones(_shape_arg(shape), dtype=to_dtype(dtype or DEFAULT_FLOAT)), requires_grad=requires_grad)
+
+    @staticmethod
+    def full(shape, value, dtype=None, requires_grad=False):
+        return Tensor(np.full(_shape_arg((shape,)), value, dtype=to_dtype(dtype or DEFAULT_FLOAT)),
+                      requires_grad=requires_grad)
+
+    @staticmethod
+    def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
+        return Tensor(np.arange(start, stop, step), dtype=dtype, requires_grad=requires_grad)
+
+    @staticmethod
+    def eye(n, m=None, dtype=None, requires_grad=False):
+        return Tensor(np.eye(n, m, dtype=to_dtype(dtype or DEFAULT_FLOAT)), requires_grad=requires_grad)
+
+    @staticmethod
+    def rand(*shape, dtype=None, requires_grad=False):
+        """Uniforme en [0, 1), con el generador global (ver `manual_seed`)."""
+        data = generator().random(_shape_arg(shape))
+        return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
+
+    @staticmethod
+    def randn(*shape, dtype=None, requires_grad=False):
+        """Normal estándar, con el generador global (ver `manual_seed`)."""
+        data = generator().standard_normal(_shape_arg(shape))
+        return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
+
+    @staticmethod
+    def zeros_like(t, **kw):
+        return Tensor.zeros(*t.shape, dtype=kw.pop("dtype", t.dtype), **kw)
+
+    @staticmethod
+    def ones_like(t, **kw):
+        return Tensor.ones(*t.shape, dtype=kw.pop("dtype", t.dtype), **kw)
+
+    @staticmethod
+    def full_like(t, value, **kw):
+        return Tensor.full(t.shape, value, dtype=kw.pop("dtype", t.dtype), **kw)
+
+    @staticmethod
+    def rand_like(t, **kw):
+        return Tensor.rand(*t.shape, dtype=kw.pop("dtype", t.dtype), **kw)
+
+    @staticmethod
+    def randn_like(t, **kw):
+        return Tensor.randn(*t.shape, dtype=kw.pop("dtype", t.dtype), **kw)
+
+    # ------------------------------------------------------------ autograd
+    def backward(self, grad=None, retain_graph=False):
+        """dL/dhoja para cada hoja del grafo de este tensor (ver `autograd.backward`)."""
+        autograd.backward(self, grad, retain_graph)
+
+    # ------------------------------------------------------------ aritmética (primitivas)
+    def _operand(self, other) -> Tensor:
+        """Un escalar de Python o un array de NumPy se convierte en Tensor del mismo dtype que self."""
+        if isinstance(other, Tensor):
+            return other
+        dtype = self.dtype if is_float(self.dtype) else None
+        return Tensor(other, dtype=dtype)
+
+    def _binary(self, op, other, name, reverse=False):
+        a, b = (self._operand(other), self) if reverse else (self, self._operand(other))
+        try:
+            return op.apply(a, b)
+        except ValueError:
+            if _broadcastable(a.shape, b.shape):
+                raise
+            raise ShapeError(
+                f"{name}: las formas {shape_str(a.shape)} y {shape_str(b.shape)} no se pueden combinar "
+                "(broadcasting): alineadas por la derecha, cada par de tamaños debe ser igual o 1. "
+                "Usa reshape o unsqueeze para añadir los ejes que faltan."
+            ) from None
+
+    def __add__(self, o): return self._binary(E.Add, o, "suma (+)")
+    def __radd__(self, o): return self._binary(E.Add, o, "suma (+)", reverse=True)
+    def __sub__(self, o): return self._binary(E.Sub, o, "resta (-)")
+    def __rsub__(self, o): return self._binary(E.Sub, o, "resta (-)", reverse=True)
+    def __mul__(self, o): return self._binary(E.Mul, o, "producto (*)")
+    def __rmul__(self, o): return self._binary(E.Mul, o, "producto (*)", reverse=True)
+    def __truediv__(self, o): return self._binary(E.Div, o, "división (/)")
+    def __rtruediv__(self, o): return self._binary(E.Div, o, "división (/)", reverse=True)
+    def __pow__(self, o): return self._binary(E.Pow, o, "potencia (**)")
+    def __rpow__(self, o): return self._binary(E.Pow, o, "potencia (**)", reverse=True)
+    def __neg__(self): return E.Neg.apply(self)
+
+    def maximum(self, o): return self._binary(E.Maximum, o, "maximum")
+    def minimum(self, o): return -((-self).maximum(-self._operand(o)))
+
+    def matmul(self, other) -> Tensor:
+        other = self._operand(other)
+        return _matmul(self, other)
+
+    def __matmul__(self, o): return self.matmul(o)
+    def __rmatmul__(self, o): return _matmul(self._operand(o), self)
+
+    # ------------------------------------------------------------ comparaciones (sin gradiente)
+    def _compare(self, fn, other):
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor(fn(self.data, other))
+
+    def __lt__(self, o): return self._compare(np.less, o)
+    def __le__(self, o): return self._compare(np.less_equal, o)
+    def __gt__(self, o): return self._compare(np.greater, o)
+    def __ge__(self, o): return self._compare(np.greater_equal, o)
+    def __eq__(self, o): return self._compare(np.equal, o)
+    def __ne__(self, o): return self._compare(np.not_equal, o)
+
+    # ------------------------------------------------------------ funciones elementales
+    def exp(self): return E.Exp.apply(self)
+    def log(self): return E.Log.apply(self)
+    def abs(self): return E.Abs.apply(self)
+    def tanh(self): return E.Tanh.apply(self)
+    def sigmoid(self): return E.Sigmoid.apply(self)
+    def relu(self): return E.Relu.apply(self)
+    def sqrt(self): return self**0.5
+
+    def leaky_relu(self, negative_slope=0.01):
+        """x si x > 0; negative_slope·x si no."""
+        return Tensor.where(self > 0, self, self * negative_slope)
+
+    def clip(self, min_value=None, max_value=None):
+        """Recorta a [min_value, max_value]; el gradiente es 1 dentro (bordes incluidos) y 0 fuera."""
+        out = self
+        if min_value is not None:
+            out = Tensor.where(self < min_value, self._operand(min_value), out)
+        if max_value is not None:
+            out = Tensor.where(self > max_value, self._operand(max_value), out)
+        return out
+
+    @staticmethod
+    def where(condition, a, b) -> Tensor:
+        """Elige a donde `condition` es cierta y b donde no (condition no se deriva)."""
+        cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+        ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(a)
+        return E.Where.apply(ref._operand(a), ref._operand(b), cond=cond.astype(bool, copy=False))
+
+    # ------------------------------------------------------------ reducciones
+    def sum(self, axis=None, keepdims=False):
+        return R.Sum.apply(self, axis=_axis_arg(axis), keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return R.Max.apply(self, axis=_axis_arg(axis), keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return -((-self).max(axis, keepdims))
+
+    def mean(self, axis=None, keepdims=False):
+        axis = _axis_arg(axis)
+        return self.sum(axis, keepdims) / _count(self.shape, axis)
+
+    def var(self, axis=None, keepdims=False, ddof=0):
+        """Varianza con el convenio de NumPy (ddof=0, sesgada, como Keras); ddof=1 para la insesgada."""
+        axis = _axis_arg(axis)
+        centered = self - self.mean(axis, keepdims=True)
+        return (centered * centered).sum(axis, keepdims) / (_count(self.shape, axis) - ddof)
+
+    def std(self, axis=None, keepdims=False, ddof=0):
+        return self.var(axis, keepdims, ddof).sqrt()
+
+    def argmax(self, axis=None, keepdims=False):
+        return Tensor(np.argmax(self.data, axis=axis, keepdims=keepdims))
+
+    def argmin(self, axis=None, keepdims=False):
+        return Tensor(np.argmin(self.data, axis=axis, keepdims=keepdims))
+
+    def logsumexp(self, axis=-1, keepdims=False):
+        """log Σ e^x, estable: se resta el máximo (constante, sin gradiente) antes de exponenciar."""
+        m = Tensor(self.data.max(axis=axis, keepdims=True))
+        out = (self - m).exp().sum(axis, keepdims=True).log() + m
+        return out if keepdims else out.squeeze(axis)
+
+    def log_softmax(self, axis=-1):
+        return self - self.logsumexp(axis, keepdims=True)
+
+    def softmax(self, axis=-1):
+        """e^x / Σ e^x, restando antes el máximo para que e^x no desborde."""
+        e = (self - Tensor(self.data.max(axis=axis, keepdims=True))).exp()
+        return e / e.sum(axis, keepdims=True)
+
+    # ------------------------------------------------------------ movimiento
+    def reshape(self, *shape):
+        shape = _shape_arg(shape)
+        try:
+            return MV.Reshape.apply(self, shape=shape)
+        except ValueError:
+            raise ShapeError(
+                f"reshape: no se puede pasar de {shape_str(self.shape)} ({self.size} elementos) a "
+                f"{shape_str(shape)}: el número de elementos debe coincidir (usa -1 para que se calcule un eje)."
+            ) from None
+
+    def permute(self, *axes):
+        axes = _shape_arg(axes)
+        if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+            raise ShapeError(
+                f"permute/transpose: {axes} no es una permutación de los {self.ndim} ejes de un tensor de forma "
+                f"{shape_str(self.shape)}: nombra cada eje una vez, p. ej. {tuple(reversed(range(self.ndim)))}."
+            )
+        return MV.Permute.apply(self, axes=tuple(a % self.ndim for a in axes))
+
+    def transpose(self, *axes):
+        """Como NumPy: sin argumentos invierte los ejes; con ellos, los permuta."""
+        return self.permute(*(axes or reversed(range(self.ndim))))
+
+    T = property(lambda self: self.transpose())
+
+    def swapaxes(self, a, b):
+        axes = list(range(self.ndim))
+        axes[a], axes[b] = axes[b], axes[a]
+        return self.permute(*axes)
+
+    def expand(self, *shape):
+        shape = _shape_arg(shape)
+        if not _broadcastable(self.shape, shape) or len(shape) < self.ndim:
+            raise ShapeError(
+                f"expand/broadcast_to: la forma {shape_str(self.shape)} no se puede estirar a {shape_str(shape)}: "
+                "solo se estiran los ejes de tamaño 1 y se añaden ejes por la izquierda."
+            )
+        return MV.Expand.apply(self, shape=shape)
+
+    def broadcast_to(self, shape):
+        return self.expand(*shape)
+
+    def squeeze(self, axis=None):
+        if axis is None:
+            return self.reshape(*[n for n in self.shape if n != 1])
+        axes = (axis,) if isinstance(axis, int) else axis
+        axes = {a % self.ndim for a in axes}
+        return self.reshape(*[n for i, n in enumerate(self.shape) if i not in axes])
+
+    def unsqueeze(self, axis):
+        axis = axis if axis >= 0 else self.ndim + 1 + axis
+        return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Junta los ejes de start_dim a end_dim en uno (por defecto, todos: un vector)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
+
+    def pad(self, pad_width, value=0.0):
+        """Rellena con `value`; pad_width como en np.pad: ((antes, después), ...) por eje."""
+        pad_width = tuple((int(a), int(b)) for a, b in np.broadcast_to(np.asarray(pad_width), (self.ndim, 2)))
+        return MV.Pad.apply(self, pad_width=pad_width, value=value)
+
+    @staticmethod
+    def concatenate(tensors, axis=0):
+        tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+        try:
+            return MV.Concatenate.apply(*tensors, axis=axis)
+        except ValueError:
+            shapes = ", ".join(shape_str(t.shape) for t in tensors)
+            raise ShapeError(
+                f"concatenate(axis={axis}): las formas {shapes} deben coincidir en todos los ejes menos en el {axis}."
+            ) from None
+
+    @staticmethod
+    def stack(tensors, axis=0):
+        tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+        return Tensor.concatenate([t.unsqueeze(axis) for t in tensors], axis=axis)
+
+    def split(self, indices_or_sections, axis=0):
+        """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
+        n = self.shape[axis]
+        if isinstance(indices_or_sections, int):
+            if n % indices_or_sections:
+                raise ShapeError(
+                    f"split: el eje {axis} mide {n} y no se divide en {indices_or_sections} trozos iguales; "
+                    "pasa una lista de índices de corte."
+                )
+            step = n // indices_or_sections
+            cuts = list(range(step, n, step))
+        else:
+            cuts = list(indices_or_sections)
+        bounds = [0, *cuts, n]
+        lead = (slice(None),) * (axis % self.ndim)
+        return [self[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def __getitem__(self, index):
+        return MV.Index.apply(self, index=_index_arg(index))
+
+    # ------------------------------------------------------------ redes
+    def dropout(self, rate=0.5, training=True):
+        """Dropout invertido: anula cada elemento con probabilidad `rate` y escala el resto por 1/(1-rate)."""
+        if not training or rate == 0:
+            return self
+        if rate >= 1:
+            return self * 0.0
+        keep = generator().random(self.shape) >= rate
+        return self * Tensor(keep / (1.0 - rate), dtype=self.dtype)
+
+    def one_hot(self, num_classes):
+        """Etiquetas enteras -> vectores con un 1 en su clase (float32, sin gradiente)."""
+        labels = self.data.astype(np.int64)
+        if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+            raise ValueError(
+                f"one_hot: las etiquetas deben estar entre 0 y {num_classes - 1} y van de {labels.min()} a "
+                f"{labels.max()}: revisa num_classes."
+            )
+        return Tensor(np.eye(num_classes, dtype=DEFAULT_FLOAT)[labels])
+
+
+# ---------------------------------------------------------------- ayudantes
+def _shape_arg(shape):
+    """Acepta f(2, 3) y f((2, 3)) por igual."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+def _axis_arg(axis):
+    if axis is None or isinstance(axis, int):
+        return axis
+    return tuple(axis)
+
+
+def _count(shape, axis) -> int:
+    """Cuántos elementos entran en cada media de una reducción sobre `axis`."""
+    if axis is None:
+        return math.prod(shape)
+    axes = (axis,) if isinstance(axis, int) else axis
+    return math.prod(shape[a] for a in axes)
+
+
+def _broadcastable(a, b) -> bool:
+    return all(x == y or x == 1 or y == 1 for x, y in zip(reversed(a), reversed(b)))
+
+
+def _index_arg(index):
+    """Los Tensors dentro de un índice se convierten en arrays de NumPy."""
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    return index.data if isinstance(index, Tensor) else index
+
+
+def _matmul(a: Tensor, b: Tensor) -> Tensor:
+    if a.ndim == 0 or b.ndim == 0:
+        raise ShapeError("matmul (@) no acepta escalares (0 ejes): para multiplicar por un número usa *.")
+    inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if a.shape[-1] != inner_b or not _broadcastable(a.shape[:-2], b.shape[:-2]):
+        raise ShapeError(
+            f"matmul (@): no se pueden multiplicar {shape_str(a.shape)} y {shape_str(b.shape)}: el último eje "
+            f"de la izquierda ({a.shape[-1]}) debe ser igual al penúltimo de la derecha ({inner_b}). "
+            "¿Falta transponer uno de los dos (.T)?"
+        )
+    return M.MatMul.apply(a, b)
