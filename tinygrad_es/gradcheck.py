@@ -91,6 +91,8 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=512, dir
             analytic = float(np.sum(grad * v))
             err = abs(analytic - numeric)
             excess = err - (atol + rtol * abs(numeric))
+            if np.isnan(excess):  # un NaN nunca "coincide": cuenta como el peor caso posible
+                excess = np.inf
             if worst is None or excess > worst[0]:
                 worst = (excess, GradcheckResult(excess <= 0, i, where, analytic, numeric, err))
     result = worst[1]

@@ -96,7 +96,11 @@ class Tensor:
         return Tensor._from_op(self.data, None)
 
     def astype(self, dtype) -> Tensor:
-        return Tensor(self.data.astype(to_dtype(dtype)))
+        """Convierte a otro tipo; entre flotantes el gradiente pasa (convertido de vuelta)."""
+        dtype = to_dtype(dtype)
+        if is_float(dtype) and is_float(self.dtype):
+            return E.Cast.apply(self, dtype=dtype)
+        return Tensor(self.data.astype(dtype), dtype=dtype)
 
     def float(self) -> Tensor:
         return self.astype("float32")
@@ -114,16 +118,15 @@ class Tensor:
     # ------------------------------------------------------------ constructores
     @staticmethod
     def zeros(*shape, dtype=None, requires_grad=False):
-        return Tensor(np.zeros(_shape_arg(shape), dtype=to_dtype(dtype or DEFAULT_FLOAT)), requires_grad=requires_grad)
+        return Tensor(np.zeros(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
 
     @staticmethod
     def ones(*shape, dtype=None, requires_grad=False):
-        return Tensor(np.ones(_shape_arg(shape), dtype=to_dtype(dtype or DEFAULT_FLOAT)), requires_grad=requires_grad)
+        return Tensor(np.ones(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
 
     @staticmethod
     def full(shape, value, dtype=None, requires_grad=False):
-        return Tensor(np.full(_shape_arg((shape,)), value, dtype=to_dtype(dtype or DEFAULT_FLOAT)),
-                      requires_grad=requires_grad)
+        return Tensor(np.full(_shape_arg((shape,)), value), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
 
     @staticmethod
     def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
@@ -131,7 +134,7 @@ class Tensor:
 
     @staticmethod
     def eye(n, m=None, dtype=None, requires_grad=False):
-        return Tensor(np.eye(n, m, dtype=to_dtype(dtype or DEFAULT_FLOAT)), requires_grad=requires_grad)
+        return Tensor(np.eye(n, m), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
 
     @staticmethod
     def rand(*shape, dtype=None, requires_grad=False):

@@ -176,3 +176,15 @@ class Relu(Function):
     def backward(self, grad):
         (out,) = self.saved
         return grad * (out > 0)
+
+
+class Cast(Function):
+    """Cambio de tipo (float32 <-> float64); el gradiente vuelve al tipo original."""
+
+    def forward(self, a, dtype):
+        self.save_for_backward(a.dtype)
+        return a.astype(dtype)
+
+    def backward(self, grad):
+        (dtype,) = self.saved
+        return grad.astype(dtype)

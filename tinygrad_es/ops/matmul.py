@@ -18,11 +18,8 @@ class MatMul(Function):
         a, b = self.saved
         a2 = a[None, :] if a.ndim == 1 else a  # vector -> matriz (1, n)
         b2 = b[:, None] if b.ndim == 1 else b  # vector -> matriz (n, 1)
-        g2 = grad
-        if a.ndim == 1:
-            g2 = np.expand_dims(g2, -2)
-        if b.ndim == 1:
-            g2 = np.expand_dims(g2, -1)
+        batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        g2 = grad.reshape(*batch, a2.shape[-2], b2.shape[-1])  # el gradiente con los ejes de los vectores
         da = db = None
         if self.needs_grad[0]:
             da = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)

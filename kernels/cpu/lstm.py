@@ -1,0 +1,89 @@
+"""La celda LSTM fusionada: un paso de tiempo hacia delante y hacia atrás.
+
+Con u unidades y las puertas en el orden de Keras (i, f, c, o) a lo largo del eje 4u:
+
+    z = x_t·W + b + h_{t-1}·U                (los productos los hace BLAS fuera de aquí)
+    i = σ(z_i)   f = σ(z_f)   g = tanh(z_c)   o = σ(z_o)
+    c_t = f·c_{t-1} + i·g
+    h_t = o·tanh(c_t)
+
+El kernel hace en una sola pasada todo lo que va después de los productos: activaciones,
+estado de celda y salida, sin arrays intermedios. Guarda las puertas YA activadas (i, f, g, o),
+que es lo que necesita el backward:
+
+    dc  = dc_{t+1} + dh·o·(1 - tanh²(c_t))          (dh = gradiente de fuera + el de h_{t+1})
+    do  = dh·tanh(c_t)       di = dc·g       dg = dc·i       df = dc·c_{t-1}
+    dz  = [di·i(1-i), df·f(1-f), dg·(1-g²), do·o(1-o)]
+    dc_{t-1} = dc·f          (y dh_{t-1} = dz·Uᵀ, de nuevo con BLAS)
+
+Disposición: matrices `(N, 4u)` y `(N, u)` en orden C; el bucle exterior reparte las filas
+del lote entre hilos. El array `gates` entra con h_{t-1}·U (calculado con BLAS directamente
+ahí) y sale con las puertas activadas: así no hace falta ningún array temporal.
+"""
+import numba
+import numpy as np
+
+
+# ---------------------------------------------------------------- referencia en NumPy
+def _sigmoid(v):
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+def lstm_cell_forward_reference(xw_t, hu, c_prev):
+    """xw_t = x_t·W + b, hu = h_{t-1}·U. Devuelve (gates activadas (N, 4u), c_t, h_t)."""
+    u = c_prev.shape[1]
+    z = xw_t + hu
+    gates = np.concatenate([_sigmoid(z[:, :2 * u]), np.tanh(z[:, 2 * u:3 * u]), _sigmoid(z[:, 3 * u:])], axis=1)
+    i, f, g, o = np.split(gates, 4, axis=1)
+    c = f * c_prev + i * g
+    return gates, c, o * np.tanh(c)
+
+
+def lstm_cell_backward_reference(dh, dc_next, gates, c_prev, c):
+    """Devuelve (dz (N, 4u), dc_{t-1}); dh ya incluye el gradiente que llega de h_{t+1}."""
+    i, f, g, o = np.split(gates, 4, axis=1)
+    tc = np.tanh(c)
+    dc = dc_next + dh * o * (1 - tc * tc)
+    dz = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dc * i * (1 - g * g),
+                         dh * tc * o * (1 - o)], axis=1)
+    return dz, dc * f
+
+
+# ---------------------------------------------------------------- kernels de Numba
+@numba.njit(cache=True, parallel=True)
+def lstm_cell_forward(xw_t, gates, c_prev, c_out, h_out):
+    """`gates` entra con h_{t-1}·U y sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
+    n_batch, u = c_prev.shape
+    for n in numba.prange(n_batch):
+        for k in range(u):
+            i = 1.0 / (1.0 + np.exp(-(gates[n, k] + xw_t[n, k])))
+            f = 1.0 / (1.0 + np.exp(-(gates[n, u + k] + xw_t[n, u + k])))
+            g = np.tanh(gates[n, 2 * u + k] + xw_t[n, 2 * u + k])
+            o = 1.0 / (1.0 + np.exp(-(gates[n, 3 * u + k] + xw_t[n, 3 * u + k])))
+            c = f * c_prev[n, k] + i * g
+            gates[n, k] = i
+            gates[n, u + k] = f
+            gates[n, 2 * u + k] = g
+            gates[n, 3 * u + k] = o
+            c_out[n, k] = c
+            h_out[n, k] = o * np.tanh(c)
+
+
+@numba.njit(cache=True, parallel=True)
+def lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, dz):
+    """dh = dh_out + dh_next. `dc` entra con dc_{t+1} y sale con dc_{t-1}; escribe dz (N, 4u)."""
+    n_batch, u = c.shape
+    for n in numba.prange(n_batch):
+        for k in range(u):
+            i = gates[n, k]
+            f = gates[n, u + k]
+            g = gates[n, 2 * u + k]
+            o = gates[n, 3 * u + k]
+            tc = np.tanh(c[n, k])
+            dh = dh_out[n, k] + dh_next[n, k]
+            dct = dc[n, k] + dh * o * (1.0 - tc * tc)
+            dz[n, k] = dct * g * i * (1.0 - i)
+            dz[n, u + k] = dct * c_prev[n, k] * f * (1.0 - f)
+            dz[n, 2 * u + k] = dct * i * (1.0 - g * g)
+            dz[n, 3 * u + k] = dh * tc * o * (1.0 - o)
+            dc[n, k] = dct * f

@@ -1,0 +1,43 @@
+"""La celda recurrente simple (SimpleRNN de Keras, activación tanh): un paso adelante y atrás.
+
+    h_t = tanh(x_t·W + b + h_{t-1}·U)        (los productos los hace BLAS fuera de aquí)
+
+Backward, con dh = gradiente de fuera + el que llega de h_{t+1}:
+
+    da = dh·(1 - h_t²)        d(x_t·W) = d(h_{t-1}·U) = da        dh_{t-1} = da·Uᵀ (BLAS)
+
+Disposición: matrices `(N, u)` en orden C; el lote se reparte entre hilos. `h_out` entra con
+h_{t-1}·U (calculado por BLAS directamente ahí) y sale con h_t.
+"""
+import numba
+import numpy as np
+
+
+# ---------------------------------------------------------------- referencia en NumPy
+def simple_rnn_cell_forward_reference(xw_t, hu):
+    """xw_t = x_t·W + b, hu = h_{t-1}·U. Devuelve h_t."""
+    return np.tanh(xw_t + hu)
+
+
+def simple_rnn_cell_backward_reference(dh, h):
+    """Devuelve da = dh·(1 - h²), el gradiente de la preactivación (de x_t·W y de h_{t-1}·U)."""
+    return dh * (1 - h * h)
+
+
+# ---------------------------------------------------------------- kernels de Numba
+@numba.njit(cache=True, parallel=True)
+def simple_rnn_cell_forward(xw_t, h_out):
+    """`h_out` entra con h_{t-1}·U y sale con h_t = tanh(xw_t + h_{t-1}·U)."""
+    n_batch, u = h_out.shape
+    for n in numba.prange(n_batch):
+        for k in range(u):
+            h_out[n, k] = np.tanh(xw_t[n, k] + h_out[n, k])
+
+
+@numba.njit(cache=True, parallel=True)
+def simple_rnn_cell_backward(dh_out, dh_next, h, da):
+    """Escribe da = (dh_out + dh_next)·(1 - h²)."""
+    n_batch, u = h.shape
+    for n in numba.prange(n_batch):
+        for k in range(u):
+            da[n, k] = (dh_out[n, k] + dh_next[n, k]) * (1.0 - h[n, k] * h[n, k])

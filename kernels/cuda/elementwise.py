@@ -1,0 +1,184 @@
+"""Operaciones elemento a elemento en la GPU: unarias y binarias con broadcasting.
+
+Unarias: `out[k] = f(x[k])` para f en `UNARY` (neg, exp, log, abs, tanh, sigmoid, relu).
+Binarias: `out[k] = f(a[ka], b[kb])` para f en `BINARY` (add, sub, mul, div, maximum, pow y los
+backward de las activaciones, que combinan la salida guardada `y` con el gradiente `g`):
+
+    relu_backward(y, g)    = g·[y > 0]
+    sigmoid_backward(y, g) = g·y·(1 - y)
+    tanh_backward(y, g)    = g·(1 - y²)
+
+Broadcasting: `out` tiene la forma difundida. Cada hilo calcula un elemento de salida k, saca
+su índice multidimensional (i_0, ..., i_{d-1}) dividiendo por los tamaños de `out`, y lee
+
+    ka = Σ_d i_d · sa_d        kb = Σ_d i_d · sb_d
+
+donde `sa`, `sb` son los pasos (en elementos) de `a` y `b` alineados por la derecha con `out`,
+con paso 0 en los ejes en que la entrada tiene tamaño 1 o no existe: así el mismo elemento se
+lee desde todas las posiciones de ese eje, sin copiar nada. Es lo mismo que hace NumPy.
+
+Disposición: todos los arrays contiguos en orden C, vistos como vectores. Lanzamiento: un hilo
+por elemento de salida, `THREADS_PER_BLOCK` hilos por bloque, los bloques que hagan falta.
+Cada función f se compila una vez por operación (`functools.cache`) como función de
+dispositivo y se "pega" dentro del kernel, que así no paga ninguna llamada indirecta.
+"""
+import functools
+import math
+
+import numpy as np
+from numba import cuda
+
+from .launch import THREADS_PER_BLOCK, blocks_for, flat
+
+
+# ---------------------------------------------------------------- las funciones escalares
+@cuda.jit(device=True)
+def _neg(x):
+    return -x
+
+
+@cuda.jit(device=True)
+def _exp(x):
+    return math.exp(x)
+
+
+@cuda.jit(device=True)
+def _log(x):
+    return math.log(x)
+
+
+@cuda.jit(device=True)
+def _abs(x):
+    return abs(x)
+
+
+@cuda.jit(device=True)
+def _tanh(x):
+    return math.tanh(x)
+
+
+@cuda.jit(device=True)
+def _sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@cuda.jit(device=True)
+def _relu(x):
+    return x if x > 0 else 0.0
+
+
+@cuda.jit(device=True)
+def _add(a, b):
+    return a + b
+
+
+@cuda.jit(device=True)
+def _sub(a, b):
+    return a - b
+
+
+@cuda.jit(device=True)
+def _mul(a, b):
+    return a * b
+
+
+@cuda.jit(device=True)
+def _div(a, b):
+    return a / b
+
+
+@cuda.jit(device=True)
+def _maximum(a, b):
+    return a if a >= b else b
+
+
+@cuda.jit(device=True)
+def _pow(a, b):
+    return a**b
+
+
+@cuda.jit(device=True)
+def _relu_backward(y, g):
+    return g if y > 0 else 0.0
+
+
+@cuda.jit(device=True)
+def _sigmoid_backward(y, g):
+    return g * y * (1.0 - y)
+
+
+@cuda.jit(device=True)
+def _tanh_backward(y, g):
+    return g * (1.0 - y * y)
+
+
+UNARY = {"neg": _neg, "exp": _exp, "log": _log, "abs": _abs, "tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu}
+BINARY = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "maximum": _maximum, "pow": _pow,
+          "relu_backward": _relu_backward, "sigmoid_backward": _sigmoid_backward, "tanh_backward": _tanh_backward}
+
+
+# ---------------------------------------------------------------- los kernels
+@functools.cache
+def _unary_kernel(name):
+    f = UNARY[name]
+
+    @cuda.jit
+    def kernel(x, out):
+        k = cuda.grid(1)
+        if k < out.size:
+            out[k] = f(x[k])
+
+    return kernel
+
+
+@functools.cache
+def _binary_kernel(name):
+    f = BINARY[name]
+
+    @cuda.jit
+    def kernel(a, b, out, shape, a_strides, b_strides):
+        k = cuda.grid(1)
+        if k >= out.size:
+            return
+        rest, ka, kb = k, 0, 0
+        for d in range(shape.size - 1, -1, -1):  # del eje más rápido al más lento
+            i = rest % shape[d]
+            rest //= shape[d]
+            ka += i * a_strides[d]
+            kb += i * b_strides[d]
+        out[k] = f(a[ka], b[kb])
+
+    return kernel
+
+
+# ---------------------------------------------------------------- lanzadores
+def _check_name(name, table, kind):
+    if name not in table:
+        raise ValueError(f"operación {kind} desconocida {name!r}: las disponibles son {sorted(table)}")
+
+
+def unary(name, x, out, threads=THREADS_PER_BLOCK):
+    """out = f(x) elemento a elemento; `x` y `out` con la misma forma."""
+    _check_name(name, UNARY, "unaria")
+    _unary_kernel(name)[blocks_for(out.size, threads), threads](flat(x), flat(out))
+
+
+def broadcast_strides(shape, out_shape):
+    """Pasos en elementos de un array contiguo de forma `shape` leído con la forma `out_shape` (0 = difundido)."""
+    strides = np.zeros(len(out_shape), dtype=np.int64)
+    step = 1
+    for d in range(1, len(shape) + 1):  # alineados por la derecha
+        if shape[-d] != 1:
+            strides[-d] = step
+        step *= shape[-d]
+    return strides
+
+
+def binary(name, a, b, out, threads=THREADS_PER_BLOCK):
+    """out = f(a, b) con broadcasting; `out` ya tiene la forma difundida de a y b."""
+    _check_name(name, BINARY, "binaria")
+    out_shape = np.array(out.shape if out.ndim else (1,), dtype=np.int64)
+    a_strides = broadcast_strides(a.shape, out_shape)
+    b_strides = broadcast_strides(b.shape, out_shape)
+    _binary_kernel(name)[blocks_for(out.size, threads), threads](
+        flat(a), flat(b), flat(out), out_shape, a_strides, b_strides)

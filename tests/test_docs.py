@@ -1,0 +1,145 @@
+"""Las páginas de docs/ se ejecutan: cada bloque ```python, en orden, y sus figuras y enlaces existen.
+
+Cómo se recorre una página:
+- Se extraen sus bloques ```python y se ejecutan uno tras otro en un mismo espacio de nombres
+  (lo que define un bloque lo ven los siguientes, como en un cuaderno), con el directorio de
+  trabajo en docs/: así `plt.savefig("img/x.png")` escribe en docs/img/, de donde la página la lee.
+- Un bloque que no debe ejecutarse (una orden de consola escrita en Python, algo que necesita
+  GPU o red) lleva justo encima la línea `<!-- no-ejecutar: motivo -->`. En GitHub y en el sitio
+  de mkdocs el comentario no se ve. Esos bloques se cuentan: cada página declara cuántos tiene en
+  `NO_EJECUTAR`, de modo que marcar uno nuevo obliga a decirlo aquí.
+- Cada figura que la página muestra (`![texto](img/x.png)`) debe escribirla su propio código en
+  esta ejecución (no vale la copia del repositorio) y no estar vacía.
+- Cada enlace relativo (a otra página, a una figura, a `../examples/...`) debe apuntar a un
+  archivo que existe.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")  # sin ventanas: las figuras solo se guardan
+
+RAIZ = Path(__file__).resolve().parent.parent
+DOCS = RAIZ / "docs"
+PAGINAS = sorted(p.name for p in DOCS.glob("*.md"))
+
+# Bloques ```python marcados con <!-- no-ejecutar: ... --> en cada página (0 si no se nombra).
+NO_EJECUTAR = {
+    "01-instalacion.md": 1,
+    "08-kernels.md": 1,
+}
+
+MARCA = re.compile(r"^<!--\s*no-ejecutar:\s*\S.*-->\s*$")
+APERTURA = re.compile(r"^```\s*([\w+-]*)")
+ENLACE = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
+IMAGEN = re.compile(r"!\[[^\]]*\]\((img/[^)\s]+)\)")
+
+
+@dataclass
+class Bloque:
+    linea: int  # línea de la página donde empieza el código (para los mensajes de error)
+    codigo: str
+    ejecutar: bool
+
+
+def bloques_python(texto: str) -> list[Bloque]:
+    """Los bloques ```python de una página, con su línea y si llevan la marca no-ejecutar."""
+    bloques, lineas, i = [], texto.splitlines(), 0
+    while i < len(lineas):
+        apertura = APERTURA.match(lineas[i])
+        if not apertura:
+            i += 1
+            continue
+        lenguaje, inicio = apertura.group(1), i
+        fin = next((j for j in range(i + 1, len(lineas)) if lineas[j].startswith("```")), None)
+        if fin is None:
+            raise AssertionError(f"el bloque de código que empieza en la línea {i + 1} no se cierra con ```")
+        if lenguaje in ("py", "python3", "pycon"):
+            raise AssertionError(
+                f"línea {i + 1}: escribe ```python (y no ```{lenguaje}) para que el bloque se ejecute en las pruebas"
+            )
+        if lenguaje == "python":
+            anterior = next((lineas[j] for j in range(inicio - 1, -1, -1) if lineas[j].strip()), "")
+            marcado = bool(MARCA.match(anterior.strip()))
+            bloques.append(Bloque(inicio + 2, "\n".join(lineas[inicio + 1:fin]), not marcado))
+        i = fin + 1
+    return bloques
+
+
+def _texto(pagina: str) -> str:
+    return (DOCS / pagina).read_text(encoding="utf-8")
+
+
+def _sin_codigo(texto: str) -> str:
+    """La página sin sus bloques de código (un enlace dentro del código no es un enlace)."""
+    return re.sub(r"^```.*?^```", "", texto, flags=re.S | re.M)
+
+
+def test_hay_nueve_paginas_y_estan_en_mkdocs():
+    nav = (RAIZ / "mkdocs.yml").read_text(encoding="utf-8")
+    en_nav = re.findall(r":\s*([\w.-]+\.md)\s*$", nav, flags=re.M)
+    numeradas = [p for p in PAGINAS if re.match(r"\d\d-", p)]
+    assert len(numeradas) == 9, f"se esperaban las 9 páginas numeradas del curso y hay {numeradas}"
+    assert sorted(en_nav) == PAGINAS, f"mkdocs.yml nombra {sorted(en_nav)} pero docs/ tiene {PAGINAS}"
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_bloques_no_ejecutados_declarados(pagina):
+    bloques = bloques_python(_texto(pagina))
+    marcados = sum(not b.ejecutar for b in bloques)
+    assert marcados == NO_EJECUTAR.get(pagina, 0), (
+        f"{pagina} tiene {marcados} bloques marcados <!-- no-ejecutar --> y NO_EJECUTAR dice "
+        f"{NO_EJECUTAR.get(pagina, 0)}: actualiza el diccionario si el cambio es a propósito"
+    )
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_enlaces_relativos_existen(pagina):
+    rotos = []
+    for destino in ENLACE.findall(_sin_codigo(_texto(pagina))):
+        if re.match(r"^(https?:|mailto:|#)", destino):
+            continue
+        archivo = destino.split("#")[0]
+        if not (DOCS / archivo).exists():
+            rotos.append(destino)
+    assert not rotos, f"{pagina} enlaza a archivos que no existen: {rotos}"
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_codigo_de_la_pagina(pagina, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    texto = _texto(pagina)
+    monkeypatch.chdir(DOCS)
+    (DOCS / "img").mkdir(exist_ok=True)
+    inicio = time.time()
+    espacio = {"__name__": "__main__"}
+    try:
+        for bloque in bloques_python(texto):
+            if not bloque.ejecutar:
+                continue
+            codigo = compile(bloque.codigo, f"{pagina}:{bloque.linea}", "exec")
+            try:
+                exec(codigo, espacio)
+            except Exception as error:
+                raise AssertionError(
+                    f"falló el bloque de {pagina} que empieza en la línea {bloque.linea}: "
+                    f"{type(error).__name__}: {error}"
+                ) from error
+    finally:
+        plt.close("all")
+
+    for figura in sorted(set(IMAGEN.findall(_sin_codigo(texto)))):
+        ruta = DOCS / figura
+        assert ruta.exists(), f"{pagina} muestra {figura} pero su código no la escribe"
+        assert ruta.stat().st_size > 0, f"{figura} está vacía"
+        assert os.path.getmtime(ruta) >= inicio - 1, (
+            f"{pagina} muestra {figura} y su código no la ha vuelto a escribir en esta ejecución"
+        )

@@ -1,0 +1,271 @@
+"""Descargar un archivo una sola vez y guardarlo en la caché: `keras.utils.get_file`.
+
+La caché vive en `~/.tinygrad_es` (o donde diga la variable de entorno `TINYGRAD_ES_HOME`,
+leída en cada llamada). `get_file` se comporta como el de Keras:
+
+- si el archivo ya está en la caché (y su hash coincide, si se da uno), no toca la red;
+- si no, lo descarga mostrando una barra de progreso en bytes;
+- comprueba el hash (sha256 o md5) de lo descargado.
+
+Lo que añade respecto a Keras: la descarga se escribe en un archivo temporal de la misma
+carpeta y solo se renombra al nombre definitivo cuando está completa y su hash coincide. Así
+una descarga cortada o corrupta nunca deja en la caché un archivo que parezca bueno. Y cada
+error dice qué URL falló, por qué, y dónde copiar el archivo a mano si no hay conexión.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from http.client import HTTPException
+
+ENV_VAR = "TINYGRAD_ES_HOME"
+# Si la carpeta personal no admite escritura (un contenedor, una cuenta de solo lectura), Keras usa /tmp.
+FALLBACK_DIR = os.path.join(tempfile.gettempdir(), ".tinygrad_es")
+CHUNK_SIZE = 64 * 1024
+# Sin respuesta del servidor en este tiempo (segundos) damos la descarga por fallida, en vez de esperar siempre.
+TIMEOUT = 60
+
+
+class DownloadError(OSError):
+    """No se pudo traer un archivo de su URL (error HTTP, sin conexión, transferencia cortada)."""
+
+
+def cache_root() -> str:
+    """La carpeta raíz de la caché: `$TINYGRAD_ES_HOME` o `~/.tinygrad_es` (o /tmp si no se puede escribir)."""
+    base = os.environ.get(ENV_VAR) or os.path.join(os.path.expanduser("~"), ".tinygrad_es")
+    return _writable_or_fallback(base)
+
+
+def _writable_or_fallback(base: str) -> str:
+    try:
+        os.makedirs(base, exist_ok=True)
+    except OSError:
+        return FALLBACK_DIR
+    return base if os.access(base, os.W_OK) else FALLBACK_DIR
+
+
+def resolve_hasher(file_hash: str, algorithm: str = "auto") -> str:
+    """'sha256' o 'md5'. Con 'auto', como Keras: 64 caracteres hexadecimales es sha256; si no, md5."""
+    if algorithm == "auto":
+        return "sha256" if len(file_hash) == 64 else "md5"
+    if algorithm not in ("sha256", "md5"):
+        raise ValueError(
+            f"hash_algorithm debe ser 'auto', 'sha256' o 'md5' y recibió {algorithm!r}: "
+            "deja 'auto' para que se deduzca de la longitud del hash"
+        )
+    return algorithm
+
+
+def hash_file(path: str, algorithm: str = "sha256") -> str:
+    """El hash hexadecimal de un archivo, leído por trozos para no cargarlo entero en memoria."""
+    hasher = hashlib.new(algorithm)
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(CHUNK_SIZE), b""):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def validate_file(path: str, file_hash: str, algorithm: str = "auto") -> bool:
+    """True si el archivo tiene el hash esperado (sin distinguir mayúsculas en el hexadecimal)."""
+    return hash_file(path, resolve_hasher(file_hash, algorithm)) == file_hash.lower()
+
+
+def get_file(
+    fname=None,
+    origin=None,
+    untar=False,
+    md5_hash=None,
+    file_hash=None,
+    cache_subdir="datasets",
+    hash_algorithm="auto",
+    extract=False,
+    archive_format="auto",
+    cache_dir=None,
+    force_download=False,
+):
+    """Devuelve la ruta local de `fname`, descargándolo de `origin` si no está ya en la caché.
+
+    El archivo queda en `cache_dir/cache_subdir/fname` (por defecto `~/.tinygrad_es/datasets/fname`).
+    `file_hash` (sha256 o md5, en hexadecimal) se comprueba tras descargar y también en la caché:
+    un archivo guardado con otro hash se vuelve a descargar. Con `extract=True` (o el antiguo
+    `untar=True`) se descomprime un .tar(.gz) o .zip en `fname + "_extracted"` y se devuelve esa
+    carpeta. `md5_hash` es el nombre antiguo de `file_hash` con md5.
+
+        >>> ruta = get_file("mnist.npz", "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz")
+    """
+    if origin is None:
+        raise ValueError("get_file necesita `origin`, la URL de la que descargar el archivo")
+    if md5_hash is not None and file_hash is None:
+        file_hash, hash_algorithm = md5_hash, "md5"
+    hasher = resolve_hasher(file_hash, hash_algorithm) if file_hash else None
+    fname = fname or os.path.basename(urllib.parse.urlparse(origin).path)
+    if not fname or os.sep in fname or (os.altsep and os.altsep in fname):
+        raise ValueError(
+            f"get_file recibió fname={fname!r}, pero fname debe ser solo un nombre de archivo (sin carpetas): "
+            "elige la carpeta con cache_dir y cache_subdir"
+        )
+
+    root = _writable_or_fallback(os.path.expanduser(cache_dir)) if cache_dir else cache_root()
+    datadir = os.path.join(root, cache_subdir)  # un cache_subdir absoluto se usa tal cual (os.path.join)
+    os.makedirs(datadir, exist_ok=True)
+    fpath = os.path.join(datadir, fname)
+
+    downloaded = _needs_download(fpath, file_hash, hasher, force_download)
+    if downloaded:
+        _download(origin, fpath, file_hash, hasher)
+
+    if extract or untar:
+        return _extract(fpath, archive_format if extract else "tar", origin, refresh=downloaded)
+    return fpath
+
+
+def _needs_download(fpath, file_hash, hasher, force_download) -> bool:
+    if force_download or not os.path.exists(fpath):
+        return True
+    if file_hash is None or validate_file(fpath, file_hash, hasher):
+        return False
+    print(
+        f"Se encontró {fpath}, pero parece incompleto o desactualizado: su hash {hasher} no coincide "
+        f"con el esperado ({file_hash}). Se descargará de nuevo."
+    )
+    return True
+
+
+def _download(origin, fpath, file_hash, hasher) -> None:
+    """Descarga a un temporal junto a `fpath`; lo renombra solo si llegó entero y con el hash correcto."""
+    print(f"Descargando datos de {origin}")
+    fd, tmp_path = tempfile.mkstemp(dir=os.path.dirname(fpath), prefix=f".{os.path.basename(fpath)}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            _fetch(origin, out, fpath)
+        if file_hash is not None:
+            actual = hash_file(tmp_path, hasher)
+            if actual != file_hash.lower():
+                raise ValueError(
+                    f"El archivo descargado de {origin} está incompleto o dañado: su hash {hasher} es {actual} "
+                    f"y se esperaba {file_hash}. No se ha guardado nada en la caché. Vuelve a intentarlo; "
+                    f"{_offline_hint(fpath)}"
+                )
+        os.replace(tmp_path, fpath)  # atómico en la misma carpeta: o el archivo entero, o nada
+    except BaseException:  # también Ctrl+C: no debe quedar el temporal a medias
+        if os.path.exists(tmp_path):
+            os.remove(tmp_path)
+        raise
+
+
+def _fetch(origin, out, fpath) -> None:
+    """Copia el cuerpo de la respuesta en `out` con barra de progreso y comprueba que llegó entero."""
+    try:
+        with urllib.request.urlopen(origin, timeout=TIMEOUT) as response:
+            total = response.headers.get("Content-Length")
+            total = int(total) if total is not None else None
+            bar = ByteProgressBar(total)
+            received = 0
+            for chunk in iter(lambda: response.read(CHUNK_SIZE), b""):
+                out.write(chunk)
+                received += len(chunk)
+                bar.update(received)
+            bar.finish(received)
+    except urllib.error.HTTPError as e:
+        raise DownloadError(
+            f"No se pudo descargar {origin}: el servidor respondió HTTP {e.code} ({e.reason}). "
+            f"Comprueba la URL; {_offline_hint(fpath)}"
+        ) from e
+    except urllib.error.URLError as e:
+        raise DownloadError(
+            f"No se pudo descargar {origin}: no hubo conexión con el servidor ({e.reason}). "
+            f"Comprueba tu conexión a internet; {_offline_hint(fpath)}"
+        ) from e
+    except (OSError, HTTPException) as e:  # conexión cortada, tiempo agotado...
+        raise DownloadError(
+            f"No se pudo descargar {origin}: la transferencia falló ({type(e).__name__}: {e}). "
+            f"Vuelve a intentarlo; {_offline_hint(fpath)}"
+        ) from e
+    # Con lecturas por trozos, urllib no avisa si el servidor cierra antes de tiempo: lo comprobamos aquí.
+    if total is not None and received != total:
+        raise DownloadError(
+            f"No se pudo descargar {origin}: la transferencia se cortó, llegaron {received} de {total} bytes. "
+            f"No se ha guardado nada en la caché. Vuelve a intentarlo; {_offline_hint(fpath)}"
+        )
+
+
+def _offline_hint(fpath) -> str:
+    return (
+        f"sin conexión, descarga el archivo en otro equipo y cópialo exactamente en {fpath} "
+        "(get_file lo usará sin descargar nada)"
+    )
+
+
+class ByteProgressBar:
+    """La barra de progreso de una descarga, en bytes, como la de Keras: `1024/4096 ━━━━━───── 0s`."""
+
+    WIDTH = 20
+    # Redibujar en cada trozo de 64 KiB saturaría la terminal; basta unas diez veces por segundo.
+    INTERVAL = 0.1
+
+    def __init__(self, total, stream=None):
+        self.total = total
+        self.stream = stream or sys.stdout
+        self.start = time.monotonic()
+        self.last_draw = -float("inf")
+
+    def update(self, received: int) -> None:
+        now = time.monotonic()
+        if now - self.last_draw >= self.INTERVAL:
+            self.last_draw = now
+            self._draw(received, now)
+
+    def finish(self, received: int) -> None:
+        self._draw(received, time.monotonic())
+        self.stream.write("\n")
+        self.stream.flush()
+
+    def _draw(self, received: int, now: float) -> None:
+        elapsed = f"{now - self.start:.0f}s"
+        if self.total:  # sin Content-Length no sabemos cuánto falta: solo los bytes recibidos
+            done = min(self.WIDTH, self.WIDTH * received // self.total)
+            bar = "━" * done + "─" * (self.WIDTH - done)
+            line = f"{received}/{self.total} {bar} {elapsed}"
+        else:
+            line = f"{received} bytes {elapsed}"
+        self.stream.write("\r" + line)
+        self.stream.flush()
+
+
+def _extract(fpath, archive_format, origin, refresh) -> str:
+    """Descomprime `fpath` en `fpath + '_extracted'` (a través de una carpeta temporal) y devuelve esa carpeta."""
+    target = fpath + "_extracted"
+    if os.path.isdir(target) and not refresh:
+        return target
+    formats = ["tar", "zip"] if archive_format == "auto" else [archive_format] if archive_format else []
+    tmp_dir = tempfile.mkdtemp(dir=os.path.dirname(fpath), prefix=f".{os.path.basename(fpath)}.", suffix=".part")
+    try:
+        if "tar" in formats and tarfile.is_tarfile(fpath):
+            with tarfile.open(fpath) as archive:
+                # filter="data" rechaza rutas absolutas, '..' y enlaces fuera de la carpeta.
+                archive.extractall(tmp_dir, filter="data")
+        elif "zip" in formats and zipfile.is_zipfile(fpath):
+            with zipfile.ZipFile(fpath) as archive:
+                archive.extractall(tmp_dir)  # ZipFile ya limpia '..' y rutas absolutas
+        else:
+            raise ValueError(
+                f"get_file(extract=True): {fpath} (descargado de {origin}) no es un archivo "
+                f"{' ni '.join(formats) or 'comprimido'} que se pueda descomprimir; usa archive_format='tar', "
+                "'zip' o 'auto', o extract=False para quedarte con el archivo tal cual"
+            )
+        if os.path.isdir(target):
+            shutil.rmtree(target)
+        os.replace(tmp_dir, target)
+    except BaseException:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise
+    return target

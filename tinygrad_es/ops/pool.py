@@ -1,0 +1,43 @@
+"""Pooling 2D (máximo y media) con kernels de Numba; ver `kernels/cpu/pool.py` para las fórmulas.
+
+El max pooling guarda en el forward la posición del ganador de cada ventana, y el backward
+manda ahí todo el gradiente (empates: gana el primero en orden de lectura). El avg pooling
+reparte el gradiente a partes iguales entre las posiciones válidas de la ventana.
+"""
+import numpy as np
+
+from ..autograd import Function
+from ..kernels.cpu import pool as K
+
+
+class MaxPool2D(Function):
+    def forward(self, x, pool, stride, pad, out_hw):
+        x = np.ascontiguousarray(x)
+        n, h, w, c = x.shape
+        out = np.empty((n, *out_hw, c), dtype=x.dtype)
+        argmax = np.empty(out.shape, dtype=np.int64)
+        K.max_pool_forward(x, out, argmax, *pool, *stride, *pad)
+        self.save_for_backward(argmax, x.shape)
+        return out
+
+    def backward(self, grad):
+        argmax, x_shape = self.saved
+        dx = np.empty(x_shape, dtype=grad.dtype)
+        K.max_pool_backward(np.ascontiguousarray(grad), argmax, dx)
+        return dx
+
+
+class AvgPool2D(Function):
+    def forward(self, x, pool, stride, pad, out_hw):
+        x = np.ascontiguousarray(x)
+        n, h, w, c = x.shape
+        out = np.empty((n, *out_hw, c), dtype=x.dtype)
+        K.avg_pool_forward(x, out, *pool, *stride, *pad)
+        self.save_for_backward(x.shape, pool, stride, pad)
+        return out
+
+    def backward(self, grad):
+        x_shape, pool, stride, pad = self.saved
+        dx = np.empty(x_shape, dtype=grad.dtype)
+        K.avg_pool_backward(np.ascontiguousarray(grad), dx, *pool, *stride, *pad)
+        return dx
