@@ -1,0 +1,37 @@
+"""El paquete se instala entero: cada carpeta con __init__.py está en la lista de pyproject.toml."""
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def declared_packages():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(r"packages = \[(.*?)\]", text, re.S).group(1)
+    return set(re.findall(r'"([\w.]+)"', block))
+
+
+def test_every_package_folder_is_declared():
+    found = {".".join(p.parent.relative_to(ROOT / "tinygrad_es").parts) for p in (ROOT / "tinygrad_es").rglob("__init__.py")}
+    found = {"tinygrad_es" + ("." + f if f else "") for f in found}
+    found |= {"tinygrad_es.kernels" + ("." + ".".join(p.parent.relative_to(ROOT / "kernels").parts) if p.parent != ROOT / "kernels" else "")
+              for p in (ROOT / "kernels").rglob("__init__.py")}
+    missing = found - declared_packages()
+    assert not missing, f"faltan en pyproject.toml (packages): {sorted(missing)}"
+
+
+def test_kernels_import_as_subpackage():
+    import tinygrad_es.kernels
+    import tinygrad_es.kernels.cpu  # noqa: F401
+
+    assert pathlib.Path(tinygrad_es.kernels.__file__).parent.name == "kernels"
+
+
+def test_demo_runs_and_learns():
+    out = subprocess.run([sys.executable, "-m", "tinygrad_es", "--epocas", "20"], capture_output=True, text=True,
+                         check=True, cwd=ROOT, timeout=120).stdout
+    assert "sin descargas" in out and "época  20/20" in out
+    final_accuracy = float(out.strip().splitlines()[-3].rsplit("precisión:", 1)[1])
+    assert final_accuracy > 0.9
