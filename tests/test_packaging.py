@@ -35,3 +35,15 @@ def test_demo_runs_and_learns():
     assert "sin descargas" in out and "época  20/20" in out
     final_accuracy = float(out.strip().splitlines()[-3].rsplit("precisión:", 1)[1])
     assert final_accuracy > 0.9
+
+
+def test_non_editable_install_ships_kernels(tmp_path):
+    """`pip install .` (no editable) copia kernels/ como tinygrad_es.kernels."""
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    code = ("import tinygrad_es, tinygrad_es.kernels.cpu, pathlib; "
+            "print(pathlib.Path(tinygrad_es.kernels.__file__).parent.parent.name)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
+                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, timeout=120).stdout
+    assert out.strip() == "tinygrad_es"
