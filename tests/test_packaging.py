@@ -1,6 +1,7 @@
 """El paquete se instala entero: cada carpeta con __init__.py está en la lista de pyproject.toml."""
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -39,8 +40,12 @@ def test_demo_runs_and_learns():
 
 def test_non_editable_install_ships_kernels(tmp_path):
     """`pip install .` (no editable) copia kernels/ como tinygrad_es.kernels."""
+    # Se construye desde una copia para no dejar build/ en el repositorio.
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", ".hypothesis", "__pycache__", "docs", "tests", ".cache-tinygrad_es"))
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(ROOT)],
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(source)],
                    check=True, capture_output=True, timeout=300)
     code = ("import tinygrad_es, tinygrad_es.kernels.cpu, pathlib; "
             "print(pathlib.Path(tinygrad_es.kernels.__file__).parent.parent.name)")
