@@ -94,12 +94,10 @@ class Function:
     @classmethod
     def apply(cls, *parents, **options):
         """Ejecuta la operación sobre Tensors y, si hace falta, registra el nodo en el grafo."""
-        from .tensor import Tensor
-
         ctx = cls(*parents)
         data = ctx.forward(*[p.data for p in parents], **options)
         track = _Mode.grad_enabled and any(ctx.needs_grad)
-        return Tensor._from_op(data, ctx if track else None)
+        return type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
 
     def __repr__(self):
         return f"<{type(self).__name__}>"

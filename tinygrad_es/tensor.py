@@ -25,6 +25,7 @@ from .ops import elementwise as E
 from .ops import matmul as M
 from .ops import movement as MV
 from .ops import reduce as R
+from .ops import softmax as S
 from .random import generator
 
 
@@ -296,9 +297,8 @@ class Tensor:
         return self - self.logsumexp(axis, keepdims=True)
 
     def softmax(self, axis=-1):
-        """e^x / Σ e^x, restando antes el máximo para que e^x no desborde."""
-        e = (self - Tensor(self.data.max(axis=axis, keepdims=True))).exp()
-        return e / e.sum(axis, keepdims=True)
+        """e^x / Σ e^x a lo largo de `axis` (primitiva fusionada: ver ops/softmax.py)."""
+        return S.Softmax.apply(self, axis=axis)
 
     # ------------------------------------------------------------ movimiento
     def reshape(self, *shape):

@@ -14,24 +14,23 @@ El backward, con dh = gradiente de fuera + el que llega de h_{t+1}:
     d(x_t·W) = [dz·z(1-z), dr·r(1-r), da]          d(h_{t-1}·U) = [dz·z(1-z), dr·r(1-r), da·r]
     dh_{t-1} = dh·z + d(h_{t-1}·U)·Uᵀ              (el producto, otra vez con BLAS)
 
-Disposición: matrices `(N, 3u)` y `(N, u)` en orden C; el lote se reparte entre hilos. `gates`
+Activaciones de `activations.py` (vectorizables en float32); sin hilos: un paso es poco trabajo.
+Disposición: matrices `(N, 3u)` y `(N, u)` en orden C. `gates`
 entra con h_{t-1}·U y sale con (z, r, ĥ); `rh (N, u)` se guarda para el backward.
 """
 import numba
 import numpy as np
 
+from .activations import ONE, sigmoid, sigmoid_reference, tanh
+
 
 # ---------------------------------------------------------------- referencia en NumPy
-def _sigmoid(v):
-    return 1.0 / (1.0 + np.exp(-v))
-
-
 def gru_cell_forward_reference(xw_t, hu, b_rec, h_prev):
     """xw_t = x_t·W + b_in, hu = h_{t-1}·U. Devuelve (gates (z, r, ĥ) (N, 3u), rh (N, u), h_t)."""
     u = h_prev.shape[1]
     rec = hu + b_rec
-    z = _sigmoid(xw_t[:, :u] + rec[:, :u])
-    r = _sigmoid(xw_t[:, u:2 * u] + rec[:, u:2 * u])
+    z = sigmoid_reference(xw_t[:, :u] + rec[:, :u])
+    r = sigmoid_reference(xw_t[:, u:2 * u] + rec[:, u:2 * u])
     rh = rec[:, 2 * u:]
     hh = np.tanh(xw_t[:, 2 * u:] + r * rh)
     return np.concatenate([z, r, hh], axis=1), rh, z * h_prev + (1 - z) * hh
@@ -47,36 +46,36 @@ def gru_cell_backward_reference(dh, gates, rh, h_prev):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, error_model="numpy")
 def gru_cell_forward(xw_t, gates, b_rec, h_prev, rh, h_out):
     """`gates` entra con h_{t-1}·U y sale con (z, r, ĥ); escribe rh y h_t (en h_out)."""
     n_batch, u = h_prev.shape
-    for n in numba.prange(n_batch):
+    for n in range(n_batch):
         for k in range(u):
-            z = 1.0 / (1.0 + np.exp(-(xw_t[n, k] + gates[n, k] + b_rec[k])))
-            r = 1.0 / (1.0 + np.exp(-(xw_t[n, u + k] + gates[n, u + k] + b_rec[u + k])))
+            z = sigmoid(xw_t[n, k] + gates[n, k] + b_rec[k])
+            r = sigmoid(xw_t[n, u + k] + gates[n, u + k] + b_rec[u + k])
             rec = gates[n, 2 * u + k] + b_rec[2 * u + k]
-            hh = np.tanh(xw_t[n, 2 * u + k] + r * rec)
+            hh = tanh(xw_t[n, 2 * u + k] + r * rec)
             gates[n, k] = z
             gates[n, u + k] = r
             gates[n, 2 * u + k] = hh
             rh[n, k] = rec
-            h_out[n, k] = z * h_prev[n, k] + (1.0 - z) * hh
+            h_out[n, k] = z * h_prev[n, k] + (ONE - z) * hh
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, error_model="numpy")
 def gru_cell_backward(dh_out, dh_next, gates, rh, h_prev, dxw, dhu, dh_direct):
     """dh = dh_out + dh_next; escribe dxw = d(x_t·W), dhu = d(h_{t-1}·U) y dh_direct = dh·z."""
     n_batch, u = h_prev.shape
-    for n in numba.prange(n_batch):
+    for n in range(n_batch):
         for k in range(u):
             z = gates[n, k]
             r = gates[n, u + k]
             hh = gates[n, 2 * u + k]
             dh = dh_out[n, k] + dh_next[n, k]
-            dz = dh * (h_prev[n, k] - hh) * z * (1.0 - z)
-            da = dh * (1.0 - z) * (1.0 - hh * hh)
-            dr = da * rh[n, k] * r * (1.0 - r)
+            dz = dh * (h_prev[n, k] - hh) * z * (ONE - z)
+            da = dh * (ONE - z) * (ONE - hh * hh)
+            dr = da * rh[n, k] * r * (ONE - r)
             dxw[n, k] = dz
             dxw[n, u + k] = dr
             dxw[n, 2 * u + k] = da

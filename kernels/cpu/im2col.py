@@ -64,7 +64,7 @@ def col2im_reference(cols, h, w, sh, sw, dh, dw, pt, pl):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def im2col(x, cols, sh, sw, dh, dw, pt, pl):
     """Rellena `cols (N, Ho, Wo, KH, KW, C)` desde `x (N, H, W, C)`; un hilo por fila de salida (n, i)."""
     n_batch, h, w, c = x.shape
@@ -85,7 +85,7 @@ def im2col(x, cols, sh, sw, dh, dw, pt, pl):
                             cols[n, i, j, a, b, ch] = 0.0
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def col2im(cols, dx, sh, sw, dh, dw, pt, pl):
     """Escribe en `dx (N, H, W, C)` la suma de las casillas de `cols` que salieron de cada píxel.
 

@@ -16,24 +16,26 @@ que es lo que necesita el backward:
     dz  = [di·i(1-i), df·f(1-f), dg·(1-g²), do·o(1-o)]
     dc_{t-1} = dc·f          (y dh_{t-1} = dz·Uᵀ, de nuevo con BLAS)
 
-Disposición: matrices `(N, 4u)` y `(N, u)` en orden C; el bucle exterior reparte las filas
-del lote entre hilos. El array `gates` entra con h_{t-1}·U (calculado con BLAS directamente
-ahí) y sale con las puertas activadas: así no hace falta ningún array temporal.
+Las activaciones vienen de `activations.py` (vectorizables en float32). Sin `prange`: con
+N·u = 16 384 elementos por paso, el trabajo es menor que el coste de despertar hilos.
+
+Disposición: matrices `(N, 4u)` y `(N, u)` en orden C. El array `gates` entra con h_{t-1}·U
+(calculado con BLAS directamente ahí) y sale con las puertas activadas: así no hace falta
+ningún array temporal.
 """
 import numba
 import numpy as np
 
+from .activations import ONE, sigmoid, sigmoid_reference, tanh
+
 
 # ---------------------------------------------------------------- referencia en NumPy
-def _sigmoid(v):
-    return 1.0 / (1.0 + np.exp(-v))
-
-
 def lstm_cell_forward_reference(xw_t, hu, c_prev):
     """xw_t = x_t·W + b, hu = h_{t-1}·U. Devuelve (gates activadas (N, 4u), c_t, h_t)."""
     u = c_prev.shape[1]
     z = xw_t + hu
-    gates = np.concatenate([_sigmoid(z[:, :2 * u]), np.tanh(z[:, 2 * u:3 * u]), _sigmoid(z[:, 3 * u:])], axis=1)
+    gates = np.concatenate([sigmoid_reference(z[:, :2 * u]), np.tanh(z[:, 2 * u:3 * u]),
+                            sigmoid_reference(z[:, 3 * u:])], axis=1)
     i, f, g, o = np.split(gates, 4, axis=1)
     c = f * c_prev + i * g
     return gates, c, o * np.tanh(c)
@@ -50,40 +52,40 @@ def lstm_cell_backward_reference(dh, dc_next, gates, c_prev, c):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, error_model="numpy")
 def lstm_cell_forward(xw_t, gates, c_prev, c_out, h_out):
     """`gates` entra con h_{t-1}·U y sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
     n_batch, u = c_prev.shape
-    for n in numba.prange(n_batch):
+    for n in range(n_batch):
         for k in range(u):
-            i = 1.0 / (1.0 + np.exp(-(gates[n, k] + xw_t[n, k])))
-            f = 1.0 / (1.0 + np.exp(-(gates[n, u + k] + xw_t[n, u + k])))
-            g = np.tanh(gates[n, 2 * u + k] + xw_t[n, 2 * u + k])
-            o = 1.0 / (1.0 + np.exp(-(gates[n, 3 * u + k] + xw_t[n, 3 * u + k])))
+            i = sigmoid(gates[n, k] + xw_t[n, k])
+            f = sigmoid(gates[n, u + k] + xw_t[n, u + k])
+            g = tanh(gates[n, 2 * u + k] + xw_t[n, 2 * u + k])
+            o = sigmoid(gates[n, 3 * u + k] + xw_t[n, 3 * u + k])
             c = f * c_prev[n, k] + i * g
             gates[n, k] = i
             gates[n, u + k] = f
             gates[n, 2 * u + k] = g
             gates[n, 3 * u + k] = o
             c_out[n, k] = c
-            h_out[n, k] = o * np.tanh(c)
+            h_out[n, k] = o * tanh(c)
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, error_model="numpy")
 def lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, dz):
     """dh = dh_out + dh_next. `dc` entra con dc_{t+1} y sale con dc_{t-1}; escribe dz (N, 4u)."""
     n_batch, u = c.shape
-    for n in numba.prange(n_batch):
+    for n in range(n_batch):
         for k in range(u):
             i = gates[n, k]
             f = gates[n, u + k]
             g = gates[n, 2 * u + k]
             o = gates[n, 3 * u + k]
-            tc = np.tanh(c[n, k])
+            tc = tanh(c[n, k])
             dh = dh_out[n, k] + dh_next[n, k]
-            dct = dc[n, k] + dh * o * (1.0 - tc * tc)
-            dz[n, k] = dct * g * i * (1.0 - i)
-            dz[n, u + k] = dct * c_prev[n, k] * f * (1.0 - f)
-            dz[n, 2 * u + k] = dct * i * (1.0 - g * g)
-            dz[n, 3 * u + k] = dh * tc * o * (1.0 - o)
+            dct = dc[n, k] + dh * o * (ONE - tc * tc)
+            dz[n, k] = dct * g * i * (ONE - i)
+            dz[n, u + k] = dct * c_prev[n, k] * f * (ONE - f)
+            dz[n, 2 * u + k] = dct * i * (ONE - g * g)
+            dz[n, 3 * u + k] = dh * tc * o * (ONE - o)
             dc[n, k] = dct * f

@@ -84,7 +84,7 @@ def avg_pool_backward_reference(grad, h, w, kh, kw, sh, sw, pt, pl):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def max_pool_forward(x, out, argmax, kh, kw, sh, sw, pt, pl):
     """Rellena `out` y `argmax (N, Ho, Wo, C)` (y·W + x del ganador)."""
     n_batch, h, w, c = x.shape
@@ -115,7 +115,7 @@ def max_pool_forward(x, out, argmax, kh, kw, sh, sw, pt, pl):
                                 argmax[n, i, j, ch] = y * w + xx
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def max_pool_backward(grad, argmax, dx):
     """dx (N, H, W, C) = 0 y luego cada grad[n, i, j, c] se suma en su ganador."""
     n_batch, h, w, c = dx.shape
@@ -132,7 +132,7 @@ def max_pool_backward(grad, argmax, dx):
                     dx[n, k // w, k % w, ch] += grad[n, i, j, ch]
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def avg_pool_forward(x, out, kh, kw, sh, sw, pt, pl):
     n_batch, h, w, c = x.shape
     _, ho, wo, _ = out.shape
@@ -158,7 +158,7 @@ def avg_pool_forward(x, out, kh, kw, sh, sw, pt, pl):
                 out[n, i, j, ch] /= count
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def avg_pool_backward(grad, dx, kh, kw, sh, sw, pt, pl):
     n_batch, h, w, c = dx.shape
     _, ho, wo, _ = grad.shape

@@ -6,11 +6,14 @@ Backward, con dh = gradiente de fuera + el que llega de h_{t+1}:
 
     da = dh·(1 - h_t²)        d(x_t·W) = d(h_{t-1}·U) = da        dh_{t-1} = da·Uᵀ (BLAS)
 
-Disposición: matrices `(N, u)` en orden C; el lote se reparte entre hilos. `h_out` entra con
+tanh de `activations.py` (vectorizable en float32); sin hilos: un paso es poco trabajo.
+Disposición: matrices `(N, u)` en orden C. `h_out` entra con
 h_{t-1}·U (calculado por BLAS directamente ahí) y sale con h_t.
 """
 import numba
 import numpy as np
+
+from .activations import ONE, tanh
 
 
 # ---------------------------------------------------------------- referencia en NumPy
@@ -25,19 +28,19 @@ def simple_rnn_cell_backward_reference(dh, h):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, error_model="numpy")
 def simple_rnn_cell_forward(xw_t, h_out):
     """`h_out` entra con h_{t-1}·U y sale con h_t = tanh(xw_t + h_{t-1}·U)."""
     n_batch, u = h_out.shape
-    for n in numba.prange(n_batch):
+    for n in range(n_batch):
         for k in range(u):
-            h_out[n, k] = np.tanh(xw_t[n, k] + h_out[n, k])
+            h_out[n, k] = tanh(xw_t[n, k] + h_out[n, k])
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, error_model="numpy")
 def simple_rnn_cell_backward(dh_out, dh_next, h, da):
     """Escribe da = (dh_out + dh_next)·(1 - h²)."""
     n_batch, u = h.shape
-    for n in numba.prange(n_batch):
+    for n in range(n_batch):
         for k in range(u):
-            da[n, k] = (dh_out[n, k] + dh_next[n, k]) * (1.0 - h[n, k] * h[n, k])
+            da[n, k] = (dh_out[n, k] + dh_next[n, k]) * (ONE - h[n, k] * h[n, k])

@@ -1,5 +1,6 @@
 """Operaciones elemento a elemento en la GPU: unarias y binarias con broadcasting.
 
+`fill(out, valor)` rellena un array con una constante.
 Unarias: `out[k] = f(x[k])` para f en `UNARY` (neg, exp, log, abs, tanh, sigmoid, relu).
 Binarias: `out[k] = f(a[ka], b[kb])` para f en `BINARY` (add, sub, mul, div, maximum, pow y los
 backward de las activaciones, que combinan la salida guardada `y` con el gradiente `g`):
@@ -58,7 +59,7 @@ def _tanh(x):
 
 
 @cuda.jit(device=True)
-def _sigmoid(x):
+def sigmoid(x):  # pública: también la usan las celdas de lstm.py y gru.py
     return 1.0 / (1.0 + math.exp(-x))
 
 
@@ -112,7 +113,7 @@ def _tanh_backward(y, g):
     return g * (1.0 - y * y)
 
 
-UNARY = {"neg": _neg, "exp": _exp, "log": _log, "abs": _abs, "tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu}
+UNARY = {"neg": _neg, "exp": _exp, "log": _log, "abs": _abs, "tanh": _tanh, "sigmoid": sigmoid, "relu": _relu}
 BINARY = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "maximum": _maximum, "pow": _pow,
           "relu_backward": _relu_backward, "sigmoid_backward": _sigmoid_backward, "tanh_backward": _tanh_backward}
 
@@ -151,7 +152,19 @@ def _binary_kernel(name):
     return kernel
 
 
+@cuda.jit
+def _fill_kernel(out, value):
+    k = cuda.grid(1)
+    if k < out.size:
+        out[k] = value
+
+
 # ---------------------------------------------------------------- lanzadores
+def fill(out, value, threads=THREADS_PER_BLOCK):
+    """out[...] = value (por ejemplo, poner a cero un gradiente antes de acumular en él)."""
+    _fill_kernel[blocks_for(out.size, threads), threads](flat(out), value)
+
+
 def _check_name(name, table, kind):
     if name not in table:
         raise ValueError(f"operación {kind} desconocida {name!r}: las disponibles son {sorted(table)}")
@@ -165,6 +178,7 @@ def unary(name, x, out, threads=THREADS_PER_BLOCK):
 
 def broadcast_strides(shape, out_shape):
     """Pasos en elementos de un array contiguo de forma `shape` leído con la forma `out_shape` (0 = difundido)."""
+    shape = tuple(shape)  # (la forma de los arrays del simulador no admite índices negativos)
     strides = np.zeros(len(out_shape), dtype=np.int64)
     step = 1
     for d in range(1, len(shape) + 1):  # alineados por la derecha

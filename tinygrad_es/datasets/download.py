@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 import zipfile
 from http.client import HTTPException
 
@@ -143,9 +144,9 @@ def _needs_download(fpath, file_hash, hasher, force_download) -> bool:
 def _download(origin, fpath, file_hash, hasher) -> None:
     """Descarga a un temporal junto a `fpath`; lo renombra solo si llegó entero y con el hash correcto."""
     print(f"Descargando datos de {origin}")
-    fd, tmp_path = tempfile.mkstemp(dir=os.path.dirname(fpath), prefix=f".{os.path.basename(fpath)}.", suffix=".part")
+    tmp_path = _sibling_temp_path(fpath)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with open(tmp_path, "xb") as out:
             _fetch(origin, out, fpath)
         if file_hash is not None:
             actual = hash_file(tmp_path, hasher)
@@ -198,6 +199,15 @@ def _fetch(origin, out, fpath) -> None:
         )
 
 
+def _sibling_temp_path(fpath) -> str:
+    """Un nombre oculto y único junto a `fpath`: os.replace solo es atómico dentro de la misma carpeta.
+
+    (tempfile.mkstemp crearía el archivo con permisos 0600; así respeta la umask como cualquier otro.)
+    """
+    folder, name = os.path.split(fpath)
+    return os.path.join(folder, f".{name}.{uuid.uuid4().hex}.part")
+
+
 def _offline_hint(fpath) -> str:
     return (
         f"sin conexión, descarga el archivo en otro equipo y cópialo exactamente en {fpath} "
@@ -247,7 +257,8 @@ def _extract(fpath, archive_format, origin, refresh) -> str:
     if os.path.isdir(target) and not refresh:
         return target
     formats = ["tar", "zip"] if archive_format == "auto" else [archive_format] if archive_format else []
-    tmp_dir = tempfile.mkdtemp(dir=os.path.dirname(fpath), prefix=f".{os.path.basename(fpath)}.", suffix=".part")
+    tmp_dir = _sibling_temp_path(fpath)
+    os.makedirs(tmp_dir)
     try:
         if "tar" in formats and tarfile.is_tarfile(fpath):
             with tarfile.open(fpath) as archive:

@@ -67,12 +67,11 @@ class CategoricalCrossEntropy(Function):
 
     def backward(self, grad):
         y, q, clipped, total = self.saved
-        # dL/dq: -y/q donde q no se recortó; 0 donde sí (el recorte es constante allí).
-        inside = (q >= EPSILON) & (q <= 1 - EPSILON)
-        dq = np.where(inside, -y / clipped, 0.0).astype(q.dtype, copy=False)
+        # dL/dq = -y/q donde q no se recortó, y 0 donde sí (allí el recorte es constante).
+        dq = -y / clipped
+        dq[clipped != q] = 0
         # q = p / Σp  =>  dL/dp = (dL/dq - Σ dL/dq·q) / Σp
-        dp = (dq - (dq * q).sum(axis=-1, keepdims=True)) / total
-        return dp * grad[..., None]
+        return (dq - (dq * q).sum(axis=-1, keepdims=True)) * (grad[..., None] / total)
 
 
 class BinaryCrossEntropy(Function):
@@ -90,8 +89,8 @@ class BinaryCrossEntropy(Function):
 
     def backward(self, grad):
         probs, p, y = self.saved
-        inside = (probs >= EPSILON) & (probs <= 1 - EPSILON)
-        return np.where(inside, (p - y) / (p * (1 - p)), 0.0).astype(probs.dtype, copy=False) * grad
+        # donde se recortó, la pérdida no depende de la predicción: gradiente 0
+        return np.where(p == probs, (p - y) / (p * (1 - p)) * grad, 0)
 
 
 class BinaryCrossEntropyWithLogits(Function):

@@ -11,15 +11,66 @@ Las tres siguen el mismo plan, pensado para que el trabajo pesado lo haga BLAS:
    las preactivaciones de cada paso y dh_{t-1} = d(h·U)·Uᵀ con BLAS. Los gradientes de W, U, b
    y x salen al final, para todos los pasos a la vez, con tres productos grandes.
 
+Los productos de cada paso son pequeños ((128, 128) @ (128, 512) en el LSTM del curso) y son
+80 seguidos: repartirlos entre hilos de BLAS cuesta más de lo que gana (los hilos se esperan
+unos a otros en cada llamada y, si la máquina tiene otra carga, cada espera es de milisegundos).
+Por eso el bucle temporal corre con BLAS en un solo hilo (`_single_thread_blas`); los tres
+productos grandes, fuera del bucle, usan todos los hilos.
+
 Una operación tiene una sola salida, así que la LSTM devuelve (N, T+1, u): los T estados h y,
 en la última posición, el estado de celda c_T. `nn.functional.lstm` la corta en (hs, h, c).
 """
+import contextlib
+import ctypes
+import glob
+import os
+
 import numpy as np
 
 from ..autograd import Function
 from ..kernels.cpu import gru as G
 from ..kernels.cpu import lstm as L
 from ..kernels.cpu import simple_rnn as S
+
+
+def _find_openblas_threads():
+    """Las funciones get/set_num_threads de la OpenBLAS que trae NumPy, o None si no se encuentran.
+
+    NumPy no ofrece una forma pública de cambiar los hilos de BLAS; la biblioteca threadpoolctl lo
+    hace así, buscando los símbolos de OpenBLAS. Con otro BLAS (MKL, Accelerate) no se toca nada.
+    """
+    folder = os.path.dirname(np.__file__)
+    for path in glob.glob(os.path.join(folder, "..", "numpy.libs", "*openblas*")) + \
+            glob.glob(os.path.join(folder, ".dylibs", "*openblas*")):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix in ("scipy_openblas", "openblas"):
+            for suffix in ("64_", ""):
+                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+                set_ = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+                if get is not None and set_ is not None:
+                    return get, set_
+    return None
+
+
+_OPENBLAS_THREADS = _find_openblas_threads()
+
+
+@contextlib.contextmanager
+def _single_thread_blas():
+    """Dentro del bloque, BLAS usa un solo hilo; al salir, los que tenía."""
+    if _OPENBLAS_THREADS is None:
+        yield
+        return
+    get, set_ = _OPENBLAS_THREADS
+    previous = get()
+    set_(1)
+    try:
+        yield
+    finally:
+        set_(previous)
 
 
 def _common_dtype(*arrays):
@@ -41,17 +92,20 @@ def _states(h0, steps, dtype):
     return hs
 
 
-def _time_major(grad):
+def _time_major(grad, dtype):
     """Gradiente de salida (N, T, u) -> (T, N, u) contiguo, para recorrerlo paso a paso."""
-    return np.ascontiguousarray(grad.transpose(1, 0, 2))
+    return np.ascontiguousarray(grad.transpose(1, 0, 2), dtype=dtype)
 
 
-def _batch_grads(xt, hs, W, d_xw, d_hu):
-    """dx, dW, dU a partir de los gradientes de x·W y de h·U de todos los pasos (tres productos)."""
+def _batch_grads(xt, hs, W, d_xw, d_hu, need_x):
+    """dx, dW, dU a partir de los gradientes de x·W y de h·U de todos los pasos (tres productos).
+
+    dx solo si hace falta (need_x): x suele ser el dato de entrada, que no pide gradiente.
+    """
     t, n, d = xt.shape
     d_xw2 = d_xw.reshape(t * n, -1)
     d_hu2 = d_hu.reshape(t * n, -1)
-    dx = (d_xw2 @ W.T).reshape(t, n, d).transpose(1, 0, 2)
+    dx = (d_xw2 @ W.T).reshape(t, n, d).transpose(1, 0, 2) if need_x else None
     dW = xt.reshape(t * n, d).T @ d_xw2
     dU = hs[:-1].reshape(t * n, -1).T @ d_hu2
     return dx, dW, dU
@@ -69,9 +123,10 @@ class LSTM(Function):
         u = U.shape[0]
         hs, cs = _states(h0, steps, dtype), _states(c0, steps, dtype)
         gates = np.empty((steps, n, 4 * u), dtype=dtype)
-        for t in range(steps):
-            np.matmul(hs[t], U, out=gates[t])
-            L.lstm_cell_forward(xw[t], gates[t], cs[t], cs[t + 1], hs[t + 1])
+        with _single_thread_blas():
+            for t in range(steps):
+                np.matmul(hs[t], U, out=gates[t])
+                L.lstm_cell_forward(xw[t], gates[t], cs[t], cs[t + 1], hs[t + 1])
         out = np.empty((n, steps + 1, u), dtype=dtype)
         out[:, :steps] = hs[1:].transpose(1, 0, 2)
         out[:, steps] = cs[steps]
@@ -81,15 +136,16 @@ class LSTM(Function):
     def backward(self, grad):
         xt, W, U, hs, cs, gates = self.saved
         steps = xt.shape[0]
-        dhs = _time_major(grad[:, :steps])
-        dc = np.ascontiguousarray(grad[:, steps])  # entra dc_T, sale dc_0
+        dhs = _time_major(grad[:, :steps], hs.dtype)
+        dc = np.array(grad[:, steps], dtype=hs.dtype)  # copia propia: entra dc_T, sale dc_0
         dh = np.zeros_like(dc)  # gradiente que llega a h_{t-1} desde el paso t
         dz = np.empty_like(gates)
         UT = np.ascontiguousarray(U.T)
-        for t in reversed(range(steps)):
-            L.lstm_cell_backward(dhs[t], dh, dc, gates[t], cs[t], cs[t + 1], dz[t])
-            np.matmul(dz[t], UT, out=dh)
-        dx, dW, dU = _batch_grads(xt, hs, W, dz, dz)
+        with _single_thread_blas():
+            for t in reversed(range(steps)):
+                L.lstm_cell_backward(dhs[t], dh, dc, gates[t], cs[t], cs[t + 1], dz[t])
+                np.matmul(dz[t], UT, out=dh)
+        dx, dW, dU = _batch_grads(xt, hs, W, dz, dz, self.needs_grad[0])
         return dx, dh, dc, dW, dU, dz.reshape(-1, dz.shape[2]).sum(axis=0)
 
 
@@ -107,24 +163,26 @@ class GRU(Function):
         hs = _states(h0, steps, dtype)
         gates = np.empty((steps, n, 3 * u), dtype=dtype)
         rh = np.empty((steps, n, u), dtype=dtype)
-        for t in range(steps):
-            np.matmul(hs[t], U, out=gates[t])
-            G.gru_cell_forward(xw[t], gates[t], b_rec, hs[t], rh[t], hs[t + 1])
+        with _single_thread_blas():
+            for t in range(steps):
+                np.matmul(hs[t], U, out=gates[t])
+                G.gru_cell_forward(xw[t], gates[t], b_rec, hs[t], rh[t], hs[t + 1])
         self.save_for_backward(xt, W, U, hs, gates, rh)
         return np.ascontiguousarray(hs[1:].transpose(1, 0, 2))
 
     def backward(self, grad):
         xt, W, U, hs, gates, rh = self.saved
-        dhs = _time_major(grad)
+        dhs = _time_major(grad, hs.dtype)
         dh = np.zeros_like(hs[0])
         dh_direct = np.empty_like(dh)
         d_xw, d_hu = np.empty_like(gates), np.empty_like(gates)
         UT = np.ascontiguousarray(U.T)
-        for t in reversed(range(xt.shape[0])):
-            G.gru_cell_backward(dhs[t], dh, gates[t], rh[t], hs[t], d_xw[t], d_hu[t], dh_direct)
-            np.matmul(d_hu[t], UT, out=dh)
-            dh += dh_direct
-        dx, dW, dU = _batch_grads(xt, hs, W, d_xw, d_hu)
+        with _single_thread_blas():
+            for t in reversed(range(xt.shape[0])):
+                G.gru_cell_backward(dhs[t], dh, gates[t], rh[t], hs[t], d_xw[t], d_hu[t], dh_direct)
+                np.matmul(d_hu[t], UT, out=dh)
+                dh += dh_direct
+        dx, dW, dU = _batch_grads(xt, hs, W, d_xw, d_hu, self.needs_grad[0])
         db = np.stack([d_xw.reshape(-1, d_xw.shape[2]).sum(axis=0), d_hu.reshape(-1, d_hu.shape[2]).sum(axis=0)])
         return dx, dh, dW, dU, db
 
@@ -138,20 +196,22 @@ class SimpleRNN(Function):
         xt, xw = _input_projection(x, W, dtype)
         xw += b
         hs = _states(h0, xw.shape[0], dtype)
-        for t in range(xw.shape[0]):
-            np.matmul(hs[t], U, out=hs[t + 1])
-            S.simple_rnn_cell_forward(xw[t], hs[t + 1])
+        with _single_thread_blas():
+            for t in range(xw.shape[0]):
+                np.matmul(hs[t], U, out=hs[t + 1])
+                S.simple_rnn_cell_forward(xw[t], hs[t + 1])
         self.save_for_backward(xt, W, U, hs)
         return np.ascontiguousarray(hs[1:].transpose(1, 0, 2))
 
     def backward(self, grad):
         xt, W, U, hs = self.saved
-        dhs = _time_major(grad)
+        dhs = _time_major(grad, hs.dtype)
         dh = np.zeros_like(hs[0])
         da = np.empty_like(hs[1:])
         UT = np.ascontiguousarray(U.T)
-        for t in reversed(range(xt.shape[0])):
-            S.simple_rnn_cell_backward(dhs[t], dh, hs[t + 1], da[t])
-            np.matmul(da[t], UT, out=dh)
-        dx, dW, dU = _batch_grads(xt, hs, W, da, da)
+        with _single_thread_blas():
+            for t in reversed(range(xt.shape[0])):
+                S.simple_rnn_cell_backward(dhs[t], dh, hs[t + 1], da[t])
+                np.matmul(da[t], UT, out=dh)
+        dx, dW, dU = _batch_grads(xt, hs, W, da, da, self.needs_grad[0])
         return dx, dh, dW, dU, da.reshape(-1, da.shape[2]).sum(axis=0)

@@ -1,0 +1,72 @@
+"""Ejemplo 4: el perceptrón multicapa del curso sobre MNIST (o Fashion-MNIST).
+
+784 → Dense(16, relu) → Dropout(0.2) → Dense(32, relu) → Dropout(0.2) → Dense(10, softmax),
+RMSprop, lotes de 64, 5 épocas, validando con el conjunto de prueba. Muestra el resumen del
+modelo, la barra de progreso, la pérdida y la exactitud en test, y guarda cinco imágenes de test
+con su etiqueta y la predicción, y las curvas de entrenamiento.
+
+    python examples/04_mnist_mlp.py [--dataset fashion_mnist] [--rapido] [--salida DIR]
+"""
+import time
+
+import numpy as np
+
+from _comun import argumentos, cargar_imagenes, guardar
+from tinygrad_es import keras, plot
+from tinygrad_es.keras.layers import Dense, Dropout, Input
+from tinygrad_es.keras.models import Sequential
+from tinygrad_es.keras.optimizers import RMSprop
+
+batch_size = 64
+num_classes = 10
+epochs = 5
+
+
+def main():
+    args = argumentos(__doc__.splitlines()[0], con_dataset=True)
+    ((x_train, y_train), (x_test, y_test)), nombres = cargar_imagenes(args)
+    if args.rapido:  # unos segundos: 2000 imágenes de entrenamiento, 500 de test y una época
+        x_train, y_train, x_test, y_test = x_train[:2000], y_train[:2000], x_test[:500], y_test[:500]
+    print(f"Datos: {args.dataset}")
+
+    # Las imágenes de 28x28 se aplanan a vectores de 784 valores entre 0 y 1.
+    x_train = x_train.reshape(len(x_train), 784).astype("float32") / 255
+    x_test = x_test.reshape(len(x_test), 784).astype("float32") / 255
+    print(x_train.shape[0], "muestras de entrenamiento")
+    print(x_test.shape[0], "muestras de prueba")
+    etiquetas_test = y_test
+    y_train = keras.utils.to_categorical(y_train, num_classes)
+    y_test = keras.utils.to_categorical(y_test, num_classes)
+
+    keras.utils.set_random_seed(42)
+    model = Sequential()
+    model.add(Input(shape=(784,)))
+    model.add(Dense(16, activation="relu"))
+    model.add(Dropout(0.2))
+    model.add(Dense(32, activation="relu"))
+    model.add(Dropout(0.2))
+    model.add(Dense(num_classes, activation="softmax"))
+    model.summary()
+
+    model.compile(loss="categorical_crossentropy", optimizer=RMSprop(), metrics=["accuracy"])
+    epocas = 1 if args.rapido else epochs
+    inicio = time.perf_counter()
+    history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epocas, verbose=1,
+                        validation_data=(x_test, y_test))
+    por_epoca = (time.perf_counter() - inicio) / epocas
+
+    score = model.evaluate(x_test, y_test, verbose=0)
+    print("Pérdida en test:", score[0])
+    print("Exactitud en test:", score[1])
+    print(f"Tiempo por época: {por_epoca:.2f} s")
+
+    # Cinco imágenes de test al azar, con su etiqueta y lo que predice el modelo.
+    indices = np.random.default_rng(42).choice(len(x_test), 5, replace=False)
+    predicciones = model.predict(x_test[indices], verbose=0).argmax(axis=1)
+    guardar(plot.image_grid(x_test[indices], etiquetas_test[indices], predicciones, class_names=nombres,
+                            title="Imágenes de test: etiqueta y predicción"), args, "ejemplos_test.png")
+    guardar(plot.history(history, title="Perceptrón multicapa"), args, "historia.png")
+
+
+if __name__ == "__main__":
+    main()

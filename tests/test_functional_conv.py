@@ -1,0 +1,133 @@
+"""conv2d y conv1d: valores conocidos, comparación con una convolución directa, gradcheck y errores."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from strategies_kernels import conv_cases
+from tinygrad_es import ShapeError, Tensor, gradcheck
+from tinygrad_es.nn import functional as F
+
+
+def direct_conv2d(x, w, b, stride, dilation, pad, out_hw):
+    """Convolución con cuatro bucles y un producto escalar por píxel: lenta y obvia."""
+    n, h, wd, c = x.shape
+    kh, kw, _, f = w.shape
+    out = np.zeros((n, *out_hw, f))
+    for i in range(out_hw[0]):
+        for j in range(out_hw[1]):
+            for a in range(kh):
+                for bb in range(kw):
+                    y, xx = i * stride[0] - pad[0] + a * dilation[0], j * stride[1] - pad[1] + bb * dilation[1]
+                    if 0 <= y < h and 0 <= xx < wd:
+                        out[:, i, j, :] += x[:, y, xx, :] @ w[a, bb]
+    return out + b
+
+
+def test_hand_computed_3x3_valid():
+    """Un detector de bordes verticales sobre una rampa: cada ventana da (1+5+9) - (3+7+11) = -6."""
+    x = np.arange(1, 17, dtype=np.float32).reshape(1, 4, 4, 1)
+    w = np.array([[1, 0, -1]] * 3, dtype=np.float32).reshape(3, 3, 1, 1)
+    out = F.conv2d(x, w, b=np.array([1.0], dtype=np.float32))
+    assert out.shape == (1, 2, 2, 1) and out.dtype == np.float32
+    np.testing.assert_array_equal(out.data[0, :, :, 0], [[-5, -5], [-5, -5]])
+
+
+def test_hand_computed_3x3_same():
+    """Núcleo de unos con 'same' sobre 1..9: cada salida es la suma de los vecinos que existen."""
+    x = np.arange(1, 10, dtype=np.float32).reshape(1, 3, 3, 1)
+    out = F.conv2d(x, np.ones((3, 3, 1, 1), dtype=np.float32), padding="same")
+    np.testing.assert_array_equal(out.data[0, :, :, 0], [[12, 21, 16], [27, 45, 33], [24, 39, 28]])
+
+
+def test_same_padding_puts_the_extra_pixel_bottom_right():
+    """2×2 con paso 2 sobre 3×3: la última ventana lee la fila y columna 2 más relleno, como TensorFlow."""
+    x = np.arange(1, 10, dtype=np.float32).reshape(1, 3, 3, 1)
+    out = F.conv2d(x, np.ones((2, 2, 1, 1), dtype=np.float32), stride=2, padding="same")
+    np.testing.assert_array_equal(out.data[0, :, :, 0], [[12, 9], [15, 9]])
+
+
+def test_course_cnn_shapes():
+    """La CNN del curso: 28×28×1 -> 26×26×32 -> 24×24×32 (3×3, 'valid')."""
+    x = Tensor.zeros(2, 28, 28, 1)
+    h = F.conv2d(x, Tensor.zeros(3, 3, 1, 32), Tensor.zeros(32))
+    assert h.shape == (2, 26, 26, 32)
+    assert F.conv2d(h, Tensor.zeros(3, 3, 32, 32)).shape == (2, 24, 24, 32)
+
+
+@settings(deadline=None, max_examples=40)
+@given(conv_cases())
+def test_conv2d_matches_direct_convolution(case):
+    out = F.conv2d(Tensor(case["x"], dtype="float64"), Tensor(case["w"], dtype="float64"),
+                   Tensor(case["b"], dtype="float64"),
+                   stride=case["stride"], padding=case["padding"], dilation=case["dilation"])
+    stride, dilation, pad, out_hw = case["geometry"]
+    expected = direct_conv2d(case["x"], case["w"], case["b"], stride, dilation, pad, out_hw)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-10)
+
+
+@settings(deadline=None, max_examples=20)
+@given(conv_cases(max_side=5, max_channels=2))
+def test_conv2d_gradcheck_all_inputs(case):
+    def fn(x, w, b):
+        return F.conv2d(x, w, b, stride=case["stride"], padding=case["padding"], dilation=case["dilation"])
+
+    gradcheck(fn, case["x"], case["w"], case["b"])
+
+
+def test_conv2d_without_bias_gradcheck():
+    rng = np.random.default_rng(3)
+    gradcheck(lambda x, w: F.conv2d(x, w, padding="same", stride=2), rng.standard_normal((2, 5, 4, 2)),
+              rng.standard_normal((3, 2, 2, 3)))
+
+
+def test_conv1d_matches_conv2d_and_gradcheck():
+    rng = np.random.default_rng(4)
+    x, w, b = rng.standard_normal((2, 9, 3)), rng.standard_normal((3, 3, 2)), rng.standard_normal(2)
+    out = F.conv1d(Tensor(x, dtype="float64"), Tensor(w, dtype="float64"), Tensor(b, dtype="float64"),
+                   stride=2, padding="same", dilation=1)
+    as_2d = F.conv2d(Tensor(x[:, None], dtype="float64"), Tensor(w[None], dtype="float64"),
+                     Tensor(b, dtype="float64"), stride=(1, 2), padding="same")
+    np.testing.assert_allclose(out.data, as_2d.data[:, 0])
+    gradcheck(lambda x, w, b: F.conv1d(x, w, b, padding=1, dilation=2), x, w, b)
+
+
+def test_conv1d_causal_sees_only_the_past():
+    """Con padding='causal' la salida t no depende de las entradas posteriores a t."""
+    x = np.zeros((1, 6, 1))
+    x[0, 4, 0] = 1.0  # un impulso en t = 4
+    out = F.conv1d(x, np.ones((3, 1, 1)), padding="causal", dilation=2)
+    assert out.shape == (1, 6, 1)
+    np.testing.assert_array_equal(out.data[0, :, 0], [0, 0, 0, 0, 1, 0])
+
+
+# ---------------------------------------------------------------- errores
+@pytest.mark.parametrize("call, message", [
+    (lambda: F.conv2d(np.zeros((28, 28, 1)), np.zeros((3, 3, 1, 8))),
+     r"conv2d esperaba x de forma \(N, H, W, C\) \(4 ejes\) y recibió \(28, 28, 1\)"),
+    (lambda: F.conv2d(np.zeros((1, 8, 8, 1)), np.zeros((3, 3, 8))),
+     r"conv2d esperaba w de forma \(KH, KW, C, F\) \(4 ejes\) y recibió \(3, 3, 8\)"),
+    (lambda: F.conv2d(np.zeros((1, 8, 8, 3)), np.zeros((3, 3, 1, 8))),
+     r"espera 1 canales de entrada y x de forma \(1, 8, 8, 3\) trae 3"),
+    (lambda: F.conv2d(np.zeros((1, 8, 8, 1)), np.zeros((3, 3, 1, 8)), np.zeros(4)),
+     r"conv2d esperaba b de forma \(8,\) y recibió \(4,\)"),
+    (lambda: F.conv2d(np.zeros((1, 2, 8, 1)), np.zeros((3, 3, 1, 8))),
+     r"la ventana de 3 .* no cabe en el eje alto de la entrada, que mide 2"),
+    (lambda: F.conv2d(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 1)), dilation=3),
+     r"la ventana de 7 \(tamaño 3, dilatación 3\) no cabe"),
+    (lambda: F.conv2d(np.zeros((1, 8, 8, 1)), np.zeros((3, 3, 1, 8)), stride=0),
+     r"conv2d: stride debe ser un entero positivo .* recibió 0"),
+    (lambda: F.conv2d(np.zeros((1, 8, 8, 1)), np.zeros((3, 3, 1, 8)), stride=(1, -2)),
+     r"stride debe ser un entero positivo .* recibió \(1, -2\)"),
+    (lambda: F.conv2d(np.zeros((1, 8, 8, 1)), np.zeros((3, 3, 1, 8)), padding="full"),
+     r"padding debe ser 'valid', 'same', un entero"),
+    (lambda: F.conv1d(np.zeros((4, 10)), np.zeros((3, 1, 2))),
+     r"conv1d esperaba x de forma \(N, L, C\) \(3 ejes\) y recibió \(4, 10\)"),
+])
+def test_conv_errors_say_what_was_expected(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_shape_errors_are_shape_errors():
+    with pytest.raises(ShapeError):
+        F.conv2d(np.zeros((1, 8, 8, 3)), np.zeros((3, 3, 1, 8)))

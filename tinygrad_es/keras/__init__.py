@@ -1,0 +1,19 @@
+"""`tinygrad_es.keras`: la API de Keras del curso sobre el motor de tinygrad_es.
+
+Basta cambiar el import: donde el curso escribe `from tensorflow.keras.layers import Dense` o
+`from tensorflow import keras`, aquí `from tinygrad_es.keras.layers import Dense` o
+`from tinygrad_es import keras`.
+
+    from tinygrad_es import keras
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+"""
+from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models, optimizers,
+               utils)
+from .layers import Input
+from .models import Sequential, load_model
+from .names import clear_session
+
+__all__ = [
+    "Input", "Sequential", "activations", "callbacks", "clear_session", "datasets", "initializers", "layers",
+    "load_model", "losses", "metrics", "models", "optimizers", "utils",
+]

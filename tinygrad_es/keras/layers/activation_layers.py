@@ -1,0 +1,29 @@
+"""Capas de activación con parámetro: LeakyReLU.
+
+Son como `Activation`, pero con un hiperparámetro propio que se guarda en la configuración.
+"""
+import warnings
+
+from .layer import Layer
+
+
+class LeakyReLU(Layer):
+    """x si x > 0; negative_slope·x si no (Keras 3: negative_slope=0.3 por defecto)."""
+
+    fixed_axes = ()
+
+    def __init__(self, negative_slope=0.3, **kwargs):
+        if "alpha" in kwargs:
+            warnings.warn("LeakyReLU: el argumento alpha está obsoleto; se llama negative_slope.",
+                          DeprecationWarning, stacklevel=2)
+            negative_slope = kwargs.pop("alpha")
+        super().__init__(**kwargs)
+        if negative_slope < 0:
+            raise ValueError(f"LeakyReLU: negative_slope debe ser >= 0 y es {negative_slope}.")
+        self.negative_slope = negative_slope
+
+    def call(self, inputs, training=False):
+        return inputs.leaky_relu(self.negative_slope)
+
+    def get_config(self):
+        return {**super().get_config(), "negative_slope": self.negative_slope}

@@ -1,0 +1,175 @@
+"""Las capas básicas: Input, Dense, Activation, Dropout, Flatten y Reshape.
+
+Con ellas se escribe el perceptrón multicapa del curso:
+
+    Sequential([Input(shape=(784,)), Dense(16, activation='relu'), Dropout(0.2), Dense(10, activation='softmax')])
+"""
+import math
+
+from ...errors import ShapeError, shape_str
+from ...nn import functional as F
+from .. import activations
+from .. import initializers
+from .layer import Layer
+
+
+class InputLayer(Layer):
+    """La entrada del modelo: solo declara la forma de cada muestra (sin el lote). No calcula nada."""
+
+    fixed_axes = ()
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None, **kwargs):
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("Input necesita la forma de cada muestra, p. ej. Input(shape=(784,)).")
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            batch_shape = (batch_size,) + shape
+        self.batch_shape = tuple(batch_shape)
+        self.built = True
+        self.input_spec_shape = self.output_shape = (None,) + self.batch_shape[1:]
+
+    @property
+    def shape(self):
+        """Como el tensor simbólico de Keras: (None, 784)."""
+        return self.batch_shape
+
+    def call(self, inputs, training=False):
+        return inputs
+
+    def get_config(self):
+        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype.name, "name": self.name}
+
+
+def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None):
+    """La entrada de un modelo: `Input(shape=(28, 28, 1))` (la forma de una muestra, sin el lote)."""
+    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape, name=name)
+
+
+class Dense(Layer):
+    """Capa densa (totalmente conectada): salida = activación(x · kernel + bias).
+
+    kernel tiene forma (entradas, units) y bias (units,). Con entradas de más de 2 ejes actúa
+    sobre el último, como Keras. Parámetros: entradas·units + units.
+    """
+
+    min_ndim = 2
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+            raise ValueError(f"Dense: units debe ser un entero positivo (el número de neuronas) y es {units!r}.")
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def build(self, input_shape):
+        self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
+        if self.use_bias:
+            self.add_weight("bias", (self.units,), self.bias_initializer)
+
+    def call(self, inputs, training=False):
+        out = inputs @ self.kernel
+        if self.use_bias:
+            out = out + self.bias
+        return self.activation(out)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}
+
+
+class Activation(Layer):
+    """Aplica una función de activación elemento a elemento: `Activation('softmax')`."""
+
+    fixed_axes = ()
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs, training=False):
+        return self.activation(inputs)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
+
+
+class Dropout(Layer):
+    """Durante el entrenamiento anula cada valor con probabilidad `rate` y escala el resto por
+    1/(1 - rate) (dropout invertido); en evaluate/predict no hace nada."""
+
+    fixed_axes = ()
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        # seed se acepta por compatibilidad con Keras; el azar sale del generador global
+        # (keras.utils.set_random_seed), que es lo que hace reproducible todo el entrenamiento.
+        super().__init__(**kwargs)
+        if not 0 <= rate <= 1:
+            raise ValueError(f"Dropout: rate es la fracción de valores que se anulan y debe estar en [0, 1]; es {rate}.")
+        self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
+
+    def call(self, inputs, training=False):
+        return F.dropout(inputs, self.rate, training=training, noise_shape=self.noise_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}
+
+
+class Flatten(Layer):
+    """Junta todos los ejes menos el del lote en uno: (lote, 28, 28) -> (lote, 784)."""
+
+    min_ndim = 1
+    fixed_axes = ()
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format
+
+    def call(self, inputs, training=False):
+        return inputs.reshape(inputs.shape[0], -1)
+
+    def compute_output_shape(self, input_shape):
+        rest = input_shape[1:]
+        return (input_shape[0], None if None in rest else math.prod(rest))
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
+
+
+class Reshape(Layer):
+    """Cambia la forma de cada muestra: `Reshape((28, 28, 1))` (un -1 se calcula solo)."""
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(target_shape)
+
+    def build(self, input_shape):
+        self.fixed_axes = tuple(range(1, len(input_shape)))
+        self.compute_output_shape(input_shape)  # valida el número de elementos
+
+    def call(self, inputs, training=False):
+        return inputs.reshape(inputs.shape[0], *self.target_shape)
+
+    def compute_output_shape(self, input_shape):
+        size = math.prod(input_shape[1:])
+        known = math.prod(n for n in self.target_shape if n != -1)
+        target = self.target_shape
+        if -1 in target:
+            target = tuple(size // known if n == -1 else n for n in target)
+        if math.prod(target) != size or size % known:
+            raise ShapeError(
+                f"{self.name} (Reshape): cada muestra de forma {shape_str(input_shape[1:])} tiene {size} valores y "
+                f"no cabe en la forma {shape_str(self.target_shape)}: el producto de los tamaños debe ser {size}."
+            )
+        return (input_shape[0],) + target
+
+    def get_config(self):
+        return {**super().get_config(), "target_shape": list(self.target_shape)}

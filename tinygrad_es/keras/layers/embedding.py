@@ -1,0 +1,48 @@
+"""Embedding: convierte índices enteros (palabras, caracteres) en vectores que se aprenden.
+
+Es una tabla `embeddings` de forma (input_dim, output_dim): la fila i es el vector del índice i.
+Entrada (lote, ...) de enteros -> salida (lote, ..., output_dim). Parámetros: input_dim·output_dim.
+"""
+import warnings
+
+from ...nn import functional as F
+from .. import initializers
+from .layer import Layer
+
+
+class Embedding(Layer):
+    casts_input = False  # los índices se quedan enteros
+    fixed_axes = ()
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False, weights=None,
+                 **kwargs):
+        if "input_length" in kwargs:
+            kwargs.pop("input_length")
+            warnings.warn("Embedding: el argumento input_length está obsoleto y no se usa; quítalo.",
+                          DeprecationWarning, stacklevel=2)
+        super().__init__(**kwargs)
+        for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"Embedding: {name} debe ser un entero positivo y es {value!r}.")
+        if mask_zero:
+            raise ValueError("Embedding: mask_zero=True (máscaras de relleno) no está disponible en tinygrad_es.")
+        self.input_dim, self.output_dim = input_dim, output_dim
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.mask_zero = mask_zero
+        self.initial_weights = weights  # p. ej. vectores preentrenados: se copian al construir la capa
+
+    def build(self, input_shape):
+        self.add_weight("embeddings", (self.input_dim, self.output_dim), self.embeddings_initializer)
+        if self.initial_weights is not None:
+            self.set_weights(self.initial_weights)
+
+    def call(self, inputs, training=False):
+        return F.embedding(inputs, self.embeddings)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape) + (self.output_dim,)
+
+    def get_config(self):
+        return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
+                "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+                "mask_zero": self.mask_zero}

@@ -1,0 +1,224 @@
+"""`Layer`: lo que todas las capas de Keras tienen en común.
+
+Una capa es un objeto con pesos (Tensors) que transforma una entrada en una salida:
+
+- Se crea sin saber el tamaño de su entrada (`Dense(16)`). La primera vez que ve una entrada
+  (o su forma, si el modelo empieza con `Input`), `build(input_shape)` crea los pesos con
+  `add_weight`. Así `Dense(16)` sabe que su núcleo es (784, 16) sin que se lo digamos.
+- `call(x, training)` es el cálculo; `__call__` lo envuelve: convierte la entrada en Tensor,
+  construye la capa si hace falta y comprueba que la forma encaje, con un error que dice qué
+  capa, qué forma esperaba, cuál recibió y cómo arreglarlo.
+- `compute_output_shape` deduce la forma de la salida sin calcular nada (para `summary()`).
+- Los nombres (`dense`, `dense_1`...), el orden de los pesos, `trainable` y `get_config` viven
+  aquí, una sola vez, como dice la arquitectura del proyecto.
+"""
+import math
+import warnings
+
+import numpy as np
+
+from ...errors import ShapeError, shape_str
+from ...tensor import Tensor
+from .. import initializers
+from ..names import unique_name
+
+
+class Layer:
+    # Número de ejes que la capa exige a su entrada (lote incluido): exacto o como mínimo.
+    input_ndim = None
+    min_ndim = None
+    # Ejes cuya longitud queda fija al construir la capa (Dense: el último, el de las características).
+    fixed_axes = (-1,)
+    # Las capas de números reales convierten la entrada a su dtype; Embedding recibe enteros.
+    casts_input = True
+
+    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
+                 batch_size=None, **kwargs):
+        if kwargs:
+            what = "el argumento" if len(kwargs) == 1 else "los argumentos"
+            raise TypeError(
+                f"{type(self).__name__} no reconoce {what} {', '.join(map(repr, kwargs))}: revisa cómo se escriben "
+                "(los nombres son los de Keras 3)."
+            )
+        self.name = name or unique_name(type(self).__name__)
+        self.dtype = np.dtype(dtype or "float32")
+        self._trainable = bool(trainable)
+        self.built = False
+        self.input_spec_shape = None  # la forma (None, ...) con la que se construyó
+        self.output_shape = None
+        self._weight_names = []  # nombres de atributo de los pesos, en orden de creación
+        self._weight_is_trainable = {}
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        self.declared_input_shape = None if input_shape is None else tuple(input_shape)
+        if self.declared_input_shape is not None:
+            warnings.warn(
+                "No pases input_shape/input_dim a una capa: en un modelo Sequential es preferible empezar con "
+                "un objeto Input(shape), p. ej. Sequential([Input(shape=(784,)), Dense(16)]). (Funciona igual.)",
+                UserWarning, stacklevel=3,
+            )
+
+    # ------------------------------------------------------------ pesos
+    def add_weight(self, name, shape, initializer="zeros", trainable=True):
+        """Crea un peso, lo guarda como atributo `self.<name>` y lo registra en orden de creación."""
+        value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=self.dtype)
+        weight = Tensor(value, dtype=self.dtype, requires_grad=trainable and self._trainable)
+        setattr(self, name, weight)
+        self._weight_names.append(name)
+        self._weight_is_trainable[name] = trainable
+        return weight
+
+    @property
+    def trainable_weights(self) -> list:
+        return [getattr(self, n) for n in self._weight_names if self._is_trained(n)]
+
+    @property
+    def non_trainable_weights(self) -> list:
+        return [getattr(self, n) for n in self._weight_names if not self._is_trained(n)]
+
+    def _is_trained(self, name) -> bool:
+        return self._trainable and self._weight_is_trainable[name]
+
+    def weight_names_in_order(self) -> list:
+        """Los nombres en el orden de Keras: primero los entrenables, luego el resto."""
+        return ([n for n in self._weight_names if self._is_trained(n)]
+                + [n for n in self._weight_names if not self._is_trained(n)])
+
+    @property
+    def weights(self) -> list:
+        return [getattr(self, n) for n in self.weight_names_in_order()]
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        """Congelar una capa (trainable=False) deja de calcular y aplicar sus gradientes."""
+        self._trainable = bool(value)
+        for n in self._weight_names:
+            getattr(self, n).requires_grad = self._is_trained(n)
+
+    def get_weights(self) -> list:
+        return [w.data.copy() for w in self.weights]
+
+    def set_weights(self, values):
+        """Copia los arrays dentro de los pesos (en su sitio: quien los referencia ve los nuevos)."""
+        names = self.weight_names_in_order()
+        if len(values) != len(names):
+            raise ValueError(
+                f"{self.name} ({type(self).__name__}) tiene {len(names)} pesos ({', '.join(names) or 'ninguno'}) "
+                f"y set_weights recibió {len(values)} arrays: pasa uno por peso, en el orden de get_weights()."
+            )
+        for n, value in zip(names, values):
+            weight, value = getattr(self, n), np.asarray(value)
+            if value.shape != weight.shape:
+                raise ValueError(
+                    f"{self.name} ({type(self).__name__}), peso '{n}': esperaba un array de forma "
+                    f"{shape_str(weight.shape)} y recibió {shape_str(value.shape)}."
+                )
+            weight.data[...] = value
+
+    def count_params(self) -> int:
+        return sum(w.size for w in self.weights)
+
+    # ------------------------------------------------------------ construcción y llamada
+    def build(self, input_shape):
+        """Crea los pesos; las capas sin pesos no necesitan redefinirlo."""
+
+    def call(self, inputs, training=False):  # pragma: no cover - lo implementa cada subclase
+        raise NotImplementedError
+
+    def compute_output_shape(self, input_shape):
+        """La forma de la salida, con None en el lote. Por defecto, la misma que la entrada."""
+        return input_shape
+
+    def build_from_shape(self, input_shape):
+        """Construye la capa para una entrada de esta forma (el lote no importa) y da la de salida."""
+        if self.built:
+            self.check_input_shape(input_shape)
+        else:
+            self._check_ndim(input_shape)
+        input_shape = (None,) + tuple(input_shape[1:])
+        if not self.built:
+            self.build(input_shape)
+            self.input_spec_shape = input_shape
+            self.built = True
+        self.output_shape = self.compute_output_shape(input_shape)
+        return self.output_shape
+
+    def __call__(self, inputs, training=False):
+        x = self._as_tensor(inputs)
+        if self.built:
+            self.check_input_shape(x.shape)
+        else:
+            self.build_from_shape(x.shape)
+        return self.call(x, training=training)
+
+    def _as_tensor(self, inputs) -> Tensor:
+        if isinstance(inputs, Tensor):
+            if self.casts_input and inputs.dtype != self.dtype and not inputs.requires_grad:
+                return Tensor(inputs.data.astype(self.dtype))
+            return inputs
+        if self.casts_input:
+            return Tensor(np.asarray(inputs, dtype=self.dtype))
+        return Tensor(np.asarray(inputs))
+
+    # ------------------------------------------------------------ comprobación de formas
+    def check_input_shape(self, shape):
+        """¿Encaja esta entrada con la forma con la que se construyó la capa? Si no, un error claro."""
+        expected = self.input_spec_shape
+        if len(shape) != len(expected) or any(shape[a] != expected[a] for a in self.fixed_axes):
+            raise self.shape_error(shape)
+
+    def shape_error(self, received) -> ShapeError:
+        expected = self.input_spec_shape
+        return ShapeError(
+            f"{self.name} ({type(self).__name__}) esperaba una entrada de forma {shape_str(expected)} y recibió "
+            f"{shape_str(received)}: {reshape_hint(expected, received)}."
+        )
+
+    def _check_ndim(self, shape):
+        ndim = len(shape)
+        if self.input_ndim is not None and ndim != self.input_ndim:
+            wanted = f"exactamente {self.input_ndim}"
+        elif self.min_ndim is not None and ndim < self.min_ndim:
+            wanted = f"al menos {self.min_ndim}"
+        else:
+            return
+        raise ShapeError(
+            f"{self.name} ({type(self).__name__}) necesita una entrada con {wanted} ejes "
+            f"{self.axes_description()} y recibió una de forma {shape_str(shape)} ({ndim} ejes): "
+            f"{self.ndim_hint(shape)}."
+        )
+
+    def axes_description(self) -> str:
+        return "(lote, ..., características)"
+
+    def ndim_hint(self, shape) -> str:
+        if self.min_ndim is not None and len(shape) < self.min_ndim:
+            return "falta el eje del lote: para una sola muestra usa x.reshape(1, -1) (o x[None])"
+        return "revisa la forma de los datos y la de Input(shape=...)"
+
+    # ------------------------------------------------------------ configuración
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self._trainable, "dtype": self.dtype.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        state = "construida" if getattr(self, "built", False) else "sin construir"
+        return f"<{type(self).__name__} name={self.name}, {state}>"
+
+
+def reshape_hint(expected, received) -> str:
+    """Qué hacer cuando los datos tienen los mismos números que lo esperado pero otra forma."""
+    known = all(n is not None for n in expected[1:])
+    if known and math.prod(expected[1:]) == math.prod(received[1:]):
+        if len(expected) == 2:
+            return "añade Flatten() antes de esta capa (o aplana los datos con x.reshape(len(x), -1))"
+        return f"usa x.reshape(-1, {', '.join(str(n) for n in expected[1:])})"
+    return ("revisa la forma de los datos y la de Input(shape=...) o input_shape= de la primera capa, "
+            "y que las capas anteriores produzcan lo que esta espera")

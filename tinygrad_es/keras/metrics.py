@@ -1,0 +1,226 @@
+"""Métricas de Keras: medias que se acumulan a lo largo de una época.
+
+Una métrica guarda un estado (aquí, una suma y un recuento), lo actualiza con cada lote
+(`update_state(y_true, y_pred)`) y da su valor con `result()`: la media de todo lo visto desde
+el último `reset_state()`. Así la `accuracy` de la barra de progreso es la de toda la época
+hasta ese lote, no la del último lote.
+
+Trabajan con arrays de NumPy (las predicciones ya calculadas): no forman parte del grafo.
+
+`'accuracy'`/`'acc'` no nombran una métrica concreta: Keras elige binaria, categórica o
+"sparse" mirando las formas de las etiquetas y las predicciones (ver `get`).
+"""
+import numpy as np
+
+from ..tensor import Tensor
+from .losses import squeeze_or_expand_to_same_rank
+from .registry import lookup
+
+
+def _array(x) -> np.ndarray:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+# ---------------------------------------------------------------- funciones (valor por elemento o muestra)
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """1.0 donde (y_pred > threshold) coincide con y_true (estrictamente mayor, como Keras)."""
+    y_true, y_pred = squeeze_or_expand_to_same_rank(_array(y_true), _array(y_pred))
+    return (y_true == (y_pred > threshold)).astype(np.float32)
+
+
+def categorical_accuracy(y_true, y_pred):
+    """1.0 donde argmax(y_true) == argmax(y_pred) (etiquetas one-hot)."""
+    return (np.argmax(_array(y_true), axis=-1) == np.argmax(_array(y_pred), axis=-1)).astype(np.float32)
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    """1.0 donde y_true (el índice de la clase) == argmax(y_pred)."""
+    y_true, y_pred = _array(y_true), _array(y_pred)
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]  # Keras quita el eje final de tamaño 1
+    return (y_true == np.argmax(y_pred, axis=-1)).astype(np.float32)
+
+
+def accuracy(y_true, y_pred):
+    """1.0 donde y_true == y_pred exactamente (la métrica `Accuracy` de Keras, para clases ya decididas)."""
+    y_true, y_pred = squeeze_or_expand_to_same_rank(_array(y_true), _array(y_pred))
+    return (y_true == y_pred).astype(np.float32)
+
+
+def mean_squared_error(y_true, y_pred):
+    """mean((y_true - y_pred)², axis=-1)."""
+    y_true, y_pred = squeeze_or_expand_to_same_rank(_array(y_true), _array(y_pred))
+    return np.mean(np.square(y_true - y_pred), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """mean(|y_true - y_pred|, axis=-1)."""
+    y_true, y_pred = squeeze_or_expand_to_same_rank(_array(y_true), _array(y_pred))
+    return np.mean(np.abs(y_true - y_pred), axis=-1)
+
+
+# ---------------------------------------------------------------- métricas con estado
+class Metric:
+    """Base: `update_state`, `result`, `reset_state` y un nombre (la clave en los logs y en History)."""
+
+    default_name = "metric"
+
+    def __init__(self, name=None):
+        self.name = name or self.default_name
+        self.reset_state()
+
+    def reset_state(self):  # pragma: no cover - lo implementa cada subclase
+        raise NotImplementedError
+
+    def update_state(self, *args, **kwargs):  # pragma: no cover
+        raise NotImplementedError
+
+    def result(self) -> float:  # pragma: no cover
+        raise NotImplementedError
+
+    def __call__(self, *args, **kwargs) -> float:
+        """Como en Keras: actualiza con este lote y devuelve el resultado acumulado."""
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self) -> dict:
+        return {"name": self.name}
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r} result={self.result():.4f}>"
+
+
+class Mean(Metric):
+    """La media (ponderada) de todos los valores recibidos: total / recuento."""
+
+    default_name = "mean"
+
+    def reset_state(self):
+        self.total = 0.0
+        self.count = 0.0
+
+    def update_state(self, values, sample_weight=None):
+        values = np.asarray(_array(values), dtype=np.float64)
+        if sample_weight is None:
+            self.total += float(values.sum())
+            self.count += values.size
+            return
+        weights = np.asarray(_array(sample_weight), dtype=np.float64)
+        if weights.ndim == 0:  # un peso para todo (p. ej. la pérdida del lote, con peso = tamaño del lote)
+            weights = np.broadcast_to(weights, values.shape)
+        else:
+            weights = weights.reshape(weights.shape + (1,) * (values.ndim - weights.ndim))
+            weights = np.broadcast_to(weights, values.shape)
+        self.total += float((values * weights).sum())
+        self.count += float(weights.sum())
+
+    def result(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+
+class MeanMetricWrapper(Mean):
+    """Convierte una función `fn(y_true, y_pred)` (un valor por elemento o muestra) en una media acumulada."""
+
+    def __init__(self, fn, name=None, **options):
+        self.fn, self.options = fn, options
+        super().__init__(name or getattr(fn, "__name__", None))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        super().update_state(self.fn(y_true, y_pred, **self.options), sample_weight)
+
+
+def _metric_class(class_name, function, name, **defaults):
+    """La clase de una métrica a partir de su función, con su nombre de Keras."""
+    def __init__(self, name=None, **options):
+        MeanMetricWrapper.__init__(self, function, name=name or self.default_name, **{**defaults, **options})
+    return type(class_name, (MeanMetricWrapper,), {"default_name": name, "__init__": __init__,
+                                                    "__doc__": function.__doc__})
+
+
+Accuracy = _metric_class("Accuracy", accuracy, "accuracy")
+BinaryAccuracy = _metric_class("BinaryAccuracy", binary_accuracy, "binary_accuracy", threshold=0.5)
+CategoricalAccuracy = _metric_class("CategoricalAccuracy", categorical_accuracy, "categorical_accuracy")
+SparseCategoricalAccuracy = _metric_class("SparseCategoricalAccuracy", sparse_categorical_accuracy,
+                                          "sparse_categorical_accuracy")
+MeanSquaredError = _metric_class("MeanSquaredError", mean_squared_error, "mean_squared_error")
+MeanAbsoluteError = _metric_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error")
+
+
+class AutoAccuracy(Metric):
+    """'accuracy' sin formas todavía: elige la métrica concreta con el primer lote, como hace Keras en fit.
+
+    Se comporta como la métrica elegida y conserva el nombre pedido ('accuracy' o 'acc').
+    """
+
+    def __init__(self, name="accuracy"):
+        self.chosen = None
+        super().__init__(name)
+
+    def reset_state(self):
+        if self.chosen is not None:
+            self.chosen.reset_state()
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if self.chosen is None:
+            self.chosen = resolve_accuracy(self.name, y_true, y_pred)
+        self.chosen.update_state(y_true, y_pred, sample_weight)
+
+    def result(self) -> float:
+        return self.chosen.result() if self.chosen is not None else 0.0
+
+
+def resolve_accuracy(name, y_true, y_pred) -> Metric:
+    """La regla de Keras 3 (solo las formas, no la pérdida):
+
+        binaria   si y_pred.shape[-1] == 1
+        sparse    si rank(y_true) < rank(y_pred), o y_true.shape[-1] == 1 < y_pred.shape[-1]
+        categórica en otro caso
+    """
+    true_shape, pred_shape = np.shape(_array(y_true)), np.shape(_array(y_pred))
+    if pred_shape[-1:] == (1,) or len(pred_shape) <= 1:
+        return BinaryAccuracy(name=name)
+    if len(true_shape) < len(pred_shape) or (true_shape[-1:] == (1,) and pred_shape[-1] > 1):
+        return SparseCategoricalAccuracy(name=name)
+    return CategoricalAccuracy(name=name)
+
+
+# ---------------------------------------------------------------- por nombre
+_CLASSES = (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, MeanSquaredError,
+            MeanAbsoluteError, Mean)
+ALL = {cls.__name__: cls for cls in _CLASSES}
+ALL.update({cls.default_name: cls for cls in _CLASSES if cls not in (Accuracy, Mean)})
+ALL.update(mse=MeanSquaredError, MSE=MeanSquaredError, mae=MeanAbsoluteError, MAE=MeanAbsoluteError,
+           accuracy=AutoAccuracy, acc=AutoAccuracy)
+ALL = dict(sorted(ALL.items()))
+ACCURACY_NAMES = ("accuracy", "acc")
+
+
+def get(identifier, y_true=None, y_pred=None) -> Metric:
+    """Una métrica a partir de su nombre, de un objeto o de una función, como `compile(metrics=[...])`.
+
+    - 'accuracy'/'acc': se elige binaria, categórica o sparse por las formas de `y_true` y
+      `y_pred` (arrays o formas); sin ellas, se elige con el primer lote. El nombre es el pedido.
+    - Otro nombre ('mse', 'mae', 'binary_accuracy'...): esa métrica, con el nombre tal cual
+      se escribió (como Keras: `metrics=['mse']` da la clave 'mse' en History).
+    """
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier.lower() in ACCURACY_NAMES and y_true is not None and y_pred is not None:
+            return resolve_accuracy(identifier, _shaped(y_true), _shaped(y_pred))
+        return lookup("Nombre de métrica", identifier, ALL)(name=identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    if callable(identifier):
+        return MeanMetricWrapper(identifier)
+    raise ValueError(
+        f"No se puede interpretar {identifier!r} como métrica: pasa un nombre ('accuracy', 'mse', 'mae'...), "
+        "un objeto como keras.metrics.BinaryAccuracy() o una función f(y_true, y_pred)."
+    )
+
+
+def _shaped(x):
+    """Acepta un array o directamente una forma (tupla) y devuelve algo con `.shape`."""
+    if isinstance(x, tuple):
+        return np.empty([1 if s is None else s for s in x], dtype=np.float32)
+    return _array(x)

@@ -1,0 +1,47 @@
+"""Utilidades de Keras que usa el curso: `to_categorical`, `set_random_seed` y `get_file`.
+
+    y_train = keras.utils.to_categorical(y_train, 10)   # 5 -> [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]
+"""
+import random
+
+import numpy as np
+
+from ..datasets.download import get_file
+from ..random import manual_seed
+from .names import clear_session
+
+
+def to_categorical(x, num_classes=None):
+    """Etiquetas enteras -> vectores one-hot (float64, como Keras 3). Un eje final de tamaño 1 se quita."""
+    x = np.array(x, dtype="int64")
+    shape = x.shape
+    if len(shape) > 1 and shape[-1] == 1:
+        shape = shape[:-1]
+    x = x.reshape(-1)
+    if x.size and x.min() < 0:
+        raise ValueError(
+            f"to_categorical necesita etiquetas enteras desde 0 y hay una negativa ({x.min()}): las clases se "
+            "numeran 0, 1, ..., num_classes - 1."
+        )
+    if num_classes is None:
+        num_classes = int(x.max()) + 1 if x.size else 0
+    elif x.size and x.max() >= num_classes:
+        raise ValueError(
+            f"to_categorical: hay una etiqueta {x.max()} y num_classes={num_classes}, así que no cabe: las clases "
+            f"van de 0 a {num_classes - 1}. Aumenta num_classes o revisa las etiquetas."
+        )
+    categorical = np.zeros((x.size, num_classes))
+    categorical[np.arange(x.size), x] = 1
+    return categorical.reshape(shape + (num_classes,))
+
+
+def set_random_seed(seed):
+    """Fija las semillas de tinygrad_es, NumPy y `random` de Python: dos ejecuciones dan lo mismo, bit a bit."""
+    if not isinstance(seed, int):
+        raise ValueError(f"set_random_seed espera un entero y recibió {seed!r} ({type(seed).__name__}).")
+    random.seed(seed)
+    np.random.seed(seed)
+    manual_seed(seed)
+
+
+__all__ = ["clear_session", "get_file", "set_random_seed", "to_categorical"]
