@@ -6,6 +6,8 @@ Para cada modelo mide forward+backward por lote (el mejor de varias repeticiones
 calentamiento que compila Numba), los GFLOP/s conseguidos al lado de los que consigue el
 producto de matrices float32 de NumPy en esta misma máquina y, si `torch` está instalado, el
 mismo trabajo en PyTorch (modo eager, CPU) y el cociente tiempo_nuestro / tiempo_torch.
+Cada medida corre en un proceso propio, dos veces: con todos los hilos (tiempo de reloj) y con
+un solo hilo (tiempo de CPU, que no se estropea si otros programas ocupan la máquina).
 Al final, el tiempo de la primera llamada en un proceso nuevo (con la caché de Numba llena).
 Sin aserciones: es una medida para leer, no una prueba.
 """
@@ -28,19 +30,14 @@ BATCH, SIDE = 128, 28
 STEPS, FEATURES, UNITS = 40, 57, 128
 
 
-def best_time(fn, repeats):
+def best_time(fn, repeats, clock=time.perf_counter):
     fn()  # calentamiento (compilación de Numba, cachés)
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
-
-
-def matmul_gflops(repeats):
-    a = np.random.default_rng(0).standard_normal((1024, 1024)).astype(np.float32)
-    return 2 * 1024**3 / best_time(lambda: a @ a, repeats) / 1e9
 
 
 # ---------------------------------------------------------------- CNN
@@ -163,10 +160,16 @@ def report(name, seconds, flops, blas, torch_seconds):
 WORKLOADS = ("matmul", "cnn", "cnn-torch", "lstm", "lstm-torch")
 
 
-def run_workload(name, repeats):
-    """Mide una carga en ESTE proceso y devuelve segundos (o GFLOP/s para 'matmul')."""
+def run_workload(name, repeats, one_thread):
+    """Mide una carga en ESTE proceso y devuelve segundos (o GFLOP/s para 'matmul').
+
+    one_thread: todo en un hilo y midiendo tiempo de CPU del proceso, que apenas cambia si la
+    máquina está ocupada con otros programas (el tiempo de reloj sí).
+    """
+    clock = time.process_time if one_thread else time.perf_counter
     if name == "matmul":
-        return matmul_gflops(repeats)
+        a = np.random.default_rng(0).standard_normal((1024, 1024)).astype(np.float32)
+        return 2 * 1024**3 / best_time(lambda: a @ a, repeats, clock) / 1e9
     rng = np.random.default_rng(0)
     if name.startswith("cnn"):
         x = rng.random((BATCH, SIDE, SIDE, 1), dtype=np.float32)
@@ -182,24 +185,45 @@ def run_workload(name, repeats):
         make = ours_lstm if name == "lstm" else torch_lstm
     if name.endswith("torch"):
         import torch
-        return best_time(make(torch, *args), repeats)
-    return best_time(make(*args), repeats)
+
+        if one_thread:
+            torch.set_num_threads(1)
+        return best_time(make(torch, *args), repeats, clock)
+    return best_time(make(*args), repeats, clock)
 
 
-def in_fresh_process(name, repeats):
+ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                  "MKL_NUM_THREADS": "1"}
+
+
+def in_fresh_process(name, repeats, one_thread):
     """Cada carga en su propio proceso: los hilos de PyTorch (OpenMP), de BLAS y de Numba no se estorban."""
-    out = subprocess.run([sys.executable, __file__, "--carga", name, "--repeticiones", str(repeats)],
-                         check=True, capture_output=True, text=True)
+    command = [sys.executable, __file__, "--carga", name, "--repeticiones", str(repeats)]
+    env = dict(os.environ, **ONE_THREAD_ENV) if one_thread else None
+    out = subprocess.run(command + (["--un-hilo"] if one_thread else []), check=True, capture_output=True,
+                         text=True, env=env)
     return float(out.stdout.strip())
+
+
+def table(title, repeats, one_thread, with_torch):
+    print(title)
+    result = {name: in_fresh_process(name, repeats, one_thread) for name in WORKLOADS
+              if with_torch or not name.endswith("torch")}
+    blas = result["matmul"]
+    print(f"  Producto de matrices float32 de NumPy (1024×1024): {blas:6.1f} GFLOP/s")
+    report(f"  CNN del curso (lote {BATCH})", result["cnn"], cnn_flops(), blas, result.get("cnn-torch"))
+    report(f"  LSTM del curso ({STEPS}×{FEATURES} -> {UNITS}, lote {BATCH})", result["lstm"], lstm_flops(), blas,
+           result.get("lstm-torch"))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeticiones", type=int, default=5)
+    parser.add_argument("--repeticiones", type=int, default=10)
     parser.add_argument("--carga", choices=WORKLOADS, help="(interno) mide solo esta carga e imprime el número")
+    parser.add_argument("--un-hilo", action="store_true", help="(interno) con --carga: un hilo, tiempo de CPU")
     args = parser.parse_args()
     if args.carga:
-        print(run_workload(args.carga, args.repeticiones))
+        print(run_workload(args.carga, args.repeticiones, args.un_hilo))
         return
     try:
         import torch
@@ -207,14 +231,11 @@ def main():
     except ImportError:
         torch = None
         torch_info = "PyTorch no instalado"
-    print(f"{os.cpu_count()} CPU; {torch_info}")
-    result = {name: in_fresh_process(name, args.repeticiones) for name in WORKLOADS
-              if torch is not None or not name.endswith("torch")}
-    blas = result["matmul"]
-    print(f"Producto de matrices float32 de NumPy (1024×1024): {blas:6.1f} GFLOP/s")
-    report(f"CNN del curso (lote {BATCH})", result["cnn"], cnn_flops(), blas, result.get("cnn-torch"))
-    report(f"LSTM del curso ({STEPS}×{FEATURES} -> {UNITS}, lote {BATCH})", result["lstm"], lstm_flops(), blas,
-           result.get("lstm-torch"))
+    print(f"{os.cpu_count()} CPU; {torch_info}; carga media de la máquina: {os.getloadavg()[0]:.1f}")
+    table("Todos los hilos, tiempo de reloj (el mejor de las repeticiones):", args.repeticiones, False,
+          torch is not None)
+    table("Un hilo, tiempo de CPU (estable aunque la máquina tenga otra carga):", args.repeticiones, True,
+          torch is not None)
     print(f"Primera llamada en un proceso nuevo (importar + conv/pool/lstm con la caché de Numba llena): "
           f"{first_call_seconds():.2f} s")
 

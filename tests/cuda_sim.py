@@ -23,6 +23,12 @@ def cuda_kernel_test(test):
     return test
 
 
+def outside_cuda_process(test):
+    """Marca una prueba (una lanzadera) para que pytest sólo la recoja FUERA del subproceso de CUDA."""
+    test.__test__ = not IN_CUDA_PROCESS
+    return test
+
+
 def run_pytest_in_subprocess(test_file, simulator, timeout=300):
     """Ejecuta `pytest test_file` en un proceso nuevo, con el simulador o con la GPU real. Devuelve el CompletedProcess."""
     env = dict(os.environ)

@@ -24,15 +24,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from cuda_sim import IN_CUDA_PROCESS, cuda_kernel_test, run_pytest_in_subprocess
+from cuda_sim import IN_CUDA_PROCESS, cuda_kernel_test, outside_cuda_process, run_pytest_in_subprocess
 from strategies import broadcast_pairs
 
 from tinygrad_es import cuda as tg_cuda
 
 if IN_CUDA_PROCESS:
-    from tinygrad_es.kernels.cpu import gru as cpu_gru, im2col as cpu_im2col, lstm as cpu_lstm, pool as cpu_pool
+    from tinygrad_es.kernels.cpu import (gru as cpu_gru, im2col as cpu_im2col, lstm as cpu_lstm, pool as cpu_pool,
+                                         simple_rnn as cpu_simple_rnn)
     from tinygrad_es.kernels.cuda import (elementwise, gru, im2col, lstm, matmul, optimizers, pool, reduce,
-                                          softmax)
+                                          simple_rnn, softmax)
     from tinygrad_es.ops.loss import SoftmaxCrossEntropy
 
 FEW = settings(max_examples=10, deadline=None)  # el simulador es lento: pocos ejemplos, pero de formas variadas
@@ -51,6 +52,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 # ================================================================ en el proceso normal
+@outside_cuda_process
 def test_kernels_cuda_en_el_simulador():
     if importlib.util.find_spec("numba.cuda") is None:
         pytest.skip("esta versión de Numba no trae numba.cuda: instala el paquete numba-cuda (pip install -e '.[dev]')")
@@ -59,9 +61,7 @@ def test_kernels_cuda_en_el_simulador():
     assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-2000:]
 
 
-test_kernels_cuda_en_el_simulador.__test__ = not IN_CUDA_PROCESS
-
-
+@outside_cuda_process
 @pytest.mark.gpu
 def test_kernels_cuda_en_la_gpu_real():
     if tg_cuda.simulator_enabled() or not tg_cuda.is_available():
@@ -70,9 +70,7 @@ def test_kernels_cuda_en_la_gpu_real():
     assert result.returncode == 0, "pruebas de kernels CUDA en la GPU:\n" + result.stdout[-8000:] + result.stderr[-2000:]
 
 
-test_kernels_cuda_en_la_gpu_real.__test__ = not IN_CUDA_PROCESS
-
-
+@outside_cuda_process
 def test_benchmark_sin_gpu_sale_con_un_mensaje():
     if tg_cuda.is_available() and not tg_cuda.simulator_enabled():
         pytest.skip("hay GPU: el script mediría de verdad")
@@ -81,16 +79,13 @@ def test_benchmark_sin_gpu_sale_con_un_mensaje():
     assert "nada que medir" in result.stdout or "sus tiempos no dicen nada" in result.stdout, result.stdout
 
 
+@outside_cuda_process
 @pytest.mark.slow
 def test_benchmark_paso_cnn_y_lstm_iguales_en_cpu_y_en_el_simulador():
     env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
     result = subprocess.run([sys.executable, "benchmarks/gpu.py", "--comprobar"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0 and "Comprobado" in result.stdout, result.stdout + result.stderr[-3000:]
-
-
-test_benchmark_sin_gpu_sale_con_un_mensaje.__test__ = not IN_CUDA_PROCESS
-test_benchmark_paso_cnn_y_lstm_iguales_en_cpu_y_en_el_simulador.__test__ = not IN_CUDA_PROCESS
 
 
 def test_importar_tinygrad_es_no_importa_numba_cuda():
@@ -141,9 +136,10 @@ def test_kernels_gemelos_con_la_misma_firma_en_cpu_y_cuda():
     import tinygrad_es.kernels.cuda as cuda_package
 
     cuda_families = {m.name for m in pkgutil.iter_modules(cuda_package.__path__)}
-    assert {"elementwise", "reduce", "matmul", "im2col", "pool", "lstm", "gru", "softmax", "optimizers"} <= cuda_families
+    assert {"elementwise", "reduce", "matmul", "im2col", "pool", "simple_rnn", "lstm", "gru", "softmax",
+            "optimizers"} <= cuda_families
     twins = cuda_families & {m.name for m in pkgutil.iter_modules(cpu_package.__path__)}
-    assert {"im2col", "pool", "lstm", "gru"} <= twins
+    assert {"im2col", "pool", "simple_rnn", "lstm", "gru"} <= twins
     for family in twins:
         cpu_module, cuda_module = tg_cuda.kernel_module(family, "cpu"), tg_cuda.kernel_module(family, "cuda")
         for name, function in vars(cpu_module).items():
@@ -330,7 +326,18 @@ def test_average_pooling(case):
     close(dx, cpu_pool.avg_pool_backward_reference(grad, h, w, kh, kw, sh, sw, pt, pl))
 
 
-# ---------------------------------------------------------------- LSTM y GRU
+# ---------------------------------------------------------------- SimpleRNN, LSTM y GRU
+@cuda_kernel_test
+def test_celda_simple_rnn():
+    xw, hu = randn(3, 5), randn(3, 5)
+    h = hu.copy()
+    simple_rnn.simple_rnn_cell_forward(xw, h, threads=8)
+    close(h, cpu_simple_rnn.simple_rnn_cell_forward_reference(xw, hu))
+    dh_out, dh_next, da = randn(3, 5), randn(3, 5), np.empty_like(h)
+    simple_rnn.simple_rnn_cell_backward(dh_out, dh_next, h, da, threads=8)
+    close(da, cpu_simple_rnn.simple_rnn_cell_backward_reference(dh_out + dh_next, h))
+
+
 @cuda_kernel_test
 def test_celda_lstm():
     n, u = 3, 5

@@ -18,9 +18,11 @@ disposición de `w.reshape(KH·KW·C, F)`: ninguna transposición ni copia extra
 
 col2im es la operación adjunta (la traspuesta) de im2col: cada casilla de `cols` vuelve a su
 píxel de origen y las que vienen del mismo píxel se SUMAN (ventanas solapadas). Así
-`dx = col2im(dcols)` con `dcols = dout @ wᵀ`. El kernel de Numba la calcula "al revés",
-recorriendo los píxeles de entrada y reuniendo lo que cada uno recibe: así cada hilo escribe
-solo sus píxeles y no hay carreras entre hilos.
+`dx = col2im(dcols)` con `dcols = dout @ wᵀ`.
+
+Con W·C seguidos en memoria, los KW·C valores que una fila de la ventana lee de x están
+contiguos (si no hay dilatación horizontal ni relleno en medio): los kernels copian (o suman)
+ese tramo entero de una vez, un bucle que el compilador vectoriza.
 
 El relleno de abajo/derecha no hace falta pasarlo: queda implícito en (Ho, Wo).
 """
@@ -66,50 +68,67 @@ def col2im_reference(cols, h, w, sh, sw, dh, dw, pt, pl):
 # ---------------------------------------------------------------- kernels de Numba
 @numba.njit(cache=True, parallel=True, error_model="numpy")
 def im2col(x, cols, sh, sw, dh, dw, pt, pl):
-    """Rellena `cols (N, Ho, Wo, KH, KW, C)` desde `x (N, H, W, C)`; un hilo por fila de salida (n, i)."""
+    """Rellena `cols (N, Ho, Wo, KH, KW, C)` desde `x (N, H, W, C)`; un hilo por fila de salida (n, i).
+
+    Caso rápido: sin dilatación horizontal y con la fila de la ventana dentro de la imagen, los
+    KW·C valores de (n, i, j, a) están seguidos en x y van seguidos en cols: una copia de un tramo.
+    """
     n_batch, h, w, c = x.shape
     _, ho, wo, kh, kw, _ = cols.shape
+    run = kw * c
+    x_rows = x.reshape(n_batch, h, w * c)  # la fila y de la imagen n, como un vector
+    col_runs = cols.reshape(n_batch, ho, wo, kh, run)
     for row in numba.prange(n_batch * ho):
         n = row // ho
         i = row % ho
         for j in range(wo):
+            x0 = j * sw - pl
             for a in range(kh):
                 y = i * sh - pt + a * dh
-                for b in range(kw):
-                    xx = j * sw - pl + b * dw
-                    if 0 <= y < h and 0 <= xx < w:
+                if y < 0 or y >= h:  # fila de relleno
+                    for k in range(run):
+                        col_runs[n, i, j, a, k] = 0.0
+                elif dw == 1 and x0 >= 0 and x0 + kw <= w:  # tramo contiguo
+                    start = x0 * c
+                    for k in range(run):
+                        col_runs[n, i, j, a, k] = x_rows[n, y, start + k]
+                else:  # caso general, columna a columna
+                    for b in range(kw):
+                        xx = x0 + b * dw
+                        inside = 0 <= xx < w
                         for ch in range(c):
-                            cols[n, i, j, a, b, ch] = x[n, y, xx, ch]
-                    else:  # la ventana cae en el relleno
-                        for ch in range(c):
-                            cols[n, i, j, a, b, ch] = 0.0
+                            cols[n, i, j, a, b, ch] = x[n, y, xx, ch] if inside else 0.0
 
 
 @numba.njit(cache=True, parallel=True, error_model="numpy")
 def col2im(cols, dx, sh, sw, dh, dw, pt, pl):
     """Escribe en `dx (N, H, W, C)` la suma de las casillas de `cols` que salieron de cada píxel.
 
-    Para el píxel de fila y, la fila de núcleo a lo leyó desde la fila de salida i si
-    i·sh - pt + a·dh = y, es decir, si (y + pt - a·dh) es múltiplo de sh y cae en [0, Ho).
-    Un hilo por fila de entrada (n, y): cada uno escribe solo lo suyo.
+    Un hilo por imagen n: pone su dx a cero y le suma cada tramo de cols en el sitio de donde
+    salió (el mismo recorrido que im2col, con += en vez de =). Imágenes distintas no comparten
+    memoria, así que no hay carreras entre hilos.
     """
     n_batch, h, w, c = dx.shape
     _, ho, wo, kh, kw, _ = cols.shape
-    for row in numba.prange(n_batch * h):
-        n = row // h
-        y = row % h
-        for xx in range(w):
-            for ch in range(c):
-                dx[n, y, xx, ch] = 0.0
-            for a in range(kh):
-                ti = y + pt - a * dh
-                if ti < 0 or ti % sh != 0 or ti // sh >= ho:
-                    continue
-                i = ti // sh
-                for b in range(kw):
-                    tj = xx + pl - b * dw
-                    if tj < 0 or tj % sw != 0 or tj // sw >= wo:
+    run = kw * c
+    dx_rows = dx.reshape(n_batch, h, w * c)
+    col_runs = cols.reshape(n_batch, ho, wo, kh, run)
+    for n in numba.prange(n_batch):
+        dx_rows[n, :, :] = 0.0
+        for i in range(ho):
+            for j in range(wo):
+                x0 = j * sw - pl
+                for a in range(kh):
+                    y = i * sh - pt + a * dh
+                    if y < 0 or y >= h:
                         continue
-                    j = tj // sw
-                    for ch in range(c):
-                        dx[n, y, xx, ch] += cols[n, i, j, a, b, ch]
+                    if dw == 1 and x0 >= 0 and x0 + kw <= w:
+                        start = x0 * c
+                        for k in range(run):
+                            dx_rows[n, y, start + k] += col_runs[n, i, j, a, k]
+                    else:
+                        for b in range(kw):
+                            xx = x0 + b * dw
+                            if 0 <= xx < w:
+                                for ch in range(c):
+                                    dx[n, y, xx, ch] += cols[n, i, j, a, b, ch]

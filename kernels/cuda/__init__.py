@@ -6,7 +6,7 @@
     matmul.py       producto de matrices por teselas en memoria compartida
     im2col.py       im2col / col2im (la convolución como producto de matrices)
     pool.py         max y average pooling, hacia delante y hacia atrás
-    lstm.py, gru.py las celdas recurrentes fusionadas, hacia delante y hacia atrás
+    simple_rnn.py, lstm.py, gru.py   las celdas recurrentes fusionadas, adelante y atrás
     softmax.py      softmax y entropía cruzada desde logits (y su gradiente)
     optimizers.py   un kernel fusionado por optimizador de Keras (SGD ... Nadam)
 

@@ -3,6 +3,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tinygrad_es import keras
 from tinygrad_es.keras import Input, Sequential
@@ -68,6 +70,29 @@ def test_epoch_loss_is_batch_size_weighted_mean_and_partial_batch_counts():
     assert history.history["accuracy"][0] == pytest.approx(accuracy)
 
 
+@settings(deadline=None, max_examples=15)
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 17), shuffle=st.booleans())
+def test_weighted_running_means_for_any_batch_size(n, batch_size, shuffle):
+    x, labels = blobs(n, seed=n)
+    model = classifier()
+    model.compile(optimizer=SGD(learning_rate=0.0), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, labels, batch_size=batch_size, epochs=1, verbose=0, shuffle=shuffle)
+    assert history.params["steps"] == -(-n // batch_size)
+    loss, accuracy = model.evaluate(x, labels, batch_size=n, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(loss, rel=1e-5)
+    assert history.history["accuracy"][0] == pytest.approx(accuracy)
+
+
+def test_whole_model_gradcheck_in_float64():
+    from tinygrad_es import gradcheck
+    from tinygrad_es.keras.layers import Conv2D, Flatten
+
+    model = Sequential([Input(shape=(5, 5, 2)), Conv2D(3, 3, activation="tanh", dtype="float64"),
+                        BatchNormalization(dtype="float64"), Flatten(dtype="float64"),
+                        Dense(4, activation="softmax", dtype="float64")])
+    gradcheck(lambda x: model(x, training=True), rng.normal(size=(3, 5, 5, 2)))
+
+
 def test_fit_before_compile_and_without_loss():
     model = classifier()
     x, labels = blobs(10)
@@ -99,6 +124,8 @@ def test_mismatched_sample_counts_and_bad_validation_data():
         model.fit(x, labels, verbose=0, validation_data=x)
     with pytest.raises(ValueError, match="validation_split"):
         model.fit(x, labels, verbose=0, validation_split=1.5)
+    with pytest.raises(ValueError, match="batch_size .* entero positivo; es 0"):
+        model.fit(x, labels, verbose=0, batch_size=0)
 
 
 def test_evaluate_returns_scalar_list_or_dict():

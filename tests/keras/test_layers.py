@@ -453,6 +453,13 @@ def test_recurrent_errors():
 
 
 # ---------------------------------------------------------------- base, nombres, configuración
+def test_float64_layer_keeps_float64_and_float32_layer_casts():
+    x = rng.normal(size=(2, 3))
+    assert built(Dense(2, dtype="float64"), x.shape)(x).dtype == np.float64
+    assert built(Dense(2, dtype="float64"), x.shape)(Tensor(x, dtype="float32")).dtype == np.float64
+    assert built(Dense(2), x.shape)(x).dtype == np.float32
+
+
 def test_layer_config_round_trip_for_every_layer():
     for layer in [Dense(3, activation="relu"), Conv2D(4, 3, padding="same"), MaxPooling2D(3), Dropout(0.3),
                   LSTM(5, return_sequences=True), GRU(2), SimpleRNN(2), BatchNormalization(momentum=0.9),

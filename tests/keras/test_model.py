@@ -14,7 +14,8 @@ def fresh_names():
 
 
 def mlp():
-    return Sequential([Input(shape=(784,)), Dense(16, activation="relu"), Dropout(0.2), Dense(10, activation="softmax")])
+    return Sequential([Input(shape=(784,)), Dense(16, activation="relu"), Dropout(0.2),
+                       Dense(10, activation="softmax")])
 
 
 def test_both_import_styles_reach_the_same_classes():
@@ -127,6 +128,16 @@ def test_first_layer_shape_error_names_layer_shapes_and_flatten():
     with pytest.raises(ValueError, match=r"La primera capa del modelo, dense \(Dense\), esperaba una entrada de forma "
                                          r"\(None, 784\) y recibió \(32, 28, 28\): añade Flatten\(\)"):
         model.predict(np.zeros((32, 28, 28)), verbose=0)
+
+
+def test_single_sample_without_batch_axis_is_explained():
+    with pytest.raises(ValueError, match=r"recibió \(784,\): parece una sola muestra sin el eje del lote: usa x\[None\]"):
+        mlp().predict(np.zeros(784), verbose=0)
+
+
+def test_sequential_given_a_single_layer_instead_of_a_list():
+    with pytest.raises(TypeError, match=r"ponla entre corchetes, Sequential\(\[Dense\(...\)\]\)"):
+        Sequential(Dense(3))
 
 
 def test_cnn_given_flat_images_says_reshape():

@@ -16,7 +16,10 @@ from ..tensor import Tensor
 from . import layers as layers_module
 from .layers.core import InputLayer
 from .layers.layer import Layer, reshape_hint
+from . import saving
 from .names import unique_name
+from .saving import load_model
+from .summary import print_summary
 from .trainer import Trainer
 
 
@@ -28,6 +31,11 @@ class Sequential(Trainer):
         self._layers = []  # sin la InputLayer, como model.layers en Keras
         self._input_layer = None
         self.input_spec_shape = None  # (None, ...) cuando se conoce la forma de la entrada
+        if isinstance(layers, Layer):
+            raise TypeError(
+                f"Sequential espera una lista de capas y recibió una sola ({type(layers).__name__}): ponla entre "
+                f"corchetes, Sequential([{type(layers).__name__}(...)]), o usa model.add(...)."
+            )
         for layer in layers or []:
             self.add(layer)
 
@@ -107,11 +115,12 @@ class Sequential(Trainer):
     # ------------------------------------------------------------ cálculo
     def __call__(self, inputs, training=False):
         """El modelo como función: model(x) con un Tensor o un array; devuelve un Tensor."""
-        x = self.prepare_inputs(inputs)
-        return self.forward(Tensor(x) if not isinstance(x, Tensor) else x, training)
+        return self.forward(self.prepare_inputs(inputs), training)
 
-    def forward(self, x: Tensor, training=False) -> Tensor:
+    def forward(self, x, training=False) -> Tensor:
         """Pasa un lote ya comprobado por todas las capas. Es el bucle de cada paso de fit: sin más."""
+        if not isinstance(x, Tensor):
+            x = Tensor(x, dtype=x.dtype)  # con su dtype: un modelo en float64 no debe bajar a float32
         for layer in self._layers:
             x = layer.call(x, training=training)
         return x
@@ -199,8 +208,6 @@ class Sequential(Trainer):
     # ------------------------------------------------------------ resumen, configuración y guardado
     def summary(self, line_length=None, positions=None, print_fn=None, **kwargs):
         """Imprime la tabla de Keras 3: capas, formas de salida y número de parámetros."""
-        from .summary import print_summary
-
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
 
     def get_config(self) -> dict:
@@ -221,26 +228,18 @@ class Sequential(Trainer):
 
     def save(self, filepath, overwrite=True):
         """Guarda arquitectura (JSON) y pesos (arrays) en un solo archivo .keras (ver saving.py)."""
-        from .saving import save_model
-
-        save_model(self, filepath, overwrite=overwrite)
+        saving.save_model(self, filepath, overwrite=overwrite)
 
     def save_weights(self, filepath, overwrite=True):
-        from .saving import save_weights
-
-        save_weights(self, filepath, overwrite=overwrite)
+        """Solo los pesos, p. ej. model.save_weights('modelo.weights.h5')."""
+        saving.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath):
-        from .saving import load_weights
-
-        load_weights(self, filepath)
+        """Carga pesos guardados con save_weights en un modelo con la misma arquitectura."""
+        saving.load_weights(self, filepath)
 
     def __repr__(self):
         return f"<Sequential name={self.name}, {len(self._layers)} capas>"
 
 
-def load_model(filepath, compile=True):
-    """Lee un modelo guardado con model.save('modelo.keras'): arquitectura, pesos y compile."""
-    from .saving import load_model as _load
-
-    return _load(filepath, compile=compile)
+__all__ = ["Sequential", "load_model"]

@@ -50,7 +50,8 @@ def save_model(model, filepath, overwrite=True):
 
 
 def load_model(filepath, compile=True):
-    from .models import Sequential
+    """Lee un modelo guardado con model.save('modelo.keras'): arquitectura, pesos y compile."""
+    from .models import Sequential  # aquí y no arriba: models importa este módulo
 
     filepath = os.fspath(filepath)
     try:

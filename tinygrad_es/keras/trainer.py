@@ -81,7 +81,7 @@ class Trainer:
             x, y, val_x, val_y = _split_validation(x, y, validation_split)
         else:
             val_x = val_y = None
-        batch_size = batch_size or 32
+        batch_size = _batch_size(batch_size)
         steps = math.ceil(len(x) / batch_size)
         callback_list = callbacks_module.CallbackList(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self,
@@ -127,7 +127,7 @@ class Trainer:
         return logs
 
     def _train_step(self, x_batch, y_batch, trained) -> float:
-        y_pred = self.forward(Tensor(x_batch), training=True)
+        y_pred = self.forward(x_batch, training=True)
         loss = self._loss_fn(y_batch, y_pred)
         if trained:  # con todo congelado no hay nada que derivar ni actualizar
             loss.backward()
@@ -144,7 +144,7 @@ class Trainer:
         """La pérdida (y las métricas) sobre unos datos, sin entrenar: un número o [loss, métricas...]."""
         self._check_compiled("evaluate")
         x, y = self._prepare_data(x, y, "evaluate")
-        batch_size = batch_size or 32
+        batch_size = _batch_size(batch_size)
         callback_list = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self,
             verbose=verbose, epochs=1, steps=math.ceil(len(x) / batch_size),
@@ -166,7 +166,7 @@ class Trainer:
                 if callback_list is not None:
                     callback_list.on_test_batch_begin(step)
                 batch = slice(step * batch_size, (step + 1) * batch_size)
-                y_pred = self.forward(Tensor(x[batch]), training=False)
+                y_pred = self.forward(x[batch], training=False)
                 loss = self._loss_fn(y[batch], y_pred)
                 self._update_metrics(float(loss.data), y[batch], y_pred.data)
                 logs = self._logs()
@@ -180,7 +180,7 @@ class Trainer:
     def predict(self, x, batch_size=None, verbose="auto", callbacks=None):
         """Las salidas del modelo para `x`, en modo inferencia, como un array de NumPy."""
         x = self.prepare_inputs(_as_array(x))
-        batch_size = batch_size or 32
+        batch_size = _batch_size(batch_size)
         steps = math.ceil(len(x) / batch_size)
         callback_list = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self,
@@ -191,7 +191,7 @@ class Trainer:
         with no_grad():
             for step in range(steps):
                 callback_list.on_predict_batch_begin(step)
-                outputs.append(self.forward(Tensor(x[step * batch_size:(step + 1) * batch_size])).data)
+                outputs.append(self.forward(x[step * batch_size:(step + 1) * batch_size]).data)
                 callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
         return np.concatenate(outputs) if outputs else np.zeros((0,) + tuple(self.output_shape[1:]), "float32")
@@ -238,7 +238,9 @@ class Trainer:
     # ------------------------------------------------------------ datos
     def _prepare_data(self, x, y, method):
         if x is None or y is None:
-            raise ValueError(f"{method}() necesita los datos x y las etiquetas y, p. ej. model.{method}(x_train, y_train).")
+            raise ValueError(
+                f"{method}() necesita los datos x y las etiquetas y, p. ej. model.{method}(x_train, y_train)."
+            )
         x = self.prepare_inputs(_as_array(x))
         y = _as_array(y)
         if y.dtype.kind == "f" and y.dtype != np.float32 or y.dtype == bool:
@@ -258,6 +260,15 @@ class Trainer:
         return self._prepare_data(*validation_data, "fit (validation_data)")
 
 
+def _batch_size(batch_size) -> int:
+    """None -> 32, como en Keras; si no, un entero positivo."""
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+        raise ValueError(f"batch_size es el número de muestras por lote y debe ser un entero positivo; es {batch_size!r}.")
+    return int(batch_size)
+
+
 def _as_array(data) -> np.ndarray:
     return data.data if isinstance(data, Tensor) else np.asarray(data)
 
@@ -265,7 +276,9 @@ def _as_array(data) -> np.ndarray:
 def _split_validation(x, y, fraction):
     """Las últimas `fraction` muestras (antes de barajar) son la validación, como en Keras."""
     if not 0 < fraction < 1:
-        raise ValueError(f"validation_split es la fracción de datos para validar y debe estar entre 0 y 1; es {fraction}.")
+        raise ValueError(
+            f"validation_split es la fracción de datos para validar y debe estar entre 0 y 1; es {fraction}."
+        )
     split_at = int(len(x) * (1 - fraction))
     if split_at in (0, len(x)):
         raise ValueError(

@@ -85,7 +85,9 @@ class Conv2D(ImageLayer):
         self.strides = pair("Conv2D: strides", strides)
         self.dilation_rate = pair("Conv2D: dilation_rate", dilation_rate)
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError("Conv2D: no se pueden usar a la vez strides > 1 y dilation_rate > 1 (Keras tampoco lo permite).")
+            raise ValueError(
+                "Conv2D: no se pueden usar a la vez strides > 1 y dilation_rate > 1 (Keras tampoco lo permite)."
+            )
         self.padding = padding_mode(padding)
         self.data_format = data_format
         self.activation = activations.get(activation)

@@ -113,7 +113,9 @@ class Dropout(Layer):
         # (keras.utils.set_random_seed), que es lo que hace reproducible todo el entrenamiento.
         super().__init__(**kwargs)
         if not 0 <= rate <= 1:
-            raise ValueError(f"Dropout: rate es la fracción de valores que se anulan y debe estar en [0, 1]; es {rate}.")
+            raise ValueError(
+                f"Dropout: rate es la fracción de valores que se anulan y debe estar en [0, 1]; es {rate}."
+            )
         self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
 
     def call(self, inputs, training=False):

@@ -156,13 +156,13 @@ class Layer:
         return self.call(x, training=training)
 
     def _as_tensor(self, inputs) -> Tensor:
+        """La entrada como Tensor del dtype de la capa (salvo un Tensor con grafo, que no se corta)."""
         if isinstance(inputs, Tensor):
             if self.casts_input and inputs.dtype != self.dtype and not inputs.requires_grad:
-                return Tensor(inputs.data.astype(self.dtype))
+                return Tensor(inputs.data, dtype=self.dtype)
             return inputs
-        if self.casts_input:
-            return Tensor(np.asarray(inputs, dtype=self.dtype))
-        return Tensor(np.asarray(inputs))
+        data = np.asarray(inputs)
+        return Tensor(data, dtype=self.dtype if self.casts_input else data.dtype)
 
     # ------------------------------------------------------------ comprobación de formas
     def check_input_shape(self, shape):
@@ -216,6 +216,8 @@ class Layer:
 def reshape_hint(expected, received) -> str:
     """Qué hacer cuando los datos tienen los mismos números que lo esperado pero otra forma."""
     known = all(n is not None for n in expected[1:])
+    if known and tuple(received) == tuple(expected[1:]):
+        return "parece una sola muestra sin el eje del lote: usa x[None] (o x.reshape(1, ...)) para un lote de una"
     if known and math.prod(expected[1:]) == math.prod(received[1:]):
         if len(expected) == 2:
             return "añade Flatten() antes de esta capa (o aplana los datos con x.reshape(len(x), -1))"
