@@ -80,6 +80,20 @@ def test_conv2d_without_bias_gradcheck():
               rng.standard_normal((3, 2, 2, 3)))
 
 
+def test_conv2d_in_batch_chunks(monkeypatch):
+    """Con trozos de 2 imágenes (y un último trozo de 1) el resultado y los gradientes no cambian."""
+    from tinygrad_es.ops import conv
+
+    rng = np.random.default_rng(7)
+    x, w, b = rng.standard_normal((5, 6, 5, 2)), rng.standard_normal((3, 2, 2, 3)), rng.standard_normal(3)
+    per_image = 4 * 4 * 3 * 2 * 2 * 8  # Ho·Wo·KH·KW·C float64 con stride 1, 'valid'
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 2 * per_image)
+    out = F.conv2d(Tensor(x, dtype="float64"), Tensor(w, dtype="float64"), Tensor(b, dtype="float64"))
+    assert out.shape == (5, 4, 4, 3)
+    np.testing.assert_allclose(out.data, direct_conv2d(x, w, b, (1, 1), (1, 1), (0, 0), (4, 4)), rtol=1e-10)
+    gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding="same", dilation=(2, 1)), x, w, b)
+
+
 def test_conv1d_matches_conv2d_and_gradcheck():
     rng = np.random.default_rng(4)
     x, w, b = rng.standard_normal((2, 9, 3)), rng.standard_normal((3, 3, 2)), rng.standard_normal(2)
@@ -122,6 +136,12 @@ def test_conv1d_causal_sees_only_the_past():
      r"padding debe ser 'valid', 'same', un entero"),
     (lambda: F.conv1d(np.zeros((4, 10)), np.zeros((3, 1, 2))),
      r"conv1d esperaba x de forma \(N, L, C\) \(3 ejes\) y recibió \(4, 10\)"),
+    (lambda: F.conv1d(np.zeros((4, 2, 1)), np.zeros((3, 1, 2))),
+     r"conv1d: la ventana de 3 .* no cabe en el eje de la secuencia de la entrada, que mide 2"),
+    (lambda: F.conv1d(np.zeros((4, 9, 1)), np.zeros((3, 1, 2)), stride=0),
+     r"conv1d: stride debe ser un entero positivo y recibió 0"),
+    (lambda: F.conv1d(np.zeros((4, 9, 1)), np.zeros((3, 1, 2)), padding="full"),
+     r"conv1d: padding debe ser 'valid', 'same', 'causal' o un entero"),
 ])
 def test_conv_errors_say_what_was_expected(call, message):
     with pytest.raises(ValueError, match=message):

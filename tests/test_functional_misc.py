@@ -92,3 +92,11 @@ def test_embedding_float_indices_and_errors():
     np.testing.assert_array_equal(out.data, [[1, 0, 0], [0, 0, 1]])
     with pytest.raises(ValueError, match=r"embedding: los índices deben estar entre 0 y 2 \(input_dim = 3\)"):
         F.embedding(np.array([0, 3]), np.eye(3))
+
+
+def test_losses_are_reexported_from_functional():
+    from tinygrad_es.nn import losses
+
+    for name in ("softmax_cross_entropy", "categorical_cross_entropy", "binary_cross_entropy", "mse", "mae",
+                 "hinge", "logistic_loss"):
+        assert getattr(F, name) is getattr(losses, name) and name in F.__all__

@@ -72,3 +72,26 @@ def test_lstm_cell_saturates_without_nan(z):
     gates, c, h = np.zeros((1, 4)), np.empty((1, 1)), np.empty((1, 1))
     L.lstm_cell_forward(xw, gates, np.ones((1, 1)), c, h)
     assert np.all(np.isfinite(gates)) and np.all(np.isfinite(h))
+
+
+def test_float32_activations_are_accurate_and_float64_exact():
+    """tanh racional (float32): error < 5e-7 en toda la recta; en float64 se usa la tanh de libm."""
+    from tinygrad_es.kernels.cpu import activations as A
+
+    v = np.linspace(-20, 20, 200_001)
+    np.testing.assert_allclose(A.rational_tanh_reference(v), np.tanh(v), rtol=0, atol=5e-7)
+    h32 = np.zeros((1, v.size), dtype=np.float32)
+    S.simple_rnn_cell_forward(v[None].astype(np.float32), h32)  # h = tanh(v + 0)
+    np.testing.assert_allclose(h32[0], np.tanh(v), rtol=0, atol=5e-7)
+    h64 = np.zeros((1, v.size))
+    S.simple_rnn_cell_forward(v[None], h64)
+    np.testing.assert_allclose(h64[0], np.tanh(v), rtol=1e-15, atol=1e-15)  # la de libm: exacta salvo 1 ulp
+
+
+def test_lstm_cell_float32_close_to_float64_reference():
+    xw, hu, c_prev = _arrays(11, (8, 20), (8, 20), (8, 5), scale=3.0)
+    gates, c, h = hu.astype(np.float32), np.empty((8, 5), np.float32), np.empty((8, 5), np.float32)
+    L.lstm_cell_forward(xw.astype(np.float32), gates, c_prev.astype(np.float32), c, h)
+    ref_gates, ref_c, ref_h = L.lstm_cell_forward_reference(xw, hu, c_prev)
+    for got, want in ((gates, ref_gates), (c, ref_c), (h, ref_h)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=2e-6)

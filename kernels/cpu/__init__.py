@@ -1,0 +1,10 @@
+"""Kernels de CPU con Numba, uno por archivo, cada uno junto a su referencia en NumPy.
+
+- `im2col.py`: im2col y col2im, la convolución como producto de matrices.
+- `pool.py`: max pooling y average pooling, hacia delante y hacia atrás.
+- `lstm.py`, `gru.py`, `simple_rnn.py`: un paso de cada celda recurrente, fusionado.
+- `activations.py`: tanh y sigmoide vectorizables en float32 (las usan las celdas).
+
+Todos se compilan con `cache=True`: la primera vez tardan unos segundos en compilar y los
+procesos siguientes cargan el código máquina de `__pycache__/`.
+"""

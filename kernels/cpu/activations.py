@@ -66,7 +66,7 @@ def sigmoid(v):
     return sigmoid_reference(v)
 
 
-@numba.njit(cache=True, inline="always", error_model="numpy")
+@numba.njit(cache=True, error_model="numpy")
 def _rational_tanh(v):
     v = CLAMP if v > CLAMP else -CLAMP if v < -CLAMP else v
     v2 = v * v
@@ -75,14 +75,14 @@ def _rational_tanh(v):
     return v * p / q
 
 
-@overload(tanh, inline="always")
+@overload(tanh)
 def _tanh_for(v):
     if v == numba.types.float32:
         return lambda v: _rational_tanh(v)
     return lambda v: np.tanh(v)
 
 
-@overload(sigmoid, inline="always")
+@overload(sigmoid)
 def _sigmoid_for(v):
     if v == numba.types.float32:
         return lambda v: HALF + HALF * _rational_tanh(HALF * v)

@@ -50,17 +50,20 @@ def gru_cell_backward_reference(dh, gates, rh, h_prev):
 def gru_cell_forward(xw_t, gates, b_rec, h_prev, rh, h_out):
     """`gates` entra con h_{t-1}·U y sale con (z, r, ĥ); escribe rh y h_t (en h_out)."""
     n_batch, u = h_prev.shape
+    bz, br, bh = b_rec[:u], b_rec[u:2 * u], b_rec[2 * u:]
     for n in range(n_batch):
+        # una vista 1D por puerta: así el compilador ve vectores independientes y vectoriza
+        xz, xr, xh = xw_t[n, :u], xw_t[n, u:2 * u], xw_t[n, 2 * u:]
+        gz, gr, gh = gates[n, :u], gates[n, u:2 * u], gates[n, 2 * u:]
+        h_before, rec_h, h_new = h_prev[n], rh[n], h_out[n]
         for k in range(u):
-            z = sigmoid(xw_t[n, k] + gates[n, k] + b_rec[k])
-            r = sigmoid(xw_t[n, u + k] + gates[n, u + k] + b_rec[u + k])
-            rec = gates[n, 2 * u + k] + b_rec[2 * u + k]
-            hh = tanh(xw_t[n, 2 * u + k] + r * rec)
-            gates[n, k] = z
-            gates[n, u + k] = r
-            gates[n, 2 * u + k] = hh
-            rh[n, k] = rec
-            h_out[n, k] = z * h_prev[n, k] + (ONE - z) * hh
+            z = sigmoid(xz[k] + gz[k] + bz[k])
+            r = sigmoid(xr[k] + gr[k] + br[k])
+            rec = gh[k] + bh[k]
+            hh = tanh(xh[k] + r * rec)
+            gz[k], gr[k], gh[k] = z, r, hh
+            rec_h[k] = rec
+            h_new[k] = z * h_before[k] + (ONE - z) * hh
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -68,18 +71,16 @@ def gru_cell_backward(dh_out, dh_next, gates, rh, h_prev, dxw, dhu, dh_direct):
     """dh = dh_out + dh_next; escribe dxw = d(x_t·W), dhu = d(h_{t-1}·U) y dh_direct = dh·z."""
     n_batch, u = h_prev.shape
     for n in range(n_batch):
+        gz, gr, gh = gates[n, :u], gates[n, u:2 * u], gates[n, 2 * u:]
+        xz, xr, xh = dxw[n, :u], dxw[n, u:2 * u], dxw[n, 2 * u:]
+        hz, hr, hh_ = dhu[n, :u], dhu[n, u:2 * u], dhu[n, 2 * u:]
+        d_out, d_next, rec_h, h_before, direct = dh_out[n], dh_next[n], rh[n], h_prev[n], dh_direct[n]
         for k in range(u):
-            z = gates[n, k]
-            r = gates[n, u + k]
-            hh = gates[n, 2 * u + k]
-            dh = dh_out[n, k] + dh_next[n, k]
-            dz = dh * (h_prev[n, k] - hh) * z * (ONE - z)
+            z, r, hh = gz[k], gr[k], gh[k]
+            dh = d_out[k] + d_next[k]
+            dz = dh * (h_before[k] - hh) * z * (ONE - z)
             da = dh * (ONE - z) * (ONE - hh * hh)
-            dr = da * rh[n, k] * r * (ONE - r)
-            dxw[n, k] = dz
-            dxw[n, u + k] = dr
-            dxw[n, 2 * u + k] = da
-            dhu[n, k] = dz
-            dhu[n, u + k] = dr
-            dhu[n, 2 * u + k] = da * r
-            dh_direct[n, k] = dh * z
+            dr = da * rec_h[k] * r * (ONE - r)
+            xz[k], xr[k], xh[k] = dz, dr, da
+            hz[k], hr[k], hh_[k] = dz, dr, da * r
+            direct[k] = dh * z

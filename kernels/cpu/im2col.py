@@ -88,10 +88,8 @@ def im2col(x, cols, sh, sw, dh, dw, pt, pl):
                 if y < 0 or y >= h:  # fila de relleno
                     for k in range(run):
                         col_runs[n, i, j, a, k] = 0.0
-                elif dw == 1 and x0 >= 0 and x0 + kw <= w:  # tramo contiguo
-                    start = x0 * c
-                    for k in range(run):
-                        col_runs[n, i, j, a, k] = x_rows[n, y, start + k]
+                elif dw == 1 and x0 >= 0 and x0 + kw <= w:  # tramo contiguo: una copia de KW·C valores
+                    col_runs[n, i, j, a, :] = x_rows[n, y, x0 * c:x0 * c + run]
                 else:  # caso general, columna a columna
                     for b in range(kw):
                         xx = x0 + b * dw
@@ -122,10 +120,11 @@ def col2im(cols, dx, sh, sw, dh, dw, pt, pl):
                     y = i * sh - pt + a * dh
                     if y < 0 or y >= h:
                         continue
-                    if dw == 1 and x0 >= 0 and x0 + kw <= w:
-                        start = x0 * c
+                    if dw == 1 and x0 >= 0 and x0 + kw <= w:  # tramo contiguo
+                        target = dx_rows[n, y, x0 * c:x0 * c + run]  # vistas 1D: el bucle se vectoriza
+                        source = col_runs[n, i, j, a, :]
                         for k in range(run):
-                            dx_rows[n, y, start + k] += col_runs[n, i, j, a, k]
+                            target[k] += source[k]
                     else:
                         for b in range(kw):
                             xx = x0 + b * dw

@@ -57,18 +57,19 @@ def lstm_cell_forward(xw_t, gates, c_prev, c_out, h_out):
     """`gates` entra con h_{t-1}·U y sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
     n_batch, u = c_prev.shape
     for n in range(n_batch):
+        # una vista 1D por puerta: así el compilador ve cuatro vectores independientes y vectoriza
+        xi, xf, xg, xo = xw_t[n, :u], xw_t[n, u:2 * u], xw_t[n, 2 * u:3 * u], xw_t[n, 3 * u:]
+        gi, gf, gg, go = gates[n, :u], gates[n, u:2 * u], gates[n, 2 * u:3 * u], gates[n, 3 * u:]
+        c_before, c_new, h_new = c_prev[n], c_out[n], h_out[n]
         for k in range(u):
-            i = sigmoid(gates[n, k] + xw_t[n, k])
-            f = sigmoid(gates[n, u + k] + xw_t[n, u + k])
-            g = tanh(gates[n, 2 * u + k] + xw_t[n, 2 * u + k])
-            o = sigmoid(gates[n, 3 * u + k] + xw_t[n, 3 * u + k])
-            c = f * c_prev[n, k] + i * g
-            gates[n, k] = i
-            gates[n, u + k] = f
-            gates[n, 2 * u + k] = g
-            gates[n, 3 * u + k] = o
-            c_out[n, k] = c
-            h_out[n, k] = o * tanh(c)
+            i = sigmoid(gi[k] + xi[k])
+            f = sigmoid(gf[k] + xf[k])
+            g = tanh(gg[k] + xg[k])
+            o = sigmoid(go[k] + xo[k])
+            c = f * c_before[k] + i * g
+            gi[k], gf[k], gg[k], go[k] = i, f, g, o
+            c_new[k] = c
+            h_new[k] = o * tanh(c)
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -76,16 +77,16 @@ def lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, dz):
     """dh = dh_out + dh_next. `dc` entra con dc_{t+1} y sale con dc_{t-1}; escribe dz (N, 4u)."""
     n_batch, u = c.shape
     for n in range(n_batch):
+        gi, gf, gg, go = gates[n, :u], gates[n, u:2 * u], gates[n, 2 * u:3 * u], gates[n, 3 * u:]
+        di, df, dg, do = dz[n, :u], dz[n, u:2 * u], dz[n, 2 * u:3 * u], dz[n, 3 * u:]
+        d_out, d_next, d_c, c_before, c_now = dh_out[n], dh_next[n], dc[n], c_prev[n], c[n]
         for k in range(u):
-            i = gates[n, k]
-            f = gates[n, u + k]
-            g = gates[n, 2 * u + k]
-            o = gates[n, 3 * u + k]
-            tc = tanh(c[n, k])
-            dh = dh_out[n, k] + dh_next[n, k]
-            dct = dc[n, k] + dh * o * (ONE - tc * tc)
-            dz[n, k] = dct * g * i * (ONE - i)
-            dz[n, u + k] = dct * c_prev[n, k] * f * (ONE - f)
-            dz[n, 2 * u + k] = dct * i * (ONE - g * g)
-            dz[n, 3 * u + k] = dh * tc * o * (ONE - o)
-            dc[n, k] = dct * f
+            i, f, g, o = gi[k], gf[k], gg[k], go[k]
+            tc = tanh(c_now[k])
+            dh = d_out[k] + d_next[k]
+            dct = d_c[k] + dh * o * (ONE - tc * tc)
+            di[k] = dct * g * i * (ONE - i)
+            df[k] = dct * c_before[k] * f * (ONE - f)
+            dg[k] = dct * i * (ONE - g * g)
+            do[k] = dh * tc * o * (ONE - o)
+            d_c[k] = dct * f

@@ -33,8 +33,9 @@ def simple_rnn_cell_forward(xw_t, h_out):
     """`h_out` entra con h_{t-1}·U y sale con h_t = tanh(xw_t + h_{t-1}·U)."""
     n_batch, u = h_out.shape
     for n in range(n_batch):
+        x_row, h_row = xw_t[n], h_out[n]  # vistas 1D: el bucle interior se vectoriza
         for k in range(u):
-            h_out[n, k] = tanh(xw_t[n, k] + h_out[n, k])
+            h_row[k] = tanh(x_row[k] + h_row[k])
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -42,5 +43,6 @@ def simple_rnn_cell_backward(dh_out, dh_next, h, da):
     """Escribe da = (dh_out + dh_next)·(1 - h²)."""
     n_batch, u = h.shape
     for n in range(n_batch):
+        d_out, d_next, h_row, da_row = dh_out[n], dh_next[n], h[n], da[n]
         for k in range(u):
-            da[n, k] = (dh_out[n, k] + dh_next[n, k]) * (ONE - h[n, k] * h[n, k])
+            da_row[k] = (d_out[k] + d_next[k]) * (ONE - h_row[k] * h_row[k])

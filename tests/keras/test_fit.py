@@ -80,7 +80,9 @@ def test_weighted_running_means_for_any_batch_size(n, batch_size, shuffle):
     assert history.params["steps"] == -(-n // batch_size)
     loss, accuracy = model.evaluate(x, labels, batch_size=n, verbose=0)
     assert history.history["loss"][0] == pytest.approx(loss, rel=1e-5)
-    assert history.history["accuracy"][0] == pytest.approx(accuracy)
+    # Un empate casi exacto entre dos clases puede decidirse distinto en un lote que en otro (BLAS
+    # suma en otro orden): se admite como mucho una muestra de diferencia.
+    assert history.history["accuracy"][0] == pytest.approx(accuracy, abs=1 / n + 1e-9)
 
 
 def test_whole_model_gradcheck_in_float64():
@@ -126,6 +128,23 @@ def test_mismatched_sample_counts_and_bad_validation_data():
         model.fit(x, labels, verbose=0, validation_split=1.5)
     with pytest.raises(ValueError, match="batch_size .* entero positivo; es 0"):
         model.fit(x, labels, verbose=0, batch_size=0)
+    with pytest.raises(ValueError, match="epochs .* entero >= 0; es 2.5"):
+        model.fit(x, labels, verbose=0, epochs=2.5)
+
+
+def test_misspelled_arguments_suggest_the_right_one():
+    model = classifier()
+    with pytest.raises(TypeError, match=r"compile\(\) no reconoce el argumento 'metric' "
+                                        r"\(¿quisiste decir 'metrics'\?\)"):
+        model.compile(optimizer="sgd", loss="mse", metric=["accuracy"])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    x, labels = blobs(10)
+    with pytest.raises(TypeError, match="fit\\(\\) no reconoce el argumento 'epoch' \\(¿quisiste decir 'epochs'\\?\\)"):
+        model.fit(x, labels, epoch=5)
+    with pytest.raises(TypeError, match="'batchsize' \\(¿quisiste decir 'batch_size'\\?\\)"):
+        model.predict(x, batchsize=5)
+    with pytest.raises(TypeError, match="evaluate\\(\\) no reconoce el argumento 'sample_weight'"):
+        model.evaluate(x, labels, sample_weight=np.ones(10))
 
 
 def test_evaluate_returns_scalar_list_or_dict():
@@ -146,6 +165,15 @@ def test_predict_is_numpy_in_inference_mode_and_handles_partial_batches():
     assert isinstance(first, np.ndarray) and first.shape == (70, 3) and first.dtype == np.float32
     np.testing.assert_array_equal(first, model.predict(x.astype(np.float64), batch_size=7, verbose=0))
     np.testing.assert_array_equal(first, model(x).data)
+
+
+def test_predict_with_several_outputs_returns_a_list():
+    from tinygrad_es.keras.layers import LSTM
+
+    model = Sequential([Input(shape=(5, 2)), LSTM(3, return_state=True)])
+    out, h, c = model.predict(rng.random((7, 5, 2)), batch_size=4, verbose=0)
+    assert out.shape == h.shape == c.shape == (7, 3)
+    np.testing.assert_array_equal(out, h)
 
 
 def test_predict_classes_and_proba_warn_in_spanish():

@@ -104,9 +104,17 @@ def test_get_weights_returns_copies():
     assert not np.any(model.get_weights()[0] == 123)
 
 
-def test_set_weights_wrong_count_is_explained():
+def test_set_weights_wrong_count_or_shape_is_explained_and_changes_nothing():
+    model = mlp()
     with pytest.raises(ValueError, match="tiene 4 pesos y set_weights recibió 1"):
-        mlp().set_weights([np.zeros((784, 16))])
+        model.set_weights([np.zeros((784, 16))])
+    before = model.get_weights()
+    wrong = [np.zeros((784, 16)), np.zeros(16), np.zeros((16, 9)), np.zeros(10)]
+    with pytest.raises(ValueError, match=r"dense_1 \(Dense\), peso 'kernel': esperaba .*\(16, 10\) y "
+                                         r"recibió \(16, 9\)"):
+        model.set_weights(wrong)
+    for got, want in zip(model.get_weights(), before):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_frozen_model_and_layer():
@@ -131,7 +139,8 @@ def test_first_layer_shape_error_names_layer_shapes_and_flatten():
 
 
 def test_single_sample_without_batch_axis_is_explained():
-    with pytest.raises(ValueError, match=r"recibió \(784,\): parece una sola muestra sin el eje del lote: usa x\[None\]"):
+    with pytest.raises(ValueError, match=r"recibió \(784,\): parece una sola muestra sin el eje del lote: "
+                                         r"usa x\[None\]"):
         mlp().predict(np.zeros(784), verbose=0)
 
 

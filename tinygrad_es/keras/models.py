@@ -191,11 +191,14 @@ class Sequential(Trainer):
                 f"El modelo {self.name} tiene {expected} pesos y set_weights recibió {len(weights)} arrays: "
                 "pasa la lista completa, en el orden de model.get_weights()."
             )
-        start = 0
+        chunks, start = [], 0
         for layer in self._layers:
-            n = len(layer.weights)
-            layer.set_weights(weights[start:start + n])
-            start += n
+            chunks.append(weights[start:start + len(layer.weights)])
+            start += len(layer.weights)
+        for layer, chunk in zip(self._layers, chunks):  # primero se comprueba todo: nada cambia a medias
+            layer.check_weights(chunk)
+        for layer, chunk in zip(self._layers, chunks):
+            layer.set_weights(chunk)
 
     def count_params(self) -> int:
         if not self.built:
@@ -206,7 +209,7 @@ class Sequential(Trainer):
         return sum(layer.count_params() for layer in self._layers)
 
     # ------------------------------------------------------------ resumen, configuración y guardado
-    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs):
+    def summary(self, line_length=None, positions=None, print_fn=None):
         """Imprime la tabla de Keras 3: capas, formas de salida y número de parámetros."""
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
 

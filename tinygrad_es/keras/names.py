@@ -1,9 +1,13 @@
-"""Los nombres que Keras pone solo a capas y modelos: `dense`, `dense_1`, `sequential_1`...
+"""Nombres: los que Keras pone solo a capas y modelos, y los de argumentos mal escritos.
 
-`unique_name("Dense")` numera por prefijo en toda la sesión, como Keras: el segundo modelo del
-curso se llama `sequential_1` y su capa densa `dense_3` porque el primero ya usó los anteriores.
-`clear_session()` vuelve a empezar la cuenta.
+- `unique_name("Dense")` numera por prefijo en toda la sesión, como Keras: el segundo modelo del
+  curso se llama `sequential_1` y su capa densa `dense_3` porque el primero ya usó los anteriores.
+  `clear_session()` vuelve a empezar la cuenta.
+- `unknown_arguments_error` explica un argumento que no existe (`Dense(10, activaton='relu')`,
+  `fit(x, y, epoch=5)`) y propone el más parecido.
 """
+import difflib
+import inspect
 import re
 from collections import defaultdict
 
@@ -27,3 +31,20 @@ def unique_name(class_name: str) -> str:
 def clear_session() -> None:
     """Olvida los nombres ya usados: el siguiente modelo vuelve a ser 'sequential' con 'dense'."""
     _counters.clear()
+
+
+def parameter_names(function) -> list:
+    """Los argumentos con nombre de una función (sin self, *args ni **kwargs)."""
+    return [name for name, p in inspect.signature(function).parameters.items()
+            if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def unknown_arguments_error(owner: str, kwargs, valid) -> TypeError:
+    """El error de un argumento que no existe, con el válido más parecido: activaton -> activation."""
+    valid = sorted(set(valid))
+    parts = []
+    for name in kwargs:
+        close = difflib.get_close_matches(name, valid, n=1, cutoff=0.75)
+        parts.append(f"'{name}'" + (f" (¿quisiste decir '{close[0]}'?)" if close else ""))
+    what = "el argumento" if len(parts) == 1 else "los argumentos"
+    return TypeError(f"{owner} no reconoce {what} {', '.join(parts)}. Sus argumentos son: {', '.join(valid)}.")

@@ -25,6 +25,7 @@ from . import callbacks as callbacks_module
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
+from .names import parameter_names, unknown_arguments_error
 
 
 class Trainer:
@@ -41,8 +42,9 @@ class Trainer:
         self._metrics = None  # se crean con el primer lote: 'accuracy' depende de las formas
 
     # ------------------------------------------------------------ compile
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **unknown):
         """Elige optimizador, pérdida y métricas (nombres como 'adam', 'mse', 'accuracy', u objetos)."""
+        _reject_unknown(self.compile, unknown)
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
         self._loss_fn = None if loss is None else losses_module.get(loss)
@@ -71,9 +73,12 @@ class Trainer:
 
     # ------------------------------------------------------------ fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0, **unknown):
         """Entrena `epochs` épocas y devuelve el History (history.history['loss'], ['val_loss']...)."""
+        _reject_unknown(self.fit, unknown)
         self._check_compiled("fit")
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError(f"epochs es el número de pasadas por los datos y debe ser un entero >= 0; es {epochs!r}.")
         x, y = self._prepare_data(x, y, "fit")
         if validation_data is not None:
             val_x, val_y = self._unpack_validation(validation_data)
@@ -127,6 +132,7 @@ class Trainer:
         return logs
 
     def _train_step(self, x_batch, y_batch, trained) -> float:
+        """Un paso de optimización con un lote: adelante, pérdida, atrás, actualizar; devuelve la pérdida."""
         y_pred = self.forward(x_batch, training=True)
         loss = self._loss_fn(y_batch, y_pred)
         if trained:  # con todo congelado no hay nada que derivar ni actualizar
@@ -140,8 +146,10 @@ class Trainer:
         return loss_value
 
     # ------------------------------------------------------------ evaluate
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", callbacks=None, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", callbacks=None, return_dict=False,
+                 **unknown):
         """La pérdida (y las métricas) sobre unos datos, sin entrenar: un número o [loss, métricas...]."""
+        _reject_unknown(self.evaluate, unknown)
         self._check_compiled("evaluate")
         x, y = self._prepare_data(x, y, "evaluate")
         batch_size = _batch_size(batch_size)
@@ -177,8 +185,9 @@ class Trainer:
         return logs
 
     # ------------------------------------------------------------ predict
-    def predict(self, x, batch_size=None, verbose="auto", callbacks=None):
+    def predict(self, x, batch_size=None, verbose="auto", callbacks=None, **unknown):
         """Las salidas del modelo para `x`, en modo inferencia, como un array de NumPy."""
+        _reject_unknown(self.predict, unknown)
         x = self.prepare_inputs(_as_array(x))
         batch_size = _batch_size(batch_size)
         steps = math.ceil(len(x) / batch_size)
@@ -187,14 +196,20 @@ class Trainer:
             verbose=verbose, epochs=1, steps=steps,
         )
         callback_list.on_predict_begin()
-        outputs = []
+        batches = []
         with no_grad():
             for step in range(steps):
                 callback_list.on_predict_batch_begin(step)
-                outputs.append(self.forward(x[step * batch_size:(step + 1) * batch_size]).data)
-                callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
+                out = self.forward(x[step * batch_size:(step + 1) * batch_size])
+                # Una capa final con return_state da varias salidas: una lista de arrays, como Keras.
+                batches.append([o.data for o in out] if isinstance(out, list) else out.data)
+                callback_list.on_predict_batch_end(step, {"outputs": batches[-1]})
         callback_list.on_predict_end()
-        return np.concatenate(outputs) if outputs else np.zeros((0,) + tuple(self.output_shape[1:]), "float32")
+        if not batches:
+            raise ValueError("predict recibió 0 muestras: x está vacío.")
+        if isinstance(batches[0], list):
+            return [np.concatenate(parts) for parts in zip(*batches)]
+        return np.concatenate(batches)
 
     def predict_classes(self, x, batch_size=32, verbose=0):
         """La clase predicha de cada muestra (obsoleto: TF 2.6 lo quitó; se mantiene para el curso)."""
@@ -260,12 +275,20 @@ class Trainer:
         return self._prepare_data(*validation_data, "fit (validation_data)")
 
 
+def _reject_unknown(method, unknown):
+    """fit(x, y, epoch=5) da un error que propone 'epochs', en vez del TypeError genérico de Python."""
+    if unknown:
+        raise unknown_arguments_error(f"{method.__name__}()", unknown, parameter_names(method))
+
+
 def _batch_size(batch_size) -> int:
     """None -> 32, como en Keras; si no, un entero positivo."""
     if batch_size is None:
         return 32
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"batch_size es el número de muestras por lote y debe ser un entero positivo; es {batch_size!r}.")
+        raise ValueError(
+            f"batch_size es el número de muestras por lote y debe ser un entero positivo; es {batch_size!r}."
+        )
     return int(batch_size)
 
 

@@ -5,12 +5,16 @@ qué hacer), resuelve los detalles de Keras (relleno 'same', pasos por defecto, 
 puertas) y llama a una operación primitiva de `ops/`, que hace el trabajo con kernels de Numba
 y productos de BLAS. Todo va con canales al final: imágenes (N, H, W, C), secuencias (N, T, D).
 
+Las pérdidas (`mse`, `softmax_cross_entropy`...) están en `nn/losses.py` y se reexportan aquí.
+
 Las celdas `lstm_cell`, `gru_cell` y `simple_rnn_cell` hacen un solo paso con operaciones de
 Tensor: son la versión para leer (y la referencia de las pruebas) de las capas completas.
 """
 import numpy as np
 
 from ..errors import ShapeError, shape_str
+from .losses import (binary_cross_entropy, categorical_cross_entropy, hinge, logistic_loss, mae, mse,
+                     softmax_cross_entropy)
 from ..ops.conv import Conv2D
 from ..ops.norm import BatchNorm
 from ..ops.pool import AvgPool2D, MaxPool2D
@@ -22,6 +26,9 @@ __all__ = [
     "conv2d", "conv1d", "max_pool2d", "avg_pool2d", "global_avg_pool2d", "global_max_pool2d",
     "lstm", "gru", "simple_rnn", "lstm_cell", "gru_cell", "simple_rnn_cell",
     "batch_norm", "dropout", "embedding",
+    # las pérdidas viven en nn/losses.py; aquí se reexportan para tenerlo todo a mano en F
+    "softmax_cross_entropy", "categorical_cross_entropy", "binary_cross_entropy", "logistic_loss", "hinge",
+    "mse", "mae",
 ]
 
 
@@ -57,8 +64,11 @@ def _pair(fn, name, value):
 
 
 def _single(fn, name, value):
-    """Un entero positivo, o una tupla de uno (como acepta Keras en Conv1D)."""
-    return _pair(fn, name, value if np.isscalar(value) else tuple(value) * 2 if len(value) == 1 else value)[0]
+    """Un entero positivo (o una tupla de uno, como acepta Keras en Conv1D)."""
+    v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
+    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v <= 0:
+        raise ValueError(f"{fn}: {name} debe ser un entero positivo y recibió {value!r}.")
+    return int(v)
 
 
 def _axis_geometry(fn, size, k, stride, dilation, padding, axis):
@@ -97,10 +107,10 @@ def _padding_arg(fn, padding):
     )
 
 
-def _geometry(fn, hw, kernel, stride, dilation, padding):
+def _geometry(fn, hw, kernel, stride, dilation, padding, axis_names=("alto", "ancho")):
     """((sh, sw), (dh, dw), (pt, pl), (Ho, Wo)) para una ventana sobre una imagen de tamaño hw."""
     modes = _padding_arg(fn, padding)
-    axes = [_axis_geometry(fn, hw[i], kernel[i], stride[i], dilation[i], modes[i], ("alto", "ancho")[i])
+    axes = [_axis_geometry(fn, hw[i], kernel[i], stride[i], dilation[i], modes[i], axis_names[i])
             for i in range(2)]
     return stride, dilation, (axes[0][1], axes[1][1]), (axes[0][0], axes[1][0])
 
@@ -132,24 +142,30 @@ def conv1d(x, w, b=None, stride=1, padding="valid", dilation=1):
     _check_rank("conv1d", "x", x, 3, "(N, L, C)", "añade los ejes que falten, p. ej. x.reshape(N, L, 1)")
     _check_rank("conv1d", "w", w, 3, "(K, C, F)", "el núcleo va como (tamaño, canales de entrada, filtros)")
     stride, dilation = _single("conv1d", "stride", stride), _single("conv1d", "dilation", dilation)
-    if isinstance(padding, str) and padding.lower() == "causal":
+    mode = padding.lower() if isinstance(padding, str) else padding
+    if mode == "causal":
         # causal: todo el relleno a la izquierda, la salida en t solo ve entradas <= t
         x = x.pad(((0, 0), (dilation * (w.shape[0] - 1), 0), (0, 0)))
         padding = "valid"
-    elif not isinstance(padding, str):
-        padding = (0, _padding_arg("conv1d", padding)[1])
-    out = _conv("conv1d", x.unsqueeze(1), w.unsqueeze(0), b, (1, stride), (1, dilation), padding)
+    elif mode in ("valid", "same"):
+        padding = mode
+    elif isinstance(mode, (int, np.integer)) and not isinstance(mode, bool) and mode >= 0:
+        padding = (0, int(mode))
+    else:
+        raise ValueError(f"conv1d: padding debe ser 'valid', 'same', 'causal' o un entero >= 0 y recibió {padding!r}.")
+    out = _conv("conv1d", x.unsqueeze(1), w.unsqueeze(0), b, (1, stride), (1, dilation), padding,
+                axis_names=("alto", "de la secuencia"))
     return out.squeeze(1)
 
 
-def _conv(fn, x, w, b, stride, dilation, padding):
+def _conv(fn, x, w, b, stride, dilation, padding, axis_names=("alto", "ancho")):
     """La parte común de conv1d y conv2d: comprueba canales y sesgo, resuelve el relleno y llama a Conv2D."""
     if w.shape[2] != x.shape[3]:
         raise ShapeError(
             f"{fn}: el núcleo w de forma {shape_str(w.shape)} espera {w.shape[2]} canales de entrada y x de forma "
             f"{shape_str(x.shape)} trae {x.shape[3]}: el penúltimo eje de w debe ser el último de x."
         )
-    stride, dilation, pad, out_hw = _geometry(fn, x.shape[1:3], w.shape[:2], stride, dilation, padding)
+    stride, dilation, pad, out_hw = _geometry(fn, x.shape[1:3], w.shape[:2], stride, dilation, padding, axis_names)
     args = [x, w]
     if b is not None:
         b = _tensor(b)

@@ -20,7 +20,7 @@ import numpy as np
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
 from .. import initializers
-from ..names import unique_name
+from ..names import parameter_names, unique_name, unknown_arguments_error
 
 
 class Layer:
@@ -34,12 +34,11 @@ class Layer:
 
     def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
                  batch_size=None, **kwargs):
+        # batch_size acompaña a input_shape en Keras; aquí el tamaño del lote siempre queda libre (None).
         if kwargs:
-            what = "el argumento" if len(kwargs) == 1 else "los argumentos"
-            raise TypeError(
-                f"{type(self).__name__} no reconoce {what} {', '.join(map(repr, kwargs))}: revisa cómo se escriben "
-                "(los nombres son los de Keras 3)."
-            )
+            valid = [name for klass in type(self).__mro__ if issubclass(klass, Layer) and "__init__" in vars(klass)
+                     for name in parameter_names(klass.__init__)]
+            raise unknown_arguments_error(type(self).__name__, kwargs, valid)
         self.name = name or unique_name(type(self).__name__)
         self.dtype = np.dtype(dtype or "float32")
         self._trainable = bool(trainable)
@@ -104,6 +103,12 @@ class Layer:
 
     def set_weights(self, values):
         """Copia los arrays dentro de los pesos (en su sitio: quien los referencia ve los nuevos)."""
+        self.check_weights(values)
+        for weight, value in zip(self.weights, values):
+            weight.data[...] = value
+
+    def check_weights(self, values):
+        """¿Sirven estos arrays como pesos de la capa (cuántos y de qué forma)? Si no, un error que lo dice."""
         names = self.weight_names_in_order()
         if len(values) != len(names):
             raise ValueError(
@@ -117,7 +122,6 @@ class Layer:
                     f"{self.name} ({type(self).__name__}), peso '{n}': esperaba un array de forma "
                     f"{shape_str(weight.shape)} y recibió {shape_str(value.shape)}."
                 )
-            weight.data[...] = value
 
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
