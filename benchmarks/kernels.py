@@ -47,14 +47,16 @@ def cnn_weights(rng):
     for layer in CNN:
         if layer[0] == "conv":
             cin, cout = layer[1:]
-            weights.append(rng.standard_normal((3, 3, cin, cout)).astype(np.float32) * np.float32(np.sqrt(2 / (9 * cin))))
+            scale = np.float32(np.sqrt(2 / (9 * cin)))
+            weights.append(rng.standard_normal((3, 3, cin, cout)).astype(np.float32) * scale)
         else:
             weights.append(None)
     return weights
 
 
 def cnn_flops():
-    """FLOPs de forward+backward: forward 2·N·Ho·Wo·9·C·F por conv; backward, dW igual y dx igual (salvo la 1.ª)."""
+    """FLOPs de forward+backward: forward 2·N·Ho·Wo·9·C·F por conv; en backward, dW otro tanto y dx otro
+    tanto (salvo en la primera capa, cuya entrada es el dato y no necesita gradiente)."""
     side, total = SIDE, 0
     for k, layer in enumerate(CNN):
         if layer[0] == "pool":
@@ -138,7 +140,8 @@ x = Tensor(np.ones((2, 8, 8, 1), dtype=np.float32))
 w = Tensor(np.ones((3, 3, 1, 4), dtype=np.float32), requires_grad=True)
 F.max_pool2d(F.conv2d(x, w, padding='same'), 2).sum().backward()
 W, U = Tensor(np.ones((3, 8), dtype=np.float32), requires_grad=True), Tensor(np.ones((2, 8), dtype=np.float32))
-F.lstm(Tensor(np.ones((2, 4, 3), dtype=np.float32)), None, None, W, U, Tensor(np.zeros(8, dtype=np.float32)))[1].sum().backward()
+x = Tensor(np.ones((2, 4, 3), dtype=np.float32))
+F.lstm(x, None, None, W, U, Tensor(np.zeros(8, dtype=np.float32)))[1].sum().backward()
 print(time.perf_counter() - start)
 """
 
@@ -151,7 +154,8 @@ def first_call_seconds():
 
 def report(name, seconds, flops, blas, torch_seconds):
     gflops = flops / seconds / 1e9
-    line = f"{name}: {seconds * 1e3:8.1f} ms por lote (forward+backward), {gflops:6.1f} GFLOP/s ({gflops / blas:.0%} del matmul)"
+    line = (f"{name}: {seconds * 1e3:8.1f} ms por lote (forward+backward), {gflops:6.1f} GFLOP/s "
+            f"({gflops / blas:.0%} del matmul)")
     if torch_seconds is not None:
         line += f" | PyTorch {torch_seconds * 1e3:8.1f} ms, cociente nuestro/torch = {seconds / torch_seconds:.2f}"
     print(line)

@@ -148,3 +148,4 @@ def test_course_lstm_shapes_float32():
 def test_recurrent_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+

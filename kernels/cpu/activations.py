@@ -18,6 +18,9 @@ cada dtype y el kernel que llama a `tanh(v)` no tiene que saber cuál.
 Disposición: funciones escalares; se llaman dentro de los bucles de los kernels. Los kernels
 que las usan se compilan con `error_model="numpy"`: con el modelo de Python, cada división
 comprueba si el divisor es 0 (para lanzar ZeroDivisionError) y esa rama impide vectorizar.
+
+Ojo al editar este archivo: la caché de Numba no sigue las dependencias entre archivos, y las
+celdas llevan estas funciones compiladas dentro. Tras cambiarlo, borra `kernels/cpu/__pycache__`.
 """
 import numba
 import numpy as np
@@ -34,10 +37,6 @@ BETA = tuple(np.float32(b) for b in (4.89352518554385e-03, 2.26843463243900e-03,
 
 
 # ---------------------------------------------------------------- referencia en NumPy
-def tanh_reference(v):
-    return np.tanh(v)
-
-
 def sigmoid_reference(v):
     return 1.0 / (1.0 + np.exp(-v))
 
@@ -70,7 +69,9 @@ def sigmoid(v):
 def _rational_tanh(v):
     v = CLAMP if v > CLAMP else -CLAMP if v < -CLAMP else v
     v2 = v * v
-    p = v2 * (v2 * (v2 * (v2 * (v2 * (v2 * ALPHA[6] + ALPHA[5]) + ALPHA[4]) + ALPHA[3]) + ALPHA[2]) + ALPHA[1]) + ALPHA[0]
+    # P y Q por el método de Horner: de dentro afuera, un producto y una suma por coeficiente
+    p = v2 * (v2 * (v2 * (v2 * (v2 * (v2 * ALPHA[6] + ALPHA[5]) + ALPHA[4]) + ALPHA[3]) + ALPHA[2])
+              + ALPHA[1]) + ALPHA[0]
     q = v2 * (v2 * (v2 * BETA[3] + BETA[2]) + BETA[1]) + BETA[0]
     return v * p / q
 

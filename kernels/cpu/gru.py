@@ -46,7 +46,7 @@ def gru_cell_backward_reference(dh, gates, rh, h_prev):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def gru_cell_forward(xw_t, gates, b_rec, h_prev, rh, h_out):
     """`gates` entra con h_{t-1}·U y sale con (z, r, ĥ); escribe rh y h_t (en h_out)."""
     n_batch, u = h_prev.shape
@@ -66,7 +66,7 @@ def gru_cell_forward(xw_t, gates, b_rec, h_prev, rh, h_out):
             h_new[k] = z * h_before[k] + (ONE - z) * hh
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def gru_cell_backward(dh_out, dh_next, gates, rh, h_prev, dxw, dhu, dh_direct):
     """dh = dh_out + dh_next; escribe dxw = d(x_t·W), dhu = d(h_{t-1}·U) y dh_direct = dh·z."""
     n_batch, u = h_prev.shape

@@ -24,6 +24,9 @@ Con W·C seguidos en memoria, los KW·C valores que una fila de la ventana lee d
 contiguos (si no hay dilatación horizontal ni relleno en medio): los kernels copian (o suman)
 ese tramo entero de una vez, un bucle que el compilador vectoriza.
 
+Los kernels son de un solo hilo y sueltan el GIL (`nogil=True`): `ops/conv.py` reparte trozos
+del lote entre hilos, cada uno con su im2col y su producto (ver `ops/threads.py`).
+
 El relleno de abajo/derecha no hace falta pasarlo: queda implícito en (Ho, Wo).
 """
 import numba
@@ -66,9 +69,9 @@ def col2im_reference(cols, h, w, sh, sw, dh, dw, pt, pl):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def im2col(x, cols, sh, sw, dh, dw, pt, pl):
-    """Rellena `cols (N, Ho, Wo, KH, KW, C)` desde `x (N, H, W, C)`; un hilo por fila de salida (n, i).
+    """Rellena `cols (N, Ho, Wo, KH, KW, C)` desde `x (N, H, W, C)`.
 
     Caso rápido: sin dilatación horizontal y con la fila de la ventana dentro de la imagen, los
     KW·C valores de (n, i, j, a) están seguidos en x y van seguidos en cols: una copia de un tramo.
@@ -78,40 +81,41 @@ def im2col(x, cols, sh, sw, dh, dw, pt, pl):
     run = kw * c
     x_rows = x.reshape(n_batch, h, w * c)  # la fila y de la imagen n, como un vector
     col_runs = cols.reshape(n_batch, ho, wo, kh, run)
-    for row in numba.prange(n_batch * ho):
-        n = row // ho
-        i = row % ho
-        for j in range(wo):
-            x0 = j * sw - pl
-            for a in range(kh):
-                y = i * sh - pt + a * dh
-                if y < 0 or y >= h:  # fila de relleno
-                    for k in range(run):
-                        col_runs[n, i, j, a, k] = 0.0
-                elif dw == 1 and x0 >= 0 and x0 + kw <= w:  # tramo contiguo: una copia de KW·C valores
-                    col_runs[n, i, j, a, :] = x_rows[n, y, x0 * c:x0 * c + run]
-                else:  # caso general, columna a columna
-                    for b in range(kw):
-                        xx = x0 + b * dw
-                        inside = 0 <= xx < w
-                        for ch in range(c):
-                            cols[n, i, j, a, b, ch] = x[n, y, xx, ch] if inside else 0.0
+    for n in range(n_batch):
+        for i in range(ho):
+            for j in range(wo):
+                x0 = j * sw - pl
+                for a in range(kh):
+                    y = i * sh - pt + a * dh
+                    target = col_runs[n, i, j, a]  # vistas 1D: los bucles de k se vectorizan
+                    if y < 0 or y >= h:  # fila de relleno
+                        for k in range(run):
+                            target[k] = 0.0
+                    elif dw == 1 and x0 >= 0 and x0 + kw <= w:  # tramo contiguo: una copia de KW·C valores
+                        source = x_rows[n, y, x0 * c:x0 * c + run]
+                        for k in range(run):
+                            target[k] = source[k]
+                    else:  # caso general, columna a columna
+                        for b in range(kw):
+                            xx = x0 + b * dw
+                            inside = 0 <= xx < w
+                            for ch in range(c):
+                                cols[n, i, j, a, b, ch] = x[n, y, xx, ch] if inside else 0.0
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def col2im(cols, dx, sh, sw, dh, dw, pt, pl):
     """Escribe en `dx (N, H, W, C)` la suma de las casillas de `cols` que salieron de cada píxel.
 
-    Un hilo por imagen n: pone su dx a cero y le suma cada tramo de cols en el sitio de donde
-    salió (el mismo recorrido que im2col, con += en vez de =). Imágenes distintas no comparten
-    memoria, así que no hay carreras entre hilos.
+    Pone dx a cero y le suma cada tramo de cols en el sitio de donde salió: el mismo recorrido
+    que im2col, con += en vez de =.
     """
     n_batch, h, w, c = dx.shape
     _, ho, wo, kh, kw, _ = cols.shape
     run = kw * c
     dx_rows = dx.reshape(n_batch, h, w * c)
     col_runs = cols.reshape(n_batch, ho, wo, kh, run)
-    for n in numba.prange(n_batch):
+    for n in range(n_batch):
         dx_rows[n, :, :] = 0.0
         for i in range(ho):
             for j in range(wo):

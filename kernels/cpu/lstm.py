@@ -52,7 +52,7 @@ def lstm_cell_backward_reference(dh, dc_next, gates, c_prev, c):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def lstm_cell_forward(xw_t, gates, c_prev, c_out, h_out):
     """`gates` entra con h_{t-1}·U y sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
     n_batch, u = c_prev.shape
@@ -72,7 +72,7 @@ def lstm_cell_forward(xw_t, gates, c_prev, c_out, h_out):
             h_new[k] = o * tanh(c)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, dz):
     """dh = dh_out + dh_next. `dc` entra con dc_{t+1} y sale con dc_{t-1}; escribe dz (N, 4u)."""
     n_batch, u = c.shape

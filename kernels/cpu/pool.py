@@ -16,8 +16,8 @@ Backward:
 Con ventanas solapadas (pasos menores que la ventana) un píxel recibe de varias salidas: se suma.
 
 Disposición: todo en orden C, canales al final (el eje más rápido), así el bucle interior
-recorre memoria contigua. Los kernels reparten el lote entre hilos (`prange` sobre n): cada
-hilo escribe solo en su imagen, sin carreras.
+recorre memoria contigua. Los kernels son de un solo hilo y sueltan el GIL (`nogil=True`):
+`ops/pool.py` reparte trozos del lote entre hilos, y cada imagen escribe solo en su parte.
 """
 import numba
 import numpy as np
@@ -84,43 +84,42 @@ def avg_pool_backward_reference(grad, h, w, kh, kw, sh, sw, pt, pl):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def max_pool_forward(x, out, argmax, kh, kw, sh, sw, pt, pl):
     """Rellena `out` y `argmax (N, Ho, Wo, C)` (y·W + x del ganador)."""
     n_batch, h, w, c = x.shape
     _, ho, wo, _ = out.shape
-    for row in numba.prange(n_batch * ho):
-        n = row // ho
-        i = row % ho
-        for j in range(wo):
-            first = True
-            for a in range(kh):
-                y = i * sh - pt + a
-                if y < 0 or y >= h:
-                    continue
-                for b in range(kw):
-                    xx = j * sw - pl + b
-                    if xx < 0 or xx >= w:
+    for n in range(n_batch):
+        for i in range(ho):
+            for j in range(wo):
+                first = True
+                for a in range(kh):
+                    y = i * sh - pt + a
+                    if y < 0 or y >= h:
                         continue
-                    if first:  # la primera posición válida inicia el máximo
-                        for ch in range(c):
-                            out[n, i, j, ch] = x[n, y, xx, ch]
-                            argmax[n, i, j, ch] = y * w + xx
-                        first = False
-                    else:
-                        for ch in range(c):
-                            v = x[n, y, xx, ch]
-                            if v > out[n, i, j, ch]:
-                                out[n, i, j, ch] = v
+                    for b in range(kw):
+                        xx = j * sw - pl + b
+                        if xx < 0 or xx >= w:
+                            continue
+                        if first:  # la primera posición válida inicia el máximo
+                            for ch in range(c):
+                                out[n, i, j, ch] = x[n, y, xx, ch]
                                 argmax[n, i, j, ch] = y * w + xx
+                            first = False
+                        else:
+                            for ch in range(c):
+                                v = x[n, y, xx, ch]
+                                if v > out[n, i, j, ch]:  # estricto: en un empate sigue el primero
+                                    out[n, i, j, ch] = v
+                                    argmax[n, i, j, ch] = y * w + xx
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def max_pool_backward(grad, argmax, dx):
     """dx (N, H, W, C) = 0 y luego cada grad[n, i, j, c] se suma en su ganador."""
     n_batch, h, w, c = dx.shape
     _, ho, wo, _ = grad.shape
-    for n in numba.prange(n_batch):
+    for n in range(n_batch):
         for y in range(h):
             for xx in range(w):
                 for ch in range(c):
@@ -132,37 +131,36 @@ def max_pool_backward(grad, argmax, dx):
                     dx[n, k // w, k % w, ch] += grad[n, i, j, ch]
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def avg_pool_forward(x, out, kh, kw, sh, sw, pt, pl):
     n_batch, h, w, c = x.shape
     _, ho, wo, _ = out.shape
-    for row in numba.prange(n_batch * ho):
-        n = row // ho
-        i = row % ho
-        for j in range(wo):
-            for ch in range(c):
-                out[n, i, j, ch] = 0.0
-            count = 0
-            for a in range(kh):
-                y = i * sh - pt + a
-                if y < 0 or y >= h:
-                    continue
-                for b in range(kw):
-                    xx = j * sw - pl + b
-                    if xx < 0 or xx >= w:
+    for n in range(n_batch):
+        for i in range(ho):
+            for j in range(wo):
+                for ch in range(c):
+                    out[n, i, j, ch] = 0.0
+                count = 0
+                for a in range(kh):
+                    y = i * sh - pt + a
+                    if y < 0 or y >= h:
                         continue
-                    count += 1
-                    for ch in range(c):
-                        out[n, i, j, ch] += x[n, y, xx, ch]
-            for ch in range(c):
-                out[n, i, j, ch] /= count
+                    for b in range(kw):
+                        xx = j * sw - pl + b
+                        if xx < 0 or xx >= w:
+                            continue
+                        count += 1
+                        for ch in range(c):
+                            out[n, i, j, ch] += x[n, y, xx, ch]
+                for ch in range(c):
+                    out[n, i, j, ch] /= count
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def avg_pool_backward(grad, dx, kh, kw, sh, sw, pt, pl):
     n_batch, h, w, c = dx.shape
     _, ho, wo, _ = grad.shape
-    for n in numba.prange(n_batch):
+    for n in range(n_batch):
         for y in range(h):
             for xx in range(w):
                 for ch in range(c):

@@ -28,7 +28,7 @@ def simple_rnn_cell_backward_reference(dh, h):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def simple_rnn_cell_forward(xw_t, h_out):
     """`h_out` entra con h_{t-1}·U y sale con h_t = tanh(xw_t + h_{t-1}·U)."""
     n_batch, u = h_out.shape
@@ -38,7 +38,7 @@ def simple_rnn_cell_forward(xw_t, h_out):
             h_row[k] = tanh(x_row[k] + h_row[k])
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def simple_rnn_cell_backward(dh_out, dh_next, h, da):
     """Escribe da = (dh_out + dh_next)·(1 - h²)."""
     n_batch, u = h.shape

@@ -1,9 +1,11 @@
 """Operaciones elemento a elemento en la GPU: unarias y binarias con broadcasting.
 
 `fill(out, valor)` rellena un array con una constante.
-Unarias: `out[k] = f(x[k])` para f en `UNARY` (neg, exp, log, abs, tanh, sigmoid, relu).
-Binarias: `out[k] = f(a[ka], b[kb])` para f en `BINARY` (add, sub, mul, div, maximum, pow y los
-backward de las activaciones, que combinan la salida guardada `y` con el gradiente `g`):
+Unarias: `out[k] = f(x[k])` para f en `UNARY` (neg, exp, log, abs, tanh, sigmoid, relu, sign,
+sqrt, log1p, isfinite).
+Binarias: `out[k] = f(a[ka], b[kb])` para f en `BINARY` (add, sub, mul, div, maximum, minimum,
+pow, las comparaciones, que dan bool, y los backward de las activaciones, que combinan la
+salida guardada `y` con el gradiente `g`):
 
     relu_backward(y, g)    = g·[y > 0]
     sigmoid_backward(y, g) = g·y·(1 - y)
@@ -17,6 +19,9 @@ su índice multidimensional (i_0, ..., i_{d-1}) dividiendo por los tamaños de `
 donde `sa`, `sb` son los pasos (en elementos) de `a` y `b` alineados por la derecha con `out`,
 con paso 0 en los ejes en que la entrada tiene tamaño 1 o no existe: así el mismo elemento se
 lee desde todas las posiciones de ese eje, sin copiar nada. Es lo mismo que hace NumPy.
+
+Con un escalar de Python (`x * 0.5`, `1 - y`), `binary_scalar` lo pasa al kernel como
+argumento: nada que copiar a la GPU ni que difundir.
 
 Disposición: todos los arrays contiguos en orden C, vistos como vectores. Lanzamiento: un hilo
 por elemento de salida, `THREADS_PER_BLOCK` hilos por bloque, los bloques que hagan falta.
@@ -69,6 +74,26 @@ def _relu(x):
 
 
 @cuda.jit(device=True)
+def _sign(x):
+    return (x > 0) - (x < 0)
+
+
+@cuda.jit(device=True)
+def _sqrt(x):
+    return math.sqrt(x)
+
+
+@cuda.jit(device=True)
+def _log1p(x):
+    return math.log1p(x)
+
+
+@cuda.jit(device=True)
+def _isfinite(x):
+    return not (math.isinf(x) or math.isnan(x))
+
+
+@cuda.jit(device=True)
 def _add(a, b):
     return a + b
 
@@ -94,6 +119,41 @@ def _maximum(a, b):
 
 
 @cuda.jit(device=True)
+def _minimum(a, b):
+    return a if a <= b else b
+
+
+@cuda.jit(device=True)
+def _greater(a, b):
+    return a > b
+
+
+@cuda.jit(device=True)
+def _greater_equal(a, b):
+    return a >= b
+
+
+@cuda.jit(device=True)
+def _less(a, b):
+    return a < b
+
+
+@cuda.jit(device=True)
+def _less_equal(a, b):
+    return a <= b
+
+
+@cuda.jit(device=True)
+def _equal(a, b):
+    return a == b
+
+
+@cuda.jit(device=True)
+def _not_equal(a, b):
+    return a != b
+
+
+@cuda.jit(device=True)
 def _pow(a, b):
     return a**b
 
@@ -113,8 +173,11 @@ def _tanh_backward(y, g):
     return g * (1.0 - y * y)
 
 
-UNARY = {"neg": _neg, "exp": _exp, "log": _log, "abs": _abs, "tanh": _tanh, "sigmoid": sigmoid, "relu": _relu}
-BINARY = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "maximum": _maximum, "pow": _pow,
+UNARY = {"neg": _neg, "exp": _exp, "log": _log, "abs": _abs, "tanh": _tanh, "sigmoid": sigmoid, "relu": _relu,
+         "sign": _sign, "sqrt": _sqrt, "log1p": _log1p, "isfinite": _isfinite}
+BINARY = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "maximum": _maximum, "minimum": _minimum,
+          "pow": _pow, "greater": _greater, "greater_equal": _greater_equal, "less": _less,
+          "less_equal": _less_equal, "equal": _equal, "not_equal": _not_equal,
           "relu_backward": _relu_backward, "sigmoid_backward": _sigmoid_backward, "tanh_backward": _tanh_backward}
 
 
@@ -148,6 +211,19 @@ def _binary_kernel(name):
             ka += i * a_strides[d]
             kb += i * b_strides[d]
         out[k] = f(a[ka], b[kb])
+
+    return kernel
+
+
+@functools.cache
+def _binary_scalar_kernel(name, scalar_first):
+    f = BINARY[name]
+
+    @cuda.jit
+    def kernel(a, scalar, out):
+        k = cuda.grid(1)
+        if k < out.size:
+            out[k] = f(scalar, a[k]) if scalar_first else f(a[k], scalar)
 
     return kernel
 
@@ -196,3 +272,9 @@ def binary(name, a, b, out, threads=THREADS_PER_BLOCK):
     b_strides = broadcast_strides(b.shape, out_shape)
     _binary_kernel(name)[blocks_for(out.size, threads), threads](
         flat(a), flat(b), flat(out), out_shape, a_strides, b_strides)
+
+
+def binary_scalar(name, a, scalar, out, scalar_first=False, threads=THREADS_PER_BLOCK):
+    """out = f(a, escalar) (o f(escalar, a) con scalar_first); `a` y `out` con la misma forma."""
+    _check_name(name, BINARY, "binaria")
+    _binary_scalar_kernel(name, scalar_first)[blocks_for(out.size, threads), threads](flat(a), scalar, flat(out))

@@ -13,14 +13,14 @@ Tensor: son la versión para leer (y la referencia de las pruebas) de las capas 
 import numpy as np
 
 from ..errors import ShapeError, shape_str
-from .losses import (binary_cross_entropy, categorical_cross_entropy, hinge, logistic_loss, mae, mse,
-                     softmax_cross_entropy)
 from ..ops.conv import Conv2D
 from ..ops.norm import BatchNorm
 from ..ops.pool import AvgPool2D, MaxPool2D
 from ..ops.recurrent import GRU, LSTM, SimpleRNN
 from ..random import generator
 from ..tensor import Tensor
+from .losses import (binary_cross_entropy, categorical_cross_entropy, hinge, logistic_loss, mae, mse,
+                     softmax_cross_entropy)
 
 __all__ = [
     "conv2d", "conv1d", "max_pool2d", "avg_pool2d", "global_avg_pool2d", "global_max_pool2d",
@@ -217,10 +217,11 @@ def global_max_pool2d(x):
 
 
 # ---------------------------------------------------------------- capas recurrentes
-def _recurrent_args(fn, gates, x, h0, W, U, b, bias_shape, states=("h0",)):
+def _recurrent_args(fn, gates, x, initial_states, W, U, b, bias_shape, state_names=("h0",)):
     """Comprueba x (N, T, D), W (D, k·u), U (u, k·u), b y los estados iniciales (N, u); None -> ceros."""
     x, W, U, b = _tensor(x), _tensor(W), _tensor(U), _tensor(b)
-    _check_rank(fn, "x", x, 3, "(N, T, D)", "lote, pasos de tiempo y rasgos; para una sola serie usa x.reshape(1, T, D)")
+    _check_rank(fn, "x", x, 3, "(N, T, D)",
+                "lote, pasos de tiempo y rasgos; para una sola serie usa x.reshape(1, T, D)")
     if x.shape[1] == 0:
         raise ShapeError(f"{fn}: la secuencia x de forma {shape_str(x.shape)} no tiene pasos de tiempo (T = 0).")
     _check_rank(fn, "U", U, 2, f"(u, {gates}·u)")
@@ -230,7 +231,7 @@ def _recurrent_args(fn, gates, x, h0, W, U, b, bias_shape, states=("h0",)):
     _check_shape(fn, "W", W, (d, gates * u), f"W es (rasgos de x = {d}, {gates}·unidades = {gates * u})")
     _check_shape(fn, "b", b, bias_shape(u), "un sesgo por puerta y unidad")
     initial = []
-    for name, state in zip(states, h0):
+    for name, state in zip(state_names, initial_states):
         state = Tensor.zeros(n, u, dtype=x.dtype) if state is None else _tensor(state)
         _check_shape(fn, name, state, (n, u), "un estado por ejemplo del lote y unidad")
         initial.append(state)

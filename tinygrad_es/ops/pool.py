@@ -2,42 +2,53 @@
 
 El max pooling guarda en el forward la posición del ganador de cada ventana, y el backward
 manda ahí todo el gradiente (empates: gana el primero en orden de lectura). El avg pooling
-reparte el gradiente a partes iguales entre las posiciones válidas de la ventana.
+reparte el gradiente a partes iguales entre las posiciones válidas de la ventana. Cada imagen
+es independiente: el lote se reparte en trozos entre hilos (`threads.map_chunks`).
 """
 import numpy as np
 
 from ..autograd import Function
 from ..kernels.cpu import pool as K
+from .threads import chunk_size, map_chunks
+
+CHUNK_BYTES = 1 << 20  # entrada por trozo: lo justo para que repartir entre hilos compense
+
+
+def _by_chunks(kernel, arrays, options):
+    """kernel(*(a[inicio:fin] para cada a de arrays), *options) para cada trozo del lote."""
+    n = arrays[0].shape[0]
+    map_chunks(lambda s, e: kernel(*(a[s:e] for a in arrays), *options), n,
+               chunk_size(n, arrays[0][:1].nbytes, CHUNK_BYTES))
 
 
 class MaxPool2D(Function):
     def forward(self, x, pool, stride, pad, out_hw):
         x = np.ascontiguousarray(x)
-        n, h, w, c = x.shape
+        n, c = x.shape[0], x.shape[3]
         out = np.empty((n, *out_hw, c), dtype=x.dtype)
         argmax = np.empty(out.shape, dtype=np.int64)
-        K.max_pool_forward(x, out, argmax, *pool, *stride, *pad)
+        _by_chunks(K.max_pool_forward, (x, out, argmax), (*pool, *stride, *pad))
         self.save_for_backward(argmax, x.shape)
         return out
 
     def backward(self, grad):
         argmax, x_shape = self.saved
         dx = np.empty(x_shape, dtype=grad.dtype)
-        K.max_pool_backward(np.ascontiguousarray(grad), argmax, dx)
+        _by_chunks(K.max_pool_backward, (np.ascontiguousarray(grad), argmax, dx), ())
         return dx
 
 
 class AvgPool2D(Function):
     def forward(self, x, pool, stride, pad, out_hw):
         x = np.ascontiguousarray(x)
-        n, h, w, c = x.shape
+        n, c = x.shape[0], x.shape[3]
         out = np.empty((n, *out_hw, c), dtype=x.dtype)
-        K.avg_pool_forward(x, out, *pool, *stride, *pad)
+        _by_chunks(K.avg_pool_forward, (x, out), (*pool, *stride, *pad))
         self.save_for_backward(x.shape, pool, stride, pad)
         return out
 
     def backward(self, grad):
         x_shape, pool, stride, pad = self.saved
         dx = np.empty(x_shape, dtype=grad.dtype)
-        K.avg_pool_backward(np.ascontiguousarray(grad), dx, *pool, *stride, *pad)
+        _by_chunks(K.avg_pool_backward, (np.ascontiguousarray(grad), dx), (*pool, *stride, *pad))
         return dx

@@ -14,74 +14,28 @@ Las tres siguen el mismo plan, pensado para que el trabajo pesado lo haga BLAS:
 Los productos de cada paso son pequeños ((128, 128) @ (128, 512) en el LSTM del curso) y son
 80 seguidos: repartirlos entre hilos de BLAS cuesta más de lo que gana (los hilos se esperan
 unos a otros en cada llamada y, si la máquina tiene otra carga, cada espera es de milisegundos).
-Por eso el bucle temporal corre con BLAS en un solo hilo (`_single_thread_blas`); los tres
-productos grandes, fuera del bucle, usan todos los hilos.
+Por eso el bucle temporal corre en un solo hilo con BLAS de un hilo
+(`threads.single_thread_blas`); los productos grandes, fuera del bucle, se reparten por filas
+entre los hilos (`threads.matmul`, `threads.matmul_tn`).
 
 Una operación tiene una sola salida, así que la LSTM devuelve (N, T+1, u): los T estados h y,
 en la última posición, el estado de celda c_T. `nn.functional.lstm` la corta en (hs, h, c).
 """
-import contextlib
-import ctypes
-import glob
-import os
-
 import numpy as np
 
 from ..autograd import Function
 from ..kernels.cpu import gru as G
 from ..kernels.cpu import lstm as L
 from ..kernels.cpu import simple_rnn as S
-
-
-def _find_openblas_threads():
-    """Las funciones get/set_num_threads de la OpenBLAS que trae NumPy, o None si no se encuentran.
-
-    NumPy no ofrece una forma pública de cambiar los hilos de BLAS; la biblioteca threadpoolctl lo
-    hace así, buscando los símbolos de OpenBLAS. Con otro BLAS (MKL, Accelerate) no se toca nada.
-    """
-    folder = os.path.dirname(np.__file__)
-    for path in glob.glob(os.path.join(folder, "..", "numpy.libs", "*openblas*")) + \
-            glob.glob(os.path.join(folder, ".dylibs", "*openblas*")):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for prefix in ("scipy_openblas", "openblas"):
-            for suffix in ("64_", ""):
-                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-                set_ = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-                if get is not None and set_ is not None:
-                    return get, set_
-    return None
-
-
-_OPENBLAS_THREADS = _find_openblas_threads()
-
-
-@contextlib.contextmanager
-def _single_thread_blas():
-    """Dentro del bloque, BLAS usa un solo hilo; al salir, los que tenía."""
-    if _OPENBLAS_THREADS is None:
-        yield
-        return
-    get, set_ = _OPENBLAS_THREADS
-    previous = get()
-    set_(1)
-    try:
-        yield
-    finally:
-        set_(previous)
-
-
-def _common_dtype(*arrays):
-    return np.result_type(*arrays)
+from . import threads
+from .threads import single_thread_blas
 
 
 def _input_projection(x, W, dtype):
     """x (N, T, D) -> (xt (T, N, D) contiguo, x·W (T, N, k·u)) con un único producto de BLAS."""
     n, t, d = x.shape
     xt = np.ascontiguousarray(x.transpose(1, 0, 2), dtype=dtype)
-    xw = (xt.reshape(t * n, d) @ W).reshape(t, n, W.shape[1])
+    xw = threads.matmul(xt.reshape(t * n, d), W).reshape(t, n, W.shape[1])
     return xt, xw
 
 
@@ -105,9 +59,9 @@ def _batch_grads(xt, hs, W, d_xw, d_hu, need_x):
     t, n, d = xt.shape
     d_xw2 = d_xw.reshape(t * n, -1)
     d_hu2 = d_hu.reshape(t * n, -1)
-    dx = (d_xw2 @ W.T).reshape(t, n, d).transpose(1, 0, 2) if need_x else None
-    dW = xt.reshape(t * n, d).T @ d_xw2
-    dU = hs[:-1].reshape(t * n, -1).T @ d_hu2
+    dx = threads.matmul(d_xw2, W.T).reshape(t, n, d).transpose(1, 0, 2) if need_x else None
+    dW = threads.matmul_tn(xt.reshape(t * n, d), d_xw2)
+    dU = threads.matmul_tn(hs[:-1].reshape(t * n, -1), d_hu2)
     return dx, dW, dU
 
 
@@ -115,7 +69,7 @@ class LSTM(Function):
     """lstm(x, h0, c0, W, U, b) -> (N, T+1, u): [h_1 ... h_T, c_T]."""
 
     def forward(self, x, h0, c0, W, U, b):
-        dtype = _common_dtype(x, h0, c0, W, U, b)
+        dtype = np.result_type(x, h0, c0, W, U, b)
         W, U = W.astype(dtype, copy=False), np.ascontiguousarray(U, dtype=dtype)
         xt, xw = _input_projection(x, W, dtype)
         xw += b
@@ -123,7 +77,7 @@ class LSTM(Function):
         u = U.shape[0]
         hs, cs = _states(h0, steps, dtype), _states(c0, steps, dtype)
         gates = np.empty((steps, n, 4 * u), dtype=dtype)
-        with _single_thread_blas():
+        with single_thread_blas():
             for t in range(steps):
                 np.matmul(hs[t], U, out=gates[t])
                 L.lstm_cell_forward(xw[t], gates[t], cs[t], cs[t + 1], hs[t + 1])
@@ -141,7 +95,7 @@ class LSTM(Function):
         dh = np.zeros_like(dc)  # gradiente que llega a h_{t-1} desde el paso t
         dz = np.empty_like(gates)
         UT = np.ascontiguousarray(U.T)
-        with _single_thread_blas():
+        with single_thread_blas():
             for t in reversed(range(steps)):
                 L.lstm_cell_backward(dhs[t], dh, dc, gates[t], cs[t], cs[t + 1], dz[t])
                 np.matmul(dz[t], UT, out=dh)
@@ -153,7 +107,7 @@ class GRU(Function):
     """gru(x, h0, W, U, b (2, 3u)) -> hs (N, T, u), Keras reset_after=True."""
 
     def forward(self, x, h0, W, U, b):
-        dtype = _common_dtype(x, h0, W, U, b)
+        dtype = np.result_type(x, h0, W, U, b)
         W, U = W.astype(dtype, copy=False), np.ascontiguousarray(U, dtype=dtype)
         xt, xw = _input_projection(x, W, dtype)
         xw += b[0]
@@ -163,7 +117,7 @@ class GRU(Function):
         hs = _states(h0, steps, dtype)
         gates = np.empty((steps, n, 3 * u), dtype=dtype)
         rh = np.empty((steps, n, u), dtype=dtype)
-        with _single_thread_blas():
+        with single_thread_blas():
             for t in range(steps):
                 np.matmul(hs[t], U, out=gates[t])
                 G.gru_cell_forward(xw[t], gates[t], b_rec, hs[t], rh[t], hs[t + 1])
@@ -177,7 +131,7 @@ class GRU(Function):
         dh_direct = np.empty_like(dh)
         d_xw, d_hu = np.empty_like(gates), np.empty_like(gates)
         UT = np.ascontiguousarray(U.T)
-        with _single_thread_blas():
+        with single_thread_blas():
             for t in reversed(range(xt.shape[0])):
                 G.gru_cell_backward(dhs[t], dh, gates[t], rh[t], hs[t], d_xw[t], d_hu[t], dh_direct)
                 np.matmul(d_hu[t], UT, out=dh)
@@ -191,12 +145,12 @@ class SimpleRNN(Function):
     """simple_rnn(x, h0, W, U, b) -> hs (N, T, u), h_t = tanh(x_t·W + b + h_{t-1}·U)."""
 
     def forward(self, x, h0, W, U, b):
-        dtype = _common_dtype(x, h0, W, U, b)
+        dtype = np.result_type(x, h0, W, U, b)
         W, U = W.astype(dtype, copy=False), np.ascontiguousarray(U, dtype=dtype)
         xt, xw = _input_projection(x, W, dtype)
         xw += b
         hs = _states(h0, xw.shape[0], dtype)
-        with _single_thread_blas():
+        with single_thread_blas():
             for t in range(xw.shape[0]):
                 np.matmul(hs[t], U, out=hs[t + 1])
                 S.simple_rnn_cell_forward(xw[t], hs[t + 1])
@@ -209,7 +163,7 @@ class SimpleRNN(Function):
         dh = np.zeros_like(hs[0])
         da = np.empty_like(hs[1:])
         UT = np.ascontiguousarray(U.T)
-        with _single_thread_blas():
+        with single_thread_blas():
             for t in reversed(range(xt.shape[0])):
                 S.simple_rnn_cell_backward(dhs[t], dh, hs[t + 1], da[t])
                 np.matmul(da[t], UT, out=dh)
