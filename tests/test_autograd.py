@@ -218,3 +218,19 @@ def test_gradcheck_passes_integer_inputs_through():
     idx = np.array([2, 0])
     res = gradcheck(lambda t, i: t[i] * 3.0, np.array([1.0, 2.0, 3.0]), idx)
     assert res.ok
+
+
+def test_gradcheck_detects_a_gradient_of_the_wrong_shape():
+    from tinygrad_es.autograd import Function
+
+    class ForgetsUnbroadcast(Function):  # a (escalar) * b (vector), sin sumar el gradiente de vuelta
+        def forward(self, a, b):
+            self.save_for_backward(a, b)
+            return a * b
+
+        def backward(self, grad):
+            a, b = self.saved
+            return grad * b, grad * a
+
+    with pytest.raises(tg.GradcheckError, match=r"entrada 0 tiene forma \(3,\) y la entrada \(\)"):
+        gradcheck(lambda a, b: ForgetsUnbroadcast.apply(a, b), np.array(2.0), np.array([1.0, 2.0, 3.0]))

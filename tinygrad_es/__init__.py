@@ -11,6 +11,7 @@ operaciones primitivas), `kernels/` (Numba), `nn.functional` (convolución, pool
 y `keras` (la API del curso).
 """
 from .autograd import detect_anomaly, is_grad_enabled, no_grad
+from .device import DeviceError, get_default_device, set_default_device
 from .dtypes import bool_, float32, float64, int32, int64
 from .errors import AnomalyError, AutogradError, DTypeError, ShapeError
 from .gradcheck import GradcheckError, GradcheckResult, gradcheck

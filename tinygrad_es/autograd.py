@@ -17,6 +17,7 @@ import contextlib
 
 import numpy as np
 
+from .device import check_same_device
 from .errors import AutogradError, AnomalyError
 
 
@@ -95,7 +96,12 @@ class Function:
     def apply(cls, *parents, **options):
         """Ejecuta la operación sobre Tensors y, si hace falta, registra el nodo en el grafo."""
         ctx = cls(*parents)
-        data = ctx.forward(*[p.data for p in parents], **options)
+        arrays = [p.data for p in parents]
+        for a in arrays:
+            if type(a) is not np.ndarray:  # alguna entrada en la GPU: ¿todas en el mismo dispositivo?
+                check_same_device(cls.__name__, parents)  # (en la CPU no cuesta nada más que este if)
+                break
+        data = ctx.forward(*arrays, **options)
         track = _Mode.grad_enabled and any(ctx.needs_grad)
         return type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
 

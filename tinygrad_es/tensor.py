@@ -19,10 +19,14 @@ import math
 import numpy as np
 
 from . import autograd
+from .cuda_array import CudaArray
+from . import device as _device
+from .device import check_device, device_of, to_device
 from .dtypes import DEFAULT_FLOAT, is_float, to_dtype
 from .errors import DTypeError, ShapeError, shape_str
 from .ops import elementwise as E
 from .ops import matmul as M
+from .ops import device as D
 from .ops import movement as MV
 from .ops import reduce as R
 from .ops import softmax as S
@@ -31,6 +35,9 @@ from .random import generator
 
 def _as_array(data, dtype):
     """Convierte `data` en un array con el dtype pedido; sin dtype, los flotantes pasan a float32."""
+    if isinstance(data, CudaArray):  # ya en la GPU: sólo se ajusta el tipo, con la misma regla
+        target = to_dtype(dtype) if dtype is not None else DEFAULT_FLOAT if data.dtype.kind == "f" else data.dtype
+        return data if data.dtype == target else data.astype(target)
     if dtype is not None:
         return np.asarray(data, dtype=to_dtype(dtype))
     arr = np.asarray(data)
@@ -44,14 +51,26 @@ def _as_array(data, dtype):
     return arr
 
 
+def _place(data, device):
+    """`data` en `device`; sin device, los datos de la CPU van al dispositivo por defecto y los de la GPU se quedan."""
+    if device is None:
+        device = _device._default if type(data) is np.ndarray else device_of(data)
+    return data if device == device_of(data) else to_device(data, check_device(device))
+
+
 class Tensor:
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
     __array_priority__ = 1000  # para que `ndarray + Tensor` llame a Tensor.__radd__
 
-    def __init__(self, data, dtype=None, requires_grad=False):
+    def __init__(self, data, dtype=None, requires_grad=False, device=None):
+        """`device`: 'cpu' o 'cuda'; sin él, los datos de la CPU van al dispositivo por defecto
+        (ver `set_default_device`) y los que ya están en la GPU se quedan allí."""
         if isinstance(data, Tensor):
             data = data.data
-        self.data = _as_array(data, dtype)
+        data = _as_array(data, dtype)
+        if device is not None or _device._default != "cpu" or type(data) is not np.ndarray:  # (en la CPU, un if)
+            data = _place(data, device)
+        self.data = data
         self.grad = None
         self._ctx = None
         self.requires_grad = False
@@ -62,7 +81,7 @@ class Tensor:
     def _from_op(data, ctx) -> Tensor:
         """Construye el resultado de una operación sin repetir las comprobaciones de __init__."""
         t = Tensor.__new__(Tensor)
-        t.data = data if isinstance(data, np.ndarray) else np.asarray(data)
+        t.data = data if isinstance(data, (np.ndarray, CudaArray)) else np.asarray(data)
         t.grad = None
         t._ctx = ctx
         t.requires_grad = ctx is not None
@@ -87,10 +106,28 @@ class Tensor:
         return len(self.data)
 
     def numpy(self) -> np.ndarray:
-        return self.data
+        """Los valores como array de NumPy (desde la GPU, una copia a la CPU)."""
+        return to_device(self.data, "cpu")
 
     def item(self):
         return self.data.item()
+
+    # ------------------------------------------------------------ dispositivo
+    @property
+    def device(self) -> str:
+        """'cpu' o 'cuda': dónde viven los datos."""
+        return device_of(self.data)
+
+    def to(self, device) -> Tensor:
+        """El tensor en `device` ('cpu' o 'cuda'); derivable: el gradiente vuelve al dispositivo de origen."""
+        device = check_device(device)
+        return self if device == self.device else D.ToDevice.apply(self, device=device)
+
+    def cuda(self) -> Tensor:
+        return self.to("cuda")
+
+    def cpu(self) -> Tensor:
+        return self.to("cpu")
 
     def detach(self) -> Tensor:
         """El mismo valor, sin historia: el gradiente no pasa a través de él."""
@@ -110,9 +147,10 @@ class Tensor:
         return self.astype("float64")
 
     def __repr__(self):
-        body = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
+        body = np.array2string(self.numpy(), precision=4, separator=", ", prefix="Tensor(")
         grad = ", requires_grad=True" if self.requires_grad else ""
-        return f"Tensor({body}, shape={shape_str(self.shape)}, dtype={self.dtype}{grad})"
+        device = ", device='cuda'" if self.device == "cuda" else ""
+        return f"Tensor({body}, shape={shape_str(self.shape)}, dtype={self.dtype}{grad}{device})"
 
     __hash__ = object.__hash__  # comparar con == da un tensor, así que el hash es la identidad
 
@@ -180,7 +218,8 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         dtype = self.dtype if is_float(self.dtype) else None
-        return Tensor(other, dtype=dtype)
+        return Tensor(other, dtype=dtype, device=None if type(self.data) is np.ndarray and _device._default == "cpu"
+                      else self.device)  # en el dispositivo de self
 
     def _binary(self, op, other, name, reverse=False):
         a, b = (self._operand(other), self) if reverse else (self, self._operand(other))
@@ -256,7 +295,8 @@ class Tensor:
         """Elige a donde `condition` es cierta y b donde no (condition no se deriva)."""
         cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
         ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(a)
-        return E.Where.apply(ref._operand(a), ref._operand(b), cond=cond.astype(bool, copy=False))
+        cond = to_device(cond, ref.device).astype(bool, copy=False)  # la máscara, donde viven los datos
+        return E.Where.apply(ref._operand(a), ref._operand(b), cond=cond)
 
     # ------------------------------------------------------------ reducciones
     def sum(self, axis=None, keepdims=False):
@@ -410,17 +450,17 @@ class Tensor:
         if rate >= 1:
             return self * 0.0
         keep = generator().random(self.shape) >= rate
-        return self * Tensor(keep / (1.0 - rate), dtype=self.dtype)
+        return self * Tensor(keep / (1.0 - rate), dtype=self.dtype, device=self.device)
 
     def one_hot(self, num_classes):
         """Etiquetas enteras -> vectores con un 1 en su clase (float32, sin gradiente)."""
-        labels = self.data.astype(np.int64)
+        labels = self.numpy().astype(np.int64)  # (en la CPU: se comprueban los valores)
         if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
             raise ValueError(
                 f"one_hot: las etiquetas deben estar entre 0 y {num_classes - 1} y van de {labels.min()} a "
                 f"{labels.max()}: revisa num_classes."
             )
-        return Tensor(np.eye(num_classes, dtype=DEFAULT_FLOAT)[labels])
+        return Tensor(np.eye(num_classes, dtype=DEFAULT_FLOAT)[labels], device=self.device)
 
 
 # ---------------------------------------------------------------- ayudantes

@@ -75,7 +75,7 @@ def _relu(x):
 
 @cuda.jit(device=True)
 def _sign(x):
-    return (x > 0) - (x < 0)
+    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
 
 
 @cuda.jit(device=True)

@@ -11,6 +11,7 @@ modelo, sus pesos, `summary()` y guardar. Entrenar (compile/fit/evaluate/predict
 """
 import numpy as np
 
+from ..device import get_default_device
 from ..errors import ShapeError, shape_str
 from ..tensor import Tensor
 from . import layers as layers_module
@@ -120,7 +121,8 @@ class Sequential(Trainer):
     def forward(self, x, training=False) -> Tensor:
         """Pasa un lote ya comprobado por todas las capas. Es el bucle de cada paso de fit: sin más."""
         if not isinstance(x, Tensor):
-            x = Tensor(x, dtype=x.dtype)  # con su dtype: un modelo en float64 no debe bajar a float32
+            # con su dtype (un modelo en float64 no debe bajar a float32) y al dispositivo de los pesos: una copia por lote
+            x = Tensor(x, dtype=x.dtype, device=self.device)
         for layer in self._layers:
             x = layer.call(x, training=training)
         return x
@@ -136,8 +138,7 @@ class Sequential(Trainer):
         if isinstance(inputs, Tensor) and inputs.requires_grad:
             data = inputs
         else:
-            data = inputs.data if isinstance(inputs, Tensor) else inputs
-            data = np.asarray(data)
+            data = inputs.numpy() if isinstance(inputs, Tensor) else np.asarray(inputs)
             if first.casts_input and data.dtype != first.dtype:
                 data = data.astype(first.dtype)
         if not self.built:
@@ -156,6 +157,12 @@ class Sequential(Trainer):
             )
 
     # ------------------------------------------------------------ pesos
+    @property
+    def device(self) -> str:
+        """Dónde viven los pesos ('cpu' o 'cuda'): el dispositivo por defecto cuando se construyó el modelo."""
+        weights = self.weights
+        return weights[0].device if weights else get_default_device()
+
     @property
     def trainable(self) -> bool:
         return self._trainable

@@ -13,6 +13,10 @@ referencia al peso ve el valor nuevo. Por rapidez, el paso se da sobre todos los
 puestos en fila en un solo vector (ver `Optimizer.build`): unas pocas operaciones de NumPy por
 paso, no por peso.
 
+Con los pesos en la GPU, cada peso se actualiza con UN kernel fusionado de su optimizador
+(kernels/cuda/optimizers.py: lee w, g y el estado una vez y escribe una vez), con el estado
+también en la GPU; cada subclase lo lanza en `update_step_cuda`.
+
 Se aceptan también las formas antiguas del curso (`SGD(lr=0.01, decay=0.0)`, `epsilon=None`),
 con un aviso de que están obsoletas.
 """
@@ -22,8 +26,11 @@ import math
 import numbers
 import warnings
 
+import importlib
+
 import numpy as np
 
+from ..cuda_array import CudaArray, threads_for
 from ..ops.loss import EPSILON
 from ..tensor import Tensor
 from .registry import lookup
@@ -94,6 +101,10 @@ class Optimizer:
         self._variables = list(variables)
         if not self._variables:
             raise ValueError("El optimizador no recibió ningún peso que actualizar: ¿el modelo tiene capas con pesos?")
+        self._on_cuda = self._variables[0].device == "cuda"
+        if self._on_cuda:  # en la GPU, un estado por peso, creado allí (zeros_like sigue al dispositivo de w)
+            self.slots = [[self.initial_slot(name, v.data) for name in self.slot_names] for v in self._variables]
+            return
         dtype = np.result_type(*[v.data.dtype for v in self._variables])
         ends = np.cumsum([v.data.size for v in self._variables]).tolist()
         self._bounds = list(zip([0] + ends[:-1], ends))
@@ -119,7 +130,8 @@ class Optimizer:
                 f"Este {type(self).__name__} ya se usó con otros {len(self._variables)} pesos y ahora recibe "
                 f"{len(variables)} distintos: cada modelo necesita su propio optimizador (crea uno nuevo)."
             )
-        grads = [g.data if isinstance(g, Tensor) else g if g is None else np.asarray(g) for g in grads]
+        grads = [g.data if isinstance(g, Tensor) else g if g is None or isinstance(g, CudaArray) else np.asarray(g)
+                 for g in grads]
         if len(grads) != len(variables):
             raise ValueError(
                 f"apply recibió {len(grads)} gradientes para {len(variables)} pesos: deben ir emparejados, en el "
@@ -129,7 +141,10 @@ class Optimizer:
         grads = self.clip_gradients([g for g in grads if g is not None])
         lr = self.current_learning_rate()
         self.prepare_step(lr)
-        if any(missing):
+        if self._on_cuda:
+            self._apply_one_by_one(grads, [v for v, m in zip(variables, missing) if not m],
+                                   [s for s, m in zip(self.slots, missing) if not m], lr, self.update_step_cuda)
+        elif any(missing):
             self._apply_one_by_one(grads, [v for v, m in zip(variables, missing) if not m],
                                    [s for s, m in zip(self.slots, missing) if not m], lr)
         else:
@@ -147,12 +162,13 @@ class Optimizer:
         for var, (a, b) in zip(variables, self._bounds):
             np.copyto(var.data, w[a:b].reshape(var.data.shape))  # en su sitio: las referencias siguen valiendo
 
-    def _apply_one_by_one(self, grads, variables, slots, lr):
+    def _apply_one_by_one(self, grads, variables, slots, lr, update_step=None):
+        update_step = update_step or self.update_step
         for g, var, var_slots in zip(grads, variables, slots):
             w = var.data
             if self.weight_decay:
                 w -= w * (self.weight_decay * lr)
-            self.update_step(g.astype(w.dtype, copy=False), w, var_slots, lr)
+            update_step(g.astype(w.dtype, copy=False), w, var_slots, lr)
 
     def apply_gradients(self, grads_and_vars):
         """Como en Keras: `opt.apply_gradients(zip(gradientes, pesos))`."""
@@ -163,6 +179,10 @@ class Optimizer:
         """Cálculos que se hacen una vez por paso y no por peso (Nadam los usa)."""
 
     def update_step(self, g, w, slots, lr):  # pragma: no cover - lo implementa cada subclase
+        raise NotImplementedError
+
+    def update_step_cuda(self, g, w, slots, lr):  # pragma: no cover - lo implementa cada subclase
+        """El mismo paso en la GPU: lanza el kernel fusionado de kernels/cuda/optimizers.py."""
         raise NotImplementedError
 
     # ------------------------------------------------------------ recorte de gradientes
@@ -193,6 +213,13 @@ class Optimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} learning_rate={self._learning_rate:g} iterations={self.iterations}>"
+
+
+def _fused(kernel, w, *arrays_and_scalars, **options):
+    """Lanza kernels/cuda/optimizers.<kernel> con los arrays de Numba de w, g y el estado (None si no se usa)."""
+    module = importlib.import_module("tinygrad_es.kernels.cuda.optimizers")
+    args = [a.dev if isinstance(a, CudaArray) else a for a in (w, *arrays_and_scalars)]
+    getattr(module, kernel)(*args, threads=threads_for(w.size), **options)
 
 
 def _is_float(x) -> bool:
@@ -270,6 +297,9 @@ class SGD(Optimizer):
         else:
             w += v
 
+    def update_step_cuda(self, g, w, slots, lr):
+        _fused("sgd", w, g, slots[0] if slots else None, lr, self.momentum, self.nesterov)
+
 
 class RMSprop(Optimizer):
     """Divide el paso por la raíz de la media móvil de g² (épsilon dentro de la raíz, sin corrección de sesgo).
@@ -310,6 +340,11 @@ class RMSprop(Optimizer):
         else:
             w -= inc
 
+    def update_step_cuda(self, g, w, slots, lr):
+        average = slots[1] if self.centered else None
+        momentum = slots[-1] if self.momentum > 0 else None
+        _fused("rmsprop", w, g, slots[0], average, momentum, lr, self.rho, self.momentum, self.epsilon, self.centered)
+
 
 class Adagrad(Optimizer):
     """Acumula g² desde el principio: los pesos que ya se movieron mucho dan pasos cada vez menores.
@@ -332,6 +367,9 @@ class Adagrad(Optimizer):
         (acc,) = slots
         acc += g * g
         w -= lr * g / np.sqrt(acc + self.epsilon)
+
+    def update_step_cuda(self, g, w, slots, lr):
+        _fused("adagrad", w, g, slots[0], lr, self.epsilon)
 
 
 class Adadelta(Optimizer):
@@ -358,6 +396,9 @@ class Adadelta(Optimizer):
         edx2 *= self.rho
         edx2 += (1 - self.rho) * dx * dx
         w += lr * dx
+
+    def update_step_cuda(self, g, w, slots, lr):
+        _fused("adadelta", w, g, slots[0], slots[1], lr, self.rho, self.epsilon)
 
 
 class Adam(Optimizer):
@@ -391,6 +432,11 @@ class Adam(Optimizer):
             v = vhat
         w -= m * alpha / (np.sqrt(v) + self.epsilon)
 
+    def update_step_cuda(self, g, w, slots, lr):
+        vhat = slots[2] if self.amsgrad else None
+        _fused("adam", w, g, slots[0], slots[1], vhat, lr, self.iterations + 1, self.beta_1, self.beta_2,
+               self.epsilon, self.amsgrad)
+
 
 class Adamax(Optimizer):
     """Adam con la norma infinito: u es el máximo (con olvido) de |g|.
@@ -414,6 +460,9 @@ class Adamax(Optimizer):
         u *= self.beta_2
         np.maximum(u, np.abs(g), out=u)
         w -= lr * m / ((1 - self.beta_1**t) * (u + self.epsilon))
+
+    def update_step_cuda(self, g, w, slots, lr):
+        _fused("adamax", w, g, slots[0], slots[1], lr, self.iterations + 1, self.beta_1, self.beta_2, self.epsilon)
 
 
 class Nadam(Optimizer):
@@ -453,6 +502,11 @@ class Nadam(Optimizer):
         m_hat = self.u_t1 * m / (1 - self.u_product_t1) + (1 - self.u_t) * g / (1 - self.u_product)
         v_hat = v / (1 - self.beta_2**t)
         w -= lr * m_hat / (np.sqrt(v_hat) + self.epsilon)
+
+    def update_step_cuda(self, g, w, slots, lr):
+        # u_product ya incluye u_t (prepare_step): es el Π_t que pide el kernel
+        _fused("nadam", w, g, slots[0], slots[1], lr, self.iterations + 1, self.u_product, self.beta_1,
+               self.beta_2, self.epsilon)
 
 
 # ================================================================ por nombre

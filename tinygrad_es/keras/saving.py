@@ -110,7 +110,7 @@ def _write_weights(model, f):
         for name, weight in zip(layer.weight_names_in_order(), layer.weights):
             manifest.append({"layer": layer.name, "class_name": type(layer).__name__, "weight": name,
                              "shape": list(weight.shape)})
-            arrays[f"{len(arrays):04d}"] = weight.data
+            arrays[f"{len(arrays):04d}"] = weight.numpy()  # (desde la GPU, una copia a la CPU)
     np.savez(f, **arrays, **{MANIFEST_KEY: np.array(json.dumps(manifest))})
 
 

@@ -141,8 +141,8 @@ class Trainer:
             self.optimizer.apply(grads, trained)
             for w in trained:
                 w.grad = None
-        loss_value = float(loss.data)
-        self._update_metrics(loss_value, y_batch, y_pred.data)
+        loss_value = loss.item()  # desde la GPU: las dos únicas lecturas del paso, la pérdida y la predicción
+        self._update_metrics(loss_value, y_batch, y_pred.numpy())
         return loss_value
 
     # ------------------------------------------------------------ evaluate
@@ -176,7 +176,7 @@ class Trainer:
                 batch = slice(step * batch_size, (step + 1) * batch_size)
                 y_pred = self.forward(x[batch], training=False)
                 loss = self._loss_fn(y[batch], y_pred)
-                self._update_metrics(float(loss.data), y[batch], y_pred.data)
+                self._update_metrics(loss.item(), y[batch], y_pred.numpy())
                 logs = self._logs()
                 if callback_list is not None:
                     callback_list.on_test_batch_end(step, logs)
@@ -202,7 +202,7 @@ class Trainer:
                 callback_list.on_predict_batch_begin(step)
                 out = self.forward(x[step * batch_size:(step + 1) * batch_size])
                 # Una capa final con return_state da varias salidas: una lista de arrays, como Keras.
-                batches.append([o.data for o in out] if isinstance(out, list) else out.data)
+                batches.append([o.numpy() for o in out] if isinstance(out, list) else out.numpy())
                 callback_list.on_predict_batch_end(step, {"outputs": batches[-1]})
         callback_list.on_predict_end()
         if not batches:
@@ -293,7 +293,7 @@ def _batch_size(batch_size) -> int:
 
 
 def _as_array(data) -> np.ndarray:
-    return data.data if isinstance(data, Tensor) else np.asarray(data)
+    return data.numpy() if isinstance(data, Tensor) else np.asarray(data)
 
 
 def _split_validation(x, y, fraction):

@@ -15,18 +15,21 @@ misma forma que la salida). Cada operación devuelve la pérdida por muestra, si
 import numpy as np
 
 from ..autograd import Function
+from ..device import device_of, to_device
 
 EPSILON = 1e-7  # el épsilon de Keras (backend.epsilon()): recorte de probabilidades y optimizadores
 
 
-def dense_labels(labels, shape, dtype):
-    """Etiquetas enteras (..., ) -> one-hot (..., C); las que ya tienen la forma `shape` se dejan igual."""
-    labels = np.asarray(labels)
-    if labels.shape == tuple(shape):
-        return labels.astype(dtype, copy=False)
-    onehot = np.zeros(shape, dtype=dtype)
-    np.put_along_axis(onehot, labels.astype(np.intp)[..., None], 1, axis=-1)
-    return onehot
+def dense_labels(labels, like):
+    """Etiquetas enteras (..., ) -> one-hot (..., C) con la forma y el tipo de `like`; las que ya tienen esa forma
+    se dejan igual. Las etiquetas llegan de la CPU y el resultado va al dispositivo de `like` (una copia por lote)."""
+    if device_of(labels) == "cpu":
+        labels = np.asarray(labels)
+        if labels.shape != like.shape:
+            onehot = np.zeros(like.shape, dtype=like.dtype)
+            np.put_along_axis(onehot, labels.astype(np.intp)[..., None], 1, axis=-1)
+            labels = onehot
+    return to_device(labels, device_of(like)).astype(like.dtype, copy=False)
 
 
 class SoftmaxCrossEntropy(Function):
@@ -37,7 +40,7 @@ class SoftmaxCrossEntropy(Function):
     """
 
     def forward(self, logits, labels):
-        y = dense_labels(labels, logits.shape, logits.dtype)
+        y = dense_labels(labels, logits)
         shifted = logits - logits.max(axis=-1, keepdims=True)
         e = np.exp(shifted)
         total = e.sum(axis=-1, keepdims=True)
@@ -58,7 +61,7 @@ class CategoricalCrossEntropy(Function):
     """
 
     def forward(self, probs, labels):
-        y = dense_labels(labels, probs.shape, probs.dtype)
+        y = dense_labels(labels, probs)
         total = probs.sum(axis=-1, keepdims=True)
         q = probs / total
         clipped = np.clip(q, EPSILON, 1 - EPSILON)
@@ -68,8 +71,8 @@ class CategoricalCrossEntropy(Function):
     def backward(self, grad):
         y, q, clipped, total = self.saved
         # dL/dq = -y/q donde q no se recortó, y 0 donde sí (allí el recorte es constante).
-        dq = -y / clipped
-        dq[clipped != q] = 0
+        # (con np.where y no con dq[máscara] = 0: así vale también en la GPU)
+        dq = np.where(clipped == q, -y / clipped, 0)
         # q = p / Σp  =>  dL/dp = (dL/dq - Σ dL/dq·q) / Σp
         return (dq - (dq * q).sum(axis=-1, keepdims=True)) * (grad[..., None] / total)
 
@@ -82,7 +85,7 @@ class BinaryCrossEntropy(Function):
     """
 
     def forward(self, probs, labels):
-        y = np.asarray(labels, dtype=probs.dtype)
+        y = to_device(labels, device_of(probs)).astype(probs.dtype, copy=False)  # a su dispositivo
         p = np.clip(probs, EPSILON, 1 - EPSILON)
         self.save_for_backward(probs, p, y)
         return -(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -101,7 +104,7 @@ class BinaryCrossEntropyWithLogits(Function):
     """
 
     def forward(self, logits, labels):
-        y = np.asarray(labels, dtype=logits.dtype)
+        y = to_device(labels, device_of(logits)).astype(logits.dtype, copy=False)  # a su dispositivo
         self.save_for_backward(logits, y)
         return np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits)))
 

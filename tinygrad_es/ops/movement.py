@@ -54,7 +54,8 @@ class Index(Function):
 
     def backward(self, grad):
         shape, dtype, index = self.saved
-        out = np.zeros(shape, dtype=dtype)
+        # zeros_like(grad, shape=...) y no np.zeros(shape): así el array nace en el dispositivo de grad (CPU o GPU)
+        out = np.zeros_like(grad, shape=shape, dtype=dtype)
         if _is_basic(index):
             out[index] = grad  # cortes y enteros: cada casilla se lee una sola vez
         else:

@@ -26,7 +26,8 @@ class MaxPool2D(Function):
         x = np.ascontiguousarray(x)
         n, c = x.shape[0], x.shape[3]
         out = np.empty((n, *out_hw, c), dtype=x.dtype)
-        argmax = np.empty(out.shape, dtype=np.int64)
+        # la posición y·W + x dentro de su imagen cabe en int32: la mitad de memoria guardada que int64
+        argmax = np.empty(out.shape, dtype=np.int32)
         _by_chunks(K.max_pool_forward, (x, out, argmax), (*pool, *stride, *pad))
         self.save_for_backward(argmax, x.shape)
         return out

@@ -14,6 +14,17 @@ lote con hilos dentro de cada kernel y 0.2 s así, con una sola espera por opera
 
 El número de hilos es el de Numba (`NUMBA_NUM_THREADS`, por defecto uno por núcleo): con
 NUMBA_NUM_THREADS=1 todo corre en el hilo principal.
+
+BLAS en un hilo en todo el proceso. Al importarse, tinygrad_es pone la OpenBLAS de NumPy a un
+hilo. OpenBLAS reparte entre sus hilos cualquier producto de más de ~2.6·10⁵ multiplicaciones,
+así que también los pequeños de una red (la Dense (128, 128) @ (128, 57) tras la LSTM, o las
+del MLP), y sus hilos, al acabar, se quedan girando en espera activa: gastan CPU que necesitan
+los nuestros (y los otros programas), y si la máquina está ocupada cada producto espera a que
+el sistema les dé turno. Medido en la LSTM del curso, en una máquina de 2 núcleos con carga: el
+mismo tiempo de reloj (o algo menos) y entre 1.5 y 4 veces menos tiempo de CPU por paso. Los
+productos grandes los reparte tinygrad_es (`matmul`, `matmul_tn`, los trozos de `map_chunks`).
+Quien quiera más hilos de BLAS para su propio NumPy puede subirlos con la biblioteca
+threadpoolctl; `single_thread_blas` sigue protegiendo los bucles de las operaciones.
 """
 import contextlib
 import ctypes
@@ -94,6 +105,8 @@ def _find_openblas_threads():
 
 
 _OPENBLAS_THREADS = _find_openblas_threads()
+if _OPENBLAS_THREADS is not None:
+    _OPENBLAS_THREADS[1](1)  # BLAS en un hilo en todo el proceso (ver el docstring del módulo)
 _blas_lock = threading.Lock()
 _blas_users = 0  # cuántos bloques single_thread_blas hay abiertos (de cualquier hilo)
 _blas_previous = None

@@ -99,7 +99,7 @@ class Layer:
             getattr(self, n).requires_grad = self._is_trained(n)
 
     def get_weights(self) -> list:
-        return [w.data.copy() for w in self.weights]
+        return [w.numpy().copy() for w in self.weights]  # siempre en la CPU, también con los pesos en la GPU
 
     def set_weights(self, values):
         """Copia los arrays dentro de los pesos (en su sitio: quien los referencia ve los nuevos)."""

@@ -1,0 +1,384 @@
+"""Entrenar las tres redes del curso: tiempo por paso, muestras por segundo y memoria, frente a PyTorch.
+
+    python benchmarks/train.py              # 30 pasos medidos por red (tras 3 de calentamiento)
+    python benchmarks/train.py --pasos 100
+    python benchmarks/train.py --rapido     # 2 pasos: solo comprueba que todo corre (prueba de humo)
+
+Las tres redes, con los datos aleatorios en memoria y los tamaños de lote del curso:
+
+- MLP: 784-16-32-10, Dropout 0.2, softmax, RMSprop(), lote 64, métrica accuracy.
+- CNN: cinco Conv2D 3×3 ReLU (32, 32, 64, 64, 64) con tres MaxPooling2D 2×2, Flatten,
+  Dropout 0.5, Dense 10 softmax; Adam(), lote 128, entrada 28×28×1, métrica accuracy.
+- LSTM: 40 pasos de 57 caracteres en one-hot, LSTM(128), Dense 57 softmax;
+  RMSprop(learning_rate=0.01), lote 128.
+
+En tinygrad_es es un `model.fit` de verdad (una época sobre los datos, un callback anota el
+tiempo de cada lote). En PyTorch, el bucle equivalente en modo eager con la misma red, la
+misma inicialización (Glorot uniforme; ortogonal en el núcleo recurrente; sesgo de olvido 1),
+la misma pérdida de Keras (softmax, recorte a [1e-7, 1-1e-7], -Σ y·log p) y los mismos
+optimizadores con los épsilon de Keras (1e-7; en RMSprop, rho = alpha = 0.9).
+
+Cada pareja (marco, red) corre en su PROPIO proceso: así el pico de memoria residente (VmHWM de
+/proc/self/status, o ru_maxrss) es solo suyo. Se imprimen dos memorias: el pico total del proceso
+(incluye el intérprete, NumPy/Numba o PyTorch y los datos) y lo que el entrenamiento sube por
+encima de lo que el proceso ya ocupaba al empezar a entrenar.
+
+Tiempo por paso: la mediana de los pasos medidos, en tiempo de reloj (perf_counter) y en tiempo
+de CPU del proceso (process_time, todos sus hilos). La máquina puede estar compartida: el tiempo
+de CPU sufre menos con la carga de otros programas, pero cuenta el trabajo de todos los hilos.
+PyTorch corre con sus hilos por defecto, salvo el MLP, en un hilo (con él va más rápido).
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+MODELS = ("mlp", "cnn", "lstm")
+FRAMEWORKS = ("tinygrad_es", "torch")
+BATCH = {"mlp": 64, "cnn": 128, "lstm": 128}
+TITLES = {"mlp": "MLP 784-16-32-10 (lote 64)", "cnn": "CNN del curso (lote 128)",
+          "lstm": "LSTM 128, 40×57 (lote 128)"}
+CNN_CONVS = (32, 32, "pool", 64, 64, "pool", 64, "pool")  # la pila del curso; "pool" = MaxPooling2D 2×2
+STEPS, CHARS, UNITS = 40, 57, 128
+
+
+# ================================================================ datos (iguales en los dos marcos)
+def make_data(model, batches, seed=0):
+    """x, y en NumPy float32 (imágenes con canales al final, como Keras) para `batches` lotes."""
+    rng = np.random.default_rng(seed)
+    n = batches * BATCH[model]
+    if model == "mlp":
+        x, classes = rng.random((n, 784), dtype=np.float32), 10
+    elif model == "cnn":
+        x, classes = rng.random((n, 28, 28, 1), dtype=np.float32), 10
+    else:
+        x, classes = np.eye(CHARS, dtype=np.float32)[rng.integers(0, CHARS, (n, STEPS))], CHARS
+    y = np.eye(classes, dtype=np.float32)[rng.integers(0, classes, n)]
+    return x, y
+
+
+# ================================================================ memoria
+def _status_kib(field):
+    """Un campo de /proc/self/status en KiB (VmRSS, VmHWM), o None si no existe (no es Linux)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def current_rss_mib():
+    kib = _status_kib("VmRSS")
+    return None if kib is None else kib / 1024
+
+
+def peak_rss_mib():
+    """El pico de memoria residente de este proceso: VmHWM (Linux) o ru_maxrss (KiB en Linux, bytes en macOS)."""
+    kib = _status_kib("VmHWM")
+    if kib is not None:
+        return kib / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
+
+def reset_peak_rss():
+    """Pone el pico (VmHWM) al valor actual escribiendo 5 en clear_refs (Linux >= 4.0); dice si pudo."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+# ================================================================ tinygrad_es.keras
+def keras_model(model):
+    from tinygrad_es import keras
+    from tinygrad_es.keras import layers
+
+    if model == "mlp":
+        net = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(16, activation="relu"), layers.Dropout(0.2),
+                                layers.Dense(32, activation="relu"), layers.Dropout(0.2),
+                                layers.Dense(10, activation="softmax")])
+        net.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.RMSprop(), metrics=["accuracy"])
+    elif model == "cnn":
+        stack = [layers.MaxPooling2D(pool_size=(2, 2)) if f == "pool" else
+                 layers.Conv2D(f, kernel_size=(3, 3), activation="relu") for f in CNN_CONVS]
+        net = keras.Sequential([keras.Input(shape=(28, 28, 1)), *stack, layers.Flatten(), layers.Dropout(0.5),
+                                layers.Dense(10, activation="softmax")])
+        net.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    else:
+        net = keras.Sequential([keras.Input(shape=(STEPS, CHARS)), layers.LSTM(UNITS), layers.Dense(CHARS),
+                                layers.Activation("softmax")])
+        net.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.RMSprop(learning_rate=0.01))
+    return net
+
+
+def train_keras(model, x, y):
+    """model.fit de una época; devuelve [(reloj, cpu) por lote] medidos por un callback."""
+    from tinygrad_es import keras
+
+    class StepTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.times = []
+
+        def on_train_batch_begin(self, batch, logs=None):
+            self.start = (time.perf_counter(), time.process_time())
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.times.append((time.perf_counter() - self.start[0], time.process_time() - self.start[1]))
+
+    net = keras_model(model)
+    timer = StepTimer()
+    net.fit(x, y, batch_size=BATCH[model], epochs=1, verbose=0, shuffle=False, callbacks=[timer])
+    return timer.times
+
+
+# ================================================================ PyTorch
+def torch_model(torch, model):
+    """La misma red en PyTorch (canales primero en la CNN) con la inicialización de Keras."""
+    nn = torch.nn
+    if model == "mlp":
+        net = nn.Sequential(nn.Linear(784, 16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 32), nn.ReLU(),
+                            nn.Dropout(0.2), nn.Linear(32, 10), nn.Softmax(-1))
+    elif model == "cnn":
+        stack, channels = [], 1
+        for f in CNN_CONVS:
+            if f == "pool":
+                stack.append(nn.MaxPool2d(2))
+            else:
+                stack += [nn.Conv2d(channels, f, 3), nn.ReLU()]
+                channels = f
+        net = nn.Sequential(*stack, nn.Flatten(), nn.Dropout(0.5), nn.Linear(channels, 10), nn.Softmax(-1))
+    else:
+        class CharLSTM(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm = nn.LSTM(CHARS, UNITS, batch_first=True)
+                self.dense = nn.Linear(UNITS, CHARS)
+
+            def forward(self, x):
+                return torch.softmax(self.dense(self.lstm(x)[1][0][0]), -1)
+
+        net = CharLSTM()
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if "weight_hh" in name:
+                for gate in p.view(4, UNITS, UNITS):  # Keras: ortogonal sobre (u, 4u); aquí, por bloques
+                    nn.init.orthogonal_(gate)
+            elif "weight" in name:
+                nn.init.xavier_uniform_(p)
+            else:
+                p.zero_()
+        if model == "lstm":
+            net.lstm.bias_ih_l0[UNITS:2 * UNITS] = 1.0  # unit_forget_bias de Keras
+    if model == "cnn":
+        opt = torch.optim.Adam(net.parameters(), lr=0.001, betas=(0.9, 0.999), eps=1e-7)
+    else:
+        lr = 0.01 if model == "lstm" else 0.001
+        opt = torch.optim.RMSprop(net.parameters(), lr=lr, alpha=0.9, eps=1e-7)
+    return net, opt
+
+
+def train_torch(model, x, y):
+    """El bucle de entrenamiento equivalente a fit; devuelve [(reloj, cpu) por lote]."""
+    import torch
+
+    if model == "mlp" or os.environ.get("OMP_NUM_THREADS") == "1":
+        torch.set_num_threads(1)
+    torch.manual_seed(0)
+    net, opt = torch_model(torch, model)
+    net.train()
+    if model == "cnn":
+        x = x.transpose(0, 3, 1, 2).copy()  # PyTorch quiere (N, C, H, W)
+    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+    batch, times = BATCH[model], []
+    for start in range(0, len(x), batch):
+        t0 = (time.perf_counter(), time.process_time())
+        xb, yb = tx[start:start + batch], ty[start:start + batch]
+        opt.zero_grad()
+        p = net(xb).clamp(1e-7, 1 - 1e-7)
+        loss = -(yb * p.log()).sum(-1).mean()  # categorical_crossentropy de Keras
+        loss.backward()
+        opt.step()
+        float(loss.detach())  # como fit: la pérdida (y la accuracy) del lote, en números de Python
+        if model != "lstm":
+            (p.argmax(-1) == yb.argmax(-1)).float().mean().item()
+        times.append((time.perf_counter() - t0[0], time.process_time() - t0[1]))
+    return times
+
+
+# ================================================================ un proceso por (marco, red)
+def child(framework, model, steps, warmup):
+    """Entrena en este proceso y escribe una línea JSON con los tiempos y la memoria."""
+    x, y = make_data(model, warmup + steps)
+    # la referencia de GFLOP/s, con los hilos de BLAS que NumPy tiene por defecto en este proceso
+    # (antes de importar tinygrad_es, que pone BLAS en un hilo: ver ops/threads.py)
+    matmul_gflops = numpy_matmul_gflops() if model == "cnn" else None
+    train = train_keras if framework == "tinygrad_es" else train_torch
+    if framework == "tinygrad_es":
+        import tinygrad_es.keras  # noqa: F401  (importar antes de medir la memoria de partida)
+    else:
+        import torch  # noqa: F401
+    before = current_rss_mib()
+    reset = reset_peak_rss()
+    times = train(model, x, y)[warmup:]
+    peak = peak_rss_mib()
+    print(json.dumps({
+        "wall": statistics.median(t[0] for t in times), "cpu": statistics.median(t[1] for t in times),
+        "peak": peak, "growth": peak - before if reset and before is not None else None,
+        "matmul_gflops": matmul_gflops,
+    }))
+
+
+ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                  "MKL_NUM_THREADS": "1"}
+
+
+def run_child(framework, model, steps, warmup, one_thread):
+    """Un proceso nuevo que entrena una red con un marco; con one_thread, todo (BLAS, Numba, PyTorch) en un hilo."""
+    command = [sys.executable, os.path.abspath(__file__), "--hijo", framework, model, "--pasos", str(steps),
+               "--calentamiento", str(warmup)]
+    env = dict(os.environ, **ONE_THREAD_ENV) if one_thread else None
+    out = subprocess.run(command, capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise RuntimeError(f"El proceso de {framework}/{model} falló:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ================================================================ GFLOP/s
+def cnn_step_flops():
+    """FLOPs de un paso de la CNN (convoluciones y Dense; lo demás es despreciable).
+
+    Cada conv hace 2·N·Ho·Wo·9·C·F en el forward, otro tanto para dW y otro para dx en el
+    backward (salvo la primera, cuya entrada es el dato). La Dense: 2·N·64·10 por producto.
+    """
+    n, side, channels, total, first = BATCH["cnn"], 28, 1, 0, True
+    for f in CNN_CONVS:
+        if f == "pool":
+            side //= 2
+            continue
+        side -= 2
+        total += 2 * n * side * side * 9 * channels * f * (2 if first else 3)
+        channels, first = f, False
+    return total + 3 * 2 * n * channels * 10
+
+
+def numpy_matmul_gflops(size=1024, repeats=5):
+    """GFLOP/s del producto float32 (size × size) de NumPy en esta máquina: el mejor de `repeats`."""
+    a = np.random.default_rng(0).standard_normal((size, size)).astype(np.float32)
+    a @ a
+    best = min(_timed(lambda: a @ a) for _ in range(repeats))
+    return 2 * size**3 / best / 1e9
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+# ================================================================ tabla
+def _ratio(a, b):
+    return f"{a / b:6.2f}x" if a is not None and b else "     -"
+
+
+def _ms(seconds):
+    return f"{seconds * 1e3:9.2f}" if seconds is not None else "        -"
+
+
+def _mib(value):
+    return f"{value:8.0f}" if value is not None else "       -"
+
+
+def print_table(results, models, with_torch):
+    header = (f"{'red':<28} {'medida':<26} {'tinygrad_es':>11} {'PyTorch':>11} {'razón':>8}")
+    print(header)
+    print("-" * len(header))
+    for model in models:
+        ours, theirs = results[(model, "tinygrad_es")], results.get((model, "torch"))
+        get = (lambda key: theirs[key]) if theirs else (lambda key: None)
+        rows = [
+            ("paso, reloj (ms, mediana)", _ms(ours["wall"]), _ms(get("wall")), _ratio(ours["wall"], get("wall"))),
+            ("paso, CPU (ms, mediana)", _ms(ours["cpu"]), _ms(get("cpu")), _ratio(ours["cpu"], get("cpu"))),
+            ("muestras/s (reloj)", f"{BATCH[model] / ours['wall']:9.0f}",
+             f"{BATCH[model] / get('wall'):9.0f}" if theirs else "        -", _ratio(get("wall"), ours["wall"])),
+            ("pico de memoria (MiB)", _mib(ours["peak"]), _mib(get("peak")), _ratio(ours["peak"], get("peak"))),
+            ("memoria del entrenamiento (MiB)", _mib(ours["growth"]), _mib(get("growth")),
+             _ratio(ours["growth"], get("growth"))),
+        ]
+        for k, (what, a, b, r) in enumerate(rows):
+            print(f"{TITLES[model] if k == 0 else '':<28} {what:<26} {a:>11} {b:>11} {r:>8}")
+    if not with_torch:
+        print("(PyTorch no instalado: solo la columna de tinygrad_es)")
+    print("muestras/s: la razón es tinygrad_es/PyTorch (más de 1 = más rápido); en lo demás, tinygrad_es/PyTorch "
+          "(menos de 1 = mejor).")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pasos", type=int, default=30, help="pasos medidos por red (se da la mediana)")
+    parser.add_argument("--calentamiento", type=int, default=3,
+                        help="pasos previos que no se miden (compilación de Numba, cachés)")
+    parser.add_argument("--rapido", action="store_true", help="2 pasos y 1 de calentamiento: prueba de humo")
+    parser.add_argument("--modelos", nargs="+", choices=MODELS, default=list(MODELS))
+    parser.add_argument("--sin-torch", action="store_true", help="no medir PyTorch aunque esté instalado")
+    parser.add_argument("--hilos", choices=("todos", "uno", "ambos"), default="ambos",
+                        help="todos los hilos, uno solo (el tiempo de CPU más estable si la máquina está ocupada) "
+                             "o las dos tablas (por defecto; con --rapido, solo 'todos')")
+    parser.add_argument("--hijo", nargs=2, metavar=("MARCO", "RED"), help="(interno) mide una sola pareja")
+    args = parser.parse_args()
+    if args.rapido:
+        args.pasos, args.calentamiento = 2, 1
+        if args.hilos == "ambos":
+            args.hilos = "todos"
+    if args.hijo:
+        child(*args.hijo, args.pasos, args.calentamiento)
+        return
+
+    try:
+        import torch
+        with_torch = not args.sin_torch
+        torch_info = f"PyTorch {torch.__version__} ({torch.get_num_threads()} hilos)" if with_torch else "sin PyTorch"
+    except ImportError:
+        with_torch, torch_info = False, "PyTorch no instalado"
+    print(f"{os.cpu_count()} CPU, carga media {os.getloadavg()[0]:.1f}; {torch_info}; "
+          f"{args.pasos} pasos medidos tras {args.calentamiento} de calentamiento")
+    modes = {"todos": (False,), "uno": (True,), "ambos": (False, True)}[args.hilos]
+    for one_thread in modes:
+        print()
+        print("Un hilo en los dos marcos:" if one_thread else
+              "Todos los hilos (tinygrad_es: hilos de Numba; PyTorch: los suyos, uno en el MLP):")
+        results = {}
+        for model in args.modelos:
+            for framework in FRAMEWORKS if with_torch else FRAMEWORKS[:1]:
+                results[(model, framework)] = run_child(framework, model, args.pasos, args.calentamiento,
+                                                        one_thread)
+        print_table(results, args.modelos, with_torch)
+        if "cnn" in args.modelos:
+            print_gflops(results, with_torch)
+
+
+def print_gflops(results, with_torch):
+    """GFLOP/s del paso de la CNN (con su tiempo de reloj) al lado de los del matmul de NumPy (en su proceso)."""
+    flops, blas = cnn_step_flops(), results[("cnn", "tinygrad_es")]["matmul_gflops"]
+    ours = flops / results[("cnn", "tinygrad_es")]["wall"] / 1e9
+    line = f"CNN: {flops / 1e9:.2f} GFLOP por paso; tinygrad_es {ours:.1f} GFLOP/s"
+    if with_torch:
+        line += f", PyTorch {flops / results[('cnn', 'torch')]['wall'] / 1e9:.1f} GFLOP/s"
+    print(f"{line}; matmul float32 de NumPy (1024×1024, hilos de BLAS por defecto): {blas:.1f} GFLOP/s "
+          f"(tinygrad_es llega al {ours / blas:.0%})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Prueba de humo de los benchmarks: cada script corre en su modo más rápido y sale bien.
+
+No mide nada (eso es para leer, no para probar): comprueba que los scripts no se han roto con
+los cambios del motor, que terminan con código 0 e imprimen su tabla. Si PyTorch no está
+instalado, los scripts imprimen solo la columna de tinygrad_es.
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _run(script, *args, timeout=120):
+    out = subprocess.run([sys.executable, str(BENCHMARKS / script), *args], capture_output=True, text=True,
+                         timeout=timeout, cwd=BENCHMARKS.parent)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+def test_train_quick_mode_prints_the_table():
+    out = _run("train.py", "--rapido")
+    assert "red" in out and "tinygrad_es" in out and "PyTorch" in out and "razón" in out  # la cabecera
+    for row in ("MLP 784-16-32-10", "CNN del curso", "LSTM 128", "pico de memoria (MiB)", "GFLOP/s"):
+        assert row in out
+
+
+def test_train_rejects_an_unknown_model():
+    out = subprocess.run([sys.executable, str(BENCHMARKS / "train.py"), "--modelos", "rnn"], capture_output=True,
+                         text=True)
+    assert out.returncode == 2 and "--modelos" in out.stderr  # el error de argparse nombra la opción
+
+
+@pytest.mark.parametrize("script, header", [("ops.py", "20 ops, forward+backward"),
+                                            ("keras_mlp.py", "paso de fit, MLP del curso")])
+def test_small_benchmarks_run(script, header):
+    assert header in _run(script)
+
+
+@pytest.mark.slow
+def test_kernels_benchmark_runs():
+    """benchmarks/kernels.py no tiene modo rápido (diez procesos aun con una repetición): solo con -m slow."""
+    assert "CNN del curso" in _run("kernels.py", "--repeticiones", "1", timeout=300)
