@@ -147,11 +147,11 @@ def main(argv=None):
     check_against_cpu()
     torch = try_import_torch()
     with_torch = torch is not None and torch.cuda.is_available()
-    rows = []
-    for label, measure in [("tinygrad_es, device='cpu'", lambda m: keras_step_times(m, "cpu", args.pasos)),
-                           ("tinygrad_es, device='cuda'", lambda m: keras_step_times(m, "cuda", args.pasos)),
-                           ("PyTorch CUDA", lambda m: torch_cuda_step_times(torch, m, args.pasos))][:3 if with_torch else 2]:
-        rows.append((label, *(statistics.median(measure(m)) for m in ("cnn", "lstm"))))
+    cases = [("tinygrad_es, device='cpu'", lambda m: keras_step_times(m, "cpu", args.pasos)),
+             ("tinygrad_es, device='cuda'", lambda m: keras_step_times(m, "cuda", args.pasos))]
+    if with_torch:
+        cases.append(("PyTorch CUDA", lambda m: torch_cuda_step_times(torch, m, args.pasos)))
+    rows = [(label, *(statistics.median(measure(m)) for m in ("cnn", "lstm"))) for label, measure in cases]
     if not with_torch:
         print("PyTorch con CUDA no está instalado: sin esa referencia.")
     print(f"\nMediana de {args.pasos} pasos de model.fit, lote de 128:")

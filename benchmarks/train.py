@@ -24,9 +24,15 @@ Cada pareja (marco, red) corre en su PROPIO proceso: así el pico de memoria res
 encima de lo que el proceso ya ocupaba al empezar a entrenar.
 
 Tiempo por paso: la mediana de los pasos medidos, en tiempo de reloj (perf_counter) y en tiempo
-de CPU del proceso (process_time, todos sus hilos). La máquina puede estar compartida: el tiempo
-de CPU sufre menos con la carga de otros programas, pero cuenta el trabajo de todos los hilos.
-PyTorch corre con sus hilos por defecto, salvo el MLP, en un hilo (con él va más rápido).
+de CPU del proceso (process_time, todos sus hilos). Dos tablas: con todos los hilos (tinygrad_es
+con los de Numba, PyTorch con los suyos, salvo el MLP, en un hilo, con el que va más rápido) y
+con un solo hilo en los dos marcos. En una máquina compartida la segunda es la más estable: con
+un hilo, el tiempo de CPU apenas cambia con la carga de otros programas, mientras que el reparto
+entre hilos depende de cuántos núcleos quedan libres en cada momento.
+
+GFLOP/s: los FLOPs del paso de la CNN (convoluciones y Dense) entre su tiempo de reloj, al lado
+de los del producto float32 1024×1024 de NumPy medido en el mismo proceso, antes de importar el
+marco (con los hilos de BLAS por defecto de esa tabla).
 """
 import argparse
 import json

@@ -16,12 +16,6 @@ REAL_GPU_VARIABLE = "TINYGRAD_ES_PRUEBAS_GPU_REAL"  # la pone la lanzadera de la
 #: True dentro del subproceso que ejecuta las pruebas de kernels (simulador o GPU real).
 IN_CUDA_PROCESS = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1" or os.environ.get(REAL_GPU_VARIABLE) == "1"
 
-if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
-    # El simulador ejecuta cada hilo CUDA como un hilo de Python y cada syncthreads() es una espera entre
-    # ellos; con el cambio de hilo por defecto de Python (cada 5 ms) esas esperas dominan. Cambiar más a
-    # menudo hace las pruebas ~10 veces más rápidas sin cambiar ningún resultado.
-    sys.setswitchinterval(1e-5)
-
 
 def cuda_kernel_test(test):
     """Marca una prueba para que pytest sólo la recoja dentro del subproceso de CUDA."""

@@ -26,6 +26,7 @@ import tinygrad_es
 from tinygrad_es import Tensor
 from tinygrad_es import cuda as tg_cuda
 from tinygrad_es.autograd import Function
+from tinygrad_es.nn import functional as F
 from tinygrad_es.nn import losses as L
 
 RNG = np.random.default_rng(0)
@@ -35,7 +36,8 @@ RNG = np.random.default_rng(0)
 @outside_cuda_process
 def test_dispositivo_cuda_en_el_simulador():
     result = run_pytest_in_subprocess(__file__, simulator=True)
-    assert result.returncode == 0, "pruebas de dispositivo en el simulador:\n" + result.stdout[-8000:] + result.stderr[-2000:]
+    assert result.returncode == 0, ("pruebas de dispositivo en el simulador:\n" + result.stdout[-8000:]
+                                    + result.stderr[-2000:])
     assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-2000:]
 
 
@@ -147,6 +149,8 @@ def test_dispositivo_por_defecto():
     finally:
         tinygrad_es.set_default_device("cpu")
     assert Tensor([1.0]).device == "cpu" and (cuda_tensor([1.0]) * 2.0).device == "cuda"
+    assert Tensor.zeros(2, device="cuda").device == "cuda" and tinygrad_es.ones_like(cuda_tensor([1.0])).device == "cuda"
+    assert tinygrad_es.zeros_like(cuda_tensor([1.0]), device="cpu").device == "cpu"
 
 
 @cuda_kernel_test
@@ -194,6 +198,7 @@ NUMPY_CASES = {  # la función de NumPy que prueba cada caso -> lo mismo con arr
     np.vdot: lambda a, b, m: float(np.vdot(m, m)), np.all: lambda a, b, m: (np.all(a > -10), np.all(a > 0)),
     np.expand_dims: lambda a, b, m: np.expand_dims(m, (0, 2)), np.squeeze: lambda a, b, m: np.squeeze(b, 1),
     np.reshape: lambda a, b, m: (np.reshape(a, (4, -1)), a.reshape(-1), a.reshape(6, 4)),
+    np.stack: lambda a, b, m: (np.stack([m, m * 2]), np.stack([b[:, 0], b[:, 0]], axis=1)),
     np.result_type: lambda a, b, m: np.result_type(a, b, 1.0),
     "índices": lambda a, b, m: (a[1], a[:, ::-2, 1:], a[..., None, 0], a[IDX[:3]], m[IDX], a[1, 2, 3]),
     "asignación": lambda a, b, m: _assigned(a, b, m),
@@ -245,6 +250,19 @@ def test_cada_funcion_de_las_tablas_tiene_su_prueba():
     assert set(UFUNCS) | set(FUNCTIONS) <= set(NUMPY_CASES)
 
 
+@cuda_kernel_test
+def test_relu_backward_colsum_gemelo_de_la_cpu():
+    from tinygrad_es.kernels.cpu.relu import relu_backward_colsum_reference
+    from tinygrad_es.kernels.cuda import relu
+
+    grad, out = RNG.standard_normal((5, 7)).astype(np.float32), RNG.standard_normal((5, 7)).astype(np.float32)
+    dz, colsum = np.empty_like(grad), np.ones(7, np.float32)
+    relu.relu_backward_colsum(grad, out, dz, colsum, threads=4)  # 7 columnas: el segundo bloque, a medias
+    expected_dz, expected_sum = relu_backward_colsum_reference(grad, out)
+    np.testing.assert_allclose(dz, expected_dz)
+    np.testing.assert_allclose(colsum, expected_sum + 1, rtol=1e-6)  # acumula, no sobrescribe
+
+
 # ---------------------------------------------------------------- cada operación primitiva, GPU contra CPU
 def _forward_and_grads(f, arrays, device):
     """f(*tensores) y los gradientes de sum(f · pesos) (pesos distintos por casilla: así nada se cancela)."""
@@ -279,17 +297,26 @@ OPS = {  # nombre -> (función, formas de las entradas)
     "reshape, permute, expand": (lambda a: a.reshape(3, 2).permute(1, 0).expand(2, 2, 3).flatten(), (2, 3)),
     "índices básicos y pad": (lambda a: a[1, ::-1][None].pad(((1, 0), (0, 2)), value=0.5), (2, 3)),
     "índices con array (repetidos)": (lambda a: a[np.array([0, 2, 0, -1])], (3, 2)),
-    "concatenate, stack, split": (lambda a, b: Tensor.stack(Tensor.concatenate([a, b], axis=1).split([1, 3], axis=1)[1:],
-                                                           axis=0).sum(0), (2, 2), (2, 3)),
+    "concatenate, stack, split": (lambda a, b: Tensor.stack(
+        Tensor.concatenate([a, b], axis=1).split([1, 3], axis=1)[1:], axis=0).sum(0), (2, 2), (2, 3)),
     "matmul 2D": (lambda a, b: a @ b, (2, 3), (3, 4)),
     "matmul por lotes": (lambda a, b: a @ b, (2, 2, 3), (3, 2)),
     "matmul con vectores": (lambda a, b: (a @ b) @ a[:2], (3,), (3, 2)),
     "softmax y logsumexp": (lambda a: a.softmax(-1) + a.logsumexp(0) + a.log_softmax(0), (2, 3)),
     "entropía cruzada con logits": (lambda a: L.softmax_cross_entropy(a, np.array([0, 2]), reduction="none"), (2, 3)),
-    "entropía cruzada categórica": (lambda a: L.categorical_cross_entropy(a.softmax(), np.array([[0, 1, 0], [1, 0, 0.]]),
-                                                                        reduction="none"), (2, 3)),
+    "entropía cruzada categórica": (lambda a: L.categorical_cross_entropy(
+        a.softmax(), np.array([[0, 1, 0], [1, 0, 0.0]]), reduction="none"), (2, 3)),
     "entropía binaria": (lambda a: L.binary_cross_entropy(a.sigmoid(), np.array([0.0, 1, 1]), reduction="none")
                          + L.binary_cross_entropy(a, np.array([0.0, 1, 1]), from_logits=True, reduction="none"), (3,)),
+    "conv2d con sesgo, relu y pasos": (lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2), padding="same",
+                                                                activation="relu"), (1, 4, 4, 2), (2, 2, 2, 2), (2,)),
+    "conv2d dilatada sin sesgo": (lambda x, w: F.conv2d(x, w, dilation=2), (1, 5, 4, 1), (2, 2, 1, 2)),
+    "max_pool2d": (lambda x: F.max_pool2d(x, 2, padding="same"), (1, 3, 4, 2)),
+    "avg_pool2d": (lambda x: F.avg_pool2d(x, (2, 3), strides=(1, 2)), (1, 3, 5, 1)),
+    "lstm": (lambda x, h, c, W, U, b: (lambda hs, h_t, c_t: hs.sum(1) + h_t * c_t)(*F.lstm(x, h, c, W, U, b)),
+             (2, 3, 2), (2, 2), (2, 2), (2, 8), (2, 8), (8,)),
+    "gru": (lambda x, h, W, U, b: F.gru(x, h, W, U, b)[0], (2, 3, 2), (2, 2), (2, 6), (2, 6), (2, 6)),
+    "simple_rnn": (lambda x, W, U, b: F.simple_rnn(x, None, W, U, b)[0], (2, 3, 2), (2, 2), (2, 2), (2,)),
 }
 
 
@@ -382,6 +409,35 @@ def test_keras_batchnorm_dropout_y_entropia_binaria_igual_en_gpu_y_cpu():
     np.testing.assert_allclose(eval_gpu, eval_cpu, rtol=1e-5)
     for a, b in zip(w_gpu, w_cpu):  # incluye las medias móviles de BatchNormalization
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@cuda_kernel_test
+def test_keras_cnn_y_lstm_entrenan_igual_en_gpu_y_cpu():
+    from tinygrad_es import keras
+
+    layers, results = keras.layers, {}
+    rng = np.random.default_rng(2)
+    images, sequences = rng.random((4, 5, 5, 1), dtype=np.float32), rng.random((4, 2, 3), dtype=np.float32)
+    labels = np.eye(3, dtype=np.float32)[[0, 2, 1, 2]]
+    for device in ("cpu", "cuda"):
+        tinygrad_es.set_default_device(device)
+        try:
+            tinygrad_es.manual_seed(0)
+            cnn = keras.Sequential([keras.Input(shape=(5, 5, 1)), layers.Conv2D(2, (3, 3), activation="relu"),
+                                    layers.MaxPooling2D((2, 2), padding="same"), layers.Flatten(),
+                                    layers.Dense(3, activation="softmax")])
+            lstm = keras.Sequential([keras.Input(shape=(2, 3)), layers.LSTM(2), layers.Dense(3, activation="softmax")])
+            losses = []
+            for model, x in ((cnn, images), (lstm, sequences)):
+                model.compile(optimizer="adam", loss="categorical_crossentropy")
+                losses += model.fit(x, labels, batch_size=2, epochs=1, verbose=0, shuffle=False).history["loss"]
+            assert cnn.device == lstm.device == device
+            results[device] = losses, cnn.get_weights() + lstm.get_weights()
+        finally:
+            tinygrad_es.set_default_device("cpu")
+    np.testing.assert_allclose(results["cuda"][0], results["cpu"][0], rtol=1e-5)
+    for w_gpu, w_cpu in zip(results["cuda"][1], results["cpu"][1], strict=True):
+        np.testing.assert_allclose(w_gpu, w_cpu, rtol=1e-5, atol=1e-6)
 
 
 OPTIMIZERS = [

@@ -468,7 +468,7 @@ def _reshape(a, shape, **_):
 
 def _where(condition, x, y):
     _array_args("np.where", condition, x, y)
-    dtype = np.result_type(_dtype_of(x) if isinstance(x, CudaArray) else x, _dtype_of(y) if isinstance(y, CudaArray) else y)
+    dtype = np.result_type(*(v.dtype if isinstance(v, CudaArray) else v for v in (x, y)))
     # un escalar se sube como array de 0 ejes: el kernel lo difunde
     x, y = (v if isinstance(v, CudaArray) else CudaArray.from_numpy(np.asarray(v, dtype)) for v in (x, y))
     condition = condition.astype(bool, copy=False)
@@ -554,6 +554,7 @@ FUNCTIONS = {  # función de NumPy -> kernel CUDA
     np.broadcast_to: _broadcast_to,                  # movement.strided_copy (pasos 0)
     np.concatenate: _concatenate,                    # movement.strided_write, un trozo cada vez
     np.pad: _pad,                                    # elementwise.fill + movement.strided_write
+    np.stack: lambda arrays, axis=0, out=None, **kw: _concatenate([np.expand_dims(a, axis) for a in arrays], axis, out),
     np.split: _split,                                # movement.strided_copy, un trozo cada vez
     np.where: _where,                                # movement.where
     np.result_type: lambda *args: np.result_type(*[a.dtype if isinstance(a, CudaArray) else a for a in args]),
@@ -562,7 +563,8 @@ FUNCTIONS = {  # función de NumPy -> kernel CUDA
     np.clip: _clip,                                  # elementwise: maximum y minimum
     np.zeros_like: lambda a, dtype=None, order=None, subok=None, shape=None: _full_like(a, 0, dtype, shape=shape),
     np.ones_like: lambda a, dtype=None, order=None, subok=None, shape=None: _full_like(a, 1, dtype, shape=shape),
-    np.empty_like: lambda a, dtype=None, order=None, subok=None, shape=None: _full_like(a, 0, dtype, shape=shape),
+    np.empty_like: lambda a, dtype=None, order=None, subok=None, shape=None: CudaArray.empty(
+        a.shape if shape is None else _shape_tuple(shape), dtype or a.dtype),  # sin kernel: sin inicializar
     np.full_like: _full_like,                        # elementwise.fill
     np.vdot: lambda a, b: np.sum(a * b),             # elementwise + reduce
     np.all: _all,                                    # (lee el resultado en la CPU)

@@ -155,57 +155,61 @@ class Tensor:
     __hash__ = object.__hash__  # comparar con == da un tensor, así que el hash es la identidad
 
     # ------------------------------------------------------------ constructores
+    # device=None: el dispositivo por defecto; los *_like, el del tensor de referencia.
     @staticmethod
-    def zeros(*shape, dtype=None, requires_grad=False):
-        return Tensor(np.zeros(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
+    def zeros(*shape, dtype=None, requires_grad=False, device=None):
+        return Tensor(np.zeros(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT,
+            requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def ones(*shape, dtype=None, requires_grad=False):
-        return Tensor(np.ones(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
+    def ones(*shape, dtype=None, requires_grad=False, device=None):
+        return Tensor(np.ones(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT,
+            requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def full(shape, value, dtype=None, requires_grad=False):
-        return Tensor(np.full(_shape_arg((shape,)), value), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
+    def full(shape, value, dtype=None, requires_grad=False, device=None):
+        return Tensor(np.full(_shape_arg((shape,)), value), dtype=dtype or DEFAULT_FLOAT,
+            requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
-        return Tensor(np.arange(start, stop, step), dtype=dtype, requires_grad=requires_grad)
+    def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=None):
+        return Tensor(np.arange(start, stop, step), dtype=dtype, requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def eye(n, m=None, dtype=None, requires_grad=False):
-        return Tensor(np.eye(n, m), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
+    def eye(n, m=None, dtype=None, requires_grad=False, device=None):
+        return Tensor(np.eye(n, m), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def rand(*shape, dtype=None, requires_grad=False):
+    def rand(*shape, dtype=None, requires_grad=False, device=None):
         """Uniforme en [0, 1), con el generador global (ver `manual_seed`)."""
         data = generator().random(_shape_arg(shape))
-        return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
+        return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def randn(*shape, dtype=None, requires_grad=False):
+    def randn(*shape, dtype=None, requires_grad=False, device=None):
         """Normal estándar, con el generador global (ver `manual_seed`)."""
         data = generator().standard_normal(_shape_arg(shape))
-        return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad)
+        return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad, device=device)
 
     @staticmethod
     def zeros_like(t, **kw):
-        return Tensor.zeros(*t.shape, dtype=kw.pop("dtype", t.dtype), **kw)
+        return Tensor.zeros(*t.shape, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     @staticmethod
     def ones_like(t, **kw):
-        return Tensor.ones(*t.shape, dtype=kw.pop("dtype", t.dtype), **kw)
+        return Tensor.ones(*t.shape, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     @staticmethod
     def full_like(t, value, **kw):
-        return Tensor.full(t.shape, value, dtype=kw.pop("dtype", t.dtype), **kw)
+        return Tensor.full(t.shape, value, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     @staticmethod
     def rand_like(t, **kw):
-        return Tensor.rand(*t.shape, dtype=kw.pop("dtype", t.dtype), **kw)
+        return Tensor.rand(*t.shape, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     @staticmethod
     def randn_like(t, **kw):
-        return Tensor.randn(*t.shape, dtype=kw.pop("dtype", t.dtype), **kw)
+        return Tensor.randn(*t.shape, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     # ------------------------------------------------------------ autograd
     def backward(self, grad=None, retain_graph=False):

@@ -121,7 +121,8 @@ class Sequential(Trainer):
     def forward(self, x, training=False) -> Tensor:
         """Pasa un lote ya comprobado por todas las capas. Es el bucle de cada paso de fit: sin más."""
         if not isinstance(x, Tensor):
-            # con su dtype (un modelo en float64 no debe bajar a float32) y al dispositivo de los pesos: una copia por lote
+            # con su dtype (un modelo en float64 no debe bajar a float32) y al dispositivo de los pesos
+            # (una copia por lote)
             x = Tensor(x, dtype=x.dtype, device=self.device)
         for layer in self._layers:
             x = layer.call(x, training=training)

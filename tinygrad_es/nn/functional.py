@@ -238,7 +238,7 @@ def _recurrent_args(fn, gates, x, initial_states, W, U, b, bias_shape, state_nam
     _check_shape(fn, "b", b, bias_shape(u), "un sesgo por puerta y unidad")
     initial = []
     for name, state in zip(state_names, initial_states):
-        state = Tensor.zeros(n, u, dtype=x.dtype) if state is None else _tensor(state)
+        state = Tensor.zeros(n, u, dtype=x.dtype, device=x.device) if state is None else _tensor(state)
         _check_shape(fn, name, state, (n, u), "un estado por ejemplo del lote y unidad")
         initial.append(state)
     return x, initial, W, U, b
@@ -314,8 +314,8 @@ def batch_norm(x, gamma, beta, moving_mean, moving_variance, training=False, mom
             f"batch_norm esperaba x con al menos 2 ejes (lote, ..., canales) y recibió {shape_str(x.shape)}."
         )
     channels = (x.shape[-1],)
-    gamma = Tensor.ones(channels, dtype=x.dtype) if gamma is None else _tensor(gamma)
-    beta = Tensor.zeros(channels, dtype=x.dtype) if beta is None else _tensor(beta)
+    gamma = Tensor.ones(channels, dtype=x.dtype, device=x.device) if gamma is None else _tensor(gamma)
+    beta = Tensor.zeros(channels, dtype=x.dtype, device=x.device) if beta is None else _tensor(beta)
     for name, t in (("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
                     ("moving_variance", moving_variance)):
         _check_shape("batch_norm", name, t, channels, "un valor por canal (el último eje de x)")
@@ -351,14 +351,14 @@ def dropout(x, rate, training=True, noise_shape=None):
     if rate == 1:
         return x * 0.0
     keep = generator().random(shape) >= rate
-    return x * Tensor(keep / (1.0 - rate), dtype=x.dtype)
+    return x * Tensor(keep / (1.0 - rate), dtype=x.dtype, device=x.device)
 
 
 def embedding(indices, weights):
     """Busca filas: embedding(indices (...), weights (V, E)) -> (..., E). El gradiente se suma en cada fila usada."""
     weights = _tensor(weights)
     _check_rank("embedding", "weights", weights, 2, "(input_dim, output_dim)")
-    idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    idx = np.asarray(indices.numpy() if isinstance(indices, Tensor) else indices)  # (en la CPU: se comprueban)
     if idx.dtype.kind not in "iu":
         idx = idx.astype(np.int32)  # Keras convierte las entradas no enteras a int32
     vocabulary = weights.shape[0]

@@ -24,13 +24,16 @@ array de ~10 MB, y la ReLU guardaría otra copia de la salida para su backward. 
 la máscara (salida > 0) y la suma de db se hacen en la misma pasada, trozo a trozo
 (`kernels/cpu/relu.py`). Medido en la CNN del curso: ~10 % menos por paso y una salida
 guardada menos por capa.
+
+Las mismas líneas sirven en la GPU: `kernels_for(x, "im2col")` da los kernels del dispositivo
+de x (kernels/cpu/ o kernels/cuda/, mismas firmas), los arrays nacen en el dispositivo de x
+(`np.empty_like(x, shape=...)`, `scratch(..., like=w)`) y en la GPU el lote va en un solo trozo.
 """
 import numpy as np
 
 from ..autograd import Function
-from ..kernels.cpu import im2col as K
-from ..kernels.cpu.relu import relu_backward_colsum
-from .threads import chunk_size, map_chunks
+from ..device import contiguous, kernels_for
+from .threads import chunk_size, map_chunks, scratch
 
 CHUNK_BYTES = 4 << 20  # tamaño de `cols` por trozo: que quepa en la caché L2/L3
 
@@ -43,15 +46,16 @@ class Conv2D(Function):
 
     def forward(self, x, w, *bias, stride, dilation, pad, out_hw, relu=False):
         dtype = np.result_type(x, w)
-        x, w = np.ascontiguousarray(x, dtype=dtype), w.astype(dtype, copy=False)
+        x, w = contiguous(x, dtype=dtype), w.astype(dtype, copy=False)
         b = bias[0].astype(dtype, copy=False) if bias else None
         n, f = x.shape[0], w.shape[3]
         w2d = w.reshape(-1, f)
         pixels = out_hw[0] * out_hw[1]
-        out = np.empty((n * pixels, f), dtype=dtype)
+        out = np.empty_like(x, shape=(n * pixels, f))
+        K = kernels_for(x, "im2col")
 
         def chunk(start, stop):
-            cols = self._cols(stop - start, w, out_hw)
+            cols = self._cols(stop - start, w, out_hw)  # búfer de trabajo del hilo (threads.scratch)
             K.im2col(x[start:stop], cols, *stride, *dilation, *pad)
             part = out[start * pixels:stop * pixels]
             np.matmul(cols.reshape(-1, w2d.shape[0]), w2d, out=part)
@@ -69,19 +73,20 @@ class Conv2D(Function):
         x, w, stride, dilation, pad, out_hw, relu_out = self.saved
         n, f = x.shape[0], w.shape[3]
         w2d = w.reshape(-1, f)
-        g2d = np.ascontiguousarray(grad, dtype=w.dtype).reshape(-1, f)
+        g2d = contiguous(grad, dtype=w.dtype).reshape(-1, f)
         pixels = out_hw[0] * out_hw[1]
         need_x, need_w = self.needs_grad[0], self.needs_grad[1]
         need_b = len(self.parents) == 3 and self.needs_grad[2]
-        dx = np.empty(x.shape, dtype=w.dtype) if need_x else None
+        dx = np.empty_like(x, dtype=w.dtype) if need_x else None
+        K, relu_kernels = kernels_for(x, "im2col"), kernels_for(x, "relu")
 
         def chunk(start, stop):
             """Devuelve las partes de dw y db de este trozo; escribe su parte de dx."""
             rows = slice(start * pixels, stop * pixels)
-            g, db = g2d[rows], np.zeros(f, dtype=w.dtype)
+            g, db = g2d[rows], np.zeros_like(w, shape=f)
             if relu_out is not None:  # gradiente a través de la ReLU y suma del sesgo, en una pasada
-                masked = np.empty_like(g)
-                relu_backward_colsum(g, relu_out[rows], masked, db)
+                masked = scratch("conv_grad", g.shape, g.dtype, like=g)
+                relu_kernels.relu_backward_colsum(g, relu_out[rows], masked, db)
                 g = masked
             elif need_b:
                 db = g.sum(axis=0)
@@ -98,15 +103,18 @@ class Conv2D(Function):
 
         parts = map_chunks(chunk, n, self._chunk(n, w, out_hw))
         dw = sum((p[0] for p in parts), np.zeros_like(w2d)).reshape(w.shape) if need_w else None
-        db = sum((p[1] for p in parts), np.zeros(f, dtype=w.dtype)) if need_b else None
+        db = sum((p[1] for p in parts), np.zeros_like(w, shape=f)) if need_b else None
         return (dx, dw, db)[:len(self.parents)]
 
     @staticmethod
     def _cols(images, w, out_hw):
+        """El `cols` de un trozo: un búfer de trabajo del hilo, reutilizado (ver threads.scratch)."""
         kh, kw, c, _ = w.shape
-        return np.empty((images, *out_hw, kh, kw, c), dtype=w.dtype)
+        return scratch("conv_cols", (images, *out_hw, kh, kw, c), w.dtype, like=w)
 
     @staticmethod
     def _chunk(n, w, out_hw):
+        if type(w) is not np.ndarray:  # en la GPU: todo el lote en un trozo (el kernel ya reparte el trabajo)
+            return n
         kh, kw, c, _ = w.shape
         return chunk_size(n, out_hw[0] * out_hw[1] * kh * kw * c * w.dtype.itemsize, CHUNK_BYTES)
