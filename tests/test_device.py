@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cuda_sim import IN_CUDA_PROCESS, cuda_kernel_test, outside_cuda_process, run_pytest_in_subprocess
+from cuda_sim import cuda_kernel_test, outside_cuda_process, run_pytest_in_subprocess
 from strategies import broadcast_pairs
 
 import tinygrad_es
@@ -438,6 +438,45 @@ def test_keras_cnn_y_lstm_entrenan_igual_en_gpu_y_cpu():
     np.testing.assert_allclose(results["cuda"][0], results["cpu"][0], rtol=1e-5)
     for w_gpu, w_cpu in zip(results["cuda"][1], results["cpu"][1], strict=True):
         np.testing.assert_allclose(w_gpu, w_cpu, rtol=1e-5, atol=1e-6)
+
+
+def _layer_zoo(keras, name):
+    """Modelos con el resto de capas de Keras, diminutos: (modelo, x, y, pérdida)."""
+    layers = keras.layers
+    if name == "texto":
+        model = keras.Sequential([keras.Input(shape=(3,)), layers.Embedding(6, 2),
+                                  layers.GRU(2, return_sequences=True), layers.SimpleRNN(2),
+                                  layers.Dense(3, activation="softmax")])
+        return model, np.array([[1, 2, 5], [0, 3, 3], [4, 1, 0], [2, 2, 1]]), np.array([0, 1, 2, 1]), \
+            "sparse_categorical_crossentropy"
+    model = keras.Sequential([keras.Input(shape=(4, 4, 1)), layers.Conv2D(2, 2, padding="same"), layers.LeakyReLU(),
+                              layers.AveragePooling2D((2, 2)), layers.BatchNormalization(),
+                              layers.GlobalMaxPooling2D(), layers.Reshape((2, 1)), layers.Flatten(), layers.Dense(1)])
+    x = np.random.default_rng(0).random((4, 4, 4, 1), dtype=np.float32)
+    return model, x, np.array([0.5, 1.0, -1.0, 0.0], np.float32), "mse"
+
+
+@cuda_kernel_test
+@pytest.mark.parametrize("name", ["texto", "imagen"])
+def test_keras_resto_de_capas_igual_en_gpu_y_cpu(name):
+    from tinygrad_es import keras
+
+    results = {}
+    for device in ("cpu", "cuda"):
+        tinygrad_es.set_default_device(device)
+        try:
+            tinygrad_es.manual_seed(0)
+            model, x, y, loss = _layer_zoo(keras, name)
+            model.compile(optimizer="sgd", loss=loss)
+            history = model.fit(x, y, batch_size=2, epochs=1, verbose=0, shuffle=False)
+            results[device] = history.history["loss"], model.get_weights(), model.predict(x, verbose=0)
+        finally:
+            tinygrad_es.set_default_device("cpu")
+    (loss_cpu, w_cpu, pred_cpu), (loss_gpu, w_gpu, pred_gpu) = results["cpu"], results["cuda"]
+    np.testing.assert_allclose(loss_gpu, loss_cpu, rtol=1e-5)
+    np.testing.assert_allclose(pred_gpu, pred_cpu, rtol=1e-5, atol=1e-6)
+    for a, b in zip(w_gpu, w_cpu, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 OPTIMIZERS = [

@@ -161,7 +161,7 @@ class CudaArray:
 
     def __setitem__(self, index, value):
         if not _is_basic(index):
-            raise _unsupported("la asignación con índices avanzados (arrays o máscaras)", "a[idx] = valor")
+            raise _unsupported("la asignación con índices avanzados (arrays o máscaras)")
         shape, offset, strides = _layout(self.shape, lambda p: p[_as_view_index(index)])
         value = value if isinstance(value, CudaArray) else CudaArray.from_numpy(np.asarray(value, self.dtype))
         _kernels("movement").strided_write(_broadcast_to(value, shape).dev, self.dev, offset, strides,
@@ -222,7 +222,7 @@ def _calling_op() -> str:
     return "(fuera de una operación)"
 
 
-def _unsupported(what, example=None) -> Exception:
+def _unsupported(what) -> Exception:
     return NotImplementedError(
         f"{what} no tiene todavía kernel CUDA en tinygrad_es, y lo pidió la operación {_calling_op()} con un tensor "
         "en la GPU: mueve ese tensor a la CPU con .cpu() o añade el kernel en kernels/cuda/ y su entrada en las "

@@ -68,7 +68,7 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data.data
         data = _as_array(data, dtype)
-        if device is not None or _device._default != "cpu" or type(data) is not np.ndarray:  # (en la CPU, un if)
+        if type(data) is not np.ndarray or device is not None or _device._default != "cpu":  # (en la CPU, un if)
             data = _place(data, device)
         self.data = data
         self.grad = None
@@ -81,7 +81,7 @@ class Tensor:
     def _from_op(data, ctx) -> Tensor:
         """Construye el resultado de una operación sin repetir las comprobaciones de __init__."""
         t = Tensor.__new__(Tensor)
-        t.data = data if isinstance(data, (np.ndarray, CudaArray)) else np.asarray(data)
+        t.data = data if type(data) is np.ndarray or isinstance(data, (np.ndarray, CudaArray)) else np.asarray(data)
         t.grad = None
         t._ctx = ctx
         t.requires_grad = ctx is not None
@@ -222,8 +222,9 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         dtype = self.dtype if is_float(self.dtype) else None
-        return Tensor(other, dtype=dtype, device=None if type(self.data) is np.ndarray and _device._default == "cpu"
-                      else self.device)  # en el dispositivo de self
+        if type(self.data) is np.ndarray and _device._default == "cpu":
+            return Tensor(other, dtype=dtype)
+        return Tensor(other, dtype=dtype, device=self.device)  # en el dispositivo de self
 
     def _binary(self, op, other, name, reverse=False):
         a, b = (self._operand(other), self) if reverse else (self, self._operand(other))

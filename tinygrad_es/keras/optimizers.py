@@ -26,11 +26,10 @@ import math
 import numbers
 import warnings
 
-import importlib
-
 import numpy as np
 
-from ..cuda_array import CudaArray, threads_for
+from ..cuda_array import CudaArray
+from ..device import kernels_for
 from ..ops.loss import EPSILON
 from ..tensor import Tensor
 from .registry import lookup
@@ -182,7 +181,8 @@ class Optimizer:
         raise NotImplementedError
 
     def update_step_cuda(self, g, w, slots, lr):  # pragma: no cover - lo implementa cada subclase
-        """El mismo paso en la GPU: lanza el kernel fusionado de kernels/cuda/optimizers.py."""
+        """El mismo paso en la GPU: lanza el kernel fusionado de kernels/cuda/optimizers.py (el estado
+        que una configuración no usa se pasa como None)."""
         raise NotImplementedError
 
     # ------------------------------------------------------------ recorte de gradientes
@@ -213,13 +213,6 @@ class Optimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} learning_rate={self._learning_rate:g} iterations={self.iterations}>"
-
-
-def _fused(kernel, w, *arrays_and_scalars, **options):
-    """Lanza kernels/cuda/optimizers.<kernel> con los arrays de Numba de w, g y el estado (None si no se usa)."""
-    module = importlib.import_module("tinygrad_es.kernels.cuda.optimizers")
-    args = [a.dev if isinstance(a, CudaArray) else a for a in (w, *arrays_and_scalars)]
-    getattr(module, kernel)(*args, threads=threads_for(w.size), **options)
 
 
 def _is_float(x) -> bool:
@@ -298,7 +291,7 @@ class SGD(Optimizer):
             w += v
 
     def update_step_cuda(self, g, w, slots, lr):
-        _fused("sgd", w, g, slots[0] if slots else None, lr, self.momentum, self.nesterov)
+        kernels_for(w, "optimizers").sgd(w, g, slots[0] if slots else None, lr, self.momentum, self.nesterov)
 
 
 class RMSprop(Optimizer):
@@ -343,7 +336,8 @@ class RMSprop(Optimizer):
     def update_step_cuda(self, g, w, slots, lr):
         average = slots[1] if self.centered else None
         momentum = slots[-1] if self.momentum > 0 else None
-        _fused("rmsprop", w, g, slots[0], average, momentum, lr, self.rho, self.momentum, self.epsilon, self.centered)
+        kernels_for(w, "optimizers").rmsprop(w, g, slots[0], average, momentum, lr, self.rho, self.momentum,
+                                             self.epsilon, self.centered)
 
 
 class Adagrad(Optimizer):
@@ -369,7 +363,7 @@ class Adagrad(Optimizer):
         w -= lr * g / np.sqrt(acc + self.epsilon)
 
     def update_step_cuda(self, g, w, slots, lr):
-        _fused("adagrad", w, g, slots[0], lr, self.epsilon)
+        kernels_for(w, "optimizers").adagrad(w, g, slots[0], lr, self.epsilon)
 
 
 class Adadelta(Optimizer):
@@ -398,7 +392,7 @@ class Adadelta(Optimizer):
         w += lr * dx
 
     def update_step_cuda(self, g, w, slots, lr):
-        _fused("adadelta", w, g, slots[0], slots[1], lr, self.rho, self.epsilon)
+        kernels_for(w, "optimizers").adadelta(w, g, slots[0], slots[1], lr, self.rho, self.epsilon)
 
 
 class Adam(Optimizer):
@@ -434,8 +428,8 @@ class Adam(Optimizer):
 
     def update_step_cuda(self, g, w, slots, lr):
         vhat = slots[2] if self.amsgrad else None
-        _fused("adam", w, g, slots[0], slots[1], vhat, lr, self.iterations + 1, self.beta_1, self.beta_2,
-               self.epsilon, self.amsgrad)
+        kernels_for(w, "optimizers").adam(w, g, slots[0], slots[1], vhat, lr, self.iterations + 1, self.beta_1,
+                                          self.beta_2, self.epsilon, self.amsgrad)
 
 
 class Adamax(Optimizer):
@@ -462,7 +456,8 @@ class Adamax(Optimizer):
         w -= lr * m / ((1 - self.beta_1**t) * (u + self.epsilon))
 
     def update_step_cuda(self, g, w, slots, lr):
-        _fused("adamax", w, g, slots[0], slots[1], lr, self.iterations + 1, self.beta_1, self.beta_2, self.epsilon)
+        kernels_for(w, "optimizers").adamax(w, g, slots[0], slots[1], lr, self.iterations + 1, self.beta_1,
+                                            self.beta_2, self.epsilon)
 
 
 class Nadam(Optimizer):
@@ -505,8 +500,8 @@ class Nadam(Optimizer):
 
     def update_step_cuda(self, g, w, slots, lr):
         # u_product ya incluye u_t (prepare_step): es el Π_t que pide el kernel
-        _fused("nadam", w, g, slots[0], slots[1], lr, self.iterations + 1, self.u_product, self.beta_1,
-               self.beta_2, self.epsilon)
+        kernels_for(w, "optimizers").nadam(w, g, slots[0], slots[1], lr, self.iterations + 1, self.u_product,
+                                           self.beta_1, self.beta_2, self.epsilon)
 
 
 # ================================================================ por nombre
