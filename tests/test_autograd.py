@@ -232,5 +232,5 @@ def test_gradcheck_detects_a_gradient_of_the_wrong_shape():
             a, b = self.saved
             return grad * b, grad * a
 
-    with pytest.raises(tg.GradcheckError, match=r"entrada 0 tiene forma \(3,\) y la entrada \(\)"):
+    with pytest.raises(tg.AutogradError, match=r"backward de ForgetsUnbroadcast.*forma \(\).*forma \(3,\).*unbroadcast"):
         gradcheck(lambda a, b: ForgetsUnbroadcast.apply(a, b), np.array(2.0), np.array([1.0, 2.0, 3.0]))

@@ -193,6 +193,12 @@ def backward(root, grad=None, retain_graph=False):
         for parent, pg, needed in zip(ctx.parents, parent_grads, ctx.needs_grad):
             if not needed or pg is None:
                 continue
+            if pg.shape != parent.shape:  # un backward mal escrito se delata aquí, no tres operaciones después
+                raise AutogradError(
+                    f"El backward de {type(ctx).__name__} devolvió para una entrada de forma {parent.shape} un "
+                    f"gradiente de forma {pg.shape}: cada gradiente debe tener la forma de su entrada "
+                    "(¿falta unbroadcast?)."
+                )
             if _Mode.detect_anomaly and not np.all(np.isfinite(pg)):
                 raise AnomalyError(
                     f"La operación {type(ctx).__name__} produjo NaN o infinito en su backward (gradiente de "

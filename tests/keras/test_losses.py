@@ -273,17 +273,20 @@ def test_clipped_predictions_get_zero_gradient_like_keras():
     np.testing.assert_allclose(r.grad.data, [[1.0, -1 / 0.75 + 1.0, 1.0]], rtol=1e-6)
 
 
-def test_binary_crossentropy_after_sigmoid_uses_the_logits_like_tensorflow():
-    z = Tensor([[-30.0], [0.5]], requires_grad=True)
-    y = np.array([1.0, 0.0])
-    loss = losses.BinaryCrossentropy()(y, z.sigmoid())
-    # exacta: softplus(30) = 30.0000..., no -log(1e-7) = 16.1 como daría el recorte
-    np.testing.assert_allclose(loss.item(), (30.0 + np.logaddexp(0, 0.5)) / 2, rtol=1e-6)
-    loss.backward()
-    sig = 1 / (1 + np.exp(-np.array([-30.0, 0.5])))
-    np.testing.assert_allclose(z.grad.data[:, 0], (sig - y) / 2, rtol=1e-5, atol=1e-12)
-    # sin grafo (evaluate, predict) la sigmoide ya es un número: se recorta, como en los demás backends
+@pytest.mark.parametrize("make_loss, activation", [
+    (lambda: losses.BinaryCrossentropy(), lambda z: z.sigmoid()),
+    (lambda: losses.CategoricalCrossentropy(), lambda z: z.softmax()),
+])
+def test_probability_losses_clip_the_same_with_and_without_graph(make_loss, activation):
+    """Con grafo (fit) y sin él (evaluate) la fórmula es la misma: probabilidades recortadas a 1e-7."""
     from tinygrad_es import no_grad
+
+    z = Tensor([[-30.0, 30.0], [0.5, -0.5]], requires_grad=True)
+    y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    training = make_loss()(y, activation(z))
     with no_grad():
-        clipped = losses.BinaryCrossentropy()(y, z.sigmoid())
-    np.testing.assert_allclose(clipped.item(), (-np.log(EPSILON) + np.logaddexp(0, 0.5)) / 2, rtol=1e-4)
+        evaluating = make_loss()(y, activation(z))
+    assert training.item() == pytest.approx(evaluating.item(), rel=1e-6)
+    assert training.item() < -np.log(EPSILON)  # el recorte acota la pérdida de la muestra saturada
+    training.backward()
+    assert np.isfinite(z.grad.data).all()

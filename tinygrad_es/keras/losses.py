@@ -8,9 +8,13 @@ Dos formas, como en Keras:
 Los números son los de Keras 3 (probabilidades recortadas a [1e-7, 1-1e-7], normalización en
 la categórica, media sobre el último eje). Las cuentas las hacen `tinygrad_es.nn.losses`; aquí
 está lo propio de Keras: el orden (y_true, y_pred), igualar el número de ejes de etiquetas y
-predicciones ((N,) frente a (N, 1)), el label smoothing, usar los logits cuando la predicción
-sale de una sigmoide (como Keras con TensorFlow) y los errores de etiquetas que no encajan con
-la pérdida.
+predicciones ((N,) frente a (N, 1)), el label smoothing y los errores de etiquetas que no
+encajan con la pérdida.
+
+Con probabilidades (from_logits=False) siempre se recorta a [1e-7, 1-1e-7], como Keras con los
+backends JAX, PyTorch y NumPy, en fit y en evaluate por igual: así la pérdida de entrenamiento
+y la de evaluación son la misma fórmula. (Keras con TensorFlow busca los logits detrás de una
+softmax o sigmoide y no recorta; solo cambia algo cuando una probabilidad baja de 1e-7.)
 """
 import warnings
 
@@ -18,8 +22,6 @@ import numpy as np
 
 from ..errors import ShapeError, shape_str
 from ..nn import losses as F
-from ..ops.elementwise import Sigmoid
-from ..ops.softmax import Softmax
 from ..tensor import Tensor
 from .registry import lookup
 
@@ -107,36 +109,9 @@ def mean_absolute_error(y_true, y_pred):
     return F.mae(y_pred, y_true, reduction="none")
 
 
-def logits_behind(y_pred: Tensor, op_class):
-    """Los logits z si y_pred = op(z) acaba de salir de esa operación (p. ej. la sigmoide de la última capa).
-
-    Como el backend TensorFlow de Keras (el del curso): con los logits la entropía cruzada se
-    calcula exacta y estable, sin pasar por el recorte a [1e-7, 1-1e-7]. Solo se ve durante el
-    entrenamiento, cuando el grafo existe; en evaluate/predict se usa el recorte.
-    """
-    ctx = y_pred._ctx
-    return ctx.parents[0] if isinstance(ctx, op_class) else None
-
-
-def _softmax_logits(y_pred, from_logits):
-    """Si y_pred sale de una softmax (la última capa), sus logits: entropía cruzada exacta, sin recorte."""
-    if not from_logits:
-        logits = logits_behind(y_pred, Softmax)
-        if logits is not None:
-            return logits, True
-    return y_pred, from_logits
-
-
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
-    """mean(-(y·log p + (1-y)·log(1-p)), axis=-1), p recortada a [1e-7, 1-1e-7]; exacta con from_logits.
-
-    Si y_pred sale de una sigmoide, se usan sus logits (exacto, como Keras con TensorFlow).
-    """
+    """mean(-(y·log p + (1-y)·log(1-p)), axis=-1), p recortada a [1e-7, 1-1e-7]; exacta con from_logits."""
     y_true, y_pred = _tensors(y_true, y_pred)
-    if not from_logits:
-        logits = logits_behind(y_pred, Sigmoid)
-        if logits is not None:
-            y_pred, from_logits = logits, True
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     if y_true.size != y_pred.size:
         raise ShapeError(
@@ -164,7 +139,6 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         )
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[-1]
-    y_pred, from_logits = _softmax_logits(y_pred, from_logits)
     if from_logits:
         return F.softmax_cross_entropy(y_pred, y_true, reduction="none")
     return F.categorical_cross_entropy(y_pred, y_true, reduction="none")
@@ -174,7 +148,6 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     """Como categorical_crossentropy, con etiquetas enteras (el índice de la clase) en vez de one-hot."""
     y_true, y_pred = _tensors(y_true, y_pred)
     y_true = _check_sparse(y_true, y_pred, "sparse_categorical_crossentropy")
-    y_pred, from_logits = _softmax_logits(y_pred, from_logits)
     if from_logits:
         return F.softmax_cross_entropy(y_pred, y_true, reduction="none")
     return F.categorical_cross_entropy(y_pred, y_true, reduction="none")

@@ -5,9 +5,7 @@ backward es una sola expresión: si s = softmax(x), entonces
 
     dL/dx = s · (g - Σ_j g_j s_j)
 
-(la jacobiana de softmax es diag(s) - s sᵀ). Además, al ser un nodo reconocible, la pérdida
-de Keras puede encontrar los logits detrás de una capa con activation='softmax' y calcular
-la entropía cruzada exacta (ver `keras.losses.logits_behind`).
+(la jacobiana de softmax es diag(s) - s sᵀ).
 """
 import numpy as np
 
