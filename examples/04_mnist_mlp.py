@@ -9,10 +9,8 @@ con su etiqueta y la predicción, y las curvas de entrenamiento.
 """
 import time
 
-import numpy as np
-
-from _comun import argumentos, cargar_imagenes, guardar
-from tinygrad_es import keras, plot
+from _comun import argumentos, cargar_imagenes, informe_de_test
+from tinygrad_es import keras
 from tinygrad_es.keras.layers import Dense, Dropout, Input
 from tinygrad_es.keras.models import Sequential
 from tinygrad_es.keras.optimizers import RMSprop
@@ -54,18 +52,9 @@ def main():
     history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epocas, verbose=1,
                         validation_data=(x_test, y_test))
     por_epoca = (time.perf_counter() - inicio) / epocas
-
-    score = model.evaluate(x_test, y_test, verbose=0)
-    print("Pérdida en test:", score[0])
-    print("Exactitud en test:", score[1])
     print(f"Tiempo por época: {por_epoca:.2f} s")
-
-    # Cinco imágenes de test al azar, con su etiqueta y lo que predice el modelo.
-    indices = np.random.default_rng(42).choice(len(x_test), 5, replace=False)
-    predicciones = model.predict(x_test[indices], verbose=0).argmax(axis=1)
-    guardar(plot.image_grid(x_test[indices], etiquetas_test[indices], predicciones, class_names=nombres,
-                            title="Imágenes de test: etiqueta y predicción"), args, "ejemplos_test.png")
-    guardar(plot.history(history, title="Perceptrón multicapa"), args, "historia.png")
+    informe_de_test(model, x_test, y_test, etiquetas_test, nombres, history, "Perceptrón multicapa", args,
+                    semilla=42)
 
 
 if __name__ == "__main__":

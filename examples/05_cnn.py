@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from _comun import argumentos, cargar_imagenes, guardar
+from _comun import argumentos, cargar_imagenes, guardar, informe_de_test
 from tinygrad_es import keras, plot
 from tinygrad_es.keras import layers
 
@@ -61,17 +61,9 @@ def main():
     inicio = time.perf_counter()
     history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epocas, validation_split=0.1)
     por_epoca = (time.perf_counter() - inicio) / epocas
-
-    score = model.evaluate(x_test, y_test, verbose=0)
-    print("Pérdida en test:", score[0])
-    print("Exactitud en test:", score[1])
     print(f"Tiempo por época: {por_epoca:.2f} s")
-
-    indices = np.random.default_rng(40).choice(len(x_test), 5, replace=False)
-    predicciones = model.predict(x_test[indices], verbose=0).argmax(axis=1)
-    guardar(plot.image_grid(x_test[indices], etiquetas_test[indices], predicciones, class_names=nombres,
-                            title="Imágenes de test: etiqueta y predicción"), args, "ejemplos_test.png")
-    guardar(plot.history(history, title="Red convolucional"), args, "historia.png")
+    indices = informe_de_test(model, x_test, y_test, etiquetas_test, nombres, history, "Red convolucional", args,
+                              semilla=40)
 
     # Lo que ha aprendido la primera capa: sus 32 filtros 3x3 y lo que ve en una imagen.
     primera = model.layers[0]

@@ -60,3 +60,22 @@ def cargar_imagenes(args: argparse.Namespace):
             print("Modo --rapido: sigo con Fashion-MNIST.")
             args.dataset = "fashion_mnist"
     return datasets.fashion_mnist.load_data(), NOMBRES_FASHION
+
+
+def informe_de_test(model, x_test, y_test, etiquetas_test, nombres, history, titulo, args, semilla):
+    """Pérdida y exactitud en test, cinco imágenes de test con su predicción y las curvas de
+    entrenamiento (lo que imprimen y dibujan los ejemplos 4 y 5). Devuelve los índices elegidos."""
+    import numpy as np
+
+    from tinygrad_es import plot
+
+    score = model.evaluate(x_test, y_test, verbose=0)
+    print("Pérdida en test:", score[0])
+    print("Exactitud en test:", score[1])
+
+    indices = np.random.default_rng(semilla).choice(len(x_test), 5, replace=False)
+    predicciones = model.predict(x_test[indices], verbose=0).argmax(axis=1)
+    guardar(plot.image_grid(x_test[indices], etiquetas_test[indices], predicciones, class_names=nombres,
+                            title="Imágenes de test: etiqueta y predicción"), args, "ejemplos_test.png")
+    guardar(plot.history(history, title=titulo), args, "historia.png")
+    return indices

@@ -12,7 +12,6 @@ de BLAS (dW = colsᵀ·dz, dcols = dz·Wᵀ). La usa `ops/conv.py` trozo a trozo
 Disposición: matrices (filas, F) en orden C; `colsum` (F,) acumula (no se pone a cero aquí).
 """
 import numba
-import numpy as np
 
 
 def relu_backward_colsum_reference(grad, out):
