@@ -392,3 +392,9 @@ def test_weights_replaced_between_steps_are_respected():
 def test_no_variables_raises():
     with pytest.raises(ValueError, match="no recibió ningún peso"):
         SGD(0.1).apply([], [])
+
+
+@pytest.mark.parametrize("typo, expected", [("adma", "adam"), ("rmsporp", "rmsprop"), ("sdg", "sgd"), ("nadma", "nadam")])
+def test_unknown_optimizer_suggests_the_closest_typo(typo, expected):
+    with pytest.raises(ValueError, match=rf"¿Quisiste decir '{expected}'\?"):
+        optimizers.get(typo)

@@ -6,10 +6,11 @@
 - `unknown_arguments_error` explica un argumento que no existe (`Dense(10, activaton='relu')`,
   `fit(x, y, epoch=5)`) y propone el más parecido.
 """
-import difflib
 import inspect
 import re
 from collections import defaultdict
+
+from .registry import closest_name
 
 _counters = defaultdict(int)
 
@@ -44,7 +45,7 @@ def unknown_arguments_error(owner: str, kwargs, valid) -> TypeError:
     valid = sorted(set(valid))
     parts = []
     for name in kwargs:
-        close = difflib.get_close_matches(name, valid, n=1, cutoff=0.75)
-        parts.append(f"'{name}'" + (f" (¿quisiste decir '{close[0]}'?)" if close else ""))
+        close = closest_name(name, valid)
+        parts.append(f"'{name}'" + (f" (¿quisiste decir '{close}'?)" if close else ""))
     what = "el argumento" if len(parts) == 1 else "los argumentos"
     return TypeError(f"{owner} no reconoce {what} {', '.join(parts)}. Sus argumentos son: {', '.join(valid)}.")
