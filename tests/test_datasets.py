@@ -19,7 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from test_download import LocalServer
 
 from tinygrad_es import manual_seed
 from tinygrad_es.datasets import fashion_mnist, mnist, nietzsche
@@ -31,20 +30,6 @@ needs_corpus = pytest.mark.skipif(not os.path.isfile(SHARED_TEXT), reason="falta
 needs_debian = pytest.mark.skipif(
     not os.path.isdir(fashion_mnist.DEBIAN_DIR), reason="falta el paquete dataset-fashion-mnist de Debian"
 )
-
-
-@pytest.fixture
-def server():
-    srv = LocalServer()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    root = tmp_path / "home"
-    monkeypatch.setenv("TINYGRAD_ES_HOME", str(root))
-    return root
 
 
 @pytest.fixture

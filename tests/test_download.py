@@ -10,82 +10,18 @@ import hashlib
 import io
 import os
 import tarfile
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from local_server import BODY
 from tinygrad_es.datasets import download
 from tinygrad_es.datasets.download import DownloadError, get_file
 
-BODY = b"datos de prueba para get_file\n" * 1000  # 30 KB: varios trozos de lectura
 SHA256 = hashlib.sha256(BODY).hexdigest()
 MD5 = hashlib.md5(BODY).hexdigest()
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.server.requests.append(self.path)
-        status, body, length = self.server.routes.get(self.path, (404, b"", None))
-        if status != 200:
-            self.send_error(status)
-            return
-        self.send_response(200)
-        # Un Content-Length mayor que el cuerpo simula una conexión que se corta a mitad.
-        self.send_header("Content-Length", str(len(body) if length is None else length))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):  # sin ruido en la salida de pytest
-        pass
-
-
-class LocalServer:
-    """Un servidor HTTP en un hilo: `serve(path, body)` publica un archivo; `url(path)` da su dirección."""
-
-    def __init__(self):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.routes, self.httpd.requests = {}, []
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-        self.running = True
-
-    @property
-    def requests(self):
-        return self.httpd.requests
-
-    def serve(self, path, body=BODY, status=200, length=None) -> str:
-        self.httpd.routes[path] = (status, body, length)
-        return self.url(path)
-
-    def url(self, path) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-    def stop(self):
-        """Apaga el servidor y libera el puerto: desde aquí, cualquier descarga falla al conectar."""
-        if self.running:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.thread.join()
-            self.running = False
-
-
-@pytest.fixture
-def server():
-    srv = LocalServer()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    """Una caché vacía y propia de la prueba."""
-    root = tmp_path / "home"
-    monkeypatch.setenv("TINYGRAD_ES_HOME", str(root))
-    return root
 
 
 def _files(folder):

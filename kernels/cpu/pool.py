@@ -84,6 +84,13 @@ def avg_pool_backward_reference(grad, h, w, kh, kw, sh, sw, pt, pl):
 
 
 # ---------------------------------------------------------------- kernels de Numba
+@numba.njit(cache=True, nogil=True)
+def _window_span(i, stride, pad, k, size):
+    """Las posiciones [inicio, fin) que la ventana i cubre DENTRO de la imagen (sin el relleno)."""
+    start = i * stride - pad
+    return max(start, 0), min(start + k, size)
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def max_pool_forward(x, out, argmax, kh, kw, sh, sw, pt, pl):
     """Rellena `out` y `argmax (N, Ho, Wo, C)` (y·W + x del ganador)."""
@@ -91,27 +98,19 @@ def max_pool_forward(x, out, argmax, kh, kw, sh, sw, pt, pl):
     _, ho, wo, _ = out.shape
     for n in range(n_batch):
         for i in range(ho):
+            y0, y1 = _window_span(i, sh, pt, kh, h)
             for j in range(wo):
-                first = True
-                for a in range(kh):
-                    y = i * sh - pt + a
-                    if y < 0 or y >= h:
-                        continue
-                    for b in range(kw):
-                        xx = j * sw - pl + b
-                        if xx < 0 or xx >= w:
-                            continue
-                        if first:  # la primera posición válida inicia el máximo
-                            for ch in range(c):
-                                out[n, i, j, ch] = x[n, y, xx, ch]
+                x0, x1 = _window_span(j, sw, pl, kw, w)
+                for ch in range(c):  # la primera posición de la ventana inicia el máximo
+                    out[n, i, j, ch] = x[n, y0, x0, ch]
+                    argmax[n, i, j, ch] = y0 * w + x0
+                for y in range(y0, y1):
+                    for xx in range(x0, x1):
+                        for ch in range(c):
+                            v = x[n, y, xx, ch]
+                            if v > out[n, i, j, ch]:  # estricto: en un empate sigue el primero
+                                out[n, i, j, ch] = v
                                 argmax[n, i, j, ch] = y * w + xx
-                            first = False
-                        else:
-                            for ch in range(c):
-                                v = x[n, y, xx, ch]
-                                if v > out[n, i, j, ch]:  # estricto: en un empate sigue el primero
-                                    out[n, i, j, ch] = v
-                                    argmax[n, i, j, ch] = y * w + xx
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -120,10 +119,7 @@ def max_pool_backward(grad, argmax, dx):
     n_batch, h, w, c = dx.shape
     _, ho, wo, _ = grad.shape
     for n in range(n_batch):
-        for y in range(h):
-            for xx in range(w):
-                for ch in range(c):
-                    dx[n, y, xx, ch] = 0.0
+        dx[n] = 0.0
         for i in range(ho):
             for j in range(wo):
                 for ch in range(c):
@@ -133,23 +129,19 @@ def max_pool_backward(grad, argmax, dx):
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def avg_pool_forward(x, out, kh, kw, sh, sw, pt, pl):
+    """out (N, Ho, Wo, C) = media de las posiciones válidas de cada ventana."""
     n_batch, h, w, c = x.shape
     _, ho, wo, _ = out.shape
     for n in range(n_batch):
         for i in range(ho):
+            y0, y1 = _window_span(i, sh, pt, kh, h)
             for j in range(wo):
+                x0, x1 = _window_span(j, sw, pl, kw, w)
+                count = (y1 - y0) * (x1 - x0)
                 for ch in range(c):
                     out[n, i, j, ch] = 0.0
-                count = 0
-                for a in range(kh):
-                    y = i * sh - pt + a
-                    if y < 0 or y >= h:
-                        continue
-                    for b in range(kw):
-                        xx = j * sw - pl + b
-                        if xx < 0 or xx >= w:
-                            continue
-                        count += 1
+                for y in range(y0, y1):
+                    for xx in range(x0, x1):
                         for ch in range(c):
                             out[n, i, j, ch] += x[n, y, xx, ch]
                 for ch in range(c):
@@ -158,19 +150,15 @@ def avg_pool_forward(x, out, kh, kw, sh, sw, pt, pl):
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def avg_pool_backward(grad, dx, kh, kw, sh, sw, pt, pl):
+    """dx (N, H, W, C): cada posición válida de una ventana recibe grad / cuenta."""
     n_batch, h, w, c = dx.shape
     _, ho, wo, _ = grad.shape
     for n in range(n_batch):
-        for y in range(h):
-            for xx in range(w):
-                for ch in range(c):
-                    dx[n, y, xx, ch] = 0.0
+        dx[n] = 0.0
         for i in range(ho):
-            y0 = max(i * sh - pt, 0)
-            y1 = min(i * sh - pt + kh, h)
+            y0, y1 = _window_span(i, sh, pt, kh, h)
             for j in range(wo):
-                x0 = max(j * sw - pl, 0)
-                x1 = min(j * sw - pl + kw, w)
+                x0, x1 = _window_span(j, sw, pl, kw, w)
                 count = (y1 - y0) * (x1 - x0)
                 for y in range(y0, y1):
                     for xx in range(x0, x1):
