@@ -18,6 +18,11 @@ misma inicialización (Glorot uniforme; ortogonal en el núcleo recurrente; sesg
 la misma pérdida de Keras (softmax, recorte a [1e-7, 1-1e-7], -Σ y·log p) y los mismos
 optimizadores con los épsilon de Keras (1e-7; en RMSprop, rho = alpha = 0.9).
 
+Memoria del proceso: al importarse, tinygrad_es ajusta el malloc de glibc para reutilizar la
+memoria de un paso al siguiente en lugar de devolverla al sistema (tinygrad_es/memory.py);
+PyTorch se mide tal como viene. Con --mismo-malloc, el proceso de PyTorch recibe el mismo
+ajuste (por variables de entorno de glibc), para ver cuánto de la diferencia es solo eso.
+
 Cada pareja (marco, red) corre en su PROPIO proceso: así el pico de memoria residente (VmHWM de
 /proc/self/status, o ru_maxrss) es solo suyo. Se imprimen dos memorias: el pico total del proceso
 (incluye el intérprete, NumPy/Numba o PyTorch y los datos) y lo que el entrenamiento sube por
@@ -251,11 +256,19 @@ ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NU
                   "MKL_NUM_THREADS": "1"}
 
 
-def run_child(framework, model, steps, warmup, one_thread):
-    """Un proceso nuevo que entrena una red con un marco; con one_thread, todo (BLAS, Numba, PyTorch) en un hilo."""
+def run_child(framework, model, steps, warmup, one_thread, same_malloc=False):
+    """Un proceso nuevo que entrena una red con un marco; con one_thread, todo (BLAS, Numba, PyTorch) en un hilo.
+
+    same_malloc: PyTorch con el mismo ajuste de malloc que tinygrad_es hace al importarse."""
     command = [sys.executable, os.path.abspath(__file__), "--hijo", framework, model, "--pasos", str(steps),
                "--calentamiento", str(warmup)]
-    env = dict(os.environ, **ONE_THREAD_ENV) if one_thread else None
+    env = dict(os.environ)
+    if one_thread:
+        env.update(ONE_THREAD_ENV)
+    if same_malloc and framework == "torch":
+        from tinygrad_es import memory
+
+        env.update(memory.glibc_environment())
     out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"El proceso de {framework}/{model} falló:\n{out.stderr}")
@@ -342,6 +355,9 @@ def main():
     parser.add_argument("--hilos", choices=("todos", "uno", "ambos"), default="ambos",
                         help="todos los hilos, uno solo (el tiempo de CPU más estable si la máquina está ocupada) "
                              "o las dos tablas (por defecto; con --rapido, solo 'todos')")
+    parser.add_argument("--mismo-malloc", action="store_true",
+                        help="PyTorch con el mismo ajuste de malloc que tinygrad_es (tinygrad_es/memory.py): "
+                             "compara los marcos sin esa ventaja")
     parser.add_argument("--hijo", nargs=2, metavar=("MARCO", "RED"), help="(interno) mide una sola pareja")
     args = parser.parse_args()
     if args.rapido:
@@ -358,6 +374,8 @@ def main():
         torch_info = f"PyTorch {torch.__version__} ({torch.get_num_threads()} hilos)" if with_torch else "sin PyTorch"
     except ImportError:
         with_torch, torch_info = False, "PyTorch no instalado"
+    if with_torch and args.mismo_malloc:
+        torch_info += ", con el malloc de tinygrad_es"
     print(f"{os.cpu_count()} CPU, carga media {os.getloadavg()[0]:.1f}; {torch_info}; "
           f"{args.pasos} pasos medidos tras {args.calentamiento} de calentamiento")
     modes = {"todos": (False,), "uno": (True,), "ambos": (False, True)}[args.hilos]
@@ -369,7 +387,7 @@ def main():
         for model in args.modelos:
             for framework in FRAMEWORKS if with_torch else FRAMEWORKS[:1]:
                 results[(model, framework)] = run_child(framework, model, args.pasos, args.calentamiento,
-                                                        one_thread)
+                                                        one_thread, args.mismo_malloc)
         print_table(results, args.modelos, with_torch)
         if "cnn" in args.modelos:
             print_gflops(results, with_torch)

@@ -27,6 +27,13 @@ def test_train_quick_mode_prints_the_table():
         assert row in out
 
 
+def test_train_same_malloc_option_runs():
+    out = _run("train.py", "--rapido", "--modelos", "mlp", "--mismo-malloc")
+    assert "MLP 784-16-32-10" in out
+    if "PyTorch no instalado" not in out:
+        assert "con el malloc de tinygrad_es" in out
+
+
 def test_train_rejects_an_unknown_model():
     out = subprocess.run([sys.executable, str(BENCHMARKS / "train.py"), "--modelos", "rnn"], capture_output=True,
                          text=True)

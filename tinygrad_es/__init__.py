@@ -8,8 +8,10 @@
 
 Las piezas, de abajo arriba: `tensor.Tensor` y `autograd` (el grafo y backward), `ops/` (las
 operaciones primitivas), `kernels/` (Numba), `nn.functional` (convolución, pooling, LSTM...)
-y `keras` (la API del curso).
+y `keras` (la API del curso). Al importarse, `memory` ajusta el malloc del proceso
+(por qué, en su docstring).
 """
+from . import memory  # noqa: F401  (al importarse ajusta malloc: ver su docstring)
 from .autograd import detect_anomaly, is_grad_enabled, no_grad
 from .device import DeviceError, get_default_device, set_default_device
 from .dtypes import bool_, float32, float64, int32, int64

@@ -19,9 +19,10 @@ que es lo que necesita el backward:
 Las activaciones vienen de `activations.py` (vectorizables en float32). Sin `prange`: con
 N·u = 16 384 elementos por paso, el trabajo es menor que el coste de despertar hilos.
 
-Disposición: matrices `(N, 4u)` y `(N, u)` en orden C. El array `gates` entra con h_{t-1}·U
-(calculado con BLAS directamente ahí) y sale con las puertas activadas: así no hace falta
-ningún array temporal.
+Disposición: matrices `(N, 4u)` y `(N, u)` en orden C. z llega en dos sumandos: el array
+`gates` entra con uno (en ops/recurrent.py, x_t·W + b, que BLAS calcula directamente ahí para
+todos los pasos a la vez) y `hu` trae el otro (h_{t-1}·U); `gates` sale con las puertas
+activadas: así no hace falta ningún array temporal.
 """
 import numba
 import numpy as np
@@ -53,12 +54,12 @@ def lstm_cell_backward_reference(dh, dc_next, gates, c_prev, c):
 
 # ---------------------------------------------------------------- kernels de Numba
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def lstm_cell_forward(xw_t, gates, c_prev, c_out, h_out):
-    """`gates` entra con h_{t-1}·U y sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
+def lstm_cell_forward(hu, gates, c_prev, c_out, h_out):
+    """z = gates + hu; `gates` sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
     n_batch, u = c_prev.shape
     for n in range(n_batch):
         # una vista 1D por puerta: así el compilador ve cuatro vectores independientes y vectoriza
-        xi, xf, xg, xo = xw_t[n, :u], xw_t[n, u:2 * u], xw_t[n, 2 * u:3 * u], xw_t[n, 3 * u:]
+        xi, xf, xg, xo = hu[n, :u], hu[n, u:2 * u], hu[n, 2 * u:3 * u], hu[n, 3 * u:]
         gi, gf, gg, go = gates[n, :u], gates[n, u:2 * u], gates[n, 2 * u:3 * u], gates[n, 3 * u:]
         c_before, c_new, h_new = c_prev[n], c_out[n], h_out[n]
         for k in range(u):

@@ -15,8 +15,9 @@ explicación completa). Puertas en el orden de Keras (i, f, c, o) a lo largo del
 estado de celda y salida) es UN kernel: cada valor se lee de la memoria global una vez, en
 vez de una vez por operación elemental.
 
-Disposición: `(N, 4u)` y `(N, u)` contiguos en orden C. `gates` entra con h_{t-1}·U y sale con
-las puertas activadas (i, f, g, o), que es lo que guarda el backward.
+Disposición: `(N, 4u)` y `(N, u)` contiguos en orden C. z llega en dos sumandos: `gates` entra
+con x_t·W + b, `hu` trae h_{t-1}·U; `gates` sale con las puertas activadas (i, f, g, o), que es
+lo que guarda el backward.
 Lanzamiento: un hilo por pareja (n, k) de lote y unidad, N·u hilos; hilos consecutivos
 tienen unidades consecutivas (accesos coalescidos dentro de cada cuarto de `gates`).
 """
@@ -29,16 +30,16 @@ from .launch import THREADS_PER_BLOCK, blocks_for
 
 
 @cuda.jit
-def _forward_kernel(xw_t, gates, c_prev, c_out, h_out):
+def _forward_kernel(hu, gates, c_prev, c_out, h_out):
     n_batch, u = c_prev.shape
     t = cuda.grid(1)
     if t >= n_batch * u:
         return
     n, k = t // u, t % u
-    i = sigmoid(gates[n, k] + xw_t[n, k])
-    f = sigmoid(gates[n, u + k] + xw_t[n, u + k])
-    g = math.tanh(gates[n, 2 * u + k] + xw_t[n, 2 * u + k])
-    o = sigmoid(gates[n, 3 * u + k] + xw_t[n, 3 * u + k])
+    i = sigmoid(gates[n, k] + hu[n, k])
+    f = sigmoid(gates[n, u + k] + hu[n, u + k])
+    g = math.tanh(gates[n, 2 * u + k] + hu[n, 2 * u + k])
+    o = sigmoid(gates[n, 3 * u + k] + hu[n, 3 * u + k])
     c = f * c_prev[n, k] + i * g
     gates[n, k] = i
     gates[n, u + k] = f
@@ -69,9 +70,9 @@ def _backward_kernel(dh_out, dh_next, dc, gates, c_prev, c, dz):
     dc[n, k] = dct * f
 
 
-def lstm_cell_forward(xw_t, gates, c_prev, c_out, h_out, threads=THREADS_PER_BLOCK):
-    """`gates` entra con h_{t-1}·U y sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
-    _forward_kernel[blocks_for(c_prev.size, threads), threads](xw_t, gates, c_prev, c_out, h_out)
+def lstm_cell_forward(hu, gates, c_prev, c_out, h_out, threads=THREADS_PER_BLOCK):
+    """z = gates + hu; `gates` sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
+    _forward_kernel[blocks_for(c_prev.size, threads), threads](hu, gates, c_prev, c_out, h_out)
 
 
 def lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, dz, threads=THREADS_PER_BLOCK):

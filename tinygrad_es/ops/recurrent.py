@@ -4,7 +4,7 @@ Las tres siguen el mismo plan, pensado para que el trabajo pesado lo haga BLAS:
 
 1. Se pone el tiempo delante, x (N, T, D) -> (T, N, D), para que cada paso sea un bloque
    contiguo, y se calcula x·W para TODOS los pasos con un solo producto (T·N, D) @ (D, k·u)
-   (la LSTM lo hace dentro de cada hilo, paso a paso: ver su docstring).
+   (la LSTM lo hace dentro de cada hilo, para su bloque de filas: ver su docstring).
 2. En cada paso: h_{t-1}·U con BLAS (N, u) @ (u, k·u) y después la celda fusionada de Numba
    (`kernels/cpu/<celda>.py`), que hace activaciones y estados en una pasada y guarda lo que
    necesitará el backward.
@@ -82,15 +82,15 @@ def _batch_grads(xt, hs, W, d_xw, d_hu, need_x):
 class LSTM(Function):
     """lstm(x, h0, c0, W, U, b) -> (N, T+1, u): [h_1 ... h_T, c_T].
 
-    Aquí TODO lo que recorre el lote va dentro de los hilos, cada uno con sus filas: también la
-    copia a orden temporal de x, la proyección x·W + b, la salida en orden (N, T, u) y, en el
-    backward, la copia del gradiente y la suma de db. Fuera de los hilos, esas copias y sumas de
-    arrays de varios MB se hacían en serie con el otro núcleo parado (medido en la LSTM del curso
-    con 2 hilos: ~2.5 ms por paso solo en el forward; el paso de entrenamiento bajó de ~37 a
-    ~31 ms). Además x·W + b se calcula paso a paso en un búfer (filas, 4u) de cada hilo, en lugar
-    de en un array (T, N, 4u) de 10 MB nuevo en cada lote (con sus fallos de página en cada paso
-    de entrenamiento). Los búferes de cada hilo son `threads.scratch`, reutilizados de una llamada
-    a otra (por qué, en su docstring).
+    Aquí cada hilo no solo recorre la secuencia con su bloque de filas del lote: además guarda
+    lo de su bloque en arrays PROPIOS en orden temporal, (T, filas, ·), contiguos. Así, para su
+    bloque, x_t·W + b de todos los pasos es UN producto de BLAS (T·filas, D) @ (D, 4u) hecho
+    directamente en `gates`, y en el backward sus partes de dW = Σ_t x_tᵀ·dz_t y
+    dU = Σ_t h_{t-1}ᵀ·dz_t son otros dos productos sobre sus bloques; el hilo principal solo
+    suma las partes (matrices de (D + u)·4u números). Los hilos se esperan una vez en el forward
+    y otra en el backward, y todo lo que recorre el lote (copias a orden temporal y de vuelta,
+    productos, sumas) va dentro de ellos: hecho en serie, con el otro núcleo parado, costaba
+    ~2.5 ms por paso solo en el forward de la LSTM del curso (medido con 2 hilos).
     """
 
     def forward(self, x, h0, c0, W, U, b):
@@ -98,47 +98,59 @@ class LSTM(Function):
         W, U, b = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype), b.astype(dtype, copy=False)
         n, steps, d = x.shape
         u = U.shape[0]
-        xt = np.empty_like(x, shape=(steps, n, d), dtype=dtype)  # x en orden temporal, para el backward
-        hs, cs = _states(h0, steps, dtype), _states(c0, steps, dtype)
-        gates = np.empty_like(xt, shape=(steps, n, 4 * u))
-        out = np.empty_like(xt, shape=(n, steps + 1, u))
-        L = kernels_for(xt, "lstm")
+        out = np.empty_like(x, shape=(n, steps + 1, u), dtype=dtype)
+        L = kernels_for(x, "lstm")
+        blocks = {}  # inicio del bloque de filas -> (xt, hs, cs, gates) de ese bloque, para el backward
 
         def rows(r):  # las filas r del lote, todos los pasos: independientes de las demás
-            xt[:, r] = x[r].transpose(1, 0, 2)
-            xw = threads.scratch("lstm_xw", (r.stop - r.start, 4 * u), dtype, like=xt)  # x_t·W + b de estas filas
+            m = r.stop - r.start
+            xt = np.empty_like(x, shape=(steps, m, d), dtype=dtype)
+            xt[...] = x[r].transpose(1, 0, 2)
+            gates = np.empty_like(xt, shape=(steps, m, 4 * u))
+            np.matmul(xt.reshape(steps * m, d), W, out=gates.reshape(steps * m, 4 * u))  # x_t·W, todos los t
+            gates += b
+            hs, cs = _states(h0[r], steps, dtype), _states(c0[r], steps, dtype)
+            hu = threads.scratch("lstm_hu", (m, 4 * u), dtype, like=xt)
             for t in range(steps):
-                np.matmul(xt[t, r], W, out=xw)
-                xw += b
-                np.matmul(hs[t, r], U, out=gates[t, r])
-                L.lstm_cell_forward(xw, gates[t, r], cs[t, r], cs[t + 1, r], hs[t + 1, r])
-            out[r, :steps] = hs[1:, r].transpose(1, 0, 2)
-            out[r, steps] = cs[steps, r]
+                np.matmul(hs[t], U, out=hu)
+                L.lstm_cell_forward(hu, gates[t], cs[t], cs[t + 1], hs[t + 1])
+            out[r, :steps] = hs[1:].transpose(1, 0, 2)
+            out[r, steps] = cs[steps]
+            blocks[r.start] = xt, hs, cs, gates
 
         _by_batch_rows(rows, h0)
-        self.save_for_backward(xt, W, U, hs, cs, gates)
+        self.save_for_backward(W, U, blocks)
         return out
 
     def backward(self, grad):
-        xt, W, U, hs, cs, gates = self.saved
-        steps, u = xt.shape[0], hs.shape[2]
-        dc = grad[:, steps].astype(hs.dtype)  # copia propia: entra dc_T, sale dc_0
-        dh = np.zeros_like(dc)  # gradiente que llega a h_{t-1} desde el paso t
-        dz = np.empty_like(gates)
+        W, U, blocks = self.saved
+        n, steps, u = grad.shape[0], grad.shape[1] - 1, U.shape[0]
+        need_x = self.needs_grad[0]
+        dx = np.empty_like(grad, shape=(n, steps, W.shape[0])) if need_x else None
+        dh0, dc0 = np.empty_like(grad, shape=(n, u)), np.empty_like(grad, shape=(n, u))
         UT = contiguous(U.T)
-        L = kernels_for(gates, "lstm")
+        L = kernels_for(grad, "lstm")
 
-        def rows(r):  # devuelve la parte de db de estas filas
-            dhs = threads.scratch("lstm_dhs", (steps, r.stop - r.start, u), dh.dtype, like=dh)  # en orden temporal
+        def rows(r):  # devuelve las partes de dW, dU y db de estas filas
+            xt, hs, cs, gates = blocks[r.start]
+            m, d = xt.shape[1], xt.shape[2]
+            dhs = threads.scratch("lstm_dhs", (steps, m, u), hs.dtype, like=hs)  # en orden temporal
             dhs[...] = grad[r, :steps].transpose(1, 0, 2)
+            dz = threads.scratch("lstm_dz", (steps, m, 4 * u), hs.dtype, like=hs)
+            dh = dh0[r]  # gradiente que llega a h_{t-1} desde el paso t (al final, el de h0)
+            dh[...] = 0
+            dc = dc0[r]  # entra dc_T, sale dc_0
+            dc[...] = grad[r, steps]
             for t in reversed(range(steps)):
-                L.lstm_cell_backward(dhs[t], dh[r], dc[r], gates[t, r], cs[t, r], cs[t + 1, r], dz[t, r])
-                np.matmul(dz[t, r], UT, out=dh[r])
-            return dz[:, r].sum(axis=(0, 1))
+                L.lstm_cell_backward(dhs[t], dh, dc, gates[t], cs[t], cs[t + 1], dz[t])
+                np.matmul(dz[t], UT, out=dh)
+            dz = dz.reshape(steps * m, 4 * u)
+            if need_x:
+                dx[r] = np.matmul(dz, W.T).reshape(steps, m, d).transpose(1, 0, 2)
+            return xt.reshape(steps * m, d).T @ dz, hs[:-1].reshape(steps * m, u).T @ dz, dz.sum(axis=0)
 
-        db = sum(_by_batch_rows(rows, dh))
-        dx, dW, dU = _batch_grads(xt, hs, W, dz, dz, self.needs_grad[0])
-        return dx, dh, dc, dW, dU, db
+        dW, dU, db = (sum(part) for part in zip(*_by_batch_rows(rows, dh0)))
+        return dx, dh0, dc0, dW, dU, db
 
 
 class GRU(Function):
