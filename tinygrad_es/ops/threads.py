@@ -3,8 +3,8 @@
 Las operaciones de convolución y pooling reparten el lote en trozos y cada hilo hace un trozo
 entero (su im2col, su producto, su col2im...) con kernels de Numba en serie (`nogil=True`:
 sueltan el GIL de Python, así que los hilos corren de verdad a la vez) y BLAS en un solo hilo.
-Los productos grandes de las capas recurrentes se reparten igual, por filas (`matmul`,
-`matmul_tn`), y su bucle temporal también: cada hilo recorre la secuencia con su trozo del lote.
+Las capas recurrentes, igual: cada hilo recorre la secuencia con su trozo del lote. Los
+productos 2-D grandes se reparten por filas (`matmul`).
 
 ¿Por qué no `prange` dentro de cada kernel y BLAS con todos sus hilos? Porque entonces cada
 paso de cada capa es una barrera en la que todos los hilos se esperan, y hay cientos por lote:
@@ -22,7 +22,7 @@ del MLP), y sus hilos, al acabar, se quedan girando en espera activa: gastan CPU
 los nuestros (y los otros programas), y si la máquina está ocupada cada producto espera a que
 el sistema les dé turno. Medido en la LSTM del curso, en una máquina de 2 núcleos con carga: el
 mismo tiempo de reloj (o algo menos) y entre 1.5 y 4 veces menos tiempo de CPU por paso. Los
-productos grandes los reparte tinygrad_es (`matmul`, `matmul_tn`, los trozos de `map_chunks`).
+productos grandes los reparte tinygrad_es (`matmul`, los trozos de `map_chunks`).
 Quien quiera más hilos de BLAS para su propio NumPy puede subirlos con la biblioteca
 threadpoolctl; `single_thread_blas` sigue protegiendo los bucles de las operaciones.
 """
@@ -100,14 +100,6 @@ def matmul(a, b):
     out = np.empty((a.shape[0], b.shape[1]), dtype=np.result_type(a, b))
     map_chunks(lambda s, e: np.matmul(a[s:e], b, out=out[s:e]), a.shape[0], per_worker(a.shape[0]))
     return out
-
-
-def matmul_tn(a, b):
-    """aᵀ @ b por trozos de filas: Σ_trozos a[trozo]ᵀ @ b[trozo], un trozo por hilo."""
-    if type(a) is not np.ndarray:  # en la GPU: un solo producto
-        return a.T @ b
-    zero = np.zeros((a.shape[1], b.shape[1]), dtype=np.result_type(a, b))
-    return sum(map_chunks(lambda s, e: a[s:e].T @ b[s:e], a.shape[0], per_worker(a.shape[0])), zero)
 
 
 def per_worker(n) -> int:
