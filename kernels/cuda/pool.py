@@ -42,6 +42,13 @@ def _covering(y, pt, sh, kh, ho):
     return first, last + 1
 
 
+@cuda.jit(device=True)
+def _window_span(i, stride, pad, k, size):
+    """Las posiciones [inicio, fin) que la ventana i cubre DENTRO de la imagen (sin el relleno)."""
+    start = i * stride - pad
+    return max(start, 0), min(start + k, size)
+
+
 @cuda.jit
 def _max_pool_forward_kernel(x, out, argmax, kh, kw, sh, sw, pt, pl):
     _, h, w, _ = x.shape
@@ -50,20 +57,16 @@ def _max_pool_forward_kernel(x, out, argmax, kh, kw, sh, sw, pt, pl):
     if k >= out.size:
         return
     n, i, j, ch = _unflatten(k, ho, wo, c)
-    first = True
-    for a in range(kh):
-        y = i * sh - pt + a
-        if y < 0 or y >= h:
-            continue
-        for b in range(kw):
-            xx = j * sw - pl + b
-            if xx < 0 or xx >= w:
-                continue
+    y0, y1 = _window_span(i, sh, pt, kh, h)
+    x0, x1 = _window_span(j, sw, pl, kw, w)
+    out[n, i, j, ch] = x[n, y0, x0, ch]  # la primera posición de la ventana inicia el máximo
+    argmax[n, i, j, ch] = y0 * w + x0
+    for y in range(y0, y1):
+        for xx in range(x0, x1):
             v = x[n, y, xx, ch]
-            if first or v > out[n, i, j, ch]:  # estricto: en un empate se queda el primero
+            if v > out[n, i, j, ch]:  # estricto: en un empate se queda el primero
                 out[n, i, j, ch] = v
                 argmax[n, i, j, ch] = y * w + xx
-                first = False
 
 
 @cuda.jit
@@ -86,19 +89,13 @@ def _avg_pool_forward_kernel(x, out, kh, kw, sh, sw, pt, pl):
     if k >= out.size:
         return
     n, i, j, ch = _unflatten(k, ho, wo, c)
+    y0, y1 = _window_span(i, sh, pt, kh, h)
+    x0, x1 = _window_span(j, sw, pl, kw, w)
     out[n, i, j, ch] = 0
-    count = 0
-    for a in range(kh):
-        y = i * sh - pt + a
-        if y < 0 or y >= h:
-            continue
-        for b in range(kw):
-            xx = j * sw - pl + b
-            if xx < 0 or xx >= w:
-                continue
-            count += 1
+    for y in range(y0, y1):
+        for xx in range(x0, x1):
             out[n, i, j, ch] += x[n, y, xx, ch]
-    out[n, i, j, ch] /= count
+    out[n, i, j, ch] /= (y1 - y0) * (x1 - x0)  # solo las posiciones válidas
 
 
 @cuda.jit
@@ -113,10 +110,10 @@ def _avg_pool_backward_kernel(grad, dx, kh, kw, sh, sw, pt, pl):
     i0, i1 = _covering(y, pt, sh, kh, ho)
     j0, j1 = _covering(xx, pl, sw, kw, wo)
     for i in range(i0, i1):
-        rows = min(i * sh - pt + kh, h) - max(i * sh - pt, 0)  # filas válidas de la ventana i
+        y0, y1 = _window_span(i, sh, pt, kh, h)
         for j in range(j0, j1):
-            columns = min(j * sw - pl + kw, w) - max(j * sw - pl, 0)
-            dx[n, y, xx, ch] += grad[n, i, j, ch] / (rows * columns)
+            x0, x1 = _window_span(j, sw, pl, kw, w)
+            dx[n, y, xx, ch] += grad[n, i, j, ch] / ((y1 - y0) * (x1 - x0))
 
 
 def max_pool_forward(x, out, argmax, kh, kw, sh, sw, pt, pl, threads=THREADS_PER_BLOCK):
