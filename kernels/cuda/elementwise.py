@@ -27,14 +27,28 @@ Disposición: todos los arrays contiguos en orden C, vistos como vectores. Lanza
 por elemento de salida, `THREADS_PER_BLOCK` hilos por bloque, los bloques que hagan falta.
 Cada función f se compila una vez por operación (`functools.cache`) como función de
 dispositivo y se "pega" dentro del kernel, que así no paga ninguna llamada indirecta.
+
+Constantes en float32 (`ONE`, `ZERO`, también para las celdas y los optimizadores): para Numba,
+un literal como `1.0` es float64, y `1.0 - y` con y float32 da float64, así que TODO el cálculo
+del kernel de float32 pasaría a float64, que en las GPU de consumo va 32-64 veces más lento.
+Con una constante float32, el kernel de float32 se queda en float32 y el de float64 sigue en
+float64 (float64 con float32 da float64). Por lo mismo, los escalares de Python que llegan como
+argumento (`binary_scalar`, `fill`) se convierten antes al tipo del array, como hace NumPy.
+En el simulador (NUMBA_ENABLE_CUDASIM=1) los kernels los ejecuta Python con escalares de NumPy,
+y allí `math.exp`/`math.tanh` devuelven floats de Python, que junto a un np.float32 se quedan en
+float32 (reglas de NumPy 2): un kernel de float64 perdería precisión. Por eso en el simulador las
+constantes son el entero 1 y 0, que conservan el tipo de cada valor.
 """
 import functools
 import math
 
 import numpy as np
-from numba import cuda
+from numba import config, cuda
 
 from .launch import THREADS_PER_BLOCK, blocks_for, flat
+
+# ver el docstring: no arrastran el float32 a float64 (y en el simulador, no rebajan el float64)
+ONE, ZERO = (1, 0) if config.ENABLE_CUDASIM else (np.float32(1.0), np.float32(0.0))
 
 
 # ---------------------------------------------------------------- las funciones escalares
@@ -65,17 +79,17 @@ def _tanh(x):
 
 @cuda.jit(device=True)
 def sigmoid(x):  # pública: también la usan las celdas de lstm.py y gru.py
-    return 1.0 / (1.0 + math.exp(-x))
+    return ONE / (ONE + math.exp(-x))
 
 
 @cuda.jit(device=True)
 def _relu(x):
-    return x if x > 0 else 0.0
+    return x if x > 0 else ZERO
 
 
 @cuda.jit(device=True)
 def _sign(x):
-    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
+    return ONE if x > 0 else -ONE if x < 0 else ZERO
 
 
 @cuda.jit(device=True)
@@ -160,17 +174,17 @@ def _pow(a, b):
 
 @cuda.jit(device=True)
 def _relu_backward(y, g):
-    return g if y > 0 else 0.0
+    return g if y > 0 else ZERO
 
 
 @cuda.jit(device=True)
 def _sigmoid_backward(y, g):
-    return g * y * (1.0 - y)
+    return g * y * (ONE - y)
 
 
 @cuda.jit(device=True)
 def _tanh_backward(y, g):
-    return g * (1.0 - y * y)
+    return g * (ONE - y * y)
 
 
 UNARY = {"neg": _neg, "exp": _exp, "log": _log, "abs": _abs, "tanh": _tanh, "sigmoid": sigmoid, "relu": _relu,
@@ -238,7 +252,7 @@ def _fill_kernel(out, value):
 # ---------------------------------------------------------------- lanzadores
 def fill(out, value, threads=THREADS_PER_BLOCK):
     """out[...] = value (por ejemplo, poner a cero un gradiente antes de acumular en él)."""
-    _fill_kernel[blocks_for(out.size, threads), threads](flat(out), value)
+    _fill_kernel[blocks_for(out.size, threads), threads](flat(out), out.dtype.type(value))
 
 
 def _check_name(name, table, kind):
@@ -277,4 +291,6 @@ def binary(name, a, b, out, threads=THREADS_PER_BLOCK):
 def binary_scalar(name, a, scalar, out, scalar_first=False, threads=THREADS_PER_BLOCK):
     """out = f(a, escalar) (o f(escalar, a) con scalar_first); `a` y `out` con la misma forma."""
     _check_name(name, BINARY, "binaria")
+    if np.issubdtype(a.dtype, np.floating):  # como NumPy: float32 · escalar de Python = float32
+        scalar = a.dtype.type(scalar)
     _binary_scalar_kernel(name, scalar_first)[blocks_for(out.size, threads), threads](flat(a), scalar, flat(out))

@@ -20,7 +20,7 @@ import math
 
 from numba import cuda
 
-from .elementwise import sigmoid
+from .elementwise import ONE, sigmoid
 from .launch import THREADS_PER_BLOCK, blocks_for
 
 
@@ -39,7 +39,7 @@ def _forward_kernel(xw_t, gates, b_rec, h_prev, rh, h_out):
     gates[n, u + k] = r
     gates[n, 2 * u + k] = hh
     rh[n, k] = rec
-    h_out[n, k] = z * h_prev[n, k] + (1.0 - z) * hh
+    h_out[n, k] = z * h_prev[n, k] + (ONE - z) * hh
 
 
 @cuda.jit
@@ -53,9 +53,9 @@ def _backward_kernel(dh_out, dh_next, gates, rh, h_prev, dxw, dhu, dh_direct):
     r = gates[n, u + k]
     hh = gates[n, 2 * u + k]
     dh = dh_out[n, k] + dh_next[n, k]
-    dz = dh * (h_prev[n, k] - hh) * z * (1.0 - z)
-    da = dh * (1.0 - z) * (1.0 - hh * hh)
-    dr = da * rh[n, k] * r * (1.0 - r)
+    dz = dh * (h_prev[n, k] - hh) * z * (ONE - z)
+    da = dh * (ONE - z) * (ONE - hh * hh)
+    dr = da * rh[n, k] * r * (ONE - r)
     dxw[n, k] = dz
     dxw[n, u + k] = dr
     dxw[n, 2 * u + k] = da

@@ -25,7 +25,7 @@ import math
 
 from numba import cuda
 
-from .elementwise import sigmoid
+from .elementwise import ONE, sigmoid
 from .launch import THREADS_PER_BLOCK, blocks_for
 
 
@@ -62,11 +62,11 @@ def _backward_kernel(dh_out, dh_next, dc, gates, c_prev, c, dz):
     o = gates[n, 3 * u + k]
     tc = math.tanh(c[n, k])
     dh = dh_out[n, k] + dh_next[n, k]
-    dct = dc[n, k] + dh * o * (1.0 - tc * tc)
-    dz[n, k] = dct * g * i * (1.0 - i)
-    dz[n, u + k] = dct * c_prev[n, k] * f * (1.0 - f)
-    dz[n, 2 * u + k] = dct * i * (1.0 - g * g)
-    dz[n, 3 * u + k] = dh * tc * o * (1.0 - o)
+    dct = dc[n, k] + dh * o * (ONE - tc * tc)
+    dz[n, k] = dct * g * i * (ONE - i)
+    dz[n, u + k] = dct * c_prev[n, k] * f * (ONE - f)
+    dz[n, 2 * u + k] = dct * i * (ONE - g * g)
+    dz[n, 3 * u + k] = dh * tc * o * (ONE - o)
     dc[n, k] = dct * f
 
 

@@ -33,6 +33,7 @@ import math
 
 from numba import cuda
 
+from .elementwise import ONE
 from .launch import THREADS_PER_BLOCK, blocks_for, flat
 
 
@@ -55,10 +56,10 @@ def _rmsprop_kernel(w, g, v, a, mom, lr, rho, momentum, epsilon, centered):
     if k >= w.size:
         return
     gk = g[k]
-    vk = rho * v[k] + (1 - rho) * gk * gk
+    vk = rho * v[k] + (ONE - rho) * gk * gk
     v[k] = vk
     if centered:
-        ak = rho * a[k] + (1 - rho) * gk
+        ak = rho * a[k] + (ONE - rho) * gk
         a[k] = ak
         denominator = vk - ak * ak + epsilon
     else:
@@ -88,9 +89,9 @@ def _adadelta_kernel(w, g, eg2, edx2, lr, rho, epsilon):
     if k >= w.size:
         return
     gk = g[k]
-    eg2[k] = rho * eg2[k] + (1 - rho) * gk * gk
+    eg2[k] = rho * eg2[k] + (ONE - rho) * gk * gk
     dx = -math.sqrt(edx2[k] + epsilon) * gk / math.sqrt(eg2[k] + epsilon)
-    edx2[k] = rho * edx2[k] + (1 - rho) * dx * dx
+    edx2[k] = rho * edx2[k] + (ONE - rho) * dx * dx
     w[k] += lr * dx
 
 
@@ -100,8 +101,8 @@ def _adam_kernel(w, g, m, v, vhat, alpha, beta_1, beta_2, epsilon, amsgrad):
     if k >= w.size:
         return
     gk = g[k]
-    m[k] += (gk - m[k]) * (1 - beta_1)
-    v[k] += (gk * gk - v[k]) * (1 - beta_2)
+    m[k] += (gk - m[k]) * (ONE - beta_1)
+    v[k] += (gk * gk - v[k]) * (ONE - beta_2)
     second = v[k]
     if amsgrad:
         second = max(vhat[k], second)
@@ -115,7 +116,7 @@ def _adamax_kernel(w, g, m, u, lr_t, beta_1, beta_2, epsilon):
     if k >= w.size:
         return
     gk = g[k]
-    m[k] += (gk - m[k]) * (1 - beta_1)
+    m[k] += (gk - m[k]) * (ONE - beta_1)
     u[k] = max(beta_2 * u[k], abs(gk))
     w[k] -= lr_t * m[k] / (u[k] + epsilon)
 
@@ -126,8 +127,8 @@ def _nadam_kernel(w, g, m, v, lr, beta_1, beta_2, epsilon, m_coef, g_coef, v_coe
     if k >= w.size:
         return
     gk = g[k]
-    m[k] += (gk - m[k]) * (1 - beta_1)
-    v[k] += (gk * gk - v[k]) * (1 - beta_2)
+    m[k] += (gk - m[k]) * (ONE - beta_1)
+    v[k] += (gk * gk - v[k]) * (ONE - beta_2)
     m_hat = m_coef * m[k] + g_coef * gk
     v_hat = v_coef * v[k]
     w[k] -= lr * m_hat / (math.sqrt(v_hat) + epsilon)
@@ -141,6 +142,8 @@ def _launch(kernel, w, arrays, scalars, threads):
     al volver, la copia sin actualizar podría pisar la buena.)
     """
     vectors = [flat(a) if a is not None else cuda.device_array(1, dtype=w.dtype) for a in (w, *arrays)]
+    # los hiperparámetros, en el tipo de los pesos: un float de Python haría float64 todo el kernel
+    scalars = [s if isinstance(s, bool) else w.dtype.type(s) for s in scalars]
     kernel[blocks_for(w.size, threads), threads](*vectors, *scalars)
 
 

@@ -18,7 +18,7 @@ Lanzamiento y disposición (todo contiguo en orden C, canales al final):
   suma atómica hace que ninguna de las dos escrituras se pierda). Reunir, como en la media,
   obligaría a cada píxel a mirar todas las salidas: la firma (la de CPU) no trae la ventana.
 """
-from numba import cuda
+from numba import cuda, float32
 
 from .elementwise import fill
 from .launch import THREADS_PER_BLOCK, blocks_for
@@ -95,7 +95,7 @@ def _avg_pool_forward_kernel(x, out, kh, kw, sh, sw, pt, pl):
     for y in range(y0, y1):
         for xx in range(x0, x1):
             out[n, i, j, ch] += x[n, y, xx, ch]
-    out[n, i, j, ch] /= (y1 - y0) * (x1 - x0)  # solo las posiciones válidas
+    out[n, i, j, ch] /= float32((y1 - y0) * (x1 - x0))  # solo las válidas; float32: ver elementwise.py
 
 
 @cuda.jit
@@ -113,7 +113,7 @@ def _avg_pool_backward_kernel(grad, dx, kh, kw, sh, sw, pt, pl):
         y0, y1 = _window_span(i, sh, pt, kh, h)
         for j in range(j0, j1):
             x0, x1 = _window_span(j, sw, pl, kw, w)
-            dx[n, y, xx, ch] += grad[n, i, j, ch] / ((y1 - y0) * (x1 - x0))
+            dx[n, y, xx, ch] += grad[n, i, j, ch] / float32((y1 - y0) * (x1 - x0))
 
 
 def max_pool_forward(x, out, argmax, kh, kw, sh, sw, pt, pl, threads=THREADS_PER_BLOCK):

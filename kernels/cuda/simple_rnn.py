@@ -13,6 +13,7 @@ import math
 
 from numba import cuda
 
+from .elementwise import ONE
 from .launch import THREADS_PER_BLOCK, blocks_for
 
 
@@ -31,7 +32,7 @@ def _backward_kernel(dh_out, dh_next, h, da):
     t = cuda.grid(1)
     if t < n_batch * u:
         n, k = t // u, t % u
-        da[n, k] = (dh_out[n, k] + dh_next[n, k]) * (1.0 - h[n, k] * h[n, k])
+        da[n, k] = (dh_out[n, k] + dh_next[n, k]) * (ONE - h[n, k] * h[n, k])
 
 
 def simple_rnn_cell_forward(xw_t, h_out, threads=THREADS_PER_BLOCK):
