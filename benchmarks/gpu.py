@@ -138,9 +138,10 @@ def main(argv=None):
     name = cuda.get_current_device().name
     print(f"GPU: {name.decode() if isinstance(name, bytes) else name}")
     if not args.sin_pruebas:
-        print("Pruebas en la GPU real (pytest -m gpu tests/test_cuda_kernels.py tests/test_device.py)...")
+        print("Pruebas en la GPU real (pytest -m gpu tests/test_cuda_kernels.py tests/test_device.py "
+              "tests/test_cuda_ptx.py)...")
         tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "gpu", "tests/test_cuda_kernels.py",
-                                "tests/test_device.py"], cwd=ROOT)
+                                "tests/test_device.py", "tests/test_cuda_ptx.py"], cwd=ROOT)
         if tests.returncode != 0:
             print("Las pruebas fallan en la GPU: los tiempos no valdrían nada. Arréglalas primero.")
             return 1
