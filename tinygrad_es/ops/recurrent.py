@@ -130,7 +130,7 @@ class LSTM(Function):
         W, U, blocks = self.saved
         n, steps, u = grad.shape[0], grad.shape[1] - 1, U.shape[0]
         dx = _dx_like(grad, (n, steps, W.shape[0]), self.needs_grad[0])
-        dh0, dc0 = np.empty_like(grad, shape=(n, u)), np.empty_like(grad, shape=(n, u))
+        dh0, dc0 = np.zeros_like(grad, shape=(n, u)), np.empty_like(grad, shape=(n, u))
         UT = contiguous(U.T)
         L = kernels_for(grad, "lstm")
 
@@ -139,7 +139,6 @@ class LSTM(Function):
             dhs = _time_major_block(grad, r, steps, hs.dtype)
             dz = threads.scratch("lstm_dz", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]  # el gradiente que llega a h_{t-1} desde el paso t (al acabar, el de h0)
-            dh[...] = 0
             dc = dc0[r]  # entra dc_T, sale dc_0
             dc[...] = grad[r, steps]
             for t in reversed(range(steps)):
@@ -185,7 +184,7 @@ class GRU(Function):
         W, U, blocks = self.saved
         n, steps, u = grad.shape[0], grad.shape[1], U.shape[0]
         dx = _dx_like(grad, (n, steps, W.shape[0]), self.needs_grad[0])
-        dh0 = np.empty_like(grad, shape=(n, u))
+        dh0 = np.zeros_like(grad, shape=(n, u))  # a h_T no le llega nada de un paso T+1; al acabar, dL/dh0
         UT = contiguous(U.T)
         G = kernels_for(grad, "gru")
 
@@ -195,7 +194,6 @@ class GRU(Function):
             d_xw = threads.scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
             d_hu = threads.scratch("gru_dhu", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]
-            dh[...] = 0
             dh_direct = threads.scratch("gru_dh_direct", dh.shape, dh.dtype, like=dh)
             for t in reversed(range(steps)):
                 G.gru_cell_backward(dhs[t], dh, gates[t], rh[t], hs[t], d_xw[t], d_hu[t], dh_direct)
@@ -238,7 +236,7 @@ class SimpleRNN(Function):
         W, U, blocks = self.saved
         n, steps, u = grad.shape[0], grad.shape[1], U.shape[0]
         dx = _dx_like(grad, (n, steps, W.shape[0]), self.needs_grad[0])
-        dh0 = np.empty_like(grad, shape=(n, u))
+        dh0 = np.zeros_like(grad, shape=(n, u))  # a h_T no le llega nada de un paso T+1; al acabar, dL/dh0
         UT = contiguous(U.T)
         S = kernels_for(grad, "simple_rnn")
 
@@ -247,7 +245,6 @@ class SimpleRNN(Function):
             dhs = _time_major_block(grad, r, steps, hs.dtype)
             da = threads.scratch("rnn_da", hs[1:].shape, hs.dtype, like=hs)
             dh = dh0[r]
-            dh[...] = 0
             for t in reversed(range(steps)):
                 S.simple_rnn_cell_backward(dhs[t], dh, hs[t + 1], da[t])
                 np.matmul(da[t], UT, out=dh)
