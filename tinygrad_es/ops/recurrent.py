@@ -93,9 +93,15 @@ def _block_grads(xt, hs, W, d_xw, d_hu, dx, r):
     return xt.reshape(steps * m, d).T @ d_xw2, hs[:-1].reshape(steps * m, -1).T @ d_hu2
 
 
-def _dx_like(grad, x_shape, need_x):
-    """El array de dx (N, T, D), o None si x no pide gradiente."""
-    return np.empty_like(grad, shape=x_shape) if need_x else None
+def _backward_start(fn, grad, steps):
+    """Lo que los tres backward preparan igual: (W, bloques del forward, dx, dh0, Uᵀ contigua).
+
+    dx (N, T, D) solo si x pide gradiente (suele ser el dato de entrada). dh0 nace a cero: a h_T
+    no le llega nada de un paso T+1; cada hilo lo recorre hacia atrás en sus filas y al acabar es dL/dh0."""
+    W, U, blocks = fn.saved
+    n = grad.shape[0]
+    dx = np.empty_like(grad, shape=(n, steps, W.shape[0])) if fn.needs_grad[0] else None
+    return W, blocks, dx, np.zeros_like(grad, shape=(n, U.shape[0])), contiguous(U.T)
 
 
 class LSTM(Function):
@@ -127,11 +133,9 @@ class LSTM(Function):
         return out
 
     def backward(self, grad):
-        W, U, blocks = self.saved
-        n, steps, u = grad.shape[0], grad.shape[1] - 1, U.shape[0]
-        dx = _dx_like(grad, (n, steps, W.shape[0]), self.needs_grad[0])
-        dh0, dc0 = np.zeros_like(grad, shape=(n, u)), np.empty_like(grad, shape=(n, u))
-        UT = contiguous(U.T)
+        steps = grad.shape[1] - 1
+        W, blocks, dx, dh0, UT = _backward_start(self, grad, steps)
+        dc0 = np.empty_like(dh0)
         L = kernels_for(grad, "lstm")
 
         def rows(r):  # devuelve las partes de dW, dU y db de estas filas
@@ -144,7 +148,7 @@ class LSTM(Function):
             for t in reversed(range(steps)):
                 L.lstm_cell_backward(dhs[t], dh, dc, gates[t], cs[t], cs[t + 1], dz[t])
                 np.matmul(dz[t], UT, out=dh)
-            return *_block_grads(xt, hs, W, dz, dz, dx, r), dz.reshape(-1, 4 * u).sum(axis=0)
+            return *_block_grads(xt, hs, W, dz, dz, dx, r), dz.sum(axis=(0, 1))
 
         dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))
         return dx, dh0, dc0, dW, dU, db
@@ -181,11 +185,8 @@ class GRU(Function):
         return out
 
     def backward(self, grad):
-        W, U, blocks = self.saved
-        n, steps, u = grad.shape[0], grad.shape[1], U.shape[0]
-        dx = _dx_like(grad, (n, steps, W.shape[0]), self.needs_grad[0])
-        dh0 = np.zeros_like(grad, shape=(n, u))  # a h_T no le llega nada de un paso T+1; al acabar, dL/dh0
-        UT = contiguous(U.T)
+        steps = grad.shape[1]
+        W, blocks, dx, dh0, UT = _backward_start(self, grad, steps)
         G = kernels_for(grad, "gru")
 
         def rows(r):
@@ -199,7 +200,7 @@ class GRU(Function):
                 G.gru_cell_backward(dhs[t], dh, gates[t], rh[t], hs[t], d_xw[t], d_hu[t], dh_direct)
                 np.matmul(d_hu[t], UT, out=dh)
                 dh += dh_direct
-            db = np.stack([d_xw.reshape(-1, 3 * u).sum(axis=0), d_hu.reshape(-1, 3 * u).sum(axis=0)])
+            db = np.stack([d_xw.sum(axis=(0, 1)), d_hu.sum(axis=(0, 1))])
             return *_block_grads(xt, hs, W, d_xw, d_hu, dx, r), db
 
         dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))
@@ -233,11 +234,8 @@ class SimpleRNN(Function):
         return out
 
     def backward(self, grad):
-        W, U, blocks = self.saved
-        n, steps, u = grad.shape[0], grad.shape[1], U.shape[0]
-        dx = _dx_like(grad, (n, steps, W.shape[0]), self.needs_grad[0])
-        dh0 = np.zeros_like(grad, shape=(n, u))  # a h_T no le llega nada de un paso T+1; al acabar, dL/dh0
-        UT = contiguous(U.T)
+        steps = grad.shape[1]
+        W, blocks, dx, dh0, UT = _backward_start(self, grad, steps)
         S = kernels_for(grad, "simple_rnn")
 
         def rows(r):
@@ -248,7 +246,7 @@ class SimpleRNN(Function):
             for t in reversed(range(steps)):
                 S.simple_rnn_cell_backward(dhs[t], dh, hs[t + 1], da[t])
                 np.matmul(da[t], UT, out=dh)
-            return *_block_grads(xt, hs, W, da, da, dx, r), da.reshape(-1, u).sum(axis=0)
+            return *_block_grads(xt, hs, W, da, da, dx, r), da.sum(axis=(0, 1))
 
         dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))
         return dx, dh0, dW, dU, db
