@@ -23,7 +23,6 @@ hace PyTorch en la GPU con su caché de memoria). Fuera de glibc (macOS, Windows
 toca nada. Para desactivarlo, TINYGRAD_ES_KEEP_MEMORY=0 en el entorno antes de importar.
 """
 import ctypes
-import ctypes.util
 import os
 
 KEEP_BYTES = 256 << 20
@@ -34,8 +33,8 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # los nombres de glibc (malloc.h)
 def _glibc_mallopt():
     """La función mallopt de glibc, o None si este proceso no usa glibc."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    except OSError:
+        libc = ctypes.CDLL(None)  # los símbolos ya cargados en el proceso: su propio libc, sin buscar archivos
+    except (OSError, TypeError):  # (Windows no admite None)
         return None
     if not hasattr(libc, "gnu_get_libc_version"):  # musl o el libc de otro sistema: otro malloc
         return None
