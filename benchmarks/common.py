@@ -1,4 +1,4 @@
-"""Utilidades de medida compartidas por los benchmarks: mediana de repeticiones y PyTorch opcional."""
+"""Utilidades compartidas por los benchmarks: mediana de repeticiones, PyTorch opcional y las redes del curso."""
 import statistics
 import time
 
@@ -30,3 +30,31 @@ def ratio_line(name, ours, theirs) -> str:
         return f"{name:<40} tinygrad_es {ours * 1e3:9.3f} ms   (PyTorch no instalado)"
     return (f"{name:<40} tinygrad_es {ours * 1e3:9.3f} ms   PyTorch {theirs * 1e3:9.3f} ms   "
             f"razón {ours / theirs:5.2f}x")
+
+
+CNN_CONVS = (32, 32, "pool", 64, 64, "pool", 64, "pool")  # la pila del curso; "pool" = MaxPooling2D 2×2
+STEPS, CHARS, UNITS = 40, 57, 128  # la LSTM del curso: 40 caracteres de 57 posibles, 128 unidades
+
+
+def course_model(keras, name, chars=CHARS):
+    """La red `name` del curso ('mlp', 'cnn', 'lstm') compilada como en los ejemplos 4, 5 y 6.
+
+    `keras` es el módulo con el que construirla: tinygrad_es.keras o el keras de verdad (el mismo
+    código para los dos, que es lo que se quiere comparar)."""
+    layers = keras.layers
+    if name == "mlp":
+        net = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(16, activation="relu"), layers.Dropout(0.2),
+                                layers.Dense(32, activation="relu"), layers.Dropout(0.2),
+                                layers.Dense(10, activation="softmax")])
+        net.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.RMSprop(), metrics=["accuracy"])
+    elif name == "cnn":
+        stack = [layers.MaxPooling2D(pool_size=(2, 2)) if f == "pool" else
+                 layers.Conv2D(f, kernel_size=(3, 3), activation="relu") for f in CNN_CONVS]
+        net = keras.Sequential([keras.Input(shape=(28, 28, 1)), *stack, layers.Flatten(), layers.Dropout(0.5),
+                                layers.Dense(10, activation="softmax")])
+        net.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    else:
+        net = keras.Sequential([keras.Input(shape=(STEPS, chars)), layers.LSTM(UNITS), layers.Dense(chars),
+                                layers.Activation("softmax")])
+        net.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.RMSprop(learning_rate=0.01))
+    return net

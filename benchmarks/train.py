@@ -50,13 +50,13 @@ import time
 
 import numpy as np
 
+from common import CHARS, CNN_CONVS, STEPS, UNITS, course_model
+
 MODELS = ("mlp", "cnn", "lstm")
 FRAMEWORKS = ("tinygrad_es", "torch")
 BATCH = {"mlp": 64, "cnn": 128, "lstm": 128}
 TITLES = {"mlp": "MLP 784-16-32-10 (lote 64)", "cnn": "CNN del curso (lote 128)",
           "lstm": "LSTM 128, 40×57 (lote 128)"}
-CNN_CONVS = (32, 32, "pool", 64, 64, "pool", 64, "pool")  # la pila del curso; "pool" = MaxPooling2D 2×2
-STEPS, CHARS, UNITS = 40, 57, 128
 
 
 # ================================================================ datos (iguales en los dos marcos)
@@ -114,24 +114,8 @@ def reset_peak_rss():
 # ================================================================ tinygrad_es.keras
 def keras_model(model):
     from tinygrad_es import keras
-    from tinygrad_es.keras import layers
 
-    if model == "mlp":
-        net = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(16, activation="relu"), layers.Dropout(0.2),
-                                layers.Dense(32, activation="relu"), layers.Dropout(0.2),
-                                layers.Dense(10, activation="softmax")])
-        net.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.RMSprop(), metrics=["accuracy"])
-    elif model == "cnn":
-        stack = [layers.MaxPooling2D(pool_size=(2, 2)) if f == "pool" else
-                 layers.Conv2D(f, kernel_size=(3, 3), activation="relu") for f in CNN_CONVS]
-        net = keras.Sequential([keras.Input(shape=(28, 28, 1)), *stack, layers.Flatten(), layers.Dropout(0.5),
-                                layers.Dense(10, activation="softmax")])
-        net.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    else:
-        net = keras.Sequential([keras.Input(shape=(STEPS, CHARS)), layers.LSTM(UNITS), layers.Dense(CHARS),
-                                layers.Activation("softmax")])
-        net.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.RMSprop(learning_rate=0.01))
-    return net
+    return course_model(keras, model)
 
 
 def train_keras(model, x, y):

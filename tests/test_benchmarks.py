@@ -34,6 +34,13 @@ def test_train_same_malloc_option_runs():
         assert "con el malloc de tinygrad_es" in out
 
 
+def test_vs_keras_quick_mode_trains_the_three_nets():
+    out = _run("vs_keras.py", "--rapido")
+    for title in ("MLP del curso", "CNN del curso", "LSTM del curso"):
+        assert title in out
+    assert out.count("tinygrad_es ") >= 3 and "s/época" in out
+
+
 def test_train_rejects_an_unknown_model():
     out = subprocess.run([sys.executable, str(BENCHMARKS / "train.py"), "--modelos", "rnn"], capture_output=True,
                          text=True)
