@@ -6,8 +6,8 @@ los estados, las salidas... unos 30 MB por paso. Con su configuración por defec
 de glibc (Linux) devuelve esa memoria al sistema operativo en cuanto queda libre un bloque de
 más de ~2 veces el array más grande, y al paso siguiente la vuelve a pedir. La memoria nueva
 llega vacía: el primer acceso a cada página de 4 kB es un fallo de página que el núcleo atiende
-rellenándola de ceros. Medido en la LSTM del curso en esta máquina (2 núcleos, una máquina
-virtual, donde cada fallo cuesta más): ~4 200 fallos de página por paso, y el paso bajó de
+rellenándola de ceros. Medido en la LSTM del curso en la máquina de desarrollo (2 núcleos, una
+máquina virtual, donde cada fallo cuesta más): ~4 200 fallos de página por paso, y el paso bajó de
 ~30 ms a ~21 ms al quitarlos.
 
 Por eso, al importarse, tinygrad_es le pide a glibc (con `mallopt`, la misma función que usan
