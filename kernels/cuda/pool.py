@@ -49,16 +49,24 @@ def _window_span(i, stride, pad, k, size):
     return max(start, 0), min(start + k, size)
 
 
-@cuda.jit
-def _max_pool_forward_kernel(x, out, argmax, kh, kw, sh, sw, pt, pl):
+@cuda.jit(device=True)
+def _output_window(k, x, out, kh, kw, sh, sw, pt, pl):
+    """El elemento de salida del hilo k, (n, i, j, c), y las filas [y0, y1) y columnas [x0, x1) de su ventana."""
     _, h, w, _ = x.shape
     _, ho, wo, c = out.shape
-    k = cuda.grid(1)
-    if k >= out.size:
-        return
     n, i, j, ch = _unflatten(k, ho, wo, c)
     y0, y1 = _window_span(i, sh, pt, kh, h)
     x0, x1 = _window_span(j, sw, pl, kw, w)
+    return n, i, j, ch, y0, y1, x0, x1
+
+
+@cuda.jit
+def _max_pool_forward_kernel(x, out, argmax, kh, kw, sh, sw, pt, pl):
+    w = x.shape[2]
+    k = cuda.grid(1)
+    if k >= out.size:
+        return
+    n, i, j, ch, y0, y1, x0, x1 = _output_window(k, x, out, kh, kw, sh, sw, pt, pl)
     out[n, i, j, ch] = x[n, y0, x0, ch]  # la primera posición de la ventana inicia el máximo
     argmax[n, i, j, ch] = y0 * w + x0
     for y in range(y0, y1):
@@ -83,14 +91,10 @@ def _max_pool_backward_kernel(grad, argmax, dx):
 
 @cuda.jit
 def _avg_pool_forward_kernel(x, out, kh, kw, sh, sw, pt, pl):
-    _, h, w, _ = x.shape
-    _, ho, wo, c = out.shape
     k = cuda.grid(1)
     if k >= out.size:
         return
-    n, i, j, ch = _unflatten(k, ho, wo, c)
-    y0, y1 = _window_span(i, sh, pt, kh, h)
-    x0, x1 = _window_span(j, sw, pl, kw, w)
+    n, i, j, ch, y0, y1, x0, x1 = _output_window(k, x, out, kh, kw, sh, sw, pt, pl)
     out[n, i, j, ch] = 0
     for y in range(y0, y1):
         for xx in range(x0, x1):
