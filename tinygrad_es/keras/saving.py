@@ -51,7 +51,7 @@ def save_model(model, filepath, overwrite=True):
 
 def load_model(filepath, compile=True):
     """Lee un modelo guardado con model.save('modelo.keras'): arquitectura, pesos y compile."""
-    from .models import Sequential  # aquí y no arriba: models importa este módulo
+    from .models import MODEL_CLASSES  # aquí y no arriba: models importa este módulo
 
     filepath = os.fspath(filepath)
     try:
@@ -62,28 +62,47 @@ def load_model(filepath, compile=True):
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError) as error:
         raise _damaged(filepath, error) from None
-    if config.get("format") != FORMAT or config.get("class_name") != "Sequential":
+    if config.get("format") != FORMAT or config.get("class_name") not in MODEL_CLASSES:
         raise ModelFileError(
             f"'{filepath}' no es un modelo guardado con tinygrad_es (model.save): no se puede cargar aquí."
         )
-    model = Sequential.from_config(config["config"])
+    model = MODEL_CLASSES[config["class_name"]].from_config(config["config"])
     _read_weights(model, io.BytesIO(weights), filepath)
     compile_config = config.get("compile_config")
     if compile and compile_config:
         loss = compile_config["loss"]
         model.compile(optimizer=optimizers.deserialize(compile_config["optimizer"]),
-                      loss=None if loss is None else losses.deserialize(loss), metrics=compile_config["metrics"])
+                      loss=_map_losses(losses.deserialize, loss), loss_weights=compile_config.get("loss_weights"),
+                      metrics=compile_config["metrics"])
     return model
 
 
 def _compile_config(model):
     if not model.compiled:
         return None
+    compiled_loss, compiled_metrics = model._compile_loss, model._compile_metrics
+    metrics = None if compiled_metrics is None else compiled_metrics.spec
     return {
         "optimizer": optimizers.serialize(model.optimizer),
-        "loss": None if model._loss_fn is None else losses.serialize(model._loss_fn),
-        "metrics": [m if isinstance(m, str) else m.name for m in model._metric_identifiers],
+        "loss": None if compiled_loss is None else _map_losses(_loss_config, model.loss),
+        "loss_weights": None if compiled_loss is None else compiled_loss.loss_weights,
+        "metrics": _map_losses(lambda m: m if isinstance(m, str) else m.name, metrics),
     }
+
+
+def _loss_config(loss):
+    return loss if isinstance(loss, str) else losses.serialize(losses.get(loss))
+
+
+def _map_losses(function, spec):
+    """Aplica `function` a cada pérdida (o métrica) de una estructura de compile (suelta, lista o dict)."""
+    if spec is None:
+        return None
+    if isinstance(spec, dict) and "class_name" not in spec:
+        return {k: _map_losses(function, v) for k, v in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [_map_losses(function, v) for v in spec]
+    return function(spec)
 
 
 # ---------------------------------------------------------------- solo pesos
@@ -107,7 +126,7 @@ def _write_weights(model, f):
     """Un npz con un array por peso ('0000', '0001'...) y la lista de qué es cada uno."""
     manifest, arrays = [], {}
     for layer in model.layers:
-        for name, weight in zip(layer.weight_names_in_order(), layer.weights):
+        for name, weight in zip(layer.weight_labels(), layer.weights):
             manifest.append({"layer": layer.name, "class_name": type(layer).__name__, "weight": name,
                              "shape": list(weight.shape)})
             arrays[f"{len(arrays):04d}"] = weight.numpy()  # (desde la GPU, una copia a la CPU)
@@ -127,7 +146,7 @@ def _read_weights(model, f, filepath):
             "llama antes al modelo con un lote de datos."
         )
     targets = [(layer, name, weight) for layer in model.layers
-               for name, weight in zip(layer.weight_names_in_order(), layer.weights)]
+               for name, weight in zip(layer.weight_labels(), layer.weights)]
     for (layer, name, weight), saved, value in zip(targets, manifest, values):
         if value.shape != weight.shape:
             raise ModelFileError(

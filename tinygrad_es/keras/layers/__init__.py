@@ -1,5 +1,5 @@
 """Las capas de Keras, una familia por archivo (core, convolutional, pooling, normalization,
-embedding, recurrent, activation_layers) sobre la clase base de `layer.py`.
+embedding, recurrent, activation_layers, merging) sobre la clase base de `layer.py`.
 
     from tinygrad_es.keras.layers import Dense, Dropout
 """
@@ -9,6 +9,8 @@ from .convolutional import Conv2D
 from .core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Reshape
 from .embedding import Embedding
 from .layer import Layer
+from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
+                      concatenate, dot, maximum, minimum, multiply, subtract)
 from .normalization import BatchNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
 from .recurrent import GRU, LSTM, SimpleRNN
@@ -16,12 +18,18 @@ from .recurrent import GRU, LSTM, SimpleRNN
 _CLASSES = {cls.__name__: cls for cls in (
     InputLayer, Dense, Activation, Dropout, Flatten, Reshape, LeakyReLU, Conv2D, MaxPooling2D, AveragePooling2D,
     GlobalAveragePooling2D, GlobalMaxPooling2D, BatchNormalization, Embedding, SimpleRNN, LSTM, GRU,
+    Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
 )}
 
 
 def get(class_name: str):
-    """'Dense' -> la clase Dense; un nombre desconocido da un error con el más parecido."""
-    return lookup("Tipo de capa", class_name, _CLASSES)
+    """'Dense' -> la clase Dense; un nombre desconocido da un error con el más parecido.
+
+    Los modelos también son capas: 'Sequential' y 'Functional' (un modelo dentro de otro).
+    """
+    from ..models import MODEL_CLASSES  # aquí: models importa este paquete
+
+    return lookup("Tipo de capa", class_name, {**_CLASSES, **MODEL_CLASSES})
 
 
 def serialize(layer) -> dict:

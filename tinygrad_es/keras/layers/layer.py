@@ -11,8 +11,18 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
 - `compute_output_shape` deduce la forma de la salida sin calcular nada (para `summary()`).
 - Los nombres (`dense`, `dense_1`...), el orden de los pesos, `trainable` y `get_config` viven
   aquí, una sola vez, como dice la arquitectura del proyecto.
+- Una capa puede contener otras (un modelo es una capa; `Bidirectional` envuelve dos): las que
+  guarda en sus atributos, sueltas o en listas y diccionarios, son sus subcapas, y sus pesos
+  cuentan como pesos de la capa (primero los propios, luego los de cada subcapa, en el orden
+  en que se asignaron), como en Keras.
+- Llamada con un `KerasTensor` (la API funcional), la capa no calcula: anota un nodo del grafo
+  (ver `symbolic.py`).
+- Máscaras: `compute_mask(inputs, previous_mask)` da la máscara de la salida; dentro de un
+  modelo, `call_with_mask` pasa la de la entrada a `call(..., mask=)` si `call` la acepta.
 """
+import contextlib
 import functools
+import inspect
 import math
 import warnings
 
@@ -20,8 +30,9 @@ import numpy as np
 
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
-from .. import initializers
+from .. import initializers, tree
 from ..names import parameter_names, unique_name, unknown_arguments_error
+from ..symbolic import is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_scope
 
 
 class Layer:
@@ -46,8 +57,10 @@ class Layer:
         self.built = False
         self.input_spec_shape = None  # la forma (None, ...) con la que se construyó
         self.output_shape = None
+        self._build_input_shape = None  # la forma tal como llegó a build (con el lote), para summary()
         self._weight_names = []  # nombres de atributo de los pesos, en orden de creación
         self._weight_is_trainable = {}
+        self._inbound_nodes = []  # las llamadas en la API funcional (ver symbolic.Node)
         if input_dim is not None:
             input_shape = (input_dim,)
         self.declared_input_shape = None if input_shape is None else tuple(input_shape)
@@ -68,25 +81,53 @@ class Layer:
         self._weight_is_trainable[name] = trainable
         return weight
 
+    def _sublayers(self) -> list:
+        """Las capas guardadas en atributos (sueltas, o en listas, tuplas y diccionarios), en orden de asignación."""
+        return fixed_during_loop(self, "sublayers",
+                                 lambda: [item for item in attribute_values(self, Layer) if item is not self])
+
+    def _own_weights(self, trainable: bool) -> list:
+        """Los pesos creados aquí con add_weight(trainable=...), en orden de creación."""
+        return [getattr(self, n) for n in self._weight_names if self._weight_is_trainable[n] == trainable]
+
+    def _labeled_weights(self) -> list:
+        """(capa dueña, nombre, peso) de cada peso: los propios y luego los de cada subcapa, sin repetir
+        (una capa compartida aparece una vez)."""
+        entries = [(self, n, getattr(self, n)) for n in self.weight_names_in_order()]
+        entries += [entry for layer in self._sublayers() for entry in layer._labeled_weights()]
+        seen = set()
+        return [e for e in entries if id(e[2]) not in seen and not seen.add(id(e[2]))]
+
     @property
     def trainable_weights(self) -> list:
-        return [getattr(self, n) for n in self._weight_names if self._is_trained(n)]
+        if not self._trainable:
+            return []
+        own = self._own_weights(True)
+        return _unique(own + [w for layer in self._sublayers() for w in layer.trainable_weights])
 
     @property
     def non_trainable_weights(self) -> list:
-        return [getattr(self, n) for n in self._weight_names if not self._is_trained(n)]
+        if not self._trainable:
+            return self.weights
+        own = self._own_weights(False)
+        return _unique(own + [w for layer in self._sublayers() for w in layer.non_trainable_weights])
 
     def _is_trained(self, name) -> bool:
         return self._trainable and self._weight_is_trainable[name]
 
     def weight_names_in_order(self) -> list:
-        """Los nombres en el orden de Keras: primero los entrenables, luego el resto."""
-        return ([n for n in self._weight_names if self._is_trained(n)]
-                + [n for n in self._weight_names if not self._is_trained(n)])
+        """Los nombres de los pesos propios en el orden de Keras: primero los entrenables, luego el resto."""
+        return ([n for n in self._weight_names if self._weight_is_trainable[n]]
+                + [n for n in self._weight_names if not self._weight_is_trainable[n]])
+
+    def weight_labels(self) -> list:
+        """Un nombre por peso de `weights`: 'kernel' o, el de una subcapa, 'dense/kernel'."""
+        return [name if owner is self else f"{owner.name}/{name}" for owner, name, _ in self._labeled_weights()]
 
     @property
     def weights(self) -> list:
-        return [getattr(self, n) for n in self.weight_names_in_order()]
+        """Todos los pesos: los propios (entrenables y luego el resto) y después los de cada subcapa."""
+        return [w for _, _, w in self._labeled_weights()]
 
     @property
     def trainable(self) -> bool:
@@ -94,10 +135,12 @@ class Layer:
 
     @trainable.setter
     def trainable(self, value):
-        """Congelar una capa (trainable=False) deja de calcular y aplicar sus gradientes."""
+        """Congelar una capa (trainable=False) deja de calcular y aplicar sus gradientes, también en sus subcapas."""
         self._trainable = bool(value)
         for n in self._weight_names:
             getattr(self, n).requires_grad = self._is_trained(n)
+        for layer in self._sublayers():
+            layer.trainable = value
 
     def get_weights(self) -> list:
         return [w.numpy().copy() for w in self.weights]  # siempre en la CPU, también con los pesos en la GPU
@@ -110,19 +153,21 @@ class Layer:
 
     def check_weights(self, values):
         """¿Sirven estos arrays como pesos de la capa (cuántos y de qué forma)? Si no, un error que lo dice."""
-        names = self.weight_names_in_order()
-        if len(values) != len(names):
-            raise ValueError(
-                f"{self.name} ({type(self).__name__}) tiene {len(names)} pesos ({', '.join(names) or 'ninguno'}) "
-                f"y set_weights recibió {len(values)} arrays: pasa uno por peso, en el orden de get_weights()."
-            )
-        for n, value in zip(names, values):
-            weight, value = getattr(self, n), np.asarray(value)
+        entries = self._labeled_weights()
+        if len(values) != len(entries):
+            raise ValueError(self._weight_count_message(len(values)))
+        for (owner, name, weight), value in zip(entries, values):
+            value = np.asarray(value)
             if value.shape != weight.shape:
                 raise ValueError(
-                    f"{self.name} ({type(self).__name__}), peso '{n}': esperaba un array de forma "
+                    f"{owner.name} ({type(owner).__name__}), peso '{name}': esperaba un array de forma "
                     f"{shape_str(weight.shape)} y recibió {shape_str(value.shape)}."
                 )
+
+    def _weight_count_message(self, received) -> str:
+        labels = self.weight_labels()
+        return (f"{self.name} ({type(self).__name__}) tiene {len(labels)} pesos ({', '.join(labels) or 'ninguno'}) "
+                f"y set_weights recibió {received} arrays: pasa uno por peso, en el orden de get_weights().")
 
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
@@ -135,8 +180,9 @@ class Layer:
         raise NotImplementedError
 
     def compute_output_shape(self, input_shape):
-        """La forma de la salida, con None en el lote. Por defecto, la misma que la entrada."""
-        return input_shape
+        """La forma de la salida, con None en el lote. Si la capa no la define, se deduce llamándola con
+        ceros (`symbolic.trace_output_shape`), como Keras 3 con las capas propias."""
+        return trace_output_shape(self, input_shape)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -155,16 +201,91 @@ class Layer:
         self.output_shape = self.compute_output_shape(input_shape)
         return self.output_shape
 
-    def __call__(self, inputs, training=False):
+    def __call__(self, inputs, training=None, mask=None, **kwargs):
+        """La capa como función: con datos calcula (construyéndola la primera vez); con un KerasTensor
+        (keras.Input) anota el nodo del grafo funcional. Sin training=, hereda el de la llamada de fuera."""
+        if is_symbolic(inputs, kwargs):
+            given = {k: v for k, v in (("training", training), ("mask", mask)) if v is not None}
+            return symbolic_call(self, inputs, {**kwargs, **given})
         x = self._as_tensor(inputs)
+        shape = tree.map_structure(lambda t: t.shape, x)
         if self.built:
-            self.check_input_shape(x.shape)
+            self.check_input_shape(shape)
         else:
-            self.build_from_shape(x.shape)
-        return self.call(x, training=training)
+            self.build_from_shape(shape)
+        training = resolve_training(training)
+        with training_scope(training):
+            return self.call(x, **self._call_kwargs(training, mask, kwargs))
+
+    def call_with_mask(self, inputs, training, mask=None, **kwargs):
+        """Dentro de un modelo: `call` con training (y la máscara, si `call` la acepta); da (salida, máscara).
+
+        La máscara de la salida es `compute_mask(inputs, mask)` si la capa admite máscaras; si no, se
+        pierde (y se avisa una vez, como Keras).
+        """
+        outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
+        if self.supports_masking:
+            return outputs, self.compute_mask(inputs, mask)
+        if mask is not None and any(m is not None for m in tree.flatten(mask)):
+            self._warn_mask_dropped()
+        return outputs, None
+
+    def _call_kwargs(self, training, mask, kwargs) -> dict:
+        """training y mask solo si `call` los declara (una capa propia puede no tenerlos)."""
+        accepted = _call_parameters(type(self).call)
+        extra = dict(kwargs)
+        if "training" in accepted:
+            extra["training"] = training
+        if mask is not None and "mask" in accepted:
+            extra["mask"] = mask
+        return extra
+
+    @property
+    def input(self):
+        """En la API funcional, el tensor simbólico que recibió la capa (si se llamó una sola vez)."""
+        return self._single_node("input").args[0]
+
+    @property
+    def output(self):
+        """En la API funcional, el tensor simbólico que produjo la capa (si se llamó una sola vez)."""
+        return self._single_node("output").outputs
+
+    def _single_node(self, what):
+        if len(self._inbound_nodes) != 1:
+            state = "no se ha llamado" if not self._inbound_nodes else f"se llamó {len(self._inbound_nodes)} veces"
+            raise AttributeError(
+                f"{self.name}.{what} solo existe si la capa se llamó una vez sobre tensores simbólicos "
+                f"(keras.Input), y {state}: usa el tensor que devolvió cada llamada."
+            )
+        return self._inbound_nodes[0]
+
+    # ------------------------------------------------------------ máscaras
+    @property
+    def supports_masking(self) -> bool:
+        """¿Propaga (o crea) máscaras? Si la capa no lo dice, sí cuando redefine compute_mask (Keras 3)."""
+        return vars(self).get("_supports_masking", type(self).compute_mask is not Layer.compute_mask)
+
+    @supports_masking.setter
+    def supports_masking(self, value):
+        self._supports_masking = bool(value)
+
+    def compute_mask(self, inputs, previous_mask=None):
+        """La máscara de la salida (True = paso válido). Por defecto, la de la entrada tal cual."""
+        return previous_mask
+
+    def _warn_mask_dropped(self):
+        if not vars(self).get("_mask_warned"):
+            self._mask_warned = True
+            warnings.warn(
+                f"{self.name} ({type(self).__name__}) recibió una entrada con máscara (de Embedding(mask_zero=True) "
+                "o Masking), pero no admite máscaras: las capas siguientes ya no la verán.",
+                UserWarning, stacklevel=4,
+            )
 
     def _as_tensor(self, inputs) -> Tensor:
         """La entrada como Tensor del dtype de la capa (salvo un Tensor con grafo, que no se corta)."""
+        if isinstance(inputs, (list, tuple)) and not isinstance(inputs[0], (int, float)):
+            return [self._as_tensor(x) for x in inputs]  # varias entradas (p. ej. las capas de fusión)
         if isinstance(inputs, Tensor):
             if self.casts_input and inputs.dtype != self.dtype and not inputs.requires_grad:
                 return Tensor(inputs.data, dtype=self.dtype)
@@ -221,7 +342,7 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, {state}>"
 
 
-def _marks_built(build):
+def _marks_built(build, records_shape=True):
     """Envuelve el `build` de cada capa para que, al terminar, la capa quede construida con esa forma.
 
     Así `Dense(2).build((1, 2))` llamado a mano (p. ej. antes de `set_weights`) vale igual que la
@@ -231,6 +352,8 @@ def _marks_built(build):
     @functools.wraps(build)
     def build_and_mark(self, input_shape, *args, **kwargs):
         result = build(self, input_shape, *args, **kwargs)
+        if records_shape:  # summary() de un modelo subclase muestra la salida de esta forma
+            self._build_input_shape = input_shape
         self.input_spec_shape = free_batch(input_shape)
         self.built = True
         self.output_shape = self.compute_output_shape(self.input_spec_shape)
@@ -238,7 +361,59 @@ def _marks_built(build):
     return build_and_mark
 
 
-Layer.build = _marks_built(Layer.build)
+Layer.build = _marks_built(Layer.build, records_shape=False)  # una capa sin pesos: como Keras, sin forma
+
+
+def attribute_values(obj, kind) -> list:
+    """Los objetos de clase `kind` en los atributos de `obj` (también dentro de listas y diccionarios),
+    en orden de asignación y sin repetir."""
+    found, seen = [], set()
+    for value in vars(obj).values():
+        for item in tree.flatten(value) if isinstance(value, (list, tuple, dict)) else (value,):
+            if isinstance(item, kind) and id(item) not in seen:
+                seen.add(id(item))
+                found.append(item)
+    return found
+
+
+# Mientras dura un fit, evaluate o predict, las subcapas de cada capa se buscan una sola vez (la
+# estructura del modelo no cambia a mitad de un entrenamiento; Keras la fija igual al compilar el paso).
+_structure_cache = None
+
+
+def fixed_during_loop(owner, what: str, compute):
+    """compute(), calculado una sola vez por dueño mientras dura fixed_structure()."""
+    if _structure_cache is None:
+        return compute()
+    key = (id(owner), what)
+    if key not in _structure_cache:
+        _structure_cache[key] = compute()
+    return _structure_cache[key]
+
+
+@contextlib.contextmanager
+def fixed_structure():
+    global _structure_cache
+    outermost = _structure_cache is None
+    if outermost:
+        _structure_cache = {}
+    try:
+        yield
+    finally:
+        if outermost:
+            _structure_cache = None
+
+
+def _unique(weights) -> list:
+    """Sin repetir un peso (una capa compartida aparece una vez), en el orden de la primera aparición."""
+    seen = set()
+    return [w for w in weights if id(w) not in seen and not seen.add(id(w))]
+
+
+@functools.lru_cache(maxsize=None)
+def _call_parameters(call) -> frozenset:
+    """Los nombres de los argumentos de un `call` (se mira una vez por clase)."""
+    return frozenset(inspect.signature(call).parameters)
 
 
 def free_batch(shape):
