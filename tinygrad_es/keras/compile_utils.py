@@ -44,6 +44,43 @@ def per_output(spec, count: int, names: list, argument: str) -> list:
     return [spec] * count
 
 
+def align_outputs(y_true, y_pred, sample_weight, output_names):
+    """Etiquetas, predicciones y pesos como listas con un elemento por salida, en el mismo orden.
+
+    Las predicciones son un Tensor, una lista o un diccionario (por nombre de salida); las etiquetas y
+    los pesos, un array (una salida; los pesos también valen para todas), una lista en el orden de
+    las salidas o un diccionario por nombre.
+    """
+    if isinstance(y_pred, dict):
+        names = sorted(y_pred)
+        predictions = [y_pred[n] for n in names]
+    else:
+        predictions = tree.flatten(y_pred)
+        names = list(output_names or [])
+        if len(names) != len(predictions):
+            names = [f"output_{i}" for i in range(len(predictions))]
+    weights = None if sample_weight is None else _per_output_values(sample_weight, names, "sample_weight", True)
+    return _per_output_values(y_true, names, "y", False), predictions, weights, names
+
+
+def _per_output_values(values, names: list, argument: str, repeat: bool) -> list:
+    if isinstance(values, dict):
+        return [values.get(name) for name in names]
+    if isinstance(values, (list, tuple)):
+        if len(values) != len(names):
+            raise ValueError(
+                f"{argument} trae {len(values)} arrays y el modelo tiene {len(names)} salidas ({', '.join(names)}): "
+                "pasa uno por salida, en ese orden, o un diccionario por nombre de salida."
+            )
+        return list(values)
+    if len(names) > 1 and not repeat:
+        raise ValueError(
+            f"El modelo tiene {len(names)} salidas ({', '.join(names)}) y {argument} es un solo array: pasa una lista "
+            "con uno por salida o un diccionario por nombre de salida."
+        )
+    return [values] * len(names)
+
+
 def _loss_by_shapes(identifier, y_true, y_pred):
     """'crossentropy' / 'ce': binaria, categórica o sparse según las formas, como 'accuracy'."""
     if _is_crossentropy(identifier):
@@ -73,9 +110,8 @@ class CompileLoss:
         self.entries = None  # [(índice de la salida, pérdida, peso, nombre)], con el primer lote
         self.metrics = []  # un Mean '<salida>_loss' por salida, si hay más de una con pérdida
 
-    def build(self, y_true: list, y_pred: list):
+    def build(self, y_true: list, y_pred: list, names: list):
         count = len(y_pred)
-        names = list(self.output_names or [f"output_{i}" for i in range(count)])
         losses = per_output(self.loss, count, names, "loss")
         weights = per_output(self.loss_weights, count, names, "loss_weights")
         self.entries = []
@@ -93,10 +129,12 @@ class CompileLoss:
         self.metrics = ([metrics_module.Mean(name=f"{name}_loss") for *_, name in self.entries]
                         if len(self.entries) > 1 else [])
 
-    def __call__(self, y_true: list, y_pred: list, sample_weight: list | None = None):
-        """La pérdida total (un Tensor escalar), con y_true, y_pred y sample_weight por salida."""
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        """La pérdida total (un Tensor escalar). y_pred es la salida del modelo (un Tensor, una lista o
+        un diccionario); y_true y sample_weight, con la misma estructura (ver align_outputs)."""
+        y_true, y_pred, sample_weight, names = align_outputs(y_true, y_pred, sample_weight, self.output_names)
         if self.entries is None:
-            self.build(y_true, y_pred)
+            self.build(y_true, y_pred, names)
         total = None
         trackers = self.metrics or [None] * len(self.entries)
         for (i, loss_fn, weight, _), tracker in zip(self.entries, trackers):
@@ -127,9 +165,8 @@ class CompileMetrics(metrics_module.Metric):
     def metrics(self) -> list:
         return [metric for _, metric, _, _ in self.entries or ()]
 
-    def build(self, y_true: list, y_pred: list):
+    def build(self, y_true: list, y_pred: list, names: list):
         count = len(y_pred)
-        names = list(self.output_names or [f"output_{i}" for i in range(count)])
         self.entries, used = [], set()
         for weighted, spec in ((False, self.spec), (True, self.weighted_spec)):
             if not spec:
@@ -156,9 +193,12 @@ class CompileMetrics(metrics_module.Metric):
         used.add(log_name)
         return log_name
 
-    def update_state(self, y_true: list, y_pred: list, sample_weight: list | None = None):
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Actualiza cada métrica con su salida (las estructuras, como en CompileLoss.__call__)."""
+        y_true, y_pred, sample_weight, names = align_outputs(y_true, y_pred, sample_weight, self.output_names)
+        y_pred = [p.numpy() if hasattr(p, "numpy") else np.asarray(p) for p in y_pred]  # (desde la GPU)
         if self.entries is None:
-            self.build(y_true, y_pred)
+            self.build(y_true, y_pred, names)
         for i, metric, weighted, _ in self.entries:
             weights = sample_weight[i] if weighted and sample_weight is not None else None
             metric.update_state(y_true[i], y_pred[i], sample_weight=weights)

@@ -118,13 +118,14 @@ class BatchConverter:
     def __init__(self, cast_inputs=None):
         self.cast_inputs = cast_inputs
 
-    def __call__(self, x, y, sample_weight):
+    def __call__(self, x, y, sample_weight) -> tuple:
+        """El lote como lo recibe train_step: (x,), (x, y) o (x, y, sample_weight), como en Keras."""
         if self.cast_inputs is not None:
             x = self.cast_inputs(x)
         y = None if y is None else tree.map_structure(lambda a: cast_target(np.asarray(a)), y)
         if sample_weight is not None:
             sample_weight = tree.map_structure(lambda a: np.asarray(a, dtype=np.float32), sample_weight)
-        return x, y, sample_weight
+        return pack_x_y_sample_weight(x, y, sample_weight)
 
 
 def class_weight_to_sample_weights(y, class_weight: dict) -> np.ndarray:

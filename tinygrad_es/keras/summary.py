@@ -7,7 +7,9 @@ tabla, para no depender de ella:
 - tres columnas al 45 %, 80 % y 100 % de ese ancho, que luego se encogen por igual para dejar
   sitio a los 4 bordes (así salen 33/24/15 caracteres a 76 columnas);
 - un espacio de margen a cada lado de cada celda; los textos largos se parten por palabras y
-  las otras celdas de esa fila se centran en vertical;
+  las otras celdas de esa fila quedan arriba;
+- un modelo funcional con ramas o capas compartidas usa 108 columnas (o las del terminal, si son
+  menos) y añade "Connected to": de qué capa[nodo][salida] recibe cada capa;
 - abajo, los totales con separador de miles y su tamaño en memoria (B, KB, MB con base 1024).
 """
 import re
@@ -109,17 +111,20 @@ def _row_lines(cells, widths, justify, bar):
     height = max(len(w) for w in wrapped)
     columns = []
     for cell_lines, width, how in zip(wrapped, widths, justify):
-        top = (height - len(cell_lines)) // 2  # centrado vertical, como vertical="middle" en rich
-        cell_lines = [""] * top + cell_lines + [""] * (height - top - len(cell_lines))
+        cell_lines = cell_lines + [""] * (height - len(cell_lines))  # arriba, como rich por defecto
         pad = {"right": str.rjust, "center": str.center}.get(how, str.ljust)
         columns.append([" " + pad(line, width - 2) + " " for line in cell_lines])
     return [bar + bar.join(parts) + bar for parts in zip(*columns)]
 
 
 def wrap(text, width):
-    """Parte `text` en líneas de como mucho `width` caracteres, por los espacios (y trocea palabras largas)."""
+    """Parte `text` en líneas de como mucho `width` caracteres, por los espacios (y trocea palabras largas).
+    La sangría del principio se conserva (las subcapas de expand_nested)."""
+    indent = len(text) - len(text.lstrip(" "))
+    words = text[indent:].split(" ")
+    words[0] = " " * indent + words[0]
     lines, current = [], ""
-    for word in text.split(" "):
+    for word in words:
         while len(word) > width:  # una palabra que no cabe en ninguna línea se corta
             if current:
                 lines.append(current)
@@ -214,4 +219,4 @@ def _optimizer_params(optimizer):
     if slots is None:
         return None
     count = sum(s.size for per_weight in slots for s in per_weight) + 2
-    return count, sum(s.nbytes for per_weight in slots for s in per_weight) + 8
+    return count, sum(s.nbytes for per_weight in slots for s in per_weight) + 12  # iterations (int64) y lr

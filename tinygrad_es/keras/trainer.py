@@ -120,15 +120,12 @@ class Trainer:
                 "El modelo se compiló sin pérdida y la necesita: pasa loss=..., p. ej. "
                 "model.compile(optimizer='adam', loss='categorical_crossentropy')."
             )
-        y_true, y_pred, sample_weight = self._per_output(y, y_pred, sample_weight)
-        return self._compile_loss(y_true, y_pred, sample_weight)
+        return self._compile_loss(y, y_pred, sample_weight)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
         """Actualiza las métricas de compile con este lote y devuelve los valores de todas."""
         if self._compile_metrics is not None:
-            y_true, y_pred, sample_weight = self._per_output(y, y_pred, sample_weight)
-            predictions = [p.numpy() if hasattr(p, "numpy") else np.asarray(p) for p in y_pred]
-            self._compile_metrics.update_state(y_true, predictions, sample_weight)
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
@@ -168,20 +165,6 @@ class Trainer:
         """Las salidas del modelo para un lote (predict)."""
         x, _, _ = unpack_x_y_sample_weight(data)
         return self(x, training=False)
-
-    def _per_output(self, y, y_pred, sample_weight):
-        """Etiquetas, predicciones y pesos como listas con un elemento por salida, en el mismo orden."""
-        names = self._output_names_for(y_pred)
-        predictions = [y_pred[n] for n in names] if isinstance(y_pred, dict) else tree.flatten(y_pred)
-        return (_per_output(y, names, "y"), predictions,
-                None if sample_weight is None else _per_output(sample_weight, names, "sample_weight", repeat=True))
-
-    def _output_names_for(self, y_pred) -> list:
-        if isinstance(y_pred, dict):
-            return sorted(y_pred)
-        names = list(getattr(self, "output_names", None) or [])
-        count = len(tree.flatten(y_pred))
-        return names if len(names) == count else [f"output_{i}" for i in range(count)]
 
     # ------------------------------------------------------------ fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -331,7 +314,7 @@ class Trainer:
             names += [m.name for m in self._compile_metrics.metrics]
         if self._compile_loss is not None:
             names += [m.name for m in self._compile_loss.metrics]
-        ordered = list(dict.fromkeys(n for n in names if n in logs))
+        ordered = [n for n in names if n in logs]  # un nombre repetido se repite, como en Keras
         return ordered + sorted(k for k in logs if k not in ordered)
 
     # ------------------------------------------------------------ predict
@@ -398,25 +381,6 @@ class Trainer:
 
     def predict_on_batch(self, x):
         return self.predict(x, batch_size=_length(x), verbose=0)
-
-
-def _per_output(values, names: list, argument: str, repeat: bool = False) -> list:
-    """Un valor por salida: de una lista (en orden), de un diccionario (por nombre) o uno solo."""
-    if isinstance(values, dict):
-        return [values.get(name) for name in names]
-    if isinstance(values, (list, tuple)):
-        if len(values) != len(names):
-            raise ValueError(
-                f"{argument} trae {len(values)} arrays y el modelo tiene {len(names)} salidas ({', '.join(names)}): "
-                "pasa uno por salida, en ese orden, o un diccionario por nombre de salida."
-            )
-        return list(values)
-    if len(names) > 1 and not repeat:
-        raise ValueError(
-            f"El modelo tiene {len(names)} salidas ({', '.join(names)}) y {argument} es un solo array: pasa una lista "
-            "con uno por salida o un diccionario por nombre de salida."
-        )
-    return [values] * len(names)
 
 
 def _is_batch_source(x) -> bool:

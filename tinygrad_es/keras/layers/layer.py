@@ -195,10 +195,8 @@ class Layer:
             self.check_input_shape(input_shape)
         else:
             self._check_ndim(input_shape)
-        input_shape = free_batch(input_shape)
-        if not self.built:
-            self.build(input_shape)
-        self.output_shape = self.compute_output_shape(input_shape)
+            self.build(input_shape)  # con el lote tal como llega, como Keras (summary() de una subclase lo muestra)
+        self.output_shape = self.compute_output_shape(free_batch(input_shape))
         return self.output_shape
 
     def __call__(self, inputs, training=None, mask=None, **kwargs):

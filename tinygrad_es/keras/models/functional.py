@@ -195,11 +195,16 @@ class Functional(Model):
         return kept
 
     @classmethod
-    def from_config(cls, config):
-        """Reconstruye el grafo: crea cada capa y la vuelve a llamar sobre los tensores de sus nodos."""
+    def from_config(cls, config, deserialize_layer=None):
+        """Reconstruye el grafo: crea cada capa y la vuelve a llamar sobre los tensores de sus nodos.
+
+        `deserialize_layer(config) -> capa` crea cada capa (por defecto, `keras.layers.deserialize`;
+        al cargar un archivo de Keras, el lector traduce antes los argumentos propios de Keras).
+        """
+        deserialize_layer = deserialize_layer or layers_module.deserialize
         created, pending = {}, []
         for layer_config in config["layers"]:
-            layer = layers_module.deserialize(layer_config)
+            layer = deserialize_layer(layer_config)
             name = layer_config.get("name", layer.name)
             created[name] = layer
             pending += [(layer, node) for node in layer_config.get("inbound_nodes", [])]

@@ -181,12 +181,12 @@ class Model(Trainer, Layer):
         return super().get_config()
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config, **kwargs):
         """Una configuración funcional (con `input_layers`) da un modelo funcional, como en Keras."""
         if "input_layers" in config and "layers" in config:
             from .functional import functional_class
 
-            return functional_class(cls).from_config(config)
+            return functional_class(cls).from_config(config, **kwargs)
         return cls(**config)
 
     def save(self, filepath, overwrite=True):

@@ -16,6 +16,7 @@ from ...errors import ShapeError, shape_str
 from .. import layers as layers_module
 from ..layers.core import InputLayer
 from ..layers.layer import Layer, reshape_hint
+from ..names import unique_name
 from ..symbolic import KerasTensor, resolve_training
 from .model import Model, plain_lists_as_arrays
 
@@ -25,6 +26,7 @@ class Sequential(Model):
 
     def __init__(self, layers=None, trainable: bool = True, name: str | None = None):
         super().__init__(name=name, trainable=trainable)
+        self._adding_initial_layers = False
         self._layers = []  # sin la InputLayer, como model.layers en Keras
         self._input_layer = None
         self._output_tensor = None  # el KerasTensor que sale de la última capa, si se conoce la entrada
@@ -33,8 +35,11 @@ class Sequential(Model):
                 f"Sequential espera una lista de capas y recibió una sola ({type(layers).__name__}): ponla entre "
                 f"corchetes, Sequential([{type(layers).__name__}(...)]), o usa model.add(...)."
             )
+        self._adding_initial_layers = True
         for layer in layers or []:
             self.add(layer)
+        self._adding_initial_layers = False
+        self._count_chain()
 
     # ------------------------------------------------------------ estructura
     def add(self, layer):
@@ -68,6 +73,15 @@ class Sequential(Model):
                 self._layers.pop()  # como Keras: una capa que no encaja no se queda en el modelo
                 raise
             self.output_shape = layer.output_shape
+            if not self._adding_initial_layers:
+                self._count_chain()
+
+    def _count_chain(self):
+        """Keras rehace por dentro un modelo funcional cada vez que la cadena cambia con la entrada
+        conocida, y cada uno gasta un nombre: así el siguiente keras.Model se llama igual que allí
+        ('functional_1', 'functional_4'...)."""
+        if self._output_tensor is not None and self._layers:
+            unique_name("Functional")
 
     def _set_input_layer(self, layer: InputLayer):
         if self._layers or self._input_layer is not None:
@@ -85,6 +99,7 @@ class Sequential(Model):
         layer = self._layers.pop()
         if self._input_layer is not None:
             self._rebuild_chain()
+            self._count_chain()
         return layer
 
     def _rebuild_chain(self):
@@ -106,6 +121,7 @@ class Sequential(Model):
             dtype = self._layers[0].dtype if self._layers[0].casts_input else None
             self._input_layer = InputLayer(batch_shape=(None,) + tuple(input_shape[1:]), dtype=dtype)
             self._rebuild_chain()
+            self._count_chain()
 
     def compute_output_shape(self, input_shape):
         shape = input_shape
