@@ -25,15 +25,17 @@ la máscara (salida > 0) y la suma de db se hacen en la misma pasada, trozo a tr
 (`kernels/cpu/relu.py`). Medido en la CNN del curso: ~10 % menos por paso y una salida
 guardada menos por capa.
 
-Las mismas líneas sirven en la GPU: `kernels_for(x, "im2col")` da los kernels del dispositivo
+Las mismas líneas sirven en la GPU: `kernels_for(x, im2col)` da los kernels del dispositivo
 de x (kernels/cpu/ o kernels/cuda/, mismas firmas), los arrays nacen en el dispositivo de x
 (`np.empty_like(x, shape=...)`, `scratch(..., like=w)`) y en la GPU el lote va en un solo trozo.
 """
 import numpy as np
 
 from ..autograd import Function
-from ..device import contiguous, kernels_for
-from .threads import chunk_size, map_chunks, scratch
+from ..kernels.cpu import im2col, relu
+from ..runtime.device import contiguous, kernels_for
+from ..runtime.scratch import scratch
+from ..runtime.threads import chunk_size, map_chunks
 
 CHUNK_BYTES = 4 << 20  # tamaño de `cols` por trozo: que quepa en la caché L2/L3
 
@@ -52,10 +54,10 @@ class Conv2D(Function):
         w2d = w.reshape(-1, f)
         pixels = out_hw[0] * out_hw[1]
         out = np.empty_like(x, shape=(n * pixels, f))
-        K = kernels_for(x, "im2col")
+        K = kernels_for(x, im2col)
 
         def chunk(start, stop):
-            cols = self._cols(stop - start, w, out_hw)  # búfer de trabajo del hilo (threads.scratch)
+            cols = self._cols(stop - start, w, out_hw)  # búfer de trabajo del hilo (runtime/scratch.py)
             K.im2col(x[start:stop], cols, *stride, *dilation, *pad)
             part = out[start * pixels:stop * pixels]
             np.matmul(cols.reshape(-1, w2d.shape[0]), w2d, out=part)
@@ -78,7 +80,7 @@ class Conv2D(Function):
         need_x, need_w = self.needs_grad[0], self.needs_grad[1]
         need_b = len(self.parents) == 3 and self.needs_grad[2]
         dx = np.empty_like(x, dtype=w.dtype) if need_x else None
-        K, relu_kernels = kernels_for(x, "im2col"), kernels_for(x, "relu")
+        K, relu_kernels = kernels_for(x, im2col), kernels_for(x, relu)
 
         def chunk(start, stop):
             """Devuelve las partes de dw y db de este trozo; escribe su parte de dx."""
@@ -108,7 +110,7 @@ class Conv2D(Function):
 
     @staticmethod
     def _cols(images, w, out_hw):
-        """El `cols` de un trozo: un búfer de trabajo del hilo, reutilizado (ver threads.scratch)."""
+        """El `cols` de un trozo: un búfer de trabajo del hilo, reutilizado (ver runtime/scratch.py)."""
         kh, kw, c, _ = w.shape
         return scratch("conv_cols", (images, *out_hw, kh, kw, c), w.dtype, like=w)
 
