@@ -48,7 +48,7 @@ def make_layer(name):
     keras.clear_session()
     case = CASES[name]
     layer = build(case["spec"]["layer"])
-    layer.build_from_shape(case["spec"]["shape"])
+    layer.build_from_shape(tuple(case["spec"]["shape"]))
     layer.set_weights([ARRAYS[f"{name}/w{i}"] for i in range(len(case["weight_shapes"]))])
     return layer
 
