@@ -142,8 +142,8 @@ def flatten_shapes(shapes) -> list:
 def trace_output_shape(layer, input_shape):
     """La forma de la salida de una capa que no la declara: se llama con ceros, dos veces.
 
-    Los ejes libres (None) se prueban con tamaño 2 y con 3: los ejes de la salida que cambian
-    entre las dos llamadas dependen de ellos y quedan libres (None); el lote siempre lo está.
+    Los ejes libres (None, como el lote) se prueban con tamaño 2 y con 3: los ejes de la salida
+    que cambian entre las dos llamadas dependen de ellos y quedan libres (None).
     Es lo que hace Keras 3 con las capas propias que no definen compute_output_shape.
     """
     from ..autograd import no_grad  # aquí: autograd importa el paquete de tensores, que no depende de keras
@@ -158,8 +158,7 @@ def trace_output_shape(layer, input_shape):
             out, _ = layer.call_with_mask(dummy, training=False)
         traced.append(tree.map_structure(lambda t: tuple(t.shape), out))
     second = iter(flatten_shapes(traced[1]))
-    return map_shapes(lambda s: (None,) + tuple(a if a == b else None for a, b in zip(s[1:], next(second)[1:])),
-                      traced[0])
+    return map_shapes(lambda s: tuple(a if a == b else None for a, b in zip(s, next(second))), traced[0])
 
 
 # ---------------------------------------------------------------- training de la llamada en curso
@@ -174,7 +173,7 @@ def resolve_training(explicit) -> bool:
 
 
 @contextlib.contextmanager
-def training_scope(training: bool):
+def training_context(training: bool):
     _training_stack.append(training)
     try:
         yield

@@ -25,6 +25,8 @@ import warnings
 import numpy as np
 
 from ..autograd import no_grad
+from ..runtime import training_scope
+from ..runtime.threads import single_thread_blas
 from . import callbacks as callbacks_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
@@ -198,7 +200,7 @@ class Trainer:
         self._warn_nan = not any(isinstance(cb, callbacks_module.TerminateOnNaN) for cb in callback_list.callbacks)
         callback_list.on_train_begin()
         training_logs = None
-        with fixed_structure():
+        with training_scope(), fixed_structure():  # BLAS de un hilo y malloc que reutiliza la memoria
             training_logs = self._fit_epochs(iterator, val_iterator, callback_list, initial_epoch, epochs,
                                              validation_freq)
         callback_list.on_train_end(training_logs)
@@ -297,7 +299,7 @@ class Trainer:
         self.reset_metrics()
         callback_list.on_test_begin()
         logs = {}
-        with no_grad(), fixed_structure():
+        with no_grad(), single_thread_blas(), fixed_structure():
             for step, batch in iterator:
                 callback_list.on_test_batch_begin(step)
                 logs = self.test_step(batch)
@@ -329,7 +331,7 @@ class Trainer:
         )
         callback_list.on_predict_begin()
         batches = []
-        with no_grad(), fixed_structure():
+        with no_grad(), single_thread_blas(), fixed_structure():
             for step, batch in iterator:
                 callback_list.on_predict_batch_begin(step)
                 outputs = tree.map_structure(lambda t: t.numpy() if hasattr(t, "numpy") else np.asarray(t),

@@ -17,8 +17,12 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
   en que se asignaron), como en Keras.
 - Llamada con un `KerasTensor` (la API funcional), la capa no calcula: anota un nodo del grafo
   (ver `symbolic.py`).
-- Máscaras: `compute_mask(inputs, previous_mask)` da la máscara de la salida; dentro de un
-  modelo, `call_with_mask` pasa la de la entrada a `call(..., mask=)` si `call` la acepta.
+- Máscaras (secuencias de longitudes distintas rellenas con ceros): `Embedding(mask_zero=True)` y
+  `Masking` crean una máscara booleana (lote, pasos); `compute_mask` dice qué máscara sale de cada
+  capa y las capas cuyo `call` tiene el argumento `mask` (las recurrentes) la reciben. En Keras la
+  máscara viaja pegada al tensor; aquí se pasa aparte: los modelos (Sequential, funcionales y uno
+  dentro de otro) la llevan de capa en capa con `call_with_mask` y, a mano (en el `call` de un
+  modelo subclase), se escribe `lstm(x, mask=embedding.compute_mask(ids))`.
 """
 import contextlib
 import functools
@@ -32,7 +36,7 @@ from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
 from .. import initializers, tree
 from ..names import parameter_names, unique_name, unknown_arguments_error
-from ..symbolic import is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_scope
+from ..symbolic import is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_context
 
 
 class Layer:
@@ -43,6 +47,8 @@ class Layer:
     fixed_axes = (-1,)
     # Las capas de números reales convierten la entrada a su dtype; Embedding recibe enteros.
     casts_input = True
+    # ¿Deja pasar la máscara de su entrada a su salida? (Dense, Dropout, normalizaciones... sí; Flatten no.)
+    supports_masking = False
 
     def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
                  batch_size=None, **kwargs):
@@ -200,8 +206,13 @@ class Layer:
         return self.output_shape
 
     def __call__(self, inputs, training=None, mask=None, **kwargs):
-        """La capa como función: con datos calcula (construyéndola la primera vez); con un KerasTensor
-        (keras.Input) anota el nodo del grafo funcional. Sin training=, hereda el de la llamada de fuera."""
+        """`layer(x)`: con datos calcula (construyendo la capa la primera vez y comprobando la forma);
+        con un KerasTensor (keras.Input) anota el nodo del grafo funcional.
+
+        Sin training=, hereda el de la llamada de fuera (False fuera de todas). `mask` llega a `call`
+        solo si la capa la usa (como en Keras); el resto de argumentos con nombre son los del `call`
+        de cada capa (p. ej. `initial_state` de las recurrentes).
+        """
         if is_symbolic(inputs, kwargs):
             given = {k: v for k, v in (("training", training), ("mask", mask)) if v is not None}
             return symbolic_call(self, inputs, {**kwargs, **given})
@@ -212,29 +223,27 @@ class Layer:
         else:
             self.build_from_shape(shape)
         training = resolve_training(training)
-        with training_scope(training):
+        with training_context(training):
             return self.call(x, **self._call_kwargs(training, mask, kwargs))
 
     def call_with_mask(self, inputs, training, mask=None, **kwargs):
-        """Dentro de un modelo: `call` con training (y la máscara, si `call` la acepta); da (salida, máscara).
-
-        La máscara de la salida es `compute_mask(inputs, mask)` si la capa admite máscaras; si no, se
-        pierde (y se avisa una vez, como Keras).
-        """
+        """Dentro de un modelo: `call` con training (y la máscara, si `call` la acepta); da (salida,
+        máscara de la salida), que el modelo pasa a la capa siguiente (ver `output_mask`)."""
         outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
-        if self.supports_masking:
-            return outputs, self.compute_mask(inputs, mask)
-        if mask is not None and any(m is not None for m in tree.flatten(mask)):
-            self._warn_mask_dropped()
-        return outputs, None
+        return outputs, self.output_mask(inputs, mask)
 
     def _call_kwargs(self, training, mask, kwargs) -> dict:
-        """training y mask solo si `call` los declara (una capa propia puede no tenerlos)."""
-        accepted = _call_parameters(type(self).call)
+        """Los argumentos con nombre para `call`: training y mask solo si los declara (una capa propia
+        puede no tenerlos); uno que no existe da el error con el más parecido."""
+        arguments = call_arguments(type(self))
+        unknown = [k for k in kwargs if k not in arguments]
+        if unknown and not call_takes_any_keyword(type(self)):
+            raise unknown_arguments_error(f"{self.name} ({type(self).__name__})", {k: kwargs[k] for k in unknown},
+                                          arguments)
         extra = dict(kwargs)
-        if "training" in accepted:
+        if "training" in arguments:
             extra["training"] = training
-        if mask is not None and "mask" in accepted:
+        if mask is not None and "mask" in arguments:
             extra["mask"] = mask
         return extra
 
@@ -258,27 +267,22 @@ class Layer:
         return self._inbound_nodes[0]
 
     # ------------------------------------------------------------ máscaras
-    @property
-    def supports_masking(self) -> bool:
-        """¿Propaga (o crea) máscaras? Si la capa no lo dice, sí cuando redefine compute_mask (Keras 3)."""
-        return vars(self).get("_supports_masking", type(self).compute_mask is not Layer.compute_mask)
+    def compute_mask(self, inputs, mask=None):
+        """La máscara de la salida, dada la de la entrada: la misma si la capa deja pasar máscaras
+        (`supports_masking`); si no, ninguna (Keras avisa de que se pierde: ver `output_mask`)."""
+        return mask if self.supports_masking else None
 
-    @supports_masking.setter
-    def supports_masking(self, value):
-        self._supports_masking = bool(value)
-
-    def compute_mask(self, inputs, previous_mask=None):
-        """La máscara de la salida (True = paso válido). Por defecto, la de la entrada tal cual."""
-        return previous_mask
-
-    def _warn_mask_dropped(self):
-        if not vars(self).get("_mask_warned"):
-            self._mask_warned = True
+    def output_mask(self, inputs, mask=None):
+        """Lo que un modelo pasa a la capa siguiente: `compute_mask`, con el aviso de Keras cuando
+        una capa que no admite máscaras recibe una (p. ej. Flatten después de Embedding(mask_zero=True))."""
+        if not self.supports_masking and any(m is not None for m in tree.flatten(mask)):
             warnings.warn(
-                f"{self.name} ({type(self).__name__}) recibió una entrada con máscara (de Embedding(mask_zero=True) "
-                "o Masking), pero no admite máscaras: las capas siguientes ya no la verán.",
-                UserWarning, stacklevel=4,
+                f"La capa '{self.name}' ({type(self).__name__}) recibió una entrada con máscara, pero no admite "
+                "máscaras y la descarta: las capas siguientes no la verán. Si la máscara importa, pon las capas "
+                "que la usan (LSTM, GRU, GlobalAveragePooling1D...) antes de esta.", UserWarning, stacklevel=2,
             )
+            return None
+        return self.compute_mask(inputs, mask)
 
     def _as_tensor(self, inputs) -> Tensor:
         """La entrada como Tensor del dtype de la capa (salvo un Tensor con grafo, que no se corta)."""
@@ -338,6 +342,23 @@ class Layer:
     def __repr__(self):
         state = "construida" if getattr(self, "built", False) else "sin construir"
         return f"<{type(self).__name__} name={self.name}, {state}>"
+
+
+def mask_array(mask) -> np.ndarray:
+    """Una máscara (Tensor o array, True = paso real) como array booleano de NumPy en la CPU."""
+    return np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask, dtype=bool)
+
+
+@functools.lru_cache(maxsize=None)
+def call_arguments(cls) -> tuple:
+    """Los argumentos con nombre del `call` de una clase de capa (sin inputs; training incluido si está)."""
+    return tuple(parameter_names(cls.call)[1:])
+
+
+@functools.lru_cache(maxsize=None)
+def call_takes_any_keyword(cls) -> bool:
+    """¿El `call` de la clase acepta **kwargs?"""
+    return any(p.kind is p.VAR_KEYWORD for p in inspect.signature(cls.call).parameters.values())
 
 
 def _marks_built(build, records_shape=True):
@@ -406,12 +427,6 @@ def _unique(weights) -> list:
     """Sin repetir un peso (una capa compartida aparece una vez), en el orden de la primera aparición."""
     seen = set()
     return [w for w in weights if id(w) not in seen and not seen.add(id(w))]
-
-
-@functools.lru_cache(maxsize=None)
-def _call_parameters(call) -> frozenset:
-    """Los nombres de los argumentos de un `call` (se mira una vez por clase)."""
-    return frozenset(inspect.signature(call).parameters)
 
 
 def free_batch(shape):

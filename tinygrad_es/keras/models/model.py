@@ -26,13 +26,13 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd import no_grad
-from ...device import get_default_device
+from ...runtime.device import get_default_device
 from ...tensor import Tensor
 from .. import saving, tree
 from ..data_adapters import cast_input
 from ..layers.layer import Layer, fixed_during_loop, free_batch
 from ..summary import print_summary
-from ..symbolic import is_symbolic, map_shapes, resolve_training, training_scope
+from ..symbolic import is_symbolic, map_shapes, resolve_training, training_context
 from ..trainer import Trainer
 
 
@@ -105,7 +105,7 @@ class Model(Trainer, Layer):
             return Layer.__call__(self, inputs, training=training, mask=mask, **kwargs)
         inputs = self.prepare_inputs(inputs)
         training = resolve_training(training)
-        with training_scope(training):
+        with training_context(training):
             outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
         if not self.built:  # un modelo subclase queda construido tras su primera llamada, como en Keras
             self._mark_called(tree.map_structure(lambda t: t.shape, inputs))
