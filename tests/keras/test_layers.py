@@ -485,6 +485,32 @@ def test_trainable_flag_stops_gradients():
     assert not layer.kernel.requires_grad
 
 
+@pytest.mark.parametrize("layer, shape", [
+    (Dense(2), (1, 3)), (Conv2D(2, 3), (None, 5, 5, 2)), (BatchNormalization(), (None, 3)),
+    (Embedding(5, 2), (None, 4)), (SimpleRNN(2), (None, 3, 2)), (LSTM(2), (None, 3, 2)), (GRU(2), (None, 3, 2)),
+])
+def test_build_by_hand_marks_built_and_keeps_set_weights(layer, shape):
+    """Keras 3: build() a mano deja la capa construida; la primera llamada no crea (ni reinicia) los pesos."""
+    layer.build(shape)
+    assert layer.built and layer.input_spec_shape == (None,) + shape[1:]
+    values = [rng.uniform(0.1, 0.9, w.shape).astype(np.float32) for w in layer.weights]  # varianzas > 0
+    layer.set_weights(values)
+    weights = layer.weights
+    x = rng.integers(0, 5, (2,) + shape[1:]) if isinstance(layer, Embedding) else rng.normal(size=(2,) + shape[1:])
+    layer(x)
+    assert [w is v for w, v in zip(layer.weights, weights)] == [True] * len(weights)
+    for value, after in zip(values, layer.get_weights()):
+        np.testing.assert_array_equal(after, value)
+
+
+def test_dense_built_by_hand_computes_with_the_set_weights():
+    layer = Dense(2)
+    layer.build((1, 2))
+    layer.set_weights([np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -0.5])])
+    np.testing.assert_allclose(layer(np.array([[1.0, 1.0]])).numpy(), [[4.5, 5.5]])
+    assert layer.output_shape == (None, 2) and layer.count_params() == 6
+
+
 def test_set_weights_checks_count_and_shapes():
     layer = built(Dense(2), (None, 3))
     with pytest.raises(ValueError, match=r"2 pesos \(kernel, bias\) y set_weights recibió 1"):

@@ -12,6 +12,7 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
 - Los nombres (`dense`, `dense_1`...), el orden de los pesos, `trainable` y `get_config` viven
   aquí, una sola vez, como dice la arquitectura del proyecto.
 """
+import functools
 import math
 import warnings
 
@@ -137,17 +138,20 @@ class Layer:
         """La forma de la salida, con None en el lote. Por defecto, la misma que la entrada."""
         return input_shape
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in vars(cls):
+            cls.build = _marks_built(vars(cls)["build"])
+
     def build_from_shape(self, input_shape):
         """Construye la capa para una entrada de esta forma (el lote no importa) y da la de salida."""
         if self.built:
             self.check_input_shape(input_shape)
         else:
             self._check_ndim(input_shape)
-        input_shape = (None,) + tuple(input_shape[1:])
+        input_shape = free_batch(input_shape)
         if not self.built:
             self.build(input_shape)
-            self.input_spec_shape = input_shape
-            self.built = True
         self.output_shape = self.compute_output_shape(input_shape)
         return self.output_shape
 
@@ -215,6 +219,33 @@ class Layer:
     def __repr__(self):
         state = "construida" if getattr(self, "built", False) else "sin construir"
         return f"<{type(self).__name__} name={self.name}, {state}>"
+
+
+def _marks_built(build):
+    """Envuelve el `build` de cada capa para que, al terminar, la capa quede construida con esa forma.
+
+    Así `Dense(2).build((1, 2))` llamado a mano (p. ej. antes de `set_weights`) vale igual que la
+    construcción automática, como en Keras 3: la primera llamada a la capa no vuelve a crear los
+    pesos (ni los reinicia al azar).
+    """
+    @functools.wraps(build)
+    def build_and_mark(self, input_shape, *args, **kwargs):
+        result = build(self, input_shape, *args, **kwargs)
+        self.input_spec_shape = free_batch(input_shape)
+        self.built = True
+        self.output_shape = self.compute_output_shape(self.input_spec_shape)
+        return result
+    return build_and_mark
+
+
+Layer.build = _marks_built(Layer.build)
+
+
+def free_batch(shape):
+    """(32, 784) -> (None, 784): la forma con el lote libre (también para una lista de formas)."""
+    if isinstance(shape, list):
+        return [free_batch(s) for s in shape]
+    return (None,) + tuple(shape[1:])
 
 
 def reshape_hint(expected, received) -> str:
