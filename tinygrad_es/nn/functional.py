@@ -13,6 +13,7 @@ Tensor: son la versión para leer (y la referencia de las pruebas) de las capas 
 import numpy as np
 
 from ..errors import ShapeError, shape_str
+from ..ops import conv_direct, conv_winograd
 from ..ops.conv import Conv2D
 from ..ops.norm import BatchNorm
 from ..ops.pool import AvgPool2D, MaxPool2D
@@ -177,7 +178,12 @@ def _conv(fn, x, w, b, stride, dilation, padding, axis_names=("alto", "ancho"), 
         b = _tensor(b)
         _check_shape(fn, "b", b, (w.shape[-1],), "un sesgo por filtro (el último eje de w)")
         args.append(b)
-    return Conv2D.apply(*args, stride=stride, dilation=dilation, pad=pad, out_hw=out_hw, relu=activation == "relu")
+    relu = activation == "relu"
+    if conv_direct.applies(x.data, w.data, stride):  # rutas rápidas: pocos canales de entrada, o 3×3 de paso 1
+        return conv_direct.Conv2DDirect.apply(*args, dilation=dilation, pad=pad, out_hw=out_hw, relu=relu)
+    if conv_winograd.applies(x.data, w.data, stride, dilation, out_hw):
+        return conv_winograd.Conv2DWinograd.apply(*args, pad=pad, out_hw=out_hw, relu=relu)
+    return Conv2D.apply(*args, stride=stride, dilation=dilation, pad=pad, out_hw=out_hw, relu=relu)
 
 
 # ---------------------------------------------------------------- pooling
