@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from tinygrad_es import Tensor, gradcheck
 from tinygrad_es.nn import functional as F
+from tinygrad_es.nn.conv import _geometry
 from tinygrad_es.ops.conv import Conv2D
 from tinygrad_es.ops.conv_direct import Conv2DDirect
 from tinygrad_es.ops.conv_winograd import Conv2DWinograd
@@ -54,7 +55,7 @@ def test_fast_paths_give_what_im2col_gives(case):
     out = F.conv2d(*tensors, padding=case["padding"], activation=case["activation"])
     assert op_of(out) in (case["op"], Conv2D)  # una salida pequeña (2×2) va por im2col
     reference = [Tensor(case[k], dtype="float64", requires_grad=True) for k in ("x", "w", "b")]
-    stride, dilation, pad, out_hw = F._geometry("conv2d", case["x"].shape[1:3], case["w"].shape[:2], (1, 1), (1, 1),
+    stride, dilation, pad, out_hw = _geometry("conv2d", case["x"].shape[1:3], case["w"].shape[:2], (1, 1), (1, 1),
                                                 case["padding"])
     expected = Conv2D.apply(*reference, stride=stride, dilation=dilation, pad=pad, out_hw=out_hw,
                             relu=case["activation"] == "relu")

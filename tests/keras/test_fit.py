@@ -147,6 +147,21 @@ def test_misspelled_arguments_suggest_the_right_one():
         model.evaluate(x, labels, sample_weight=np.ones(10))
 
 
+def test_second_compile_without_metrics_or_loss_keeps_them_like_keras_3():
+    """Keras 3 solo cambia lo que se pasa: sin metrics= (o sin loss=) siguen los de la compilación anterior."""
+    x, labels = blobs(40)
+    model = classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
+    history = model.fit(x, labels, epochs=1, verbose=0)
+    assert list(history.history) == ["accuracy", "loss"]
+    assert len(model.evaluate(x, labels, verbose=0)) == 2
+    model.compile(optimizer="sgd")
+    assert model.loss == "sparse_categorical_crossentropy" and model.metrics_names == ["loss", "accuracy"]
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=[])
+    assert isinstance(model.evaluate(x, labels, verbose=0), float)
+
+
 def test_evaluate_returns_scalar_list_or_dict():
     x, labels = blobs(40)
     model = classifier()

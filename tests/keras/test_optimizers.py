@@ -394,6 +394,16 @@ def test_no_variables_raises():
         SGD(0.1).apply([], [])
 
 
+@pytest.mark.parametrize("name", sorted(optimizers.ALL))
+def test_build_accepts_an_empty_list_and_builds_again_on_apply(name):
+    """Keras 3 acepta opt.build([]) (Nadam incluido); el primer apply con pesos crea su estado."""
+    opt = optimizers.get(name)
+    opt.build([])
+    w = Tensor(np.ones(3, dtype=np.float32))
+    opt.apply([np.full(3, 0.5, dtype=np.float32)], [w])
+    assert opt.iterations == 1 and (w.data < 1).all()
+
+
 @pytest.mark.parametrize("typo, expected", [("adma", "adam"), ("rmsporp", "rmsprop"), ("sdg", "sgd"), ("nadma", "nadam")])
 def test_unknown_optimizer_suggests_the_closest_typo(typo, expected):
     with pytest.raises(ValueError, match=rf"¿Quisiste decir '{expected}'\?"):

@@ -98,9 +98,10 @@ class Optimizer:
         un vector con todos los pesos seguidos; `self.slots[i]` da las vistas de cada peso.
         """
         self._variables = list(variables)
-        if not self._variables:
-            raise ValueError("El optimizador no recibió ningún peso que actualizar: ¿el modelo tiene capas con pesos?")
-        self._on_cuda = self._variables[0].device == "cuda"
+        self._on_cuda = bool(self._variables) and self._variables[0].device == "cuda"
+        if not self._variables:  # Keras acepta build([]): sin pesos no hay estado que crear
+            self.slots = []
+            return
         if self._on_cuda:  # en la GPU, un estado por peso, creado allí (zeros_like sigue al dispositivo de w)
             self.slots = [[self.initial_slot(name, v.data) for name in self.slot_names] for v in self._variables]
             return
@@ -122,7 +123,9 @@ class Optimizer:
         Un gradiente None (un peso que no influyó en la pérdida) deja ese peso y su estado como estaban.
         """
         variables = list(variables)
-        if self._variables is None:
+        if not variables:
+            raise ValueError("El optimizador no recibió ningún peso que actualizar: ¿el modelo tiene capas con pesos?")
+        if not self._variables:  # sin construir, o construido con build([])
             self.build(variables)
         elif len(variables) != len(self._variables) or any(a is not b for a, b in zip(variables, self._variables)):
             raise ValueError(

@@ -43,15 +43,21 @@ class Trainer:
 
     # ------------------------------------------------------------ compile
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, **unknown):
-        """Elige optimizador, pérdida y métricas (nombres como 'adam', 'mse', 'accuracy', u objetos)."""
+        """Elige optimizador, pérdida y métricas (nombres como 'adam', 'mse', 'accuracy', u objetos).
+
+        Como en Keras 3, compilar otra vez sin `loss=` o sin `metrics=` conserva los de antes (el
+        curso compila dos veces seguidas y sigue viendo la exactitud).
+        """
         _reject_unknown(self.compile, unknown)
         self.optimizer = optimizers_module.get(optimizer)
-        self.loss = loss
-        self._loss_fn = None if loss is None else losses_module.get(loss)
-        if isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
-            metrics = [metrics]
-        self._metric_identifiers = list(metrics or [])
-        self._metrics = None
+        if loss is not None:
+            self.loss = loss
+            self._loss_fn = losses_module.get(loss)
+        if metrics is not None:
+            if isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
+                metrics = [metrics]
+            self._metric_identifiers = list(metrics)
+            self._metrics = None
         self.compiled = True
 
     @property

@@ -11,7 +11,13 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
 - `compute_output_shape` deduce la forma de la salida sin calcular nada (para `summary()`).
 - Los nombres (`dense`, `dense_1`...), el orden de los pesos, `trainable` y `get_config` viven
   aquí, una sola vez, como dice la arquitectura del proyecto.
+- Máscaras (secuencias de longitudes distintas rellenas con ceros): `Embedding(mask_zero=True)` y
+  `Masking` crean una máscara booleana (lote, pasos); `compute_mask` dice qué máscara sale de cada
+  capa y las capas cuyo `call` tiene el argumento `mask` (las recurrentes) la reciben. En Keras la
+  máscara viaja pegada al tensor; aquí se pasa aparte: los modelos la llevan de capa en capa y, a
+  mano, se escribe `lstm(x, mask=embedding.compute_mask(ids))`.
 """
+import functools
 import math
 import warnings
 
@@ -31,6 +37,8 @@ class Layer:
     fixed_axes = (-1,)
     # Las capas de números reales convierten la entrada a su dtype; Embedding recibe enteros.
     casts_input = True
+    # ¿Deja pasar la máscara de su entrada a su salida? (Dense, Dropout, normalizaciones... sí; Flatten no.)
+    supports_masking = False
 
     def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
                  batch_size=None, **kwargs):
@@ -137,27 +145,58 @@ class Layer:
         """La forma de la salida, con None en el lote. Por defecto, la misma que la entrada."""
         return input_shape
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in vars(cls):
+            cls.build = _marks_built(vars(cls)["build"])
+
     def build_from_shape(self, input_shape):
         """Construye la capa para una entrada de esta forma (el lote no importa) y da la de salida."""
         if self.built:
             self.check_input_shape(input_shape)
         else:
             self._check_ndim(input_shape)
-        input_shape = (None,) + tuple(input_shape[1:])
+        input_shape = free_batch(input_shape)
         if not self.built:
             self.build(input_shape)
-            self.input_spec_shape = input_shape
-            self.built = True
         self.output_shape = self.compute_output_shape(input_shape)
         return self.output_shape
 
-    def __call__(self, inputs, training=False):
+    def __call__(self, inputs, training=False, mask=None, **kwargs):
+        """`layer(x)`: construye la capa si hace falta, comprueba la forma y calcula.
+
+        `mask` llega a `call` solo si la capa la usa (como en Keras); el resto de argumentos con
+        nombre son los del `call` de cada capa (p. ej. `initial_state` de las recurrentes).
+        """
         x = self._as_tensor(inputs)
         if self.built:
             self.check_input_shape(x.shape)
         else:
             self.build_from_shape(x.shape)
-        return self.call(x, training=training)
+        arguments = call_arguments(type(self))
+        unknown = {k: v for k, v in kwargs.items() if k not in arguments}
+        if unknown:
+            raise unknown_arguments_error(f"{self.name} ({type(self).__name__})", unknown, arguments)
+        if mask is not None and "mask" in arguments:
+            kwargs["mask"] = mask
+        return self.call(x, training=training, **kwargs)
+
+    def compute_mask(self, inputs, mask=None):
+        """La máscara de la salida, dada la de la entrada: la misma si la capa deja pasar máscaras
+        (`supports_masking`); si no, ninguna (Keras avisa de que se pierde: ver `output_mask`)."""
+        return mask if self.supports_masking else None
+
+    def output_mask(self, inputs, mask=None):
+        """Lo que un modelo pasa a la capa siguiente: `compute_mask`, con el aviso de Keras cuando
+        una capa que no admite máscaras recibe una (p. ej. Flatten después de Embedding(mask_zero=True))."""
+        if mask is not None and not self.supports_masking:
+            warnings.warn(
+                f"La capa '{self.name}' ({type(self).__name__}) recibió una entrada con máscara, pero no admite "
+                "máscaras y la descarta: las capas siguientes no la verán. Si la máscara importa, pon las capas "
+                "que la usan (LSTM, GRU, GlobalAveragePooling1D...) antes de esta.", UserWarning, stacklevel=2,
+            )
+            return None
+        return self.compute_mask(inputs, mask)
 
     def _as_tensor(self, inputs) -> Tensor:
         """La entrada como Tensor del dtype de la capa (salvo un Tensor con grafo, que no se corta)."""
@@ -215,6 +254,44 @@ class Layer:
     def __repr__(self):
         state = "construida" if getattr(self, "built", False) else "sin construir"
         return f"<{type(self).__name__} name={self.name}, {state}>"
+
+
+def mask_array(mask) -> np.ndarray:
+    """Una máscara (Tensor o array, True = paso real) como array booleano de NumPy en la CPU."""
+    return np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask, dtype=bool)
+
+
+@functools.lru_cache(maxsize=None)
+def call_arguments(cls) -> tuple:
+    """Los argumentos con nombre del `call` de una clase de capa (sin inputs ni training)."""
+    return tuple(n for n in parameter_names(cls.call)[1:] if n != "training")
+
+
+def _marks_built(build):
+    """Envuelve el `build` de cada capa para que, al terminar, la capa quede construida con esa forma.
+
+    Así `Dense(2).build((1, 2))` llamado a mano (p. ej. antes de `set_weights`) vale igual que la
+    construcción automática, como en Keras 3: la primera llamada a la capa no vuelve a crear los
+    pesos (ni los reinicia al azar).
+    """
+    @functools.wraps(build)
+    def build_and_mark(self, input_shape, *args, **kwargs):
+        result = build(self, input_shape, *args, **kwargs)
+        self.input_spec_shape = free_batch(input_shape)
+        self.built = True
+        self.output_shape = self.compute_output_shape(self.input_spec_shape)
+        return result
+    return build_and_mark
+
+
+Layer.build = _marks_built(Layer.build)
+
+
+def free_batch(shape):
+    """(32, 784) -> (None, 784): la forma con el lote libre (también para una lista de formas)."""
+    if isinstance(shape, list):
+        return [free_batch(s) for s in shape]
+    return (None,) + tuple(shape[1:])
 
 
 def reshape_hint(expected, received) -> str:
