@@ -34,15 +34,17 @@ todas las filas y después las enmascaradas recuperan su estado (`_carry`); en e
 gradiente pasa entero al paso anterior sin entrar en la celda (`_masked_step`). Sin máscara no
 se hace nada de esto.
 
-Las mismas líneas sirven en la GPU: `kernels_for(x, "lstm")` da las celdas del dispositivo de x
+Las mismas líneas sirven en la GPU: `kernels_for(x, lstm)` da las celdas del dispositivo de x
 (kernels/cpu/ o kernels/cuda/, mismas firmas), los arrays nacen con `np.empty_like(x, shape=...)`
 en el dispositivo de x, y en la GPU el lote entero va en un solo bloque (sin hilos de CPU).
 """
 import numpy as np
 
 from ..autograd import Function
-from ..device import contiguous, device_of, kernels_for, to_device
-from . import threads
+from ..kernels.cpu import gru, lstm, simple_rnn
+from ..runtime import threads
+from ..runtime.device import contiguous, device_of, kernels_for, to_device
+from ..runtime.scratch import scratch
 
 
 def _by_batch_rows(loop, state):
@@ -126,7 +128,7 @@ def _outputs(out, r, hs, seen):
 def _time_major_block(grad, r, steps, dtype, seen):
     """Gradiente de las salidas de las filas r, (m, T, u) -> búfer del hilo (T, m, u), para recorrerlo paso a paso."""
     m, u = r.stop - r.start, grad.shape[2]
-    dhs = threads.scratch("rnn_dhs", (steps, m, u), dtype, like=grad)
+    dhs = scratch("rnn_dhs", (steps, m, u), dtype, like=grad)
     dhs[...] = grad[r, :steps].transpose(1, 0, 2)
     if seen is not None:
         dhs *= seen
@@ -172,14 +174,14 @@ class LSTM(_Recurrent):
         dtype = np.result_type(x, h0, c0, W, U, b)
         W, U, b = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype), b.astype(dtype, copy=False)
         out, steps, masks = self._setup(x, h0, mask, dtype)
-        L = kernels_for(x, "lstm")
+        L = kernels_for(x, lstm)
         blocks = {}  # inicio del bloque de filas -> lo que el backward necesita de ese bloque
 
         def rows(r):
             # gates entra con x_t·W + b; la celda le suma h_{t-1}·U y lo deja con las puertas activadas
             xt, gates = _project_block(x, r, W, b, dtype)
             hs, cs = _states(h0[r], steps, dtype), _states(c0[r], steps, dtype)
-            hu = threads.scratch("lstm_hu", (r.stop - r.start, 4 * U.shape[0]), dtype, like=xt)
+            hu = scratch("lstm_hu", (r.stop - r.start, 4 * U.shape[0]), dtype, like=xt)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
                 np.matmul(hs[t], U, out=hu)
@@ -198,12 +200,12 @@ class LSTM(_Recurrent):
     def backward(self, grad):
         W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
         dc0 = grad[:, steps + 1].copy()
-        L = kernels_for(grad, "lstm")
+        L = kernels_for(grad, lstm)
 
         def rows(r):  # devuelve las partes de dW, dU y db de estas filas
             xt, hs, cs, gates, (keep, drop, seen) = blocks[r.start]
             dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
-            dz = threads.scratch("lstm_dz", gates.shape, gates.dtype, like=gates)
+            dz = scratch("lstm_dz", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]  # el gradiente que llega a h_{t-1} desde el paso t (al acabar, el de h0)
             dc = dc0[r]  # entra dc_T, sale dc_0
             for t in reversed(range(steps)):
@@ -231,12 +233,12 @@ class GRU(_Recurrent):
         W, U = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype)
         b_in, b_rec = b[0].astype(dtype, copy=False), contiguous(b[1], dtype=dtype)
         out, steps, masks = self._setup(x, h0, mask, dtype)
-        G = kernels_for(x, "gru")
+        G = kernels_for(x, gru)
         blocks = {}
 
         def rows(r):
             m, u = r.stop - r.start, U.shape[0]
-            xw = threads.scratch("gru_xw", (steps, m, 3 * u), dtype, like=x)  # el backward no lo necesita
+            xw = scratch("gru_xw", (steps, m, 3 * u), dtype, like=x)  # el backward no lo necesita
             xt, xw = _project_block(x, r, W, b_in, dtype, into=xw)
             hs = _states(h0[r], steps, dtype)
             gates = np.empty_like(xt, shape=(steps, m, 3 * u))
@@ -256,15 +258,15 @@ class GRU(_Recurrent):
 
     def backward(self, grad):
         W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
-        G = kernels_for(grad, "gru")
+        G = kernels_for(grad, gru)
 
         def rows(r):
             xt, hs, gates, rh, (keep, drop, seen) = blocks[r.start]
             dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
-            d_xw = threads.scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
-            d_hu = threads.scratch("gru_dhu", gates.shape, gates.dtype, like=gates)
+            d_xw = scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
+            d_hu = scratch("gru_dhu", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]
-            dh_direct = threads.scratch("gru_dh_direct", dh.shape, dh.dtype, like=dh)
+            dh_direct = scratch("gru_dh_direct", dh.shape, dh.dtype, like=dh)
             for t in reversed(range(steps)):
                 if keep is not None:
                     h_pass = _skip_cell(keep[t], drop[t], dhs[t], dh)
@@ -295,7 +297,7 @@ class GRUResetBefore(_Recurrent):
         u = U.shape[0]
         U_zr, U_h = contiguous(U[:, :2 * u], dtype=dtype), contiguous(U[:, 2 * u:], dtype=dtype)
         out, steps, masks = self._setup(x, h0, mask, dtype)
-        G = kernels_for(x, "gru")
+        G = kernels_for(x, gru)
         blocks = {}
 
         def rows(r):
@@ -303,8 +305,8 @@ class GRUResetBefore(_Recurrent):
             xt, xw = _project_block(x, r, W, b, dtype)  # xw sale con (z, r, ĥ) de cada paso: son las puertas
             hs = _states(h0[r], steps, dtype)
             rh = np.empty_like(xt, shape=(steps, m, u))
-            hu = threads.scratch("gru_hu", (m, 2 * u), dtype, like=xt)
-            ru = threads.scratch("gru_ru", (m, u), dtype, like=xt)
+            hu = scratch("gru_hu", (m, 2 * u), dtype, like=xt)
+            ru = scratch("gru_ru", (m, u), dtype, like=xt)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
                 np.matmul(hs[t], U_zr, out=hu)
@@ -324,15 +326,15 @@ class GRUResetBefore(_Recurrent):
         W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
         u = dh0.shape[1]
         U_zrT, U_hT = contiguous(UT[:2 * u]), contiguous(UT[2 * u:])
-        G = kernels_for(grad, "gru")
+        G = kernels_for(grad, gru)
 
         def rows(r):
             xt, hs, gates, rh, (keep, drop, seen) = blocks[r.start]
             dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
-            d_xw = threads.scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
-            d_rh = threads.scratch("gru_drh", dh0[r].shape, gates.dtype, like=gates)
+            d_xw = scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
+            d_rh = scratch("gru_drh", dh0[r].shape, gates.dtype, like=gates)
             dh = dh0[r]
-            dh_direct = threads.scratch("gru_dh_direct", dh.shape, dh.dtype, like=dh)
+            dh_direct = scratch("gru_dh_direct", dh.shape, dh.dtype, like=dh)
             for t in reversed(range(steps)):
                 if keep is not None:
                     h_pass = _skip_cell(keep[t], drop[t], dhs[t], dh)
@@ -362,11 +364,11 @@ class SimpleRNN(_Recurrent):
         dtype = np.result_type(x, h0, W, U, b)
         W, U, b = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype), b.astype(dtype, copy=False)
         out, steps, masks = self._setup(x, h0, mask, dtype)
-        S = kernels_for(x, "simple_rnn")
+        S = kernels_for(x, simple_rnn)
         blocks = {}
 
         def rows(r):
-            xw = threads.scratch("rnn_xw", (steps, r.stop - r.start, U.shape[0]), dtype, like=x)
+            xw = scratch("rnn_xw", (steps, r.stop - r.start, U.shape[0]), dtype, like=x)
             xt, xw = _project_block(x, r, W, b, dtype, into=xw)
             hs = _states(h0[r], steps, dtype)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
@@ -384,12 +386,12 @@ class SimpleRNN(_Recurrent):
 
     def backward(self, grad):
         W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
-        S = kernels_for(grad, "simple_rnn")
+        S = kernels_for(grad, simple_rnn)
 
         def rows(r):
             xt, hs, (keep, drop, seen) = blocks[r.start]
             dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
-            da = threads.scratch("rnn_da", hs[1:].shape, hs.dtype, like=hs)
+            da = scratch("rnn_da", hs[1:].shape, hs.dtype, like=hs)
             dh = dh0[r]
             for t in reversed(range(steps)):
                 if keep is not None:
