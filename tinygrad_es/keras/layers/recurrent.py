@@ -111,6 +111,11 @@ class SimpleRNN(RNN):
     def run(self, inputs, bias):
         return F.simple_rnn(inputs, None, self.kernel, self.recurrent_kernel, bias)
 
+    def get_config(self):
+        config = super().get_config()
+        del config["recurrent_activation"]  # SimpleRNN de Keras no tiene ese argumento (y lo rechazaría al cargar)
+        return config
+
 
 class LSTM(RNN):
     """Memoria a largo y corto plazo: puertas i, f, c, o (en ese orden en los pesos), estados h y c.

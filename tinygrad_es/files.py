@@ -1,0 +1,149 @@
+"""Escribir un archivo sin dejarlo nunca a medias: `atomic_write`.
+
+Se escribe en un temporal de la misma carpeta (`.guardando-<pid>-<azar>.tmp`) y, cuando está
+completo y en disco (fsync), se renombra encima del destino con `os.replace`, que es atómico
+dentro de una carpeta: quien lea el archivo ve el anterior entero o el nuevo entero, también si
+el proceso muere a mitad (kill -9, corte de luz).
+
+Además, como `open()`:
+- el archivo nuevo recibe los permisos de la umask (0o666 & ~umask); al sobrescribir, conserva
+  los del archivo que había;
+- un enlace simbólico se sigue: se reescribe (atómicamente) el archivo al que apunta y el enlace
+  queda como estaba.
+
+Un proceso matado a mitad deja su temporal: el siguiente guardado en esa carpeta borra los
+temporales de procesos que ya no existen (solo los que tienen el nombre de esta biblioteca y son
+anteriores a este proceso).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import stat
+import time
+from typing import Callable
+
+TEMP_PREFIX, TEMP_SUFFIX = ".guardando-", ".tmp"
+# .guardando-<pid>-<azar>.tmp; las versiones anteriores escribían .guardando-<azar>.tmp (sin pid)
+_TEMP_NAME = re.compile(r"\.guardando-(?:(\d+)-)?[\w-]+\.tmp\Z")
+_STARTED = time.time()  # un temporal más nuevo puede ser de un guardado en curso de otro proceso
+
+
+def atomic_write(filepath, write: Callable[[str], None], overwrite: bool = True) -> None:
+    """Crea o reemplaza `filepath` con lo que `write(ruta_temporal)` escriba en la ruta que recibe.
+
+    Los errores de carpeta (no existe, sin permiso de escritura, el destino es una carpeta) se
+    explican en español nombrando el destino, no el temporal.
+    """
+    filepath = os.fspath(filepath)
+    target = os.path.realpath(filepath)  # un enlace simbólico: se escribe su destino
+    if os.path.isdir(target):
+        raise IsADirectoryError(
+            f"No se puede guardar en '{filepath}': es una carpeta. Da el nombre del archivo dentro de ella, "
+            f"p. ej. '{os.path.join(filepath, 'modelo.keras')}'."
+        )
+    if not overwrite and os.path.lexists(filepath):
+        raise FileExistsError(f"'{filepath}' ya existe y overwrite=False: bórralo o usa otro nombre.")
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(
+            f"No se puede guardar '{filepath}': la carpeta '{folder}' no existe. Créala antes, p. ej. con "
+            f"os.makedirs({folder!r}, exist_ok=True)."
+        )
+    clean_stale_temporaries(folder)
+    mode = _existing_mode(target)
+    with _temporary_in(folder, filepath) as temporary:
+        write(temporary)
+        _flush_to_disk(temporary)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+
+
+@contextlib.contextmanager
+def _temporary_in(folder: str, filepath: str):
+    """Un temporal nuevo y vacío en `folder` (permisos según la umask); se borra si algo falla."""
+    temporary = os.path.join(folder, f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}{TEMP_SUFFIX}")
+    try:
+        os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except PermissionError:
+        raise PermissionError(
+            f"No se puede guardar '{filepath}': no hay permiso de escritura en la carpeta '{folder}'. "
+            "Guarda en otra carpeta (p. ej. la de tu usuario) o cambia sus permisos."
+        ) from None
+    except OSError as error:
+        raise type(error)(error.errno, f"No se puede guardar '{filepath}' en '{folder}': {error.strerror}") from None
+    try:
+        yield temporary
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def scratch_file(near: str):
+    """Un temporal de trabajo junto a `near` (mismo nombre que los de atomic_write, así también se limpia)."""
+    folder = os.path.dirname(os.path.realpath(near))
+    with _temporary_in(folder, near) as temporary:
+        try:
+            yield temporary
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+
+def _existing_mode(target: str):
+    """Los permisos del archivo que se va a reemplazar (para conservarlos), o None si no existe."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _flush_to_disk(path: str) -> None:
+    """fsync antes de renombrar: tras un corte de luz no puede quedar el nombre nuevo con datos a medias."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def clean_stale_temporaries(folder: str) -> list:
+    """Borra de `folder` los temporales de esta biblioteca que dejó un proceso muerto; devuelve cuáles.
+
+    Un temporal es huérfano si es anterior a este proceso y el proceso que lo creó (su pid va en
+    el nombre) ya no existe. Nunca se toca otro archivo.
+    """
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        match = _TEMP_NAME.match(name)
+        if not match or (match.group(1) and _process_alive(int(match.group(1)))):
+            continue
+        path = os.path.join(folder, name)
+        with contextlib.suppress(OSError):  # otro proceso pudo borrarlo a la vez: no importa
+            if os.lstat(path).st_mtime < _STARTED and stat.S_ISREG(os.lstat(path).st_mode):
+                os.unlink(path)
+                removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # en Windows os.kill terminaría el proceso: solo cuenta la fecha del temporal
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # existe (de otro usuario) o no se puede saber: mejor no borrar
+    return True
