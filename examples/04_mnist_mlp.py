@@ -21,7 +21,8 @@ epochs = 5
 
 
 def main():
-    args = argumentos(__doc__.splitlines()[0], con_dataset=True)
+    args = argumentos(__doc__.splitlines()[0], con_dataset=True,
+                      rapido="2000 imágenes de entrenamiento, 500 de test y una época")
     ((x_train, y_train), (x_test, y_test)), nombres = cargar_imagenes(args)
     if args.rapido:  # unos segundos: 2000 imágenes de entrenamiento, 500 de test y una época
         x_train, y_train, x_test, y_test = x_train[:2000], y_train[:2000], x_test[:500], y_test[:500]

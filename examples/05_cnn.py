@@ -23,7 +23,8 @@ epochs = 5
 
 
 def main():
-    args = argumentos(__doc__.splitlines()[0], con_dataset=True)
+    args = argumentos(__doc__.splitlines()[0], con_dataset=True,
+                      rapido="500 imágenes de entrenamiento, 100 de test y una época")
     ((x_train, y_train), (x_test, y_test)), nombres = cargar_imagenes(args)
     if args.rapido:  # unos segundos: 500 imágenes de entrenamiento, 100 de test y una época
         x_train, y_train, x_test, y_test = x_train[:500], y_train[:500], x_test[:100], y_test[:100]

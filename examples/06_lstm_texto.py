@@ -11,7 +11,7 @@ import random
 import sys
 import time
 
-from _comun import argumentos, guardar
+from _comun import argumentos, faltan_datos, guardar
 from tinygrad_es import keras, plot
 from tinygrad_es.datasets import nietzsche
 from tinygrad_es.keras.callbacks import LambdaCallback
@@ -24,8 +24,13 @@ step = 3
 
 
 def main():
-    args = argumentos(__doc__.splitlines()[0])
-    text = nietzsche.load_text()
+    args = argumentos(__doc__.splitlines()[0],
+                      rapido="los primeros 2000 caracteres del texto, una época y 20 caracteres generados")
+    try:
+        text = nietzsche.load_text()
+    except OSError:  # el texto viaja con el paquete: solo falta si la instalación está incompleta
+        faltan_datos(f"No se encontró el texto de Nietzsche ({nietzsche.PACKAGED}): reinstala tinygrad_es con "
+                     "`pip install -e .` desde la carpeta del repositorio.")
     print("Longitud del corpus:", len(text))
     chars, char_indices, indices_char = nietzsche.vocabulary(text)
     print("Total de caracteres únicos:", len(chars))

@@ -2,7 +2,7 @@
 
 Sin internet: MNIST se prueba con un .npz pequeño servido en 127.0.0.1; Fashion-MNIST con los
 archivos reales del paquete de Debian (si están instalados) y con archivos IDX pequeños servidos
-en local; Nietzsche con la copia de referencia de ../shared/data, puesta en la caché como hace CI.
+en local; Nietzsche con la copia que viaja dentro del paquete.
 """
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import gzip
 import hashlib
 import io
 import os
-import shutil
 import urllib.request
 
 import numpy as np
@@ -25,10 +24,9 @@ from tinygrad_es.datasets import fashion_mnist, mnist, nietzsche
 from tinygrad_es.datasets.download import DownloadError
 from tinygrad_es.errors import ShapeError
 
-SHARED_TEXT = os.path.join(nietzsche.REPO_ROOT, os.pardir, "shared", "data", "nietzsche.txt")
-needs_corpus = pytest.mark.skipif(not os.path.isfile(SHARED_TEXT), reason="falta ../shared/data/nietzsche.txt")
 needs_debian = pytest.mark.skipif(
-    not os.path.isdir(fashion_mnist.DEBIAN_DIR), reason="falta el paquete dataset-fashion-mnist de Debian"
+    not os.path.isdir(fashion_mnist.DEBIAN_DIR),
+    reason="falta Fashion-MNIST completo: instala el paquete de Debian (apt-get install dataset-fashion-mnist)",
 )
 
 
@@ -104,6 +102,22 @@ def test_mnist_rechaza_un_npz_con_objetos_de_python(server, home, monkeypatch):
         mnist.load_data()
 
 
+@pytest.mark.parametrize("damage", ["html", "cortado"])
+def test_mnist_danado_en_la_cache_se_descarga_de_nuevo(server, home, monkeypatch, capsys, damage):
+    body = _npz(**_fake_mnist(np.random.default_rng(3)))
+    monkeypatch.setattr(mnist, "ORIGIN", server.serve("/mnist.npz", body))
+    monkeypatch.setattr(mnist, "FILE_HASH", hashlib.sha256(body).hexdigest())
+    cached = home / "datasets" / "mnist.npz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"<html>Not Found</html>" if damage == "html" else body[:1000])
+    assert mnist.load_data()[0][0].shape == (6, 28, 28)
+    assert f"Se encontró {cached}, pero parece incompleto o desactualizado" in capsys.readouterr().out
+    cached.write_bytes(body[:1000])
+    server.stop()  # sin red, el error dice qué archivo sustituir
+    with pytest.raises(DownloadError, match=f"cópialo exactamente en {cached}"):
+        mnist.load_data()
+
+
 # --- Fashion-MNIST -------------------------------------------------------------------------------
 
 @needs_debian
@@ -176,54 +190,90 @@ def test_read_idx_rechaza_archivos_cortados_o_ajenos(tmp_path):
     expected = r"incompleto o dañado: su cabecera anuncia un array \(3, 4\) \(24 bytes\) y el archivo tiene 22 bytes"
     with pytest.raises(ValueError, match=expected):
         fashion_mnist.read_idx(str(tmp_path / "cortado.idx"))
+    (tmp_path / "largo.idx").write_bytes(good + b"x")
+    with pytest.raises(ValueError, match=r"\(24 bytes\) y el archivo tiene más de 24 bytes"):
+        fashion_mnist.read_idx(str(tmp_path / "largo.idx"))
     (tmp_path / "html.idx").write_bytes(b"<html>Not Found</html>")
     with pytest.raises(ValueError, match="no es un archivo IDX: su cabecera empieza por 3c68746d"):
         fashion_mnist.read_idx(str(tmp_path / "html.idx"))
+    (tmp_path / "cortado.idx.gz").write_bytes(gzip.compress(good)[:-10])
+    with pytest.raises(ValueError, match=r"cortado.idx.gz está incompleto o dañado: no se puede descomprimir \(EOFError"):
+        fashion_mnist.read_idx(str(tmp_path / "cortado.idx.gz"))
+    (tmp_path / "html.idx.gz").write_bytes(b"<html>Not Found</html>")
+    with pytest.raises(ValueError, match=r"html.idx.gz está incompleto o dañado: no se puede descomprimir \(BadGzip"):
+        fashion_mnist.read_idx(str(tmp_path / "html.idx.gz"))
+
+
+def test_read_idx_no_reserva_lo_que_anuncia_una_cabecera_enorme(tmp_path):
+    """Una cabecera que anuncia 4·10⁹ × 4·10⁹ bytes no se lee: se comprueba contra lo que caben los datos."""
+    (tmp_path / "enorme.idx").write_bytes(bytes([0, 0, 0x08, 2]) + np.array([4e9, 4e9], dtype=">u4").tobytes())
+    with pytest.raises(ValueError, match=r"se esperan como mucho 47040000 bytes"):
+        fashion_mnist.read_idx(str(tmp_path / "enorme.idx"), fashion_mnist.MAX_BYTES)
+
+
+@pytest.mark.parametrize("damage", [b"<html>Not Found</html>", b"\x1f\x8b\x08\x00corte", b"\x00\x00\x08\x05"])
+def test_fashion_mnist_danado_en_la_cache_se_descarga_de_nuevo(server, home, monkeypatch, tmp_path, capsys, damage):
+    arrays = _fake_mnist(np.random.default_rng(0), n_train=5, n_test=3)
+    for key, fname in fashion_mnist.FILES.items():
+        server.serve(f"/base/{fname}", gzip.compress(_idx(arrays[key])))
+    monkeypatch.setattr(fashion_mnist, "DEBIAN_DIR", str(tmp_path / "no-existe"))
+    monkeypatch.setattr(fashion_mnist, "ORIGIN", server.url("/base/"))
+    damaged = home / "datasets" / "fashion-mnist" / "train-images-idx3-ubyte.gz"
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(damage)
+    np.testing.assert_array_equal(fashion_mnist.load_data()[0][0], arrays["x_train"])
+    out = capsys.readouterr().out
+    assert str(damaged) in out and "de nuevo." in out  # dice qué archivo estaba mal
+    damaged.write_bytes(damage)
+    server.stop()  # sin red: el error nombra el archivo y dónde copiarlo
+    with pytest.raises(DownloadError, match=f"cópialo exactamente en {damaged}"):
+        fashion_mnist.load_data()
+
+
+def test_fashion_mnist_danado_en_debian_dice_como_reinstalarlo(home, monkeypatch, tmp_path, no_network):
+    arrays = _fake_mnist(np.random.default_rng(0), n_train=5, n_test=3)
+    for key, fname in fashion_mnist.FILES.items():
+        (tmp_path / fname).write_bytes(gzip.compress(_idx(arrays[key])))
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(b"roto")
+    monkeypatch.setattr(fashion_mnist, "DEBIAN_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match="t10k-labels-idx1-ubyte.gz está incompleto.*apt-get install --reinstall"):
+        fashion_mnist.load_data()
 
 
 # --- Nietzsche: de dónde sale el texto -----------------------------------------------------------
 
-@pytest.fixture
-def corpus_in_cache(home):
-    """La caché llena como la deja .ci/run: la copia de referencia en datasets/nietzsche.txt."""
-    (home / "datasets").mkdir(parents=True)
-    shutil.copy(SHARED_TEXT, home / "datasets" / "nietzsche.txt")
-    return home
+REFERENCE_SHA256 = "cd3662888df2d740000f58da00b05987220a12a4399187d3971c6bdce0268b12"  # la copia del curso
 
 
 @pytest.fixture(scope="module")
 def course_text():
-    """El corpus entero, leído una vez por la caché (como en CI), para las pruebas de las ayudas."""
-    if not os.path.isfile(SHARED_TEXT):
-        pytest.skip("falta ../shared/data/nietzsche.txt")
-    with open(SHARED_TEXT, encoding="utf-8") as f:
+    """El corpus entero, leído una vez de la copia del paquete, para las pruebas de las ayudas."""
+    with gzip.open(nietzsche.PACKAGED, "rt", encoding="utf-8") as f:
         return f.read().lower()
 
 
-@needs_corpus
-def test_load_text_de_la_cache_sin_red(corpus_in_cache, no_network):
-    assert nietzsche.corpus_path() == str(corpus_in_cache / "datasets" / "nietzsche.txt")
+def test_load_text_sin_red_ni_cache_usa_la_copia_del_paquete(home, no_network):
+    with gzip.open(nietzsche.PACKAGED, "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == REFERENCE_SHA256
     text = nietzsche.load_text()
     assert len(text) == 600_894 and text == text.lower()
     assert text.startswith("preface\n\n\nsupposing that truth is a woman--what then?")
+    assert not os.path.exists(home / "datasets" / "nietzsche.txt")  # nada se copia a la caché
 
 
-@needs_corpus
-def test_load_text_en_desarrollo_lee_shared_si_la_cache_esta_vacia(home, no_network):
-    assert os.path.samefile(nietzsche.corpus_path(), SHARED_TEXT)
-    assert len(nietzsche.load_text()) == 600_894
-    assert not os.path.exists(home / "datasets" / "nietzsche.txt")  # la copia de desarrollo no se copia
+def test_load_text_prefiere_la_copia_descargada_en_la_cache(home, no_network):
+    (home / "datasets").mkdir(parents=True)
+    (home / "datasets" / "nietzsche.txt").write_text("PREFACE\n\nOtra Copia", encoding="utf-8")
+    assert nietzsche.load_text() == "preface\n\notra copia"
 
 
-def test_load_text_descarga_si_no_hay_cache_ni_copia_valida(server, home, monkeypatch, tmp_path, capsys):
-    impostor = tmp_path / "shared" / "nietzsche.txt"
-    impostor.parent.mkdir()
-    impostor.write_text("otro texto", encoding="utf-8")  # hash distinto: se ignora
-    monkeypatch.setattr(nietzsche, "DEV_COPY", str(impostor))
+def test_load_text_download_usa_la_url_de_keras(server, home, monkeypatch, capsys):
     monkeypatch.setattr(nietzsche, "ORIGIN", server.serve("/nietzsche.txt", "PREFACE\n\nSupposing Ä".encode()))
-    assert nietzsche.load_text() == "preface\n\nsupposing ä"
+    assert nietzsche.load_text(download=True) == "preface\n\nsupposing ä"
     assert "Descargando datos de" in capsys.readouterr().out
     assert os.path.exists(home / "datasets" / "nietzsche.txt")
+    server.stop()
+    assert nietzsche.load_text() == "preface\n\nsupposing ä"  # después, de la caché
 
 
 def test_nietzsche_usa_la_url_del_ejemplo_de_keras():

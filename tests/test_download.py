@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import tarfile
+import time
 import zipfile
 
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from local_server import BODY
 from tinygrad_es.datasets import download
+from tinygrad_es.datasets.archives import UnsafeArchiveError
 from tinygrad_es.datasets.download import DownloadError, get_file
 
 SHA256 = hashlib.sha256(BODY).hexdigest()
@@ -200,10 +202,114 @@ def test_un_fallo_no_borra_la_copia_anterior(server, home):
 def test_argumentos_incorrectos(home):
     with pytest.raises(ValueError, match="necesita `origin`"):
         get_file("datos.bin")
-    with pytest.raises(ValueError, match="sin carpetas"):
-        get_file("sub/datos.bin", origin="http://127.0.0.1/x")
     with pytest.raises(ValueError, match="hash_algorithm debe ser 'auto', 'sha256' o 'md5'"):
         get_file("datos.bin", origin="http://127.0.0.1/x", file_hash=SHA256, hash_algorithm="sha1")
+    with pytest.raises(ValueError, match="acaba en '/'.*fname='nombre.ext'"):
+        get_file(origin="http://127.0.0.1/carpeta/")
+
+
+@pytest.mark.parametrize("origin, problem", [
+    ("htp://servidor/datos.bin", "empieza por 'htp:'"),
+    ("datos.bin", "empieza por 'algo que no es un esquema'"),
+    ("http:///datos.bin", "no dice el servidor"),
+    ("https://exa mple.com/datos.bin", "contiene espacios o caracteres de control"),
+    (42, "es un int, no un texto"),
+])
+def test_url_mal_escrita_dice_que_la_url_no_es_valida(home, origin, problem):
+    with pytest.raises(ValueError) as info:
+        get_file("datos.bin", origin=origin)
+    message = str(info.value)
+    assert f"origin={origin!r} no es una URL válida ({problem})" in message
+    assert "https://" in message and "conexión" not in message  # no culpa a la red
+    assert not os.path.exists(home / "datasets")
+
+
+@pytest.mark.parametrize("fname", ["..", ".", "../fuera.bin", "sub/datos.bin", "..\\fuera.bin", "/tmp/fuera.bin",
+                                   "nul\0.bin"])
+def test_fname_con_carpetas_o_puntos_se_rechaza(server, home, fname):
+    url = server.serve("/datos.bin")
+    with pytest.raises(ValueError, match=r"debe ser solo un nombre de archivo \(sin carpetas, ni '.' ni '..'\)"):
+        get_file(fname, origin=url)
+    assert server.requests == []  # ni siquiera se descarga
+    assert not (home / "fuera.bin").exists() and _files(home / "datasets") == []
+
+
+# --- sin hash: lo que delata una descarga mala ---------------------------------------------------
+
+HTML = b"<!DOCTYPE html>\n<html><body>Inicia sesion para continuar</body></html>\n"
+
+
+@pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "application/octet-stream"])
+def test_pagina_html_en_lugar_de_un_binario_se_rechaza(server, home, content_type):
+    url = server.serve("/datos.npz", HTML, content_type=content_type)
+    with pytest.raises(DownloadError) as info:
+        get_file("datos.npz", origin=url)
+    message = str(info.value)
+    assert f"No se pudo descargar {url}: el servidor respondió con una página HTML" in message
+    assert "No se ha guardado nada" in message and "get_file(..., file_hash='<sha256>')" in message
+    assert _files(home / "datasets") == []
+
+
+def test_pagina_html_con_su_hash_o_esperada_se_acepta(server, home):
+    url = server.serve("/datos.npz", HTML, content_type="text/html")
+    assert open(get_file("datos.npz", origin=url, file_hash=hashlib.sha256(HTML).hexdigest()), "rb").read() == HTML
+    assert open(get_file("pagina.txt", origin=url), "rb").read() == HTML  # un .txt puede ser cualquier texto
+
+
+def test_html_en_la_cache_sin_hash_se_descarga_de_nuevo(server, home, capsys):
+    cached = home / "datasets" / "datos.npz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(HTML)
+    path = get_file("datos.npz", origin=server.serve("/datos.npz"))
+    assert open(path, "rb").read() == BODY
+    assert "es una página HTML y no el archivo binario esperado. Se descargará de nuevo" in capsys.readouterr().out
+
+
+# --- temporales de descargas matadas -------------------------------------------------------------
+
+def test_los_temporales_de_una_descarga_matada_se_borran_en_la_siguiente(server, home):
+    folder = home / "datasets"
+    (folder / ".viejo.npz.0123456789abcdef0123456789abcdef.part" / "sub").mkdir(parents=True)  # extracción
+    stale = folder / ".datos.bin.ffffffffffffffffffffffffffffffff.part"
+    alive = folder / ".otro.bin.eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.part"  # otro proceso aún escribe en él
+    mine = folder / ".mis_notas.part"  # no es un nombre de tinygrad_es
+    for path in (stale, alive, mine):
+        path.write_bytes(b"a medias")
+    before = download.PROCESS_START - 60
+    for path in (stale, mine, folder / ".viejo.npz.0123456789abcdef0123456789abcdef.part"):
+        os.utime(path, (before, before))
+    get_file("datos.bin", origin=server.serve("/datos.bin"))
+    assert _files(folder) == sorted([mine.name, alive.name, "datos.bin"])
+
+
+def test_sin_descarga_no_se_toca_la_carpeta(server, home):
+    get_file("datos.bin", origin=server.serve("/datos.bin"))
+    stale = home / "datasets" / ".datos.bin.ffffffffffffffffffffffffffffffff.part"
+    stale.write_bytes(b"")
+    os.utime(stale, (0, 0))
+    get_file("datos.bin", origin=server.url("/datos.bin"))  # ya en caché: no se descarga ni se limpia
+    assert stale.exists()
+
+
+# --- plazo total de la descarga ------------------------------------------------------------------
+
+def test_un_servidor_lentisimo_agota_el_plazo_total(server, home):
+    url = server.serve("/lento.bin", BODY[:200], byte_delay=0.02)  # 4 s en total, 50 bytes por segundo
+    start = time.monotonic()
+    with pytest.raises(DownloadError) as info:
+        get_file("lento.bin", origin=url, deadline=0.5)
+    assert time.monotonic() - start < 2.5
+    message = str(info.value)
+    assert f"No se pudo descargar {url}: superó el tiempo máximo de 0.5 s (llegaron " in message
+    assert "de 200 bytes), la conexión es demasiado lenta" in message
+    assert "get_file(..., deadline=segundos)" in message and "download.DEADLINE = segundos" in message
+    assert _files(home / "datasets") == []
+
+
+def test_el_plazo_por_defecto_se_configura_en_el_modulo(server, home, monkeypatch):
+    monkeypatch.setattr(download, "DEADLINE", 0.3)
+    with pytest.raises(DownloadError, match="superó el tiempo máximo de 0.3 s"):
+        get_file("lento.bin", origin=server.serve("/lento.bin", BODY[:200], byte_delay=0.02))
 
 
 # --- extracción ----------------------------------------------------------------------------------
@@ -238,12 +344,72 @@ def test_extract_descomprime_en_una_carpeta(server, home, pack, fname):
     assert get_file(fname, origin=url, extract=True) == folder  # ya extraído: ni red ni trabajo
 
 
-def test_extract_rechaza_rutas_que_salen_de_la_carpeta(server, home):
-    url = server.serve("/malo.tar.gz", _tar_gz({"../fuera.txt": b"x"}))
-    with pytest.raises(tarfile.TarError):
+def _hostile_tar(name, kind=tarfile.REGTYPE, linkname="") -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        archive.addfile(tarfile.TarInfo("bueno.txt"), io.BytesIO(b""))
+        info = tarfile.TarInfo(name)
+        info.type, info.linkname = kind, linkname
+        archive.addfile(info, io.BytesIO(b""))
+        archive.addfile(tarfile.TarInfo("despues.txt"), io.BytesIO(b""))
+    return buffer.getvalue()
+
+
+@pytest.fixture(params=["con filter", "sin filter (Python 3.11.2)"])
+def tar_python(request, monkeypatch):
+    """Cada prueba de tar, también como en los Python sin `extractall(filter=...)`."""
+    if request.param != "con filter":
+        original = tarfile.TarFile.extractall
+
+        def extractall_without_filter(self, path=".", members=None, *, numeric_owner=False, **kwargs):
+            assert not kwargs, f"este Python no tiene {sorted(kwargs)}"
+            return original(self, path, members, numeric_owner=numeric_owner, filter="fully_trusted") \
+                if hasattr(tarfile, "data_filter") else original(self, path, members, numeric_owner=numeric_owner)
+
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+        monkeypatch.setattr(tarfile.TarFile, "extractall", extractall_without_filter)
+    return request.param
+
+
+@pytest.mark.parametrize("name, kind, linkname, what", [
+    ("../fuera.txt", tarfile.REGTYPE, "", "el miembro '../fuera.txt'"),
+    ("/tmp/absoluto.txt", tarfile.REGTYPE, "", "el miembro '/tmp/absoluto.txt'"),
+    ("a/../../fuera.txt", tarfile.REGTYPE, "", "el miembro 'a/../../fuera.txt'"),
+    ("enlace", tarfile.SYMTYPE, "/etc", "el enlace 'enlace' apunta a '/etc'"),
+    ("enlace", tarfile.SYMTYPE, "../..", "el enlace 'enlace' apunta a '../..'"),
+    ("enlace", tarfile.SYMTYPE, "sub/../..", "el enlace 'enlace' apunta a 'sub/../..'"),
+    ("duro", tarfile.LNKTYPE, "../fuera.txt", "el enlace 'duro' apunta a '../fuera.txt'"),
+])
+def test_tar_hostil_no_sale_de_la_carpeta(server, home, tar_python, name, kind, linkname, what):
+    url = server.serve("/malo.tar.gz", _hostile_tar(name, kind, linkname))
+    with pytest.raises(UnsafeArchiveError) as info:
         get_file("malo.tar.gz", origin=url, extract=True)
+    assert f"{what} saldría de la carpeta donde se descomprime" in str(info.value)
+    assert "No se ha extraído nada" in str(info.value)
     assert not (home / "fuera.txt").exists()
     assert _files(home / "datasets") == ["malo.tar.gz"]  # ni la carpeta temporal ni una extracción a medias
+
+
+@pytest.mark.parametrize("kind", [tarfile.CHRTYPE, tarfile.BLKTYPE, tarfile.FIFOTYPE])
+def test_tar_con_dispositivos_se_rechaza(server, home, tar_python, kind):
+    url = server.serve("/malo.tar", _hostile_tar("disp", kind))
+    with pytest.raises(UnsafeArchiveError, match="'disp' no es un archivo ni una carpeta"):
+        get_file("malo.tar", origin=url, extract=True)
+
+
+def test_tar_con_enlaces_hacia_dentro_y_permisos_raros(server, home, tar_python):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        data = tarfile.TarInfo("sub/datos.txt")
+        data.size, data.mode, data.uid = 2, 0o4777, 12345  # setuid y escribible por todos, de otro usuario
+        archive.addfile(data, io.BytesIO(b"ok"))
+        link = tarfile.TarInfo("enlace")
+        link.type, link.linkname = tarfile.SYMTYPE, "sub/datos.txt"
+        archive.addfile(link)
+    folder = get_file("bueno.tar", origin=server.serve("/bueno.tar", buffer.getvalue()), extract=True)
+    assert open(os.path.join(folder, "enlace"), "rb").read() == b"ok"
+    status = os.stat(os.path.join(folder, "sub", "datos.txt"))
+    assert status.st_mode & 0o7777 == 0o755 and status.st_uid == os.getuid()
 
 
 def test_extract_de_algo_que_no_es_un_archivo_comprimido(server, home):

@@ -8,6 +8,7 @@ Para que el resultado no dependa de la red, los procesos reciben un proxy inexis
 puede descargar y los ejemplos 4 y 5 deben decirlo y seguir (en --rapido) con Fashion-MNIST.
 """
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,7 @@ def test_cada_ejemplo_tiene_su_prueba():
 # Los ejemplos de imágenes leen Fashion-MNIST del paquete de Debian `dataset-fashion-mnist`.
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 CON_IMAGENES = {"04_mnist_mlp.py", "05_cnn.py"}
+INGLES = ["usage:", "options:", "optional arguments", "show this help", "positional arguments"]
 
 
 @pytest.mark.parametrize("nombre", sorted(ESPERADO))
@@ -78,7 +80,7 @@ def test_ejemplo_rapido(nombre, tmp_path):
     entorno = None
     if nombre in CON_IMAGENES:
         if not FASHION_MNIST.is_dir():
-            pytest.skip(f"falta {FASHION_MNIST}: apt-get install dataset-fashion-mnist")
+            pytest.skip(f"falta Fashion-MNIST en {FASHION_MNIST}: instálalo con apt-get install dataset-fashion-mnist")
         # Una caché vacía: aunque tengas mnist.npz guardado, aquí MNIST «no está» y se prueba la alternativa.
         entorno = {"TINYGRAD_ES_HOME": str(tmp_path / "cache")}
     resultado = ejecutar(nombre, "--rapido", "--salida", str(tmp_path / "figuras"), entorno=entorno)
@@ -92,9 +94,59 @@ def test_ejemplo_rapido(nombre, tmp_path):
 
 
 def test_sin_mnist_y_sin_rapido_explica_que_hacer(tmp_path):
-    """Sin --rapido no se cambia de datos a escondidas: se explica cómo conseguir MNIST y se sale con error."""
+    """Sin --rapido no se cambia de datos a escondidas: una frase dice cómo conseguir MNIST y se sale con error."""
     resultado = ejecutar("04_mnist_mlp.py", "--salida", str(tmp_path),
                          entorno={"TINYGRAD_ES_HOME": str(tmp_path / "cache_vacia")}, timeout=60)
+    assert resultado.returncode == 2 and "Traceback" not in resultado.stdout + resultado.stderr
+    lineas = [linea for linea in resultado.stdout.splitlines() if not linea.startswith("Descargando datos de")]
+    assert lineas == [
+        "No se pudo obtener MNIST (sin conexión o descarga dañada): descárgalo en otro equipo y copia mnist.npz en "
+        f"{tmp_path / 'cache_vacia' / 'datasets'}/, o ejecuta el ejemplo con --dataset fashion_mnist."
+    ]
+
+
+@pytest.mark.parametrize("nombre", sorted(ESPERADO))
+def test_ayuda_en_espanol_de_la_primera_linea_a_la_ultima(nombre):
+    resultado = ejecutar(nombre, "--help", timeout=60)
+    assert resultado.returncode == 0, resultado.stderr
+    ayuda = resultado.stdout
+    assert ayuda.startswith(f"uso: {nombre} [-h] [--rapido] [--salida SALIDA]")
+    assert "opciones:" in ayuda and "muestra esta ayuda y termina" in ayuda
+    assert re.search(r"--rapido +ejecución de pocos segundos: ", ayuda)
+    assert not [palabra for palabra in INGLES if palabra in ayuda.lower()], ayuda
+
+
+def test_errores_de_argumentos_en_espanol():
+    resultado = ejecutar("04_mnist_mlp.py", "--dataset", "cifar", timeout=60)
     assert resultado.returncode == 2
-    assert "No se pudo obtener MNIST" in resultado.stdout
-    assert "mnist.npz" in resultado.stdout and "--dataset fashion_mnist" in resultado.stdout
+    assert resultado.stderr.startswith("uso: 04_mnist_mlp.py")
+    assert "error: argumento --dataset: opción no válida: 'cifar' (elige entre" in resultado.stderr
+    resultado = ejecutar("07_optimizadores.py", "--rapdio", timeout=60)
+    assert "error: argumentos desconocidos: --rapdio" in resultado.stderr
+
+
+def test_demo_ayuda_en_espanol():
+    ayuda = subprocess.run([sys.executable, "-m", "tinygrad_es", "--help"], capture_output=True, text=True,
+                           check=True, timeout=60).stdout
+    assert ayuda.startswith("uso: python -m tinygrad_es") and "--epocas EPOCAS" in ayuda
+    assert not [palabra for palabra in INGLES if palabra in ayuda.lower()], ayuda
+
+
+@pytest.mark.parametrize("nombre", sorted(CON_IMAGENES))
+def test_sin_ningun_dato_una_frase_y_codigo_2(nombre, tmp_path):
+    """Sin MNIST ni Fashion-MNIST: una frase que dice qué falta y cómo conseguirlo, sin traza de Python."""
+    codigo = (f"import runpy, sys; sys.path.insert(0, {str(EJEMPLOS)!r}); "
+              "from tinygrad_es.datasets import fashion_mnist; fashion_mnist.DEBIAN_DIR = '/no/existe'; "
+              f"sys.argv = [{nombre!r}, '--rapido', '--salida', {str(tmp_path)!r}]; "
+              f"runpy.run_path({str(EJEMPLOS / nombre)!r}, run_name='__main__')")
+    env = {**os.environ, **SIN_RED, "TINYGRAD_ES_HOME": str(tmp_path / "cache")}
+    resultado = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True, env=env, timeout=60)
+    assert resultado.returncode == 2, resultado.stdout + resultado.stderr
+    assert "Traceback" not in resultado.stdout + resultado.stderr
+    lineas = [linea for linea in resultado.stdout.splitlines() if not linea.startswith("Descargando datos de")]
+    assert lineas[0].startswith("No se pudo obtener MNIST") and "--dataset fashion_mnist" in lineas[0]
+    assert lineas[1:] == [
+        "No se pudo obtener Fashion-MNIST (sin conexión o archivos dañados): en Debian o Ubuntu, instálalo con "
+        "`sudo apt install dataset-fashion-mnist`; si no, copia sus cuatro archivos .gz en "
+        f"{tmp_path / 'cache' / 'datasets' / 'fashion-mnist'}/."
+    ]

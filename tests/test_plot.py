@@ -98,7 +98,7 @@ def test_history_curvas_de_entrenamiento_y_validacion(tmp_path):
     fig = plot.history(_History(), path=tmp_path / "h.png")
     _assert_png(tmp_path / "h.png")
     loss_ax, acc_ax = fig.axes
-    assert loss_ax.get_title() == "Pérdida (loss)" and acc_ax.get_title() == "Precisión (accuracy)"
+    assert loss_ax.get_title() == "Pérdida (loss)" and acc_ax.get_title() == "Exactitud (accuracy)"
     assert [line.get_label() for line in acc_ax.get_lines()] == ["entrenamiento", "validación"]
     np.testing.assert_array_equal(acc_ax.get_lines()[1].get_ydata(), [0.55, 0.7, 0.8])
     np.testing.assert_array_equal(loss_ax.get_lines()[0].get_xdata(), [1, 2, 3])  # épocas desde 1

@@ -4,12 +4,12 @@ Sin descargas: los datos se generan aquí. Es el bucle de entrenamiento completo
 mano con el Tensor (forward, pérdida, backward, descenso de gradiente), el mismo que
 `keras.Model.fit` ejecuta por dentro.
 """
-import argparse
 import time
 
 import numpy as np
 
 from . import Tensor, manual_seed, no_grad
+from .cli import ArgumentParser
 
 
 def circles(n, rng):
@@ -22,9 +22,12 @@ def circles(n, rng):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Demostración de tinygrad_es: dos círculos concéntricos.")
-    parser.add_argument("--epocas", type=int, default=30)
-    parser.add_argument("--semilla", type=int, default=0)
+    parser = ArgumentParser(prog="python -m tinygrad_es",
+                            description="Demostración de tinygrad_es: una red aprende a separar dos círculos "
+                                        "concéntricos generados al momento (sin descargas).")
+    parser.add_argument("--epocas", type=int, default=30, help="épocas de entrenamiento (por defecto: 30)")
+    parser.add_argument("--semilla", type=int, default=0,
+                        help="semilla de los datos y de los pesos iniciales (por defecto: 0)")
     args = parser.parse_args(argv)
 
     manual_seed(args.semilla)
@@ -65,7 +68,7 @@ def main(argv=None):
         if epoch == 1 or epoch % 5 == 0:
             with no_grad():
                 accuracy = ((model(Tensor(x)).data > 0.5) == (y > 0.5)).mean()
-            print(f"época {epoch:3d}/{args.epocas} - pérdida: {total / len(x):.4f} - precisión: {accuracy:.4f}")
+            print(f"época {epoch:3d}/{args.epocas} - pérdida: {total / len(x):.4f} - exactitud: {accuracy:.4f}")
     print(f"\nentrenada en {time.perf_counter() - start:.1f} s. Siguiente paso: la API de Keras en tinygrad_es.keras")
 
 

@@ -102,7 +102,7 @@ def history(history_or_dict, title=None, path=None):
 
 
 def _metric_title(name: str) -> str:
-    spanish = {"loss": "Pérdida", "accuracy": "Precisión", "acc": "Precisión", "mae": "Error absoluto medio",
+    spanish = {"loss": "Pérdida", "accuracy": "Exactitud", "acc": "Exactitud", "mae": "Error absoluto medio",
                "mse": "Error cuadrático medio"}
     return f"{spanish[name]} ({name})" if name in spanish else name
 

@@ -40,29 +40,30 @@ def make(target=938, verbose=1, stream=None):
     return P.Progbar(target, verbose=verbose, stream=stream, clock=clock), clock, stream
 
 
-def test_plain_output_one_line_per_update_like_keras():
+def test_plain_output_only_the_final_line():
+    """A un archivo o a un registro de CI: solo la línea final, sin colores ni \\r ni \\b."""
     bar, clock, out = make()
-    clock.t = 100.004
-    bar.update(1, METRICS)
+    for step in range(1, 938):
+        clock.t = 100.004 + step * 0.004
+        bar.update(step, METRICS)
     clock.t = 104.0
     bar.update(938, METRICS + [("val_accuracy", 0.90451), ("val_loss", 0.33081)], finalize=True)
     assert out.getvalue() == (
-        f"  1/938 {BAR} 3s 4ms/step - accuracy: 0.5968 - loss: 1.1877\n"
         f"938/938 {BAR} 4s 4ms/step - accuracy: 0.5968 - loss: 1.1877 - val_accuracy: 0.9045 - val_loss: 0.3308\n"
     )
 
 
 def test_updates_are_throttled_except_the_final_one():
-    bar, clock, out = make(target=10)
+    bar, clock, out = make(target=10, stream=FakeTTY())
     clock.t = 100.01
     bar.update(1, [("loss", 1.0)])
     clock.t = 100.02  # 10 ms después: no se redibuja
     bar.update(2, [("loss", 0.9)])
     clock.t = 100.03
     bar.update(10, [("loss", 0.5)])  # current == target: final, se dibuja siempre
-    lines = out.getvalue().splitlines()
+    lines = out.getvalue().split("\r")[1:]
     assert len(lines) == 2
-    assert lines[1] == f"10/10 {BAR} 0s 2ms/step - loss: 0.5000"
+    assert re.sub(r"\x1b\[\d+m", "", lines[1]).rstrip() == f"10/10 {BAR} 0s 2ms/step - loss: 0.5000"
 
 
 def test_terminal_redraws_in_place_with_colours():
@@ -187,6 +188,15 @@ def test_logger_verbose_1_prints_epoch_headers_and_sorted_metrics(capsys):
     assert "9.0000" not in out  # nada de la validación por lotes
 
 
+def test_logger_to_a_log_file_one_clean_line_per_epoch(capsys):
+    """Salida a un archivo (capsys no es un terminal): 'Epoch i/n' y una línea final por época, nada más."""
+    out = _fit_like(capsys, verbose=1, epochs=3, steps=50)
+    lines = out.splitlines()
+    assert len(lines) == 6 and lines[::2] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"]
+    assert all(re.fullmatch(rf"50/50 {BAR} {TIMES} - accuracy: 0.7500 - .*", line) for line in lines[1::2])
+    assert not re.search(r"[\x00-\x09\x0b-\x1f]", out)  # ningún carácter de control salvo el salto de línea
+
+
 def test_logger_single_epoch_has_no_header(capsys):
     out = _fit_like(capsys, verbose=1, epochs=1)
     assert "Epoch" not in out
@@ -224,3 +234,14 @@ def test_logger_evaluate_and_predict(capsys):
     cbs.on_predict_end()
     final = capsys.readouterr().out.splitlines()[-1]
     assert re.fullmatch(rf"313/313 {BAR} {TIMES}", final)  # sin métricas
+
+
+def test_logger_one_batch_predict_prints_one_line(capsys, monkeypatch):
+    for stream_is_tty in (False, True):
+        monkeypatch.setattr(P, "interactive_output", lambda stream: stream_is_tty)
+        cbs = CallbackList([], add_progbar=True, verbose=1, epochs=1, steps=1)
+        cbs.on_predict_begin()
+        cbs.on_predict_batch_end(0, {"outputs": [1]})
+        cbs.on_predict_end()
+        out = re.sub(r"\x1b\[\d+m", "", capsys.readouterr().out)
+        assert out.count("1/1 ") == 1 and out.endswith("\n") and out.count("\n") == 1, repr(out)

@@ -9,24 +9,29 @@ leída en cada llamada). `get_file` se comporta como el de Keras:
 
 Lo que añade respecto a Keras: la descarga se escribe en un archivo temporal de la misma
 carpeta y solo se renombra al nombre definitivo cuando está completa y su hash coincide. Así
-una descarga cortada o corrupta nunca deja en la caché un archivo que parezca bueno. Y cada
-error dice qué URL falló, por qué, y dónde copiar el archivo a mano si no hay conexión.
+una descarga cortada o corrupta nunca deja en la caché un archivo que parezca bueno. Sin hash,
+se rechaza lo que llega más corto de lo que anunció el servidor y la página HTML (de error o de
+inicio de sesión) servida en lugar de un archivo binario. Los temporales de una descarga matada
+(`kill -9`) se borran en la siguiente descarga a esa carpeta. Una descarga tiene un tiempo máximo
+en total (`deadline`), además del de cada lectura. Y cada error dice qué URL falló, por qué, y
+dónde copiar el archivo a mano si no hay conexión.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import sys
-import tarfile
 import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-import zipfile
 from http.client import HTTPException
+
+from .archives import extract_archive
 
 ENV_VAR = "TINYGRAD_ES_HOME"
 # Si la carpeta personal no admite escritura (un contenedor, una cuenta de solo lectura), Keras usa /tmp.
@@ -34,10 +39,23 @@ FALLBACK_DIR = os.path.join(tempfile.gettempdir(), ".tinygrad_es")
 CHUNK_SIZE = 64 * 1024
 # Sin respuesta del servidor en este tiempo (segundos) damos la descarga por fallida, en vez de esperar siempre.
 TIMEOUT = 60
+# Tiempo máximo de una descarga entera (segundos): un servidor que manda un byte por segundo nunca agota
+# TIMEOUT. Media hora basta para los 30 MB de Fashion-MNIST a 150 kB/s; se cambia por llamada
+# (get_file(..., deadline=...)) o para todos los cargadores (tinygrad_es.datasets.download.DEADLINE = ...).
+DEADLINE = 1800.0
+URL_SCHEMES = ("http", "https", "ftp", "file")
+# Extensiones de archivos binarios: si llegan como página HTML, es una página de error, no el archivo.
+BINARY_SUFFIXES = (".npz", ".npy", ".gz", ".tgz", ".tar", ".zip", ".bz2", ".xz", ".h5", ".keras", ".bin", "-ubyte")
+HTML_START = (b"<!doctype html", b"<html")
+# Los temporales de esta biblioteca: `.{nombre}.{32 hexadecimales}.part` (ver _sibling_temp_path).
+TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{32}\.part$")
+# Un temporal anterior al arranque de este proceso es de una descarga que ya no sigue (un proceso matado):
+# las que siguen vivas escriben en él y mantienen su fecha de modificación al día.
+PROCESS_START = time.time()
 
 
 class DownloadError(OSError):
-    """No se pudo traer un archivo de su URL (error HTTP, sin conexión, transferencia cortada)."""
+    """No se pudo traer un archivo de su URL (error HTTP, sin conexión, transferencia cortada o demasiado lenta)."""
 
 
 def cache_root() -> str:
@@ -92,6 +110,7 @@ def get_file(
     archive_format="auto",
     cache_dir=None,
     force_download=False,
+    deadline=None,
 ):
     """Devuelve la ruta local de `fname`, descargándolo de `origin` si no está ya en la caché.
 
@@ -99,55 +118,124 @@ def get_file(
     `file_hash` (sha256 o md5, en hexadecimal) se comprueba tras descargar y también en la caché:
     un archivo guardado con otro hash se vuelve a descargar. Con `extract=True` (o el antiguo
     `untar=True`) se descomprime un .tar(.gz) o .zip en `fname + "_extracted"` y se devuelve esa
-    carpeta. `md5_hash` es el nombre antiguo de `file_hash` con md5.
+    carpeta. `md5_hash` es el nombre antiguo de `file_hash` con md5. `deadline` es el tiempo máximo
+    de la descarga entera, en segundos (por defecto `DEADLINE`, media hora).
 
         >>> ruta = get_file("mnist.npz", "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz")
     """
-    if origin is None:
-        raise ValueError("get_file necesita `origin`, la URL de la que descargar el archivo")
+    _check_origin(origin)
     if md5_hash is not None and file_hash is None:
         file_hash, hash_algorithm = md5_hash, "md5"
     hasher = resolve_hasher(file_hash, hash_algorithm) if file_hash else None
-    fname = fname or os.path.basename(urllib.parse.urlparse(origin).path)
-    if not fname or os.sep in fname or (os.altsep and os.altsep in fname):
-        raise ValueError(
-            f"get_file recibió fname={fname!r}, pero fname debe ser solo un nombre de archivo (sin carpetas): "
-            "elige la carpeta con cache_dir y cache_subdir"
-        )
+    fname = _checked_fname(fname, origin)
 
     root = _writable_or_fallback(os.path.expanduser(cache_dir)) if cache_dir else cache_root()
     datadir = os.path.join(root, cache_subdir)  # un cache_subdir absoluto se usa tal cual (os.path.join)
     os.makedirs(datadir, exist_ok=True)
     fpath = os.path.join(datadir, fname)
+    binary = bool(extract or untar) or fname.lower().endswith(BINARY_SUFFIXES)
 
-    downloaded = _needs_download(fpath, file_hash, hasher, force_download)
+    downloaded = _needs_download(fpath, file_hash, hasher, force_download, binary)
     if downloaded:
-        _download(origin, fpath, file_hash, hasher)
+        remove_stale_temporaries(datadir)
+        _download(origin, fpath, file_hash, hasher, binary, DEADLINE if deadline is None else deadline)
 
     if extract or untar:
         return _extract(fpath, archive_format if extract else "tar", origin, refresh=downloaded)
     return fpath
 
 
-def _needs_download(fpath, file_hash, hasher, force_download) -> bool:
+def _check_origin(origin) -> None:
+    """Una URL que urllib sabe abrir: esquema conocido y servidor, sin espacios ni caracteres de control."""
+    if origin is None:
+        raise ValueError("get_file necesita `origin`, la URL de la que descargar el archivo")
+    problem = None
+    if not isinstance(origin, str):
+        problem = f"es un {type(origin).__name__}, no un texto"
+    elif any(c.isspace() or ord(c) < 32 for c in origin):
+        problem = "contiene espacios o caracteres de control"
+    else:
+        parts = urllib.parse.urlparse(origin)
+        if parts.scheme not in URL_SCHEMES:
+            problem = f"empieza por {parts.scheme + ':' if parts.scheme else 'algo que no es un esquema'!r}"
+        elif not parts.netloc and parts.scheme != "file":
+            problem = "no dice el servidor"
+    if problem:
+        raise ValueError(
+            f"get_file: origin={origin!r} no es una URL válida ({problem}). Escribe la dirección completa, "
+            f"con uno de los esquemas {', '.join(s + '://' for s in URL_SCHEMES)} y el servidor, p. ej. "
+            "'https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz'"
+        )
+
+
+def _checked_fname(fname, origin) -> str:
+    """Solo un nombre de archivo: la carpeta de la caché es el único sitio donde una descarga escribe."""
+    if fname is None:
+        fname = os.path.basename(urllib.parse.urlparse(origin).path)
+        if not fname:
+            raise ValueError(
+                f"get_file no puede sacar un nombre de archivo de origin={origin!r} (acaba en '/'): "
+                "pásale fname='nombre.ext'"
+            )
+    fname = os.fspath(fname)
+    if fname in (".", "..") or any(sep in fname for sep in ("/", "\\", "\0")):
+        raise ValueError(
+            f"get_file recibió fname={fname!r}, pero fname debe ser solo un nombre de archivo (sin carpetas, "
+            "ni '.' ni '..'): la descarga se guarda siempre en la caché; elige la carpeta con cache_dir y cache_subdir"
+        )
+    return fname
+
+
+def _needs_download(fpath, file_hash, hasher, force_download, binary) -> bool:
     if force_download or not os.path.exists(fpath):
         return True
-    if file_hash is None or validate_file(fpath, file_hash, hasher):
+    if file_hash is not None:
+        if validate_file(fpath, file_hash, hasher):
+            return False
+        reason = f"su hash {hasher} no coincide con el esperado ({file_hash})"
+    elif binary and _starts_like_html(fpath):
+        reason = "es una página HTML y no el archivo binario esperado"
+    else:
         return False
-    print(
-        f"Se encontró {fpath}, pero parece incompleto o desactualizado: su hash {hasher} no coincide "
-        f"con el esperado ({file_hash}). Se descargará de nuevo."
-    )
+    print(f"Se encontró {fpath}, pero parece incompleto o desactualizado: {reason}. Se descargará de nuevo.")
     return True
 
 
-def _download(origin, fpath, file_hash, hasher) -> None:
+def _starts_like_html(path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(512).lstrip().lower().startswith(HTML_START)
+
+
+def remove_stale_temporaries(folder: str) -> list:
+    """Borra de `folder` los temporales de descargas anteriores a este proceso (matadas a medias).
+
+    Solo toca lo que tiene el nombre de los temporales de esta biblioteca y no se ha modificado desde
+    que empezó el proceso: una descarga de otro proceso que sigue viva los mantiene al día.
+    Devuelve las rutas borradas.
+    """
+    removed = []
+    for entry in os.scandir(folder):
+        try:
+            stale = TEMP_NAME.match(entry.name) and entry.stat(follow_symlinks=False).st_mtime < PROCESS_START
+            if not stale:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.remove(entry.path)
+            removed.append(entry.path)
+        except OSError:  # otro proceso lo borró a la vez, o no hay permiso: no impide descargar
+            continue
+    return removed
+
+
+def _download(origin, fpath, file_hash, hasher, binary, deadline) -> None:
     """Descarga a un temporal junto a `fpath`; lo renombra solo si llegó entero y con el hash correcto."""
     print(f"Descargando datos de {origin}")
     tmp_path = _sibling_temp_path(fpath)
     try:
         with open(tmp_path, "xb") as out:
-            _fetch(origin, out, fpath)
+            content_type = _fetch(origin, out, fpath, deadline)
         if file_hash is not None:
             actual = hash_file(tmp_path, hasher)
             if actual != file_hash.lower():
@@ -156,6 +244,14 @@ def _download(origin, fpath, file_hash, hasher) -> None:
                     f"y se esperaba {file_hash}. No se ha guardado nada en la caché. Vuelve a intentarlo; "
                     f"{_offline_hint(fpath)}"
                 )
+        elif binary and ("text/html" in content_type or _starts_like_html(tmp_path)):
+            raise DownloadError(
+                f"No se pudo descargar {origin}: el servidor respondió con una página HTML (Content-Type: "
+                f"{content_type or 'ninguno'}) y {os.path.basename(fpath)} debe ser un archivo binario; suele ser "
+                "una página de error o de inicio de sesión. No se ha guardado nada en la caché. Abre la URL en el "
+                "navegador para ver qué devuelve; si el archivo es el bueno, pasa su hash para que get_file lo "
+                "acepte por su contenido: get_file(..., file_hash='<sha256>') (sha256sum archivo lo calcula)"
+            )
         os.replace(tmp_path, fpath)  # atómico en la misma carpeta: o el archivo entero, o nada
     except BaseException:  # también Ctrl+C: no debe quedar el temporal a medias
         if os.path.exists(tmp_path):
@@ -163,19 +259,37 @@ def _download(origin, fpath, file_hash, hasher) -> None:
         raise
 
 
-def _fetch(origin, out, fpath) -> None:
-    """Copia el cuerpo de la respuesta en `out` con barra de progreso y comprueba que llegó entero."""
+def _fetch(origin, out, fpath, deadline) -> str:
+    """Copia el cuerpo de la respuesta en `out` con barra de progreso; devuelve su Content-Type.
+
+    Comprueba que llegó entero (si el servidor dijo cuánto mandaba) y antes de `deadline` segundos.
+    """
+    end = time.monotonic() + deadline
+    received, total = 0, None
     try:
-        with urllib.request.urlopen(origin, timeout=TIMEOUT) as response:
+        with urllib.request.urlopen(origin, timeout=min(TIMEOUT, deadline)) as response:
+            content_type = (response.headers.get("Content-Type") or "").lower()
             total = response.headers.get("Content-Length")
             total = int(total) if total is not None else None
             bar = ByteProgressBar(total)
-            received = 0
-            for chunk in iter(lambda: response.read(CHUNK_SIZE), b""):
+            # read1 devuelve lo que haya llegado, sin esperar a llenar el trozo: así el plazo total
+            # se comprueba aunque el servidor mande los bytes de uno en uno.
+            read = getattr(response, "read1", response.read)
+            for chunk in iter(lambda: read(CHUNK_SIZE), b""):
                 out.write(chunk)
                 received += len(chunk)
                 bar.update(received)
+                if time.monotonic() > end:
+                    raise DownloadError(
+                        f"No se pudo descargar {origin}: superó el tiempo máximo de {deadline:g} s (llegaron "
+                        f"{received} de {total if total is not None else '?'} bytes), la conexión es demasiado "
+                        "lenta. Vuelve a intentarlo, o da más tiempo con get_file(..., deadline=segundos) o, para "
+                        "los cargadores de datos, tinygrad_es.datasets.download.DEADLINE = segundos; "
+                        f"{_offline_hint(fpath)}"
+                    )
             bar.finish(received)
+    except DownloadError:
+        raise
     except urllib.error.HTTPError as e:
         raise DownloadError(
             f"No se pudo descargar {origin}: el servidor respondió HTTP {e.code} ({e.reason}). "
@@ -197,10 +311,12 @@ def _fetch(origin, out, fpath) -> None:
             f"No se pudo descargar {origin}: la transferencia se cortó, llegaron {received} de {total} bytes. "
             f"No se ha guardado nada en la caché. Vuelve a intentarlo; {_offline_hint(fpath)}"
         )
+    return content_type
 
 
 def _sibling_temp_path(fpath) -> str:
-    """Un nombre oculto y único junto a `fpath`: os.replace solo es atómico dentro de la misma carpeta.
+    """Un nombre oculto y único junto a `fpath` (de la forma TEMP_NAME): os.replace solo es atómico dentro de
+    la misma carpeta.
 
     (tempfile.mkstemp crearía el archivo con permisos 0600; así respeta la umask como cualquier otro.)
     """
@@ -256,22 +372,15 @@ def _extract(fpath, archive_format, origin, refresh) -> str:
     target = fpath + "_extracted"
     if os.path.isdir(target) and not refresh:
         return target
-    formats = ["tar", "zip"] if archive_format == "auto" else [archive_format] if archive_format else []
     tmp_dir = _sibling_temp_path(fpath)
     os.makedirs(tmp_dir)
     try:
-        if "tar" in formats and tarfile.is_tarfile(fpath):
-            with tarfile.open(fpath) as archive:
-                # filter="data" rechaza rutas absolutas, '..' y enlaces fuera de la carpeta.
-                archive.extractall(tmp_dir, filter="data")
-        elif "zip" in formats and zipfile.is_zipfile(fpath):
-            with zipfile.ZipFile(fpath) as archive:
-                archive.extractall(tmp_dir)  # ZipFile ya limpia '..' y rutas absolutas
-        else:
+        if not extract_archive(fpath, tmp_dir, archive_format):
             raise ValueError(
                 f"get_file(extract=True): {fpath} (descargado de {origin}) no es un archivo "
-                f"{' ni '.join(formats) or 'comprimido'} que se pueda descomprimir; usa archive_format='tar', "
-                "'zip' o 'auto', o extract=False para quedarte con el archivo tal cual"
+                f"{'tar ni zip' if archive_format == 'auto' else archive_format or 'comprimido'} que se pueda "
+                "descomprimir; usa archive_format='tar', 'zip' o 'auto', o extract=False para quedarte con el "
+                "archivo tal cual"
             )
         if os.path.isdir(target):
             shutil.rmtree(target)

@@ -9,44 +9,41 @@ mismo corpus del ejemplo de Keras. El flujo del curso, pieza a pieza:
     >>> x, y = vectorize(sentences, next_chars, char_indices)  # one-hot: (200285, 40, 57) y (200285, 57)
     >>> next_index = sample(model.predict(x_pred)[0], temperature=0.5)
 
-De dónde sale el texto, por orden: la caché (`~/.tinygrad_es/datasets/nietzsche.txt`, que CI
-llena antes de las pruebas), la copia de referencia del proyecto en `../shared/data/` junto al
-repositorio (solo en desarrollo, y solo si su sha256 es el esperado) y, si no hay ninguna, la
-descarga de la misma dirección que el ejemplo de Keras.
+El texto es de dominio público y viaja dentro del paquete, comprimido
+(`tinygrad_es/datasets/data/nietzsche.txt.gz`, 226 kB): funciona sin conexión desde el primer
+momento. Si en la caché hay una copia descargada (`~/.tinygrad_es/datasets/nietzsche.txt`), se
+usa esa; `load_text(download=True)` la descarga de la misma dirección que el ejemplo de Keras.
 """
 from __future__ import annotations
 
+import gzip
 import os
 
 import numpy as np
 
 from ..errors import ShapeError
 from ..random import generator
-from .download import cache_root, get_file, validate_file
+from .download import cache_root, get_file
 
 ORIGIN = "https://s3.amazonaws.com/text-datasets/nietzsche.txt"
 FNAME = "nietzsche.txt"
-# sha256 de la copia de referencia del proyecto (../shared/data/nietzsche.txt, la que CI copia en la caché).
-# La copia de la URL no es idéntica byte a byte (el ejemplo de Keras la mide en 600.893 caracteres y esta
-# tiene 600.894), así que la descarga se guarda, como en Keras, sin comprobar su hash.
-REFERENCE_SHA256 = "cd3662888df2d740000f58da00b05987220a12a4399187d3971c6bdce0268b12"
-# La raíz del repositorio es la carpeta que contiene el paquete tinygrad_es/; shared/ está a su lado.
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEV_COPY = os.path.normpath(os.path.join(REPO_ROOT, os.pardir, "shared", "data", FNAME))
+# La copia del paquete. La de la URL no es idéntica byte a byte (el ejemplo de Keras la mide en 600.893
+# caracteres y esta tiene 600.894), así que la descarga se guarda, como en Keras, sin comprobar su hash.
+PACKAGED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", FNAME + ".gz")
 
 
-def load_text() -> str:
-    """El corpus entero en minúsculas, como lo lee el curso (`f.read().lower()`)."""
-    with open(corpus_path(), encoding="utf-8") as f:
+def load_text(download: bool = False) -> str:
+    """El corpus entero en minúsculas, como lo lee el curso (`f.read().lower()`).
+
+    De la caché si hay una copia descargada; si no, la del paquete. Con `download=True`, la de la
+    URL del ejemplo de Keras (descargada la primera vez).
+    """
+    path = get_file(FNAME, origin=ORIGIN) if download else os.path.join(cache_root(), "datasets", FNAME)
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            return f.read().lower()
+    with gzip.open(PACKAGED, "rt", encoding="utf-8") as f:
         return f.read().lower()
-
-
-def corpus_path() -> str:
-    """La ruta del archivo de texto: la caché, la copia de desarrollo o una descarga nueva, por ese orden."""
-    cached = os.path.join(cache_root(), "datasets", FNAME)
-    if not os.path.exists(cached) and os.path.isfile(DEV_COPY) and validate_file(DEV_COPY, REFERENCE_SHA256):
-        return DEV_COPY
-    return get_file(FNAME, origin=ORIGIN)
 
 
 def vocabulary(text: str):

@@ -225,7 +225,8 @@ class ProgbarLogger(Callback):
 
     def _update(self, batch, logs):
         self.seen = batch + 1
-        if self.progbar is not None and self.verbose == 1:
+        # El último lote lo dibuja _finalize, con los logs de la época: dibujarlo aquí lo escribiría dos veces.
+        if self.progbar is not None and self.verbose == 1 and self.seen != self.target:
             self.progbar.update(self.seen, list((logs or {}).items()), finalize=False)
 
     def _finalize(self, logs):

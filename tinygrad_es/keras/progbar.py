@@ -11,9 +11,11 @@
 - Las métricas tal como llegan (ya son medias de la época), con 4 decimales, o en notación
   científica si |valor| <= 1e-3.
 
-En un terminal o en Jupyter la línea se redibuja en su sitio (`\\r`); si la salida va a un
-archivo, cada actualización es una línea nueva. Para no frenar el entrenamiento, la línea se
-redibuja como mucho cada `interval` segundos (salvo la final).
+En un terminal o en Jupyter la línea se redibuja en su sitio (`\\r`), como mucho cada `interval`
+segundos (salvo la final) para no frenar el entrenamiento. Si la salida va a un archivo o a un
+registro de CI, solo se escribe la línea final, sin colores ni caracteres de control: una línea
+limpia por época en `fit` y una en `predict`/`evaluate` (Keras 3 escribe ahí cada redibujado con
+`\\b` y `\\r`).
 
 verbose=1 dibuja la barra; verbose=2 escribe solo la línea final:
 `422/422 - 1s - 2ms/step - accuracy: 0.9665 - loss: 0.1111`.
@@ -95,7 +97,7 @@ class Progbar:
         time_per_step = self._estimate_step_duration(current, now)
         if self.verbose == 1:
             throttled = self._last_update is not None and now - self._last_update < self.interval
-            if finalize or not throttled:
+            if finalize or (not throttled and interactive_output(self.stream or sys.stdout)):
                 self._draw(current, now, time_per_step, finalize)
                 self._last_update = now
         elif self.verbose == 2 and finalize:
@@ -128,7 +130,7 @@ class Progbar:
         if dynamic:
             padding = " " * max(self._prev_width - visible_width, 0)
             write("\r" + line + padding + ("\n" if finalize else ""), stream)
-        else:
+        else:  # solo la línea final (ver update)
             write(line + "\n", stream)
         self._prev_width = visible_width
 
