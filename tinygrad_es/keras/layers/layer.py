@@ -26,7 +26,7 @@ import numpy as np
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
 from .. import initializers
-from ..names import init_arguments, unique_name, unknown_arguments_error
+from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
 
 
 class Layer:
