@@ -117,8 +117,7 @@ def test_files_written_here_have_the_structure_keras_writes(name, tmp_path):
     for mine, keras_layer in zip(ours["config"]["layers"], theirs["config"]["layers"], strict=True):
         assert mine["class_name"] == keras_layer["class_name"] and mine["module"] == keras_layer["module"]
         for key, value in mine["config"].items():  # cada clave que escribimos existe en Keras, con su valor
-            if (mine["class_name"], key) != ("SimpleRNN", "seed"):  # Keras la acepta pero no la escribe
-                assert value == keras_layer["config"][key], (mine["class_name"], key)
+            assert value == keras_layer["config"][key], (mine["class_name"], key)
     if keras_config["compile_config"]:
         mine, keras_compile = ours["compile_config"], theirs["compile_config"]
         assert mine["loss"] == keras_compile["loss"] and mine.get("metrics") == keras_compile.get("metrics")

@@ -232,11 +232,6 @@ class SimpleRNN(RNN):
         del config["recurrent_activation"], config["seed"]  # Keras no los guarda en SimpleRNN
         return config
 
-    def get_config(self):
-        config = super().get_config()
-        del config["recurrent_activation"]  # SimpleRNN de Keras no tiene ese argumento (y lo rechazaría al cargar)
-        return config
-
 
 class LSTM(RNN):
     """Memoria a largo y corto plazo: puertas i, f, c, o (en ese orden en los pesos), estados h y c.
