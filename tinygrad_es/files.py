@@ -21,14 +21,16 @@ import contextlib
 import os
 import re
 import secrets
+import shutil
 import stat
 import time
 from typing import Callable
 
 TEMP_PREFIX, TEMP_SUFFIX = ".guardando-", ".tmp"
 # .guardando-<pid>-<azar>.tmp; las versiones anteriores escribían .guardando-<azar>.tmp (sin pid)
-_TEMP_NAME = re.compile(r"\.guardando-(?:(\d+)-)?[\w-]+\.tmp\Z")
-_STARTED = time.time()  # un temporal más nuevo puede ser de un guardado en curso de otro proceso
+TEMP_NAME = re.compile(r"\.guardando-(?:(?P<pid>\d+)-)?[\w-]+\.tmp\Z")
+# Un temporal más nuevo que el arranque de este proceso puede ser de un guardado en curso de otro.
+PROCESS_START = time.time()
 
 
 def atomic_write(filepath, write: Callable[[str], None], overwrite: bool = True) -> None:
@@ -112,26 +114,34 @@ def _flush_to_disk(path: str) -> None:
         os.close(fd)
 
 
-def clean_stale_temporaries(folder: str) -> list:
+def clean_stale_temporaries(folder: str, pattern: re.Pattern = TEMP_NAME) -> list:
     """Borra de `folder` los temporales de esta biblioteca que dejó un proceso muerto; devuelve cuáles.
 
-    Un temporal es huérfano si es anterior a este proceso y el proceso que lo creó (su pid va en
-    el nombre) ya no existe. Nunca se toca otro archivo.
+    `pattern` reconoce los nombres de los temporales (los de atomic_write por defecto; las descargas
+    dan el suyo). Uno es huérfano si es anterior a este proceso (quien sigue escribiendo mantiene
+    su fecha al día) y, si el nombre lleva el pid de su proceso (grupo `pid`), ese proceso ya no
+    existe. Nunca se toca otro archivo; un temporal que es una carpeta (una extracción) se borra entero.
     """
     removed = []
     try:
-        names = os.listdir(folder)
+        entries = list(os.scandir(folder))
     except OSError:
         return removed
-    for name in names:
-        match = _TEMP_NAME.match(name)
-        if not match or (match.group(1) and _process_alive(int(match.group(1)))):
+    for entry in entries:
+        match = pattern.match(entry.name)
+        pid = match and match.groupdict().get("pid")
+        if not match or (pid and _process_alive(int(pid))):
             continue
-        path = os.path.join(folder, name)
-        with contextlib.suppress(OSError):  # otro proceso pudo borrarlo a la vez: no importa
-            if os.lstat(path).st_mtime < _STARTED and stat.S_ISREG(os.lstat(path).st_mode):
-                os.unlink(path)
-                removed.append(path)
+        try:  # otro proceso pudo borrarlo a la vez, o no hay permiso: no impide guardar
+            if entry.stat(follow_symlinks=False).st_mtime >= PROCESS_START:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.remove(entry.path)
+            removed.append(entry.path)
+        except OSError:
+            continue
     return removed
 
 

@@ -107,4 +107,4 @@ def load_optimizer_state(reader: H5Reader, model) -> None:
     for i, (shape, dtype) in enumerate(expected[:found]):
         data = reader.dataset(h5group, str(i), f"'optimizer/vars/{i}' (estado del optimizador)", shape, dtype)
         values.append(reader.read(data, dtype))
-    optimizer_state.assign_keras_variables(optimizer, trainable, values)
+    optimizer_state.assign_keras_variables(optimizer, values)
