@@ -391,7 +391,7 @@ def test_keras_mlp_entrena_igual_en_gpu_y_cpu():
     model_gpu, history_gpu, pred_gpu = _trained_mlp("cuda", "adam")
     assert model_cpu.device == "cpu" and model_gpu.device == "cuda"
     assert all(w.device == "cuda" for w in model_gpu.weights)
-    assert all(s.__class__.__name__ == "CudaArray" for slots in model_gpu.optimizer.slots for s in slots)
+    assert all(s.__class__.__name__ == "CudaArray" for s in model_gpu.optimizer.variables)
     for w_gpu, w_cpu in zip(model_gpu.get_weights(), model_cpu.get_weights()):
         assert type(w_gpu) is np.ndarray  # get_weights siempre da arrays de la CPU
         np.testing.assert_allclose(w_gpu, w_cpu, rtol=1e-5, atol=1e-6)
