@@ -79,6 +79,16 @@ class Trainer:
         self._loss_tracker = metrics_module.Mean(name="loss")
         self.compiled = True
 
+    def get_compile_config(self) -> dict | None:
+        """Los argumentos de compile() tal como se dieron (lo que guarda model.save), o None sin compilar."""
+        if not self.compiled:
+            return None
+        loss, metrics = self._compile_loss, self._compile_metrics
+        return {"optimizer": self.optimizer, "loss": self.loss,
+                "loss_weights": None if loss is None else loss.loss_weights,
+                "metrics": None if metrics is None else metrics.spec,
+                "weighted_metrics": None if metrics is None else metrics.weighted_spec}
+
     @property
     def metrics(self) -> list:
         """Las métricas con estado: 'loss', las de compile, la pérdida de cada salida y las del usuario

@@ -25,8 +25,5 @@ class LeakyReLU(Layer):
     def call(self, inputs, training=False):
         return inputs.leaky_relu(self.negative_slope)
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def get_config(self):
         return {**super().get_config(), "negative_slope": self.negative_slope}

@@ -50,9 +50,6 @@ class InputLayer(Layer):
     def call(self, inputs, training=False):
         return inputs
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def get_config(self):
         return {"batch_shape": list(self.batch_shape), "dtype": self.dtype.name, "sparse": False, "ragged": False,
                 "name": self.name, "optional": False}
@@ -128,9 +125,6 @@ class Activation(Layer):
     def call(self, inputs, training=False):
         return self.activation(inputs)
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def get_config(self):
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
@@ -158,9 +152,6 @@ class Masking(Layer):
         """(lote, pasos): True donde algún rasgo es distinto de mask_value (un paso real)."""
         values = inputs.numpy() if isinstance(inputs, Tensor) else np.asarray(inputs)
         return (values != self.mask_value).any(axis=-1)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
 
     def get_config(self):
         return {**super().get_config(), "mask_value": self.mask_value}

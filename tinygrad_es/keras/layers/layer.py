@@ -35,7 +35,7 @@ import numpy as np
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
 from .. import initializers, tree
-from ..names import parameter_names, unique_name, unknown_arguments_error
+from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
 from ..symbolic import is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_context
 
 
@@ -54,9 +54,7 @@ class Layer:
                  batch_size=None, **kwargs):
         # batch_size acompaña a input_shape en Keras; aquí el tamaño del lote siempre queda libre (None).
         if kwargs:
-            valid = [name for klass in type(self).__mro__ if issubclass(klass, Layer) and "__init__" in vars(klass)
-                     for name in parameter_names(klass.__init__)]
-            raise unknown_arguments_error(type(self).__name__, kwargs, valid)
+            raise unknown_arguments_error(type(self).__name__, kwargs, init_arguments(type(self)))
         self.name = name or unique_name(type(self).__name__)
         self.dtype = np.dtype(dtype or "float32")
         self._trainable = bool(trainable)
@@ -186,8 +184,12 @@ class Layer:
         raise NotImplementedError
 
     def compute_output_shape(self, input_shape):
-        """La forma de la salida, con None en el lote. Si la capa no la define, se deduce llamándola con
-        ceros (`symbolic.trace_output_shape`), como Keras 3 con las capas propias."""
+        """La forma de la salida, con None en el lote. Una capa de tinygrad_es que no la redefine no
+        cambia la forma (Dropout, Activation...); una capa propia del usuario que no la define la
+        deduce llamándose con ceros (`symbolic.trace_output_shape`), como Keras 3. (Solo las propias:
+        al cargar un archivo, una capa de tinygrad_es nunca calcula para saber su forma.)"""
+        if type(self).__module__.startswith("tinygrad_es."):
+            return input_shape
         return trace_output_shape(self, input_shape)
 
     def __init_subclass__(cls, **kwargs):

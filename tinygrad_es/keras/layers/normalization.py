@@ -53,9 +53,6 @@ class BatchNormalization(Layer):
                             self.moving_mean, self.moving_variance, training=training and self.trainable,
                             momentum=self.momentum, epsilon=self.epsilon)
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale,
