@@ -29,6 +29,7 @@ import functools
 import inspect
 import math
 import warnings
+from typing import Optional
 
 import numpy as np
 
@@ -62,8 +63,7 @@ class Layer:
         self.input_spec_shape = None  # la forma (None, ...) con la que se construyó
         self.output_shape = None
         self._build_input_shape = None  # la forma tal como llegó a build (con el lote), para summary()
-        self._weight_names = []  # nombres de atributo de los pesos, en orden de creación
-        self._weight_is_trainable = {}
+        self._tracked_weights = []  # (nombre, peso, entrenable) de cada peso, en orden de creación
         self._inbound_nodes = []  # las llamadas en la API funcional (ver symbolic.Node)
         if input_dim is not None:
             input_shape = (input_dim,)
@@ -76,13 +76,16 @@ class Layer:
             )
 
     # ------------------------------------------------------------ pesos
-    def add_weight(self, name, shape, initializer="zeros", trainable=True):
-        """Crea un peso, lo guarda como atributo `self.<name>` y lo registra en orden de creación."""
-        value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=self.dtype)
-        weight = Tensor(value, dtype=self.dtype, requires_grad=trainable and self._trainable)
-        setattr(self, name, weight)
-        self._weight_names.append(name)
-        self._weight_is_trainable[name] = trainable
+    def add_weight(self, shape: tuple = (), initializer="zeros", dtype=None, trainable: bool = True,
+                   name: Optional[str] = None) -> Tensor:
+        """Crea un peso (un Tensor con los valores de `initializer`) y lo registra en orden de creación.
+
+        Como en Keras 3, la capa lo guarda donde quiera: `self.kernel = self.add_weight(...)`.
+        `name` es el que usan los mensajes de error y los archivos de pesos."""
+        dtype = np.dtype(dtype or self.dtype)
+        value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=dtype)
+        weight = Tensor(value, dtype=dtype, requires_grad=trainable and self._trainable)
+        self._tracked_weights.append((name or f"variable_{len(self._tracked_weights)}", weight, trainable))
         return weight
 
     def _sublayers(self) -> list:
@@ -90,14 +93,15 @@ class Layer:
         return fixed_during_loop(self, "sublayers",
                                  lambda: [item for item in attribute_values(self, Layer) if item is not self])
 
-    def _own_weights(self, trainable: bool) -> list:
-        """Los pesos creados aquí con add_weight(trainable=...), en orden de creación."""
-        return [getattr(self, n) for n in self._weight_names if self._weight_is_trainable[n] == trainable]
+    def _weights_in_order(self) -> list:
+        """[(nombre, peso)] de los pesos propios en el orden de Keras: primero los entrenables, luego el resto."""
+        trained = [(n, w) for n, w, t in self._tracked_weights if self._trainable and t]
+        return trained + [(n, w) for n, w, t in self._tracked_weights if not (self._trainable and t)]
 
     def _labeled_weights(self) -> list:
         """(capa dueña, nombre, peso) de cada peso: los propios y luego los de cada subcapa, sin repetir
         (una capa compartida aparece una vez)."""
-        entries = [(self, n, getattr(self, n)) for n in self.weight_names_in_order()]
+        entries = [(self, n, w) for n, w in self._weights_in_order()]
         entries += [entry for layer in self._sublayers() for entry in layer._labeled_weights()]
         seen = set()
         return [e for e in entries if id(e[2]) not in seen and not seen.add(id(e[2]))]
@@ -106,23 +110,19 @@ class Layer:
     def trainable_weights(self) -> list:
         if not self._trainable:
             return []
-        own = self._own_weights(True)
+        own = [w for _, w, t in self._tracked_weights if t]
         return _unique(own + [w for layer in self._sublayers() for w in layer.trainable_weights])
 
     @property
     def non_trainable_weights(self) -> list:
         if not self._trainable:
             return self.weights
-        own = self._own_weights(False)
+        own = [w for _, w, t in self._tracked_weights if not t]
         return _unique(own + [w for layer in self._sublayers() for w in layer.non_trainable_weights])
 
-    def _is_trained(self, name) -> bool:
-        return self._trainable and self._weight_is_trainable[name]
-
     def weight_names_in_order(self) -> list:
-        """Los nombres de los pesos propios en el orden de Keras: primero los entrenables, luego el resto."""
-        return ([n for n in self._weight_names if self._weight_is_trainable[n]]
-                + [n for n in self._weight_names if not self._weight_is_trainable[n]])
+        """Los nombres de los pesos propios, en el orden de `weights`."""
+        return [n for n, _ in self._weights_in_order()]
 
     def weight_labels(self) -> list:
         """Un nombre por peso de `weights`: 'kernel' o, el de una subcapa, 'dense/kernel'."""
@@ -141,8 +141,8 @@ class Layer:
     def trainable(self, value):
         """Congelar una capa (trainable=False) deja de calcular y aplicar sus gradientes, también en sus subcapas."""
         self._trainable = bool(value)
-        for n in self._weight_names:
-            getattr(self, n).requires_grad = self._is_trained(n)
+        for _, weight, trainable in self._tracked_weights:
+            weight.requires_grad = self._trainable and trainable
         for layer in self._sublayers():
             layer.trainable = value
 
