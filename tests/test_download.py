@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import sys
 import tarfile
 import time
 import zipfile
@@ -69,6 +70,16 @@ def test_progreso_sin_content_length(capsys):
     bar.update(10)
     bar.finish(2048)
     assert "2048 bytes" in capsys.readouterr().out
+
+
+def test_progreso_hacia_un_archivo_solo_la_linea_final(capsys, monkeypatch):
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    bar = download.ByteProgressBar(4096)
+    for received in range(0, 4097, 512):
+        bar.last_draw = -float("inf")  # sin esperar el intervalo: dibujaría cada vez en un terminal
+        bar.update(received)
+    bar.finish(4096)
+    assert capsys.readouterr().out == f"4096/4096 {'━' * 20} 0s\n"
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
