@@ -24,7 +24,8 @@ N_RAPIDO, N_TEST_RAPIDO, EPOCAS_RAPIDO = 6000, 1000, 2
 
 def main():
     args = argumentos(__doc__.splitlines()[0], con_dataset=True,
-                      rapido=f"{N_RAPIDO} imágenes de entrenamiento, {N_TEST_RAPIDO} de test y {EPOCAS_RAPIDO} épocas")
+                      rapido=f"{N_RAPIDO} imágenes de entrenamiento, {N_TEST_RAPIDO} de test y "
+                             f"{EPOCAS_RAPIDO} épocas")
     ((x_train, y_train), (x_test, y_test)), nombres = cargar_imagenes(args)
     if args.rapido:
         x_train, y_train = x_train[:N_RAPIDO], y_train[:N_RAPIDO]

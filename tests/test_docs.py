@@ -151,7 +151,9 @@ def test_codigo_de_la_pagina(pagina, monkeypatch, tmp_path):
         """Lo que vería el lector: cada figura abierta, como PNG; y se cierran, como en un cuaderno."""
         for numero in plt.get_fignums():
             png = io.BytesIO()
-            plt.figure(numero).savefig(png, format="png", dpi=80, bbox_inches="tight")
+            # Sin la versión de matplotlib en los metadatos: otra versión no reescribe una imagen igual.
+            plt.figure(numero).savefig(png, format="png", dpi=80, bbox_inches="tight",
+                                       metadata={"Software": None})
             mostradas.append(png.getvalue())
         plt.close("all")
 
