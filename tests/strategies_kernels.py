@@ -10,28 +10,36 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from tinygrad_es.errors import ShapeError
-from tinygrad_es.nn import functional as F
+from tinygrad_es.nn.conv import _geometry
 
 
 @st.composite
-def conv_cases(draw, max_side=7, max_channels=3):
-    """Un dict con x (N, H, W, C), w (KH, KW, C, F) float64 y una geometría válida de conv2d."""
+def conv_cases(draw, max_side=7, max_channels=3, groups=False):
+    """Un dict con x (N, H, W, C), w (KH, KW, C/G, F) float64 y una geometría válida de conv2d.
+
+    El relleno puede ser 'valid', 'same', un entero, una pareja o una pareja de parejas (por lado).
+    Con groups=True, G de 1 a 3 grupos de 1 o 2 canales y filtros cada uno; si no, G = 1.
+    """
     n = draw(st.integers(1, 2))
     h, w = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
-    c, f = draw(st.integers(1, max_channels)), draw(st.integers(1, max_channels))
+    g = draw(st.integers(1, 3)) if groups else 1
+    top = 2 if groups else max_channels
+    c, f = g * draw(st.integers(1, top)), g * draw(st.integers(1, top))
     kh = draw(st.one_of(st.just(1), st.just(h), st.integers(1, h)))  # 1×1 y "tan grande como la entrada"
     kw = draw(st.one_of(st.just(1), st.just(w), st.integers(1, w)))
     stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
     dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
-    padding = draw(st.one_of(st.sampled_from(["valid", "same"]), st.integers(0, 2),
-                             st.tuples(st.integers(0, 2), st.integers(0, 2))))
+    side = st.integers(0, 2)
+    padding = draw(st.one_of(st.sampled_from(["valid", "same"]), side, st.tuples(side, side),
+                             st.tuples(st.tuples(side, side), st.tuples(side, side))))
     try:
-        geometry = F._geometry("conv2d", (h, w), (kh, kw), stride, dilation, padding)
+        geometry = _geometry("conv2d", (h, w), (kh, kw), stride, dilation, padding)
     except ShapeError:
         assume(False)
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    return dict(x=rng.standard_normal((n, h, w, c)), w=rng.standard_normal((kh, kw, c, f)),
-                b=rng.standard_normal(f), stride=stride, dilation=dilation, padding=padding, geometry=geometry)
+    return dict(x=rng.standard_normal((n, h, w, c)), w=rng.standard_normal((kh, kw, c // g, f)),
+                b=rng.standard_normal(f), stride=stride, dilation=dilation, padding=padding, groups=g,
+                geometry=geometry)
 
 
 @st.composite
@@ -42,7 +50,7 @@ def pool_cases(draw, max_side=7):
     pool = (draw(st.integers(1, h)), draw(st.integers(1, w)))
     strides = draw(st.one_of(st.none(), st.tuples(st.integers(1, 3), st.integers(1, 3))))
     padding = draw(st.sampled_from(["valid", "same"]))
-    geometry = F._geometry("pool", (h, w), pool, strides or pool, (1, 1), padding)
+    geometry = _geometry("pool", (h, w), pool, strides or pool, (1, 1), padding)
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     if draw(st.booleans()):
         x = rng.integers(-2, 3, size=(n, h, w, c)).astype(np.float64)  # muchos empates

@@ -311,6 +311,13 @@ OPS = {  # nombre -> (función, formas de las entradas)
     "conv2d con sesgo, relu y pasos": (lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2), padding="same",
                                                                 activation="relu"), (1, 4, 4, 2), (2, 2, 2, 2), (2,)),
     "conv2d dilatada sin sesgo": (lambda x, w: F.conv2d(x, w, dilation=2), (1, 5, 4, 1), (2, 2, 1, 2)),
+    "conv2d por grupos, dilatada y con relleno por lados": (
+        lambda x, w, b: F.conv2d(x, w, b, padding=((1, 0), (0, 2)), dilation=(1, 2), groups=2, activation="relu"),
+        (2, 4, 4, 4), (2, 2, 2, 4), (4,)),
+    "conv2d_transpose por grupos": (lambda x, w, b: F.conv2d_transpose(x, w, b, stride=2, padding="same", groups=2),
+                                    (2, 2, 3, 2), (3, 2, 2, 2), (4,)),
+    "conv1d causal dilatada y max_pool1d": (lambda x, w: F.max_pool1d(F.conv1d(x, w, padding="causal", dilation=2),
+                                                                      2, padding="same"), (2, 5, 2), (2, 2, 3)),
     "max_pool2d": (lambda x: F.max_pool2d(x, 2, padding="same"), (1, 3, 4, 2)),
     "avg_pool2d": (lambda x: F.avg_pool2d(x, (2, 3), strides=(1, 2)), (1, 3, 5, 1)),
     "lstm": (lambda x, h, c, W, U, b: (lambda hs, h_t, c_t: hs.sum(1) + h_t * c_t)(*F.lstm(x, h, c, W, U, b)),

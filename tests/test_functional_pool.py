@@ -73,6 +73,38 @@ def test_pool_gradcheck(case):
     gradcheck(lambda x: F.avg_pool2d(x, **kw), case["x"])
 
 
+def pool1d_reference(x, size, stride, padding, reduce):
+    """Ventana a ventana sobre el eje de la secuencia; 'same' rellena como TensorFlow y no cuenta el relleno."""
+    length = x.shape[1]
+    out_len = -(-length // stride) if padding == "same" else (length - size) // stride + 1
+    before = max((out_len - 1) * stride + size - length, 0) // 2 if padding == "same" else 0
+    windows = [x[:, max(i * stride - before, 0):i * stride - before + size] for i in range(out_len)]
+    return np.stack([reduce(window, axis=1) for window in windows], axis=1)
+
+
+@settings(deadline=None, max_examples=25)
+@given(pool_cases(max_side=6))
+def test_pool1d_matches_reference_and_gradcheck(case):
+    """Las filas de la imagen de la estrategia, como secuencias (N·H, W, C)."""
+    x = case["x"].reshape(-1, *case["x"].shape[2:])
+    size, stride = case["pool"][1], (case["strides"] or case["pool"])[1]
+    kw = dict(pool_size=size, strides=None if case["strides"] is None else stride, padding=case["padding"])
+    np.testing.assert_array_equal(F.max_pool1d(Tensor(x, dtype="float64"), **kw).data,
+                                  pool1d_reference(x, size, stride, case["padding"], np.max))
+    np.testing.assert_allclose(F.avg_pool1d(Tensor(x, dtype="float64"), **kw).data,
+                               pool1d_reference(x, size, stride, case["padding"], np.mean), rtol=1e-12)
+    gradcheck(lambda x: F.max_pool1d(x, **kw), _distinct(x.shape, 1))
+    gradcheck(lambda x: F.avg_pool1d(x, **kw), x)
+
+
+def test_global_pools_1d():
+    x = np.random.default_rng(2).standard_normal((2, 5, 3))
+    np.testing.assert_allclose(F.global_avg_pool1d(x).data, x.mean(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(F.global_max_pool1d(x).data, x.max(axis=1), rtol=1e-6)
+    gradcheck(F.global_avg_pool1d, x)
+    gradcheck(F.global_max_pool1d, _distinct(x.shape, 3))
+
+
 def test_pool_float32_keeps_dtype():
     assert F.max_pool2d(X).dtype == np.float32 and F.avg_pool2d(X).dtype == np.float32
 
@@ -83,6 +115,9 @@ def test_pool_float32_keeps_dtype():
     (lambda: F.avg_pool2d(np.zeros((1, 4, 4, 1)), 2, strides=0), r"avg_pool2d: strides debe ser un entero positivo"),
     (lambda: F.avg_pool2d(np.zeros((1, 4, 4, 1)), 0), r"avg_pool2d: pool_size debe ser un entero positivo"),
     (lambda: F.max_pool2d(np.zeros((1, 4, 4, 1)), padding=1), r"max_pool2d: padding debe ser 'valid' o 'same'"),
+    (lambda: F.max_pool1d(np.zeros((1, 4, 4, 1))), r"max_pool1d esperaba x de forma \(N, L, C\) \(3 ejes\)"),
+    (lambda: F.avg_pool1d(np.zeros((1, 2, 1)), 3), r"avg_pool1d: la ventana de 3 .* no cabe en el eje de la secuencia"),
+    (lambda: F.avg_pool1d(np.zeros((1, 4, 1)), 2, strides=(1, 1)), r"avg_pool1d: strides debe ser un entero positivo"),
 ])
 def test_pool_errors(call, message):
     with pytest.raises(ValueError, match=message):

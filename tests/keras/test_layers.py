@@ -11,32 +11,10 @@ from tinygrad_es.keras.layers import (GRU, LSTM, Activation, AveragePooling2D, B
                                       Dropout, Embedding, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
                                       LeakyReLU, MaxPooling2D, Reshape, SimpleRNN)
 
+from layer_helpers import built, gradcheck_layer, output
+
 RTOL, ATOL = 1e-5, 1e-6
 rng = np.random.default_rng(0)
-
-
-def built(layer, input_shape, seed=0):
-    """Construye la capa y le pone pesos aleatorios conocidos (como haría set_weights)."""
-    layer.build_from_shape((None,) + tuple(input_shape[1:]))
-    r = np.random.default_rng(seed)
-    layer.set_weights([r.uniform(-0.5, 0.5, w.shape) for w in layer.weights])
-    return layer
-
-
-def output(layer, x, training=False):
-    return layer(x, training=training).data.astype(np.float64)
-
-
-def gradcheck_layer(layer, x, training=False):
-    """gradcheck de la salida respecto a la entrada y a cada peso entrenable (capa en float64)."""
-    names = [n for n in layer.weight_names_in_order() if layer._is_trained(n)]
-
-    def fn(inputs, *weights):
-        for name, weight in zip(names, weights):
-            setattr(layer, name, weight)
-        return layer.call(inputs, training=training)
-
-    return gradcheck(fn, x, *[getattr(layer, n).data for n in names])
 
 
 def sigmoid(z):
@@ -450,10 +428,10 @@ def test_go_backwards_reads_the_sequence_reversed():
 def test_recurrent_errors():
     with pytest.raises(ValueError, match=r"exactamente 3 ejes.*x.reshape\(len\(x\), -1, 1\)"):
         LSTM(4)(np.zeros((8, 10)))
-    with pytest.raises(ValueError, match="recurrent_dropout=0.2 no está disponible"):
-        LSTM(4, recurrent_dropout=0.2)
-    with pytest.raises(ValueError, match="reset_after=False"):
-        GRU(4, reset_after=False)
+    with pytest.raises(ValueError, match="initial_state debe tener 2 estado"):
+        LSTM(4)(np.zeros((2, 3, 1)), initial_state=[np.zeros((2, 4))])
+    with pytest.raises(ValueError, match=r"forma \(lote, units\) = \(2, 4\) y llegó uno de forma \(3, 4\)"):
+        GRU(4)(np.zeros((2, 3, 1)), initial_state=np.zeros((3, 4)))
 
 
 # ---------------------------------------------------------------- base, nombres, configuración

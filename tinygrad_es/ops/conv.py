@@ -1,4 +1,4 @@
-"""Convolución 2D por im2col: copiar ventanas a una matriz y multiplicar con BLAS.
+"""Convolución 2D por im2col (copiar ventanas a una matriz y multiplicar con BLAS) y su traspuesta.
 
 Forward:   cols = im2col(x)            (N·Ho·Wo, KH·KW·C)
            out  = cols @ w2d + b       w2d = w.reshape(KH·KW·C, F)
@@ -7,7 +7,19 @@ Backward:  dw = colsᵀ @ dout           db = Σ dout (sobre todo menos F)
 
 Los productos son sgemm de BLAS; las copias de ventanas, kernels de Numba
 (`kernels/cpu/im2col.py`). La comprobación de formas y el cálculo del relleno viven en
-`nn/functional.py`: aquí llegan ya resueltos.
+`nn/conv.py`: aquí llegan ya resueltos.
+
+Convolución por grupos (`groups = G`): los C canales de entrada y los F filtros se parten en G
+grupos; el grupo g de la salida solo mira el grupo g de la entrada, con su propio núcleo
+(KH, KW, C/G, F/G). Son G convoluciones independientes lado a lado, así que se hacen como tales:
+los canales de cada grupo pasan a ser un lote propio, (n, H, W, G·Cg) -> (G·n, H, W, Cg)
+(`_split_groups`), un solo im2col los copia todos y un producto de matrices por lotes de BLAS
+hace los G productos, (G, n·Ho·Wo, KH·KW·Cg) @ (G, KH·KW·Cg, F/G). Con G = C (y F = C·M) es la
+convolución en profundidad (depthwise) de Keras. Con G = 1 nada se reordena.
+
+Convolución traspuesta (`Conv2DTranspose`): la adjunta de conv2d respecto de x, con el mismo
+núcleo. Su forward es el backward de datos de conv2d (dout @ w2dᵀ y col2im) y su backward, el
+forward de conv2d (im2col y @ w2d): las mismas piezas con los papeles cambiados.
 
 Por trozos del lote: `cols` repite cada píxel KH·KW veces (85 MB para la segunda capa de la
 CNN del curso con lote 128). En vez de construirla entera, el lote se parte en trozos de unas
@@ -38,83 +50,199 @@ from .threads import chunk_size, map_chunks, scratch
 CHUNK_BYTES = 4 << 20  # tamaño de `cols` por trozo: que quepa en la caché L2/L3
 
 
+def _split_groups(images, groups):
+    """(n, H, W, G·Cg) -> (G·n, H, W, Cg): los canales de cada grupo, como un lote de imágenes propio."""
+    if groups == 1:
+        return images
+    n, h, w, c = images.shape
+    by_group = images.reshape(n, h, w, groups, c // groups).transpose(3, 0, 1, 2, 4)
+    return contiguous(by_group).reshape(groups * n, h, w, c // groups)
+
+
+def _merge_groups(grouped, into, groups):
+    """La inversa de _split_groups: (G·n, H, W, Cg) -> `into` (n, H, W, G·Cg)."""
+    n, h, w, c = into.shape
+    into.reshape(n, h, w, groups, c // groups)[...] = grouped.reshape(groups, n, h, w, c // groups).transpose(
+        1, 2, 3, 0, 4)
+
+
+class _Plan:
+    """La geometría de una convolución x (N, H, W, C) -> y (N, Ho, Wo, F) y sus tres productos por trozo.
+
+    Conv2D y Conv2DTranspose usan las mismas piezas: `cols` (im2col del lado x), `correlate`
+    (cols @ w: el lado y), `weight_grad` (colsᵀ @ g) y `scatter` (col2im(g @ wᵀ): el lado x).
+    Con grupos, cada producto es uno por lotes, un grupo por matriz (ver el docstring del módulo).
+    """
+
+    def __init__(self, x, w, stride, dilation, pad, out_hw, groups):
+        kh, kw, cg, f = w.shape
+        self.K = kernels_for(x, "im2col")
+        self.options = (*stride, *dilation, *pad)
+        self.w, self.out_hw, self.groups = w, out_hw, groups
+        self.w2d = w.reshape(kh * kw * cg, f)
+        # (G, KH·KW·Cg, F/G): el filtro j del grupo g es la columna g·F/G + j de w2d
+        self.wg = contiguous(self.w2d.reshape(-1, groups, f // groups).transpose(1, 0, 2)) if groups > 1 else None
+
+    def cols(self, images):
+        """im2col de un trozo de imágenes del lado x: (G, n·Ho·Wo, KH·KW·Cg), en el búfer del hilo."""
+        kh, kw, cg, _ = self.w.shape
+        grouped = _split_groups(images, self.groups)
+        cols = scratch("conv_cols", (grouped.shape[0], *self.out_hw, kh, kw, cg), self.w.dtype, like=self.w)
+        self.K.im2col(grouped, cols, *self.options)
+        return cols.reshape(self.groups, -1, kh * kw * cg)
+
+    def correlate(self, cols, out):
+        """out (n·Ho·Wo, F) = cols @ w."""
+        if self.groups == 1:
+            np.matmul(cols[0], self.w2d, out=out)
+        else:
+            out.reshape(out.shape[0], self.groups, -1)[...] = np.matmul(cols, self.wg).transpose(1, 0, 2)
+
+    def weight_grad(self, cols, g):
+        """colsᵀ @ g: la parte de dw (KH·KW·Cg, F) de este trozo; g es (n·Ho·Wo, F)."""
+        if self.groups == 1:
+            return cols[0].T @ g
+        by_group = np.matmul(cols.transpose(0, 2, 1), self._by_group(g))  # (G, KH·KW·Cg, F/G)
+        return contiguous(by_group.transpose(1, 0, 2)).reshape(self.w2d.shape)
+
+    def scatter(self, g, into):
+        """`into` (n, H, W, C) = col2im(g @ wᵀ), con g (n·Ho·Wo, F): la adjunta de cols + correlate."""
+        kh, kw, cg, _ = self.w.shape
+        n = into.shape[0]
+        cols = scratch("conv_cols", (self.groups * n, *self.out_hw, kh, kw, cg), self.w.dtype, like=self.w)
+        if self.groups == 1:
+            np.matmul(g, self.w2d.T, out=cols.reshape(g.shape[0], -1))
+            self.K.col2im(cols, into, *self.options)
+            return
+        cols.reshape(self.groups, g.shape[0], -1)[...] = np.matmul(self._by_group(g), self.wg.transpose(0, 2, 1))
+        grouped = scratch("conv_grouped", (self.groups * n, *into.shape[1:3], cg), into.dtype, like=into)
+        self.K.col2im(cols, grouped, *self.options)
+        _merge_groups(grouped, into, self.groups)
+
+    def _by_group(self, g):
+        """(n·Ho·Wo, G·F/G) -> (G, n·Ho·Wo, F/G)."""
+        return contiguous(g.reshape(g.shape[0], self.groups, -1).transpose(1, 0, 2))
+
+    def chunk(self, n):
+        """Imágenes por trozo: su `cols` ocupa ~CHUNK_BYTES (en la GPU, todo el lote en un trozo)."""
+        if type(self.w) is not np.ndarray:  # en la GPU el kernel ya reparte el trabajo
+            return n
+        kh, kw, cg, _ = self.w.shape
+        per_image = self.out_hw[0] * self.out_hw[1] * kh * kw * cg * self.groups * self.w.dtype.itemsize
+        return chunk_size(n, per_image, CHUNK_BYTES)
+
+
+def _total(parts, index):
+    """Σ de la parte `index` (dw o db) de todos los trozos."""
+    values = [part[index] for part in parts]
+    return sum(values[1:], values[0])
+
+
 class Conv2D(Function):
-    """conv2d(x (N, H, W, C), w (KH, KW, C, F)[, b (F,)]) -> (N, Ho, Wo, F), canales al final.
+    """conv2d(x (N, H, W, C), w (KH, KW, C/G, F)[, b (F,)]) -> (N, Ho, Wo, F), canales al final.
 
     Con relu=True devuelve max(conv + b, 0) (ver arriba: sesgo y ReLU fusionados).
     """
 
-    def forward(self, x, w, *bias, stride, dilation, pad, out_hw, relu=False):
+    def forward(self, x, w, *bias, stride, dilation, pad, out_hw, groups=1, relu=False):
         dtype = np.result_type(x, w)
         x, w = contiguous(x, dtype=dtype), w.astype(dtype, copy=False)
         b = bias[0].astype(dtype, copy=False) if bias else None
+        plan = _Plan(x, w, stride, dilation, pad, out_hw, groups)
         n, f = x.shape[0], w.shape[3]
-        w2d = w.reshape(-1, f)
         pixels = out_hw[0] * out_hw[1]
         out = np.empty_like(x, shape=(n * pixels, f))
-        K = kernels_for(x, "im2col")
 
         def chunk(start, stop):
-            cols = self._cols(stop - start, w, out_hw)  # búfer de trabajo del hilo (threads.scratch)
-            K.im2col(x[start:stop], cols, *stride, *dilation, *pad)
             part = out[start * pixels:stop * pixels]
-            np.matmul(cols.reshape(-1, w2d.shape[0]), w2d, out=part)
+            plan.correlate(plan.cols(x[start:stop]), part)
             if b is not None:  # aún en la caché: sumar aquí es casi gratis
                 part += b
             if relu:
                 np.maximum(part, 0, out=part)
 
-        map_chunks(chunk, n, self._chunk(n, w, out_hw))
+        map_chunks(chunk, n, plan.chunk(n))
         # con la ReLU, el backward necesita la salida (su máscara); el array es el mismo que se devuelve
-        self.save_for_backward(x, w, stride, dilation, pad, out_hw, out if relu else None)
+        self.save_for_backward(x, plan, out if relu else None)
         return out.reshape(n, *out_hw, f)
 
     def backward(self, grad):
-        x, w, stride, dilation, pad, out_hw, relu_out = self.saved
-        n, f = x.shape[0], w.shape[3]
-        w2d = w.reshape(-1, f)
-        g2d = contiguous(grad, dtype=w.dtype).reshape(-1, f)
-        pixels = out_hw[0] * out_hw[1]
+        x, plan, relu_out = self.saved
+        n, f = x.shape[0], plan.w.shape[3]
+        g2d = contiguous(grad, dtype=plan.w.dtype).reshape(-1, f)
+        pixels = plan.out_hw[0] * plan.out_hw[1]
         need_x, need_w = self.needs_grad[0], self.needs_grad[1]
         need_b = len(self.parents) == 3 and self.needs_grad[2]
-        dx = np.empty_like(x, dtype=w.dtype) if need_x else None
-        K, relu_kernels = kernels_for(x, "im2col"), kernels_for(x, "relu")
+        dx = np.empty_like(x, dtype=plan.w.dtype) if need_x else None
+        relu_kernels = kernels_for(x, "relu")
 
         def chunk(start, stop):
             """Devuelve las partes de dw y db de este trozo; escribe su parte de dx."""
             rows = slice(start * pixels, stop * pixels)
-            g, db = g2d[rows], np.zeros_like(w, shape=f)
+            g, db = g2d[rows], np.zeros_like(plan.w, shape=f)
             if relu_out is not None:  # gradiente a través de la ReLU y suma del sesgo, en una pasada
                 masked = scratch("conv_grad", g.shape, g.dtype, like=g)
                 relu_kernels.relu_backward_colsum(g, relu_out[rows], masked, db)
                 g = masked
             elif need_b:
                 db = g.sum(axis=0)
-            cols = self._cols(stop - start, w, out_hw)
-            cols2d = cols.reshape(-1, w2d.shape[0])
-            dw = None
-            if need_w:
-                K.im2col(x[start:stop], cols, *stride, *dilation, *pad)
-                dw = cols2d.T @ g
-            if need_x:
-                np.matmul(g, w2d.T, out=cols2d)  # el búfer de cols sirve ahora para dcols
-                K.col2im(cols, dx[start:stop], *stride, *dilation, *pad)
+            dw = plan.weight_grad(plan.cols(x[start:stop]), g) if need_w else None
+            if need_x:  # (después de dw: scatter reutiliza el búfer de cols)
+                plan.scatter(g, dx[start:stop])
             return dw, db
 
-        parts = map_chunks(chunk, n, self._chunk(n, w, out_hw))
-        dw = sum((p[0] for p in parts), np.zeros_like(w2d)).reshape(w.shape) if need_w else None
-        db = sum((p[1] for p in parts), np.zeros_like(w, shape=f)) if need_b else None
+        parts = map_chunks(chunk, n, plan.chunk(n))
+        dw = _total(parts, 0).reshape(plan.w.shape) if need_w else None
+        db = _total(parts, 1) if need_b else None
         return (dx, dw, db)[:len(self.parents)]
 
-    @staticmethod
-    def _cols(images, w, out_hw):
-        """El `cols` de un trozo: un búfer de trabajo del hilo, reutilizado (ver threads.scratch)."""
-        kh, kw, c, _ = w.shape
-        return scratch("conv_cols", (images, *out_hw, kh, kw, c), w.dtype, like=w)
 
-    @staticmethod
-    def _chunk(n, w, out_hw):
-        if type(w) is not np.ndarray:  # en la GPU: todo el lote en un trozo (el kernel ya reparte el trabajo)
-            return n
-        kh, kw, c, _ = w.shape
-        return chunk_size(n, out_hw[0] * out_hw[1] * kh * kw * c * w.dtype.itemsize, CHUNK_BYTES)
+class Conv2DTranspose(Function):
+    """conv2d_transpose(y (N, Ho, Wo, F), w (KH, KW, C/G, F)[, b (C,)]) -> (N, H, W, C).
+
+    La adjunta de conv2d(·, w) con la misma geometría: <conv2d(x, w), y> = <x, conv2d_transpose(y, w)>.
+    `x_hw` es el tamaño (H, W) de la salida; `pad`, `stride`... son los de esa conv2d.
+    """
+
+    def forward(self, y, w, *bias, stride, dilation, pad, x_hw, groups=1):
+        dtype = np.result_type(y, w)
+        y, w = contiguous(y, dtype=dtype), w.astype(dtype, copy=False)
+        b = bias[0].astype(dtype, copy=False) if bias else None
+        plan = _Plan(y, w, stride, dilation, pad, y.shape[1:3], groups)
+        n, pixels = y.shape[0], y.shape[1] * y.shape[2]
+        y2d = y.reshape(n * pixels, w.shape[3])
+        out = np.empty_like(y, shape=(n, *x_hw, w.shape[2] * groups))
+
+        def chunk(start, stop):
+            plan.scatter(y2d[start * pixels:stop * pixels], out[start:stop])
+            if b is not None:
+                out[start:stop] += b
+
+        map_chunks(chunk, n, plan.chunk(n))
+        self.save_for_backward(y2d, plan)
+        return out
+
+    def backward(self, grad):
+        y2d, plan = self.saved
+        grad = contiguous(grad, dtype=plan.w.dtype)
+        n = grad.shape[0]
+        pixels = y2d.shape[0] // n
+        need_y, need_w = self.needs_grad[0], self.needs_grad[1]
+        need_b = len(self.parents) == 3 and self.needs_grad[2]
+        dy = np.empty_like(y2d) if need_y else None
+
+        def chunk(start, stop):
+            rows = slice(start * pixels, stop * pixels)
+            cols = plan.cols(grad[start:stop])
+            if need_y:
+                plan.correlate(cols, dy[rows])
+            # <u, conv2d(g)> = <u, cols(g) @ w2d>: dw2d = cols(g)ᵀ @ u, el mismo producto que en Conv2D
+            dw = plan.weight_grad(cols, y2d[rows]) if need_w else None
+            db = grad[start:stop].sum(axis=(0, 1, 2)) if need_b else None
+            return dw, db
+
+        parts = map_chunks(chunk, n, plan.chunk(n))
+        dw = _total(parts, 0).reshape(plan.w.shape) if need_w else None
+        db = _total(parts, 1) if need_b else None
+        dy = dy.reshape(n, *plan.out_hw, plan.w.shape[3]) if need_y else None
+        return (dy, dw, db)[:len(self.parents)]

@@ -1,21 +1,30 @@
-"""Las capas de Keras, una familia por archivo (core, convolutional, pooling, normalization,
-embedding, recurrent, activation_layers) sobre la clase base de `layer.py`.
+"""Las capas de Keras, una familia por archivo como en Keras 3 (core, convolutional, pooling,
+reshaping, regularization, normalization, preprocessing, embedding, recurrent, wrappers,
+activation_layers) sobre la clase base de `layer.py`.
 
     from tinygrad_es.keras.layers import Dense, Dropout
 """
 from ..registry import lookup
 from .activation_layers import LeakyReLU
-from .convolutional import Conv2D
-from .core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Reshape
+from .convolutional import Conv1D, Conv2D
+from .core import Activation, Dense, Input, InputLayer, Masking
 from .embedding import Embedding
 from .layer import Layer
-from .normalization import BatchNormalization
-from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
+from .normalization import BatchNormalization, LayerNormalization
+from .pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+                      GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D)
+from .preprocessing import Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
+from .regularization import Dropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from .reshaping import Cropping2D, Flatten, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D
+from .wrappers import Bidirectional, TimeDistributed
 
 _CLASSES = {cls.__name__: cls for cls in (
-    InputLayer, Dense, Activation, Dropout, Flatten, Reshape, LeakyReLU, Conv2D, MaxPooling2D, AveragePooling2D,
-    GlobalAveragePooling2D, GlobalMaxPooling2D, BatchNormalization, Embedding, SimpleRNN, LSTM, GRU,
+    InputLayer, Dense, Activation, Masking, Dropout, SpatialDropout1D, SpatialDropout2D, GaussianNoise,
+    Flatten, Reshape, Permute, RepeatVector, ZeroPadding2D, Cropping2D, UpSampling2D, LeakyReLU, Conv1D, Conv2D,
+    MaxPooling1D, AveragePooling1D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D,
+    GlobalAveragePooling2D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Rescaling, Embedding,
+    SimpleRNN, LSTM, GRU, TimeDistributed, Bidirectional,
 )}
 
 

@@ -1,7 +1,13 @@
-"""Conv2D: la convolución de las redes convolucionales del curso, con canales al final (N, H, W, C).
+"""Conv1D y Conv2D: las convoluciones de Keras, con los canales al final.
 
-El núcleo tiene forma (alto, ancho, canales de entrada, filtros) y cada filtro produce un canal
-de salida. Parámetros: kh·kw·C·filtros + filtros (3×3 de 32 a 32 canales: 9,248).
+Conv2D trabaja sobre imágenes (N, alto, ancho, C) y Conv1D sobre secuencias (N, pasos, C). El
+núcleo tiene forma (alto, ancho, C/groups, filtros) (Conv1D: (tamaño, C/groups, filtros)) y cada
+filtro produce un canal de salida. Parámetros: kh·kw·(C/groups)·filtros + filtros (3×3 de 32 a
+32 canales: 9,248).
+
+Aquí están también las piezas que comparten todas las capas con ventanas (convoluciones,
+pooling, relleno y recorte): la lectura de `kernel_size`/`strides`, el relleno, la fórmula del
+tamaño de salida y las capas base de imágenes y secuencias, con sus pistas de error.
 """
 import math
 
@@ -11,47 +17,68 @@ from .. import activations, initializers
 from .layer import Layer
 
 
+def int_tuple(name, value, n, allow_zero=False):
+    """3 -> (3, 3) (con n = 2); (3, 2) se queda. Así aceptan Keras kernel_size, strides y pool_size."""
+    values = (value,) * n if isinstance(value, int) else tuple(value)
+    low = 0 if allow_zero else 1
+    if len(values) != n or not all(isinstance(v, int) and not isinstance(v, bool) and v >= low for v in values):
+        what = "un entero" + (" >= 0" if allow_zero else " positivo")
+        shape = "una pareja (alto, ancho)" if n == 2 else f"una tupla de {n}"
+        raise ValueError(f"{name} debe ser {what} o {shape} de ellos, y es {value!r}.")
+    return values
+
+
 def pair(name, value):
-    """3 -> (3, 3); (3, 2) se queda. Así aceptan Keras kernel_size, strides y pool_size."""
-    pair_ = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair_) != 2 or not all(isinstance(v, int) and v > 0 for v in pair_):
-        raise ValueError(f"{name} debe ser un entero positivo o una pareja (alto, ancho) de ellos, y es {value!r}.")
-    return pair_
+    return int_tuple(name, value, 2)
 
 
-def padding_mode(value):
+def padding_mode(value, allowed=("valid", "same")):
     mode = str(value).lower()
-    if mode not in ("valid", "same"):
-        raise ValueError(f"padding debe ser 'valid' (sin relleno) o 'same' (salida del mismo tamaño), y es {value!r}.")
+    if mode not in allowed:
+        names = {"valid": "'valid' (sin relleno)", "same": "'same' (salida del mismo tamaño)",
+                 "causal": "'causal' (todo el relleno a la izquierda)"}
+        options = ", ".join(names[a] for a in allowed[:-1]) + f" o {names[allowed[-1]]}"
+        raise ValueError(f"padding debe ser {options}, y es {value!r}.")
     return mode
 
 
-def channels_last(layer_name, data_format):
+def channels_last(layer_name, data_format) -> str:
+    """El data_format de Keras resuelto: solo 'channels_last' (None significa eso)."""
     if data_format not in (None, "channels_last"):
         raise ValueError(
-            f"{layer_name}: solo se admite data_format='channels_last' (imágenes (N, alto, ancho, canales)), y se "
-            f"pidió {data_format!r}: pasa los canales al final con x.transpose(0, 2, 3, 1)."
+            f"{layer_name}: solo se admite data_format='channels_last' (canales en el último eje), y se pidió "
+            f"{data_format!r}: pasa los canales al final, p. ej. x.transpose(0, 2, 3, 1) para imágenes."
         )
+    return "channels_last"
 
 
 def output_length(size, window, stride, dilation, padding):
     """Tamaño de salida de una ventana deslizante en un eje (la fórmula de Keras)."""
     if size is None:
         return None
-    if padding == "same":
+    if padding in ("same", "causal"):
         return (size - 1) // stride + 1
     return (size - dilation * (window - 1) - 1) // stride + 1
 
 
-class ImageLayer(Layer):
-    """Lo común a las capas de imágenes: entrada (lote, alto, ancho, canales) y pistas para arreglarla."""
+class WindowLayer(Layer):
+    """Lo común a las capas con ventanas sobre ejes espaciales: cuántos son y las pistas de error."""
 
-    input_ndim = 4
+    spatial_axes = 2
+    axes_text = "(lote, alto, ancho, canales)"
+
+    @property
+    def input_ndim(self):
+        return self.spatial_axes + 2
 
     def axes_description(self):
-        return "(lote, alto, ancho, canales)"
+        return self.axes_text
 
     def ndim_hint(self, shape):
+        if self.spatial_axes == 1:
+            if len(shape) == 2:
+                return f"si es una serie con un solo canal, añade su eje con x.reshape(-1, {shape[1]}, 1)"
+            return "revisa la forma de los datos y la de Input(shape=(pasos, canales))"
         if len(shape) == 3:
             return f"si son imágenes en gris, añade el eje del canal con x.reshape(-1, {shape[1]}, {shape[2]}, 1)"
         if len(shape) == 2 and shape[1] is not None and math.isqrt(shape[1]) ** 2 == shape[1]:
@@ -60,45 +87,120 @@ class ImageLayer(Layer):
         return "revisa la forma de los datos y la de Input(shape=...)"
 
     def spatial_output(self, input_shape, window, strides, dilation, padding):
-        h, w = (output_length(input_shape[i + 1], window[i], strides[i], dilation[i], padding) for i in range(2))
-        if (h is not None and h <= 0) or (w is not None and w <= 0):
+        sizes = tuple(output_length(input_shape[i + 1], window[i], strides[i], dilation[i], padding)
+                      for i in range(self.spatial_axes))
+        if any(s is not None and s <= 0 for s in sizes):
             raise ShapeError(
                 f"{self.name} ({type(self).__name__}): la entrada de forma {shape_str(input_shape)} es más pequeña "
-                f"que la ventana {window[0]}×{window[1]} y la salida quedaría vacía: quita capas de reducción "
+                f"que la ventana {'×'.join(map(str, window))} y la salida quedaría vacía: quita capas de reducción "
                 "antes de esta, usa padding='same' o una ventana más pequeña."
             )
-        return h, w
+        return sizes
 
 
-class Conv2D(ImageLayer):
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
-                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+class ImageLayer(WindowLayer):
+    """Entrada (lote, alto, ancho, canales)."""
+
+
+class SequenceLayer(WindowLayer):
+    """Entrada (lote, pasos, canales)."""
+
+    spatial_axes = 1
+    axes_text = "(lote, pasos, canales)"
+
+
+class BaseConv(WindowLayer):
+    """Lo común a Conv1D y Conv2D: argumentos, pesos, grupos y formas."""
+
+    paddings = ("valid", "same")
+
+    def __init__(self, filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation,
+                 use_bias, kernel_initializer, bias_initializer, **kwargs):
         super().__init__(**kwargs)
+        cls = type(self).__name__
         if isinstance(filters, bool) or not isinstance(filters, int) or filters <= 0:
-            raise ValueError(f"Conv2D: filters debe ser un entero positivo (el número de filtros) y es {filters!r}.")
-        channels_last("Conv2D", data_format)
-        if groups != 1:
-            raise ValueError("Conv2D: groups distinto de 1 (convolución por grupos) no está disponible en tinygrad_es.")
-        self.filters = filters
-        self.kernel_size = pair("Conv2D: kernel_size", kernel_size)
-        self.strides = pair("Conv2D: strides", strides)
-        self.dilation_rate = pair("Conv2D: dilation_rate", dilation_rate)
+            raise ValueError(f"{cls}: filters debe ser un entero positivo (el número de filtros) y es {filters!r}.")
+        if isinstance(groups, bool) or not isinstance(groups, int) or groups <= 0:
+            raise ValueError(f"{cls}: groups debe ser un entero positivo y es {groups!r}.")
+        if filters % groups:
+            raise ValueError(
+                f"{cls}: filters={filters} debe ser múltiplo de groups={groups} (cada grupo tiene los mismos filtros)."
+            )
+        self.data_format = channels_last(cls, data_format)
+        n = self.spatial_axes
+        self.filters, self.groups = filters, groups
+        self.kernel_size = int_tuple(f"{cls}: kernel_size", kernel_size, n)
+        self.strides = int_tuple(f"{cls}: strides", strides, n)
+        self.dilation_rate = int_tuple(f"{cls}: dilation_rate", dilation_rate, n)
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(
-                "Conv2D: no se pueden usar a la vez strides > 1 y dilation_rate > 1 (Keras tampoco lo permite)."
+                f"{cls}: no se pueden usar a la vez strides > 1 y dilation_rate > 1 (Keras tampoco lo permite)."
             )
-        self.padding = padding_mode(padding)
-        self.data_format = data_format
+        self.padding = padding_mode(padding, self.paddings)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
 
     def build(self, input_shape):
-        self.add_weight("kernel", self.kernel_size + (input_shape[-1], self.filters), self.kernel_initializer)
+        channels = input_shape[-1]
+        if channels % self.groups:
+            raise ShapeError(
+                f"{self.name} ({type(self).__name__}): la entrada tiene {channels} canales, que no se reparten en "
+                f"groups={self.groups} grupos iguales: usa un groups que divida a {channels}."
+            )
+        if self.groups != 1:
+            raise ValueError(
+                f"{type(self).__name__}: groups distinto de 1 (convolución por grupos) aún no está disponible en "
+                "tinygrad_es: usa groups=1, o DepthwiseConv2D si cada canal va por su lado."
+            )
+        shape = self.kernel_size + (channels // self.groups, self.filters)
+        self.add_weight("kernel", shape, self.kernel_initializer)
         if self.use_bias:
             self.add_weight("bias", (self.filters,), self.bias_initializer)
+
+    def compute_output_shape(self, input_shape):
+        sizes = self.spatial_output(input_shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
+        return (input_shape[0],) + sizes + (self.filters,)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
+                "strides": list(self.strides), "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": list(self.dilation_rate), "groups": self.groups,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}
+
+
+class Conv1D(BaseConv, SequenceLayer):
+    """Convolución sobre secuencias (N, pasos, C) -> (N, pasos', filtros).
+
+    padding='causal' rellena solo por la izquierda: la salida en el paso t solo ve entradas
+    hasta t (redes WaveNet, predicción de series). dilation_rate separa los pasos de la ventana.
+    """
+
+    paddings = ("valid", "same", "causal")
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation,
+                         use_bias, kernel_initializer, bias_initializer, **kwargs)
+
+    def call(self, inputs, training=False):
+        out = F.conv1d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides[0],
+                       padding=self.padding, dilation=self.dilation_rate[0])
+        return self.activation(out)
+
+
+class Conv2D(BaseConv, ImageLayer):
+    """Convolución sobre imágenes (N, alto, ancho, C) -> (N, alto', ancho', filtros)."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation,
+                         use_bias, kernel_initializer, bias_initializer, **kwargs)
 
     def call(self, inputs, training=False):
         # ReLU (la activación de casi todas las convoluciones) va fusionada con la convolución: una
@@ -107,14 +209,3 @@ class Conv2D(ImageLayer):
         out = F.conv2d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
                        padding=self.padding, dilation=self.dilation_rate, activation="relu" if fused else None)
         return out if fused else self.activation(out)
-
-    def compute_output_shape(self, input_shape):
-        h, w = self.spatial_output(input_shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
-        return (input_shape[0], h, w, self.filters)
-
-    def get_config(self):
-        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
-                "strides": list(self.strides), "padding": self.padding, "data_format": self.data_format,
-                "dilation_rate": list(self.dilation_rate), "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}

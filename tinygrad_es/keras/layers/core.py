@@ -1,13 +1,13 @@
-"""Las capas básicas: Input, Dense, Activation, Dropout, Flatten y Reshape.
+"""Las capas básicas: Input, Dense, Activation y Masking (Dropout está en regularization.py y
+Flatten y Reshape en reshaping.py, como en Keras).
 
 Con ellas se escribe el perceptrón multicapa del curso:
 
     Sequential([Input(shape=(784,)), Dense(16, activation='relu'), Dropout(0.2), Dense(10, activation='softmax')])
 """
-import math
+import numpy as np
 
-from ...errors import ShapeError, shape_str
-from ...nn import functional as F
+from ...tensor import Tensor
 from .. import activations
 from .. import initializers
 from .layer import Layer
@@ -54,6 +54,7 @@ class Dense(Layer):
     """
 
     min_ndim = 2
+    supports_masking = True
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
@@ -90,6 +91,7 @@ class Activation(Layer):
     """Aplica una función de activación elemento a elemento: `Activation('softmax')`."""
 
     fixed_axes = ()
+    supports_masking = True
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
@@ -102,76 +104,29 @@ class Activation(Layer):
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
-class Dropout(Layer):
-    """Durante el entrenamiento anula cada valor con probabilidad `rate` y escala el resto por
-    1/(1 - rate) (dropout invertido); en evaluate/predict no hace nada."""
+class Masking(Layer):
+    """Marca como relleno los pasos cuyos rasgos valen todos `mask_value` y los pone a 0.
+
+    Con secuencias (lote, pasos, rasgos) rellenadas hasta la misma longitud, la máscara
+    (lote, pasos) que crea hace que las capas recurrentes salten esos pasos (el estado pasa
+    sin cambios) y que GlobalAveragePooling1D no los cuente.
+    """
 
     fixed_axes = ()
+    supports_masking = True
 
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        # seed se acepta por compatibilidad con Keras; el azar sale del generador global
-        # (keras.utils.set_random_seed), que es lo que hace reproducible todo el entrenamiento.
+    def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate <= 1:
-            raise ValueError(
-                f"Dropout: rate es la fracción de valores que se anulan y debe estar en [0, 1]; es {rate}."
-            )
-        self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
+        self.mask_value = mask_value
 
     def call(self, inputs, training=False):
-        return F.dropout(inputs, self.rate, training=training, noise_shape=self.noise_shape)
+        keep = np.broadcast_to(self.compute_mask(inputs)[..., None], inputs.shape)
+        return Tensor.where(keep, inputs, 0.0)
+
+    def compute_mask(self, inputs, mask=None):
+        """(lote, pasos): True donde algún rasgo es distinto de mask_value (un paso real)."""
+        values = inputs.numpy() if isinstance(inputs, Tensor) else np.asarray(inputs)
+        return (values != self.mask_value).any(axis=-1)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}
-
-
-class Flatten(Layer):
-    """Junta todos los ejes menos el del lote en uno: (lote, 28, 28) -> (lote, 784)."""
-
-    min_ndim = 1
-    fixed_axes = ()
-
-    def __init__(self, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = data_format
-
-    def call(self, inputs, training=False):
-        return inputs.reshape(inputs.shape[0], -1)
-
-    def compute_output_shape(self, input_shape):
-        rest = input_shape[1:]
-        return (input_shape[0], None if None in rest else math.prod(rest))
-
-    def get_config(self):
-        return {**super().get_config(), "data_format": self.data_format}
-
-
-class Reshape(Layer):
-    """Cambia la forma de cada muestra: `Reshape((28, 28, 1))` (un -1 se calcula solo)."""
-
-    def __init__(self, target_shape, **kwargs):
-        super().__init__(**kwargs)
-        self.target_shape = tuple(target_shape)
-
-    def build(self, input_shape):
-        self.fixed_axes = tuple(range(1, len(input_shape)))
-        self.compute_output_shape(input_shape)  # valida el número de elementos
-
-    def call(self, inputs, training=False):
-        return inputs.reshape(inputs.shape[0], *self.target_shape)
-
-    def compute_output_shape(self, input_shape):
-        size = math.prod(input_shape[1:])
-        known = math.prod(n for n in self.target_shape if n != -1)
-        target = self.target_shape
-        if -1 in target:
-            target = tuple(size // known if n == -1 else n for n in target)
-        if math.prod(target) != size or size % known:
-            raise ShapeError(
-                f"{self.name} (Reshape): cada muestra de forma {shape_str(input_shape[1:])} tiene {size} valores y "
-                f"no cabe en la forma {shape_str(self.target_shape)}: el producto de los tamaños debe ser {size}."
-            )
-        return (input_shape[0],) + target
-
-    def get_config(self):
-        return {**super().get_config(), "target_shape": list(self.target_shape)}
+        return {**super().get_config(), "mask_value": self.mask_value}

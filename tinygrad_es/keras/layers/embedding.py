@@ -2,10 +2,16 @@
 
 Es una tabla `embeddings` de forma (input_dim, output_dim): la fila i es el vector del índice i.
 Entrada (lote, ...) de enteros -> salida (lote, ..., output_dim). Parámetros: input_dim·output_dim.
+
+Con mask_zero=True el índice 0 es el relleno de las secuencias cortas: `compute_mask` da la
+máscara (lote, pasos) con False en esos pasos, que las capas recurrentes usan para saltarlos.
 """
 import warnings
 
+import numpy as np
+
 from ...nn import functional as F
+from ...tensor import Tensor
 from .. import initializers
 from .layer import Layer
 
@@ -24,11 +30,9 @@ class Embedding(Layer):
         for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ValueError(f"Embedding: {name} debe ser un entero positivo y es {value!r}.")
-        if mask_zero:
-            raise ValueError("Embedding: mask_zero=True (máscaras de relleno) no está disponible en tinygrad_es.")
         self.input_dim, self.output_dim = input_dim, output_dim
         self.embeddings_initializer = initializers.get(embeddings_initializer)
-        self.mask_zero = mask_zero
+        self.mask_zero = self.supports_masking = bool(mask_zero)
         self.initial_weights = weights  # p. ej. vectores preentrenados: se copian al construir la capa
 
     def build(self, input_shape):
@@ -38,6 +42,12 @@ class Embedding(Layer):
 
     def call(self, inputs, training=False):
         return F.embedding(inputs, self.embeddings)
+
+    def compute_mask(self, inputs, mask=None):
+        """(lote, pasos): False donde el índice es 0 (relleno), si mask_zero=True; si no, ninguna."""
+        if not self.mask_zero:
+            return None
+        return np.asarray(inputs.numpy() if isinstance(inputs, Tensor) else inputs) != 0
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)

@@ -11,6 +11,11 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
 - `compute_output_shape` deduce la forma de la salida sin calcular nada (para `summary()`).
 - Los nombres (`dense`, `dense_1`...), el orden de los pesos, `trainable` y `get_config` viven
   aquí, una sola vez, como dice la arquitectura del proyecto.
+- Máscaras (secuencias de longitudes distintas rellenas con ceros): `Embedding(mask_zero=True)` y
+  `Masking` crean una máscara booleana (lote, pasos); `compute_mask` dice qué máscara sale de cada
+  capa y las capas cuyo `call` tiene el argumento `mask` (las recurrentes) la reciben. En Keras la
+  máscara viaja pegada al tensor; aquí se pasa aparte: los modelos la llevan de capa en capa y, a
+  mano, se escribe `lstm(x, mask=embedding.compute_mask(ids))`.
 """
 import functools
 import math
@@ -32,6 +37,8 @@ class Layer:
     fixed_axes = (-1,)
     # Las capas de números reales convierten la entrada a su dtype; Embedding recibe enteros.
     casts_input = True
+    # ¿Deja pasar la máscara de su entrada a su salida? (Dense, Dropout, normalizaciones... sí; Flatten no.)
+    supports_masking = False
 
     def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
                  batch_size=None, **kwargs):
@@ -155,13 +162,41 @@ class Layer:
         self.output_shape = self.compute_output_shape(input_shape)
         return self.output_shape
 
-    def __call__(self, inputs, training=False):
+    def __call__(self, inputs, training=False, mask=None, **kwargs):
+        """`layer(x)`: construye la capa si hace falta, comprueba la forma y calcula.
+
+        `mask` llega a `call` solo si la capa la usa (como en Keras); el resto de argumentos con
+        nombre son los del `call` de cada capa (p. ej. `initial_state` de las recurrentes).
+        """
         x = self._as_tensor(inputs)
         if self.built:
             self.check_input_shape(x.shape)
         else:
             self.build_from_shape(x.shape)
-        return self.call(x, training=training)
+        arguments = call_arguments(type(self))
+        unknown = {k: v for k, v in kwargs.items() if k not in arguments}
+        if unknown:
+            raise unknown_arguments_error(f"{self.name} ({type(self).__name__})", unknown, arguments)
+        if mask is not None and "mask" in arguments:
+            kwargs["mask"] = mask
+        return self.call(x, training=training, **kwargs)
+
+    def compute_mask(self, inputs, mask=None):
+        """La máscara de la salida, dada la de la entrada: la misma si la capa deja pasar máscaras
+        (`supports_masking`); si no, ninguna (Keras avisa de que se pierde: ver `output_mask`)."""
+        return mask if self.supports_masking else None
+
+    def output_mask(self, inputs, mask=None):
+        """Lo que un modelo pasa a la capa siguiente: `compute_mask`, con el aviso de Keras cuando
+        una capa que no admite máscaras recibe una (p. ej. Flatten después de Embedding(mask_zero=True))."""
+        if mask is not None and not self.supports_masking:
+            warnings.warn(
+                f"La capa '{self.name}' ({type(self).__name__}) recibió una entrada con máscara, pero no admite "
+                "máscaras y la descarta: las capas siguientes no la verán. Si la máscara importa, pon las capas "
+                "que la usan (LSTM, GRU, GlobalAveragePooling1D...) antes de esta.", UserWarning, stacklevel=2,
+            )
+            return None
+        return self.compute_mask(inputs, mask)
 
     def _as_tensor(self, inputs) -> Tensor:
         """La entrada como Tensor del dtype de la capa (salvo un Tensor con grafo, que no se corta)."""
@@ -219,6 +254,17 @@ class Layer:
     def __repr__(self):
         state = "construida" if getattr(self, "built", False) else "sin construir"
         return f"<{type(self).__name__} name={self.name}, {state}>"
+
+
+def mask_array(mask) -> np.ndarray:
+    """Una máscara (Tensor o array, True = paso real) como array booleano de NumPy en la CPU."""
+    return np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask, dtype=bool)
+
+
+@functools.lru_cache(maxsize=None)
+def call_arguments(cls) -> tuple:
+    """Los argumentos con nombre del `call` de una clase de capa (sin inputs ni training)."""
+    return tuple(n for n in parameter_names(cls.call)[1:] if n != "training")
 
 
 def _marks_built(build):

@@ -1,10 +1,18 @@
-"""BatchNormalization: normaliza cada canal para que tenga media 0 y varianza 1, y luego lo
-escala (gamma) y desplaza (beta), que se aprenden.
+"""Normalización: BatchNormalization y LayerNormalization.
 
-Entrenando usa la media y la varianza del lote y actualiza sus medias móviles; en
-evaluate/predict usa esas medias móviles. Pesos: gamma, beta (entrenables), moving_mean y
-moving_variance (no entrenables): 4·C parámetros, 2·C de ellos no entrenables.
+Las dos normalizan (media 0, varianza 1) y luego escalan (gamma) y desplazan (beta), que se
+aprenden; cambia sobre qué se calculan la media y la varianza:
+
+- BatchNormalization: cada canal sobre el lote (y las posiciones). Entrenando usa la media y la
+  varianza del lote y actualiza sus medias móviles; en evaluate/predict usa esas medias
+  móviles. Pesos: gamma, beta (entrenables), moving_mean y moving_variance (no entrenables):
+  4·C parámetros, 2·C de ellos no entrenables.
+- LayerNormalization: cada muestra sobre sus propios rasgos (el eje `axis`), igual al entrenar
+  y al predecir; no depende del lote. Pesos: gamma y beta, 2·rasgos parámetros.
 """
+import warnings
+
+from ...errors import shape_str
 from ...nn import functional as F
 from .. import initializers
 from .layer import Layer
@@ -12,6 +20,7 @@ from .layer import Layer
 
 class BatchNormalization(Layer):
     min_ndim = 2
+    supports_masking = True
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
@@ -51,3 +60,64 @@ class BatchNormalization(Layer):
                 "gamma_initializer": initializers.serialize(self.gamma_initializer),
                 "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
                 "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer)}
+
+
+class LayerNormalization(Layer):
+    """y = (x - media) / sqrt(varianza + epsilon) · gamma + beta, con media y varianza (sesgada) de
+    cada muestra sobre `axis` (un eje o una lista). rms_scaling=True es la variante de Keras 3
+    que solo escala: y = x / sqrt(varianza + epsilon) · gamma (sin centrar y sin beta)."""
+
+    supports_masking = True
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
+                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(axis, (int, list, tuple)) or isinstance(axis, bool):
+            raise TypeError(f"LayerNormalization: axis debe ser un entero o una lista de enteros y es {axis!r}.")
+        self.axis = list(axis) if isinstance(axis, tuple) else axis
+        self.epsilon, self.center, self.scale, self.rms_scaling = epsilon, center, scale, rms_scaling
+        if rms_scaling:
+            warnings.warn(
+                "LayerNormalization(rms_scaling=True) está obsoleto en Keras 3: divide por la raíz de la varianza y "
+                "no por la de la media de los cuadrados. Se calcula igual que en Keras.", UserWarning, stacklevel=2,
+            )
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        if any(not -ndim <= a < ndim for a in axes) or any(a % ndim == 0 for a in axes):
+            raise ValueError(
+                f"{self.name} (LayerNormalization): axis={self.axis} no vale para una entrada de {ndim} ejes "
+                f"{shape_str(input_shape)}: usa ejes de los rasgos, entre 1 y {ndim - 1} (o -1, el último)."
+            )
+        # Como Keras: tras construirse, axis queda como lista ordenada (y así sale en get_config).
+        self.axis = sorted(axes)
+        self.fixed_axes = tuple(self.axis)
+        shape = tuple(input_shape[a] for a in self.axis)
+        if self.scale or self.rms_scaling:
+            self.add_weight("gamma", shape, self.gamma_initializer)
+        if self.center and not self.rms_scaling:
+            self.add_weight("beta", shape, self.beta_initializer)
+
+    def call(self, inputs, training=False):
+        axes = tuple(a % inputs.ndim for a in self.axis)
+        # gamma y beta tienen la forma de los ejes normalizados: se les dan 1 en los demás para difundirlos
+        shape = tuple(n if i in axes else 1 for i, n in enumerate(inputs.shape))
+        variance = inputs.var(axis=axes, keepdims=True)
+        if self.rms_scaling:
+            out = inputs * (variance + self.epsilon) ** -0.5
+            return out * self.gamma.reshape(*shape)
+        out = (inputs - inputs.mean(axis=axes, keepdims=True)) * (variance + self.epsilon) ** -0.5
+        if self.scale:
+            out = out * self.gamma.reshape(*shape)
+        if self.center:
+            out = out + self.beta.reshape(*shape)
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
+                "scale": self.scale, "rms_scaling": self.rms_scaling,
+                "beta_initializer": initializers.serialize(self.beta_initializer),
+                "gamma_initializer": initializers.serialize(self.gamma_initializer)}

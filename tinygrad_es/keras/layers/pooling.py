@@ -1,35 +1,51 @@
-"""Capas de pooling: resumen cada ventana de la imagen en un número (máximo o media), sin pesos.
+"""Capas de pooling: resumen cada ventana en un número (máximo o media), sin pesos.
 
-MaxPooling2D((2, 2)) reduce a la mitad alto y ancho; las globales dejan un valor por canal.
+MaxPooling2D((2, 2)) reduce a la mitad alto y ancho; MaxPooling1D(2), la longitud de una
+secuencia; las globales dejan un valor por canal.
 """
 from ...nn import functional as F
-from .convolutional import ImageLayer, channels_last, padding_mode, pair
+from ...tensor import Tensor
+from .convolutional import ImageLayer, SequenceLayer, WindowLayer, channels_last, int_tuple, padding_mode
+from .layer import mask_array
 
 
-class Pooling2D(ImageLayer):
-    """Lo común a MaxPooling2D y AveragePooling2D: ventana, paso (por defecto, la ventana) y relleno."""
+class Pooling(WindowLayer):
+    """Lo común a los pooling con ventana: ventana, paso (por defecto, la ventana) y relleno."""
 
     fixed_axes = ()
-    pool_function = None
 
     def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(**kwargs)
-        channels_last(type(self).__name__, data_format)
-        self.pool_size = pair(f"{type(self).__name__}: pool_size", pool_size)
-        self.strides = self.pool_size if strides is None else pair(f"{type(self).__name__}: strides", strides)
+        cls, n = type(self).__name__, self.spatial_axes
+        self.data_format = channels_last(cls, data_format)
+        self.pool_size = int_tuple(f"{cls}: pool_size", pool_size, n)
+        self.strides = self.pool_size if strides is None else int_tuple(f"{cls}: strides", strides, n)
         self.padding = padding_mode(padding)
-        self.data_format = data_format
-
-    def call(self, inputs, training=False):
-        return self.pool_function(inputs, self.pool_size, self.strides, self.padding)
 
     def compute_output_shape(self, input_shape):
-        h, w = self.spatial_output(input_shape, self.pool_size, self.strides, (1, 1), self.padding)
-        return (input_shape[0], h, w, input_shape[3])
+        sizes = self.spatial_output(input_shape, self.pool_size, self.strides, (1,) * self.spatial_axes, self.padding)
+        return (input_shape[0],) + sizes + (input_shape[-1],)
 
     def get_config(self):
         return {**super().get_config(), "pool_size": list(self.pool_size), "strides": list(self.strides),
                 "padding": self.padding, "data_format": self.data_format}
+
+
+class Pooling2D(Pooling, ImageLayer):
+    pool_function = None
+
+    def call(self, inputs, training=False):
+        return self.pool_function(inputs, self.pool_size, self.strides, self.padding)
+
+
+class Pooling1D(Pooling, SequenceLayer):
+    """Una secuencia (N, L, C) es una imagen (N, 1, L, C) de una fila: usa el pooling 2D."""
+
+    pool_function = None
+
+    def call(self, inputs, training=False):
+        out = self.pool_function(inputs.unsqueeze(1), (1,) + self.pool_size, (1,) + self.strides, self.padding)
+        return out.squeeze(1)
 
 
 class MaxPooling2D(Pooling2D):
@@ -47,31 +63,78 @@ class AveragePooling2D(Pooling2D):
     pool_function = staticmethod(F.avg_pool2d)
 
 
-class GlobalPooling2D(ImageLayer):
-    """Un valor por canal sobre toda la imagen: (lote, alto, ancho, C) -> (lote, C)."""
+class MaxPooling1D(Pooling1D):
+    """El máximo de cada ventana de pasos: (N, L, C) -> (N, L', C)."""
+
+    pool_function = staticmethod(F.max_pool2d)
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class AveragePooling1D(Pooling1D):
+    """La media de cada ventana de pasos. En Keras 3 pool_size es obligatorio."""
+
+    pool_function = staticmethod(F.avg_pool2d)
+
+
+class GlobalPooling(WindowLayer):
+    """Un valor por canal sobre todos los ejes espaciales: (lote, ..., C) -> (lote, C)."""
 
     fixed_axes = ()
-    pool_function = None
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
-        channels_last(type(self).__name__, data_format)
-        self.data_format, self.keepdims = data_format, keepdims
+        self.data_format = channels_last(type(self).__name__, data_format)
+        self.keepdims = keepdims
 
     def call(self, inputs, training=False):
-        out = self.pool_function(inputs)
-        return out.reshape(out.shape[0], 1, 1, out.shape[1]) if self.keepdims else out
+        out = self.pool(inputs)
+        return out.reshape(out.shape[0], *(1,) * self.spatial_axes, out.shape[1]) if self.keepdims else out
+
+    def pool(self, inputs):  # pragma: no cover - lo implementa cada subclase
+        raise NotImplementedError
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], 1, 1, input_shape[3]) if self.keepdims else (input_shape[0], input_shape[3])
+        if self.keepdims:
+            return (input_shape[0],) + (1,) * self.spatial_axes + (input_shape[-1],)
+        return (input_shape[0], input_shape[-1])
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
 
 
-class GlobalAveragePooling2D(GlobalPooling2D):
-    pool_function = staticmethod(F.global_avg_pool2d)
+class GlobalAveragePooling2D(GlobalPooling, ImageLayer):
+    pool = staticmethod(F.global_avg_pool2d)
 
 
-class GlobalMaxPooling2D(GlobalPooling2D):
-    pool_function = staticmethod(F.global_max_pool2d)
+class GlobalMaxPooling2D(GlobalPooling, ImageLayer):
+    pool = staticmethod(F.global_max_pool2d)
+
+
+class GlobalAveragePooling1D(GlobalPooling, SequenceLayer):
+    """La media de cada canal sobre los pasos. Con máscara (Embedding(mask_zero=True), Masking),
+    solo de los pasos reales: suma de los no enmascarados / cuántos son, como Keras."""
+
+    supports_masking = True
+
+    def call(self, inputs, training=False, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        weights = Tensor(mask_array(mask)[:, :, None], dtype=inputs.dtype, device=inputs.device)
+        out = (inputs * weights).sum(axis=1, keepdims=self.keepdims) / weights.sum(axis=1, keepdims=self.keepdims)
+        return out
+
+    def pool(self, inputs):
+        return inputs.mean(axis=1)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+
+class GlobalMaxPooling1D(GlobalPooling, SequenceLayer):
+    """El máximo de cada canal sobre los pasos (Keras no usa aquí la máscara)."""
+
+    def pool(self, inputs):
+        return inputs.max(axis=1)
+

@@ -2,30 +2,48 @@
 
 Las tres recorren la secuencia paso a paso guardando un estado (h; la LSTM además c), con los
 pesos de Keras: `kernel` (rasgos, k·u) para la entrada, `recurrent_kernel` (u, k·u) para el
-estado y `bias`, con k = 1, 4 o 3 puertas. El recorrido lo hacen `nn.functional.simple_rnn`,
-`lstm` y `gru`; aquí están los argumentos de Keras y qué se devuelve:
+estado y `bias`, con k = 1, 4 o 3 puertas. Qué se devuelve y cómo:
 
 - return_sequences=False: solo la última salida (lote, u); True: todas (lote, pasos, u).
 - return_state=True: además los estados finales: [salida, h] (LSTM: [salida, h, c]).
+- `layer(x, initial_state=[h0, c0])`: el estado inicial (por defecto, ceros).
+- mask (de Embedding(mask_zero=True) o Masking): en un paso enmascarado el estado pasa sin
+  cambios y la salida repite la anterior (zero_output_for_mask=True: da ceros).
+- go_backwards=True: recorre la secuencia al revés (y devuelve las salidas en ese orden).
+- stateful=True: el estado final de un lote es el inicial del siguiente; `reset_states()` lo
+  vuelve a poner a cero. El tamaño del lote queda fijado por el primer lote.
+- dropout: anula rasgos de la entrada (la misma máscara en todos los pasos, como Keras);
+  recurrent_dropout: anula unidades del estado antes de multiplicarlo por recurrent_kernel.
+
+El recorrido lo hacen `nn.functional.simple_rnn`, `lstm` y `gru` (kernels fusionados). Las
+opciones que esos kernels no tienen (recurrent_dropout, máscaras, GRU con reset_after=False)
+van por `recurrent_steps.py`, un bucle paso a paso con operaciones de Tensor: más lento, pero
+con las ecuaciones a la vista y el gradiente gratis.
 """
 import numpy as np
 
+from ...errors import ShapeError, shape_str
 from ...nn import functional as F
+from ...random import generator
+from ...tensor import Tensor
 from .. import activations, initializers
-from .layer import Layer
+from . import recurrent_steps
+from .layer import Layer, mask_array
 
 
 class RNN(Layer):
-    """Lo común a las tres: argumentos, pesos, comprobaciones y formas de salida."""
+    """Lo común a las tres: argumentos, pesos, estados, máscaras, dropout y formas de salida."""
 
     input_ndim = 3
+    supports_masking = True
     gates = 1
     state_count = 1
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
                  dropout=0.0, recurrent_dropout=0.0, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, unroll=False, seed=None, **kwargs):
+                 go_backwards=False, stateful=False, unroll=False, zero_output_for_mask=False, seed=None,
+                 **kwargs):
         super().__init__(**kwargs)
         name = type(self).__name__
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
@@ -38,21 +56,20 @@ class RNN(Layer):
                 f"{name}: solo se admiten activation='tanh' y recurrent_activation='sigmoid' (los valores por defecto "
                 "de Keras), que son los que calculan los núcleos recurrentes de tinygrad_es."
             )
-        unsupported = {"dropout": dropout, "recurrent_dropout": recurrent_dropout, "stateful": stateful}
-        for arg, value in unsupported.items():
-            if value:
-                raise ValueError(
-                    f"{name}: {arg}={value!r} no está disponible en tinygrad_es; para regularizar, añade una capa "
-                    "Dropout después de la recurrente."
-                )
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        # Como Keras: las tasas se recortan a [0, 1] (y 1 equivale a no usar dropout, ver _dropout_masks).
+        self.dropout = min(1.0, max(0.0, float(dropout)))
+        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.return_sequences, self.return_state = return_sequences, return_state
-        # unroll (desenrollar el bucle) y seed (para el dropout) no cambian nada aquí: se aceptan y se
-        # guardan para que el código de Keras funcione tal cual.
-        self.go_backwards, self.unroll, self.seed = go_backwards, unroll, seed
+        self.go_backwards, self.stateful = go_backwards, stateful
+        self.zero_output_for_mask = zero_output_for_mask
+        # unroll (desenrollar el bucle) no cambia nada aquí y seed no se usa (el azar sale del generador
+        # global, keras.utils.set_random_seed): se aceptan y se guardan para que el código de Keras funcione.
+        self.unroll, self.seed = unroll, seed
+        self.states = None  # los estados que guarda una capa stateful entre lotes
 
     def axes_description(self):
         return "(lote, pasos de tiempo, rasgos)"
@@ -73,17 +90,112 @@ class RNN(Layer):
         if self.use_bias:
             self.add_weight("bias", self.bias_shape(), self.bias_initializer)
 
-    def call(self, inputs, training=False):
+    # ------------------------------------------------------------ la llamada
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        batch = sequences.shape[0]
+        states = self._initial_states(initial_state, batch, sequences)
+        if mask is not None:
+            mask = self._check_mask(mask, sequences.shape)
         if self.go_backwards:
-            inputs = inputs[:, ::-1]
-        bias = self.bias if self.use_bias else initializers.Zeros()(self.bias_shape(), self.dtype)
-        sequences, *states = self.run(inputs, bias)
-        output = sequences if self.return_sequences else states[0]
+            sequences = sequences[:, ::-1]
+            mask = None if mask is None else mask[:, ::-1]
+        input_masks, recurrent_masks = self._dropout_masks(batch, sequences.shape[2], training)
+        bias = self.bias if self.use_bias else Tensor.zeros(*self.bias_shape(), dtype=self.dtype,
+                                                             device=sequences.device)
+        if recurrent_masks is not None or mask is not None or not self.fused_available():
+            outputs, states = recurrent_steps.run(self, sequences, states, mask, bias, input_masks, recurrent_masks)
+        else:
+            if input_masks is not None:  # la misma máscara en todos los pasos: se aplica a la secuencia entera
+                sequences = sequences * Tensor(input_masks[0][:, None, :], dtype=sequences.dtype,
+                                               device=sequences.device)
+            outputs, *states = self.run(sequences, states, bias)
+        if mask is not None and self.zero_output_for_mask:
+            outputs = outputs * Tensor(mask[:, :, None], dtype=outputs.dtype, device=outputs.device)
+        if self.stateful:
+            self.states = [Tensor(s.data.copy(), dtype=s.dtype) for s in states]  # sin gradiente entre lotes
+        output = outputs if self.return_sequences else outputs[:, -1]
         return [output, *states] if self.return_state else output
 
-    def run(self, inputs, bias):  # pragma: no cover - lo implementa cada subclase
-        """(todas las salidas, estado final h[, c]) para esta secuencia."""
+    def fused_available(self) -> bool:
+        """¿Calculan los kernels fusionados esta configuración? (GRU con reset_after=False, no.)"""
+        return True
+
+    def run(self, inputs, states, bias):  # pragma: no cover - lo implementa cada subclase
+        """(todas las salidas, estado final h[, c]) con el kernel fusionado de nn.functional."""
         raise NotImplementedError
+
+    def step(self, x_t, states, bias, input_masks, recurrent_masks):  # pragma: no cover - cada subclase
+        """Un paso con operaciones de Tensor (ver recurrent_steps.py): los estados nuevos, h primero."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ estados, máscaras y dropout
+    def _initial_states(self, initial_state, batch, sequences):
+        """Los estados iniciales: los pasados, los guardados (stateful) o None (= ceros)."""
+        if initial_state is None:
+            if not self.stateful:
+                return [None] * self.state_count
+            if self.states is None:
+                self.states = [Tensor.zeros(batch, self.units, dtype=self.dtype, device=sequences.device)
+                               for _ in range(self.state_count)]
+            if self.states[0].shape[0] != batch:
+                raise ValueError(
+                    f"{self.name} ({type(self).__name__}) es stateful y guarda el estado de un lote de "
+                    f"{self.states[0].shape[0]} secuencias, pero recibió un lote de {batch}: usa siempre el mismo "
+                    "batch_size (y un número de muestras múltiplo de él), como pide Keras."
+                )
+            initial_state = self.states
+        states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        names = "[h, c]" if self.state_count == 2 else "[h]"
+        if len(states) != self.state_count:
+            raise ValueError(
+                f"{self.name} ({type(self).__name__}): initial_state debe tener {self.state_count} estado(s) "
+                f"{names} y tiene {len(states)}."
+            )
+        states = [s if isinstance(s, Tensor) else Tensor(s, dtype=self.dtype) for s in states]
+        for s in states:
+            if tuple(s.shape) != (batch, self.units):
+                raise ShapeError(
+                    f"{self.name} ({type(self).__name__}): cada estado inicial debe tener forma (lote, units) = "
+                    f"{shape_str((batch, self.units))} y llegó uno de forma {shape_str(s.shape)}."
+                )
+        return states
+
+    def reset_states(self):
+        """Vuelve a poner a cero los estados de una capa stateful (p. ej. al empezar otra secuencia)."""
+        if self.states is not None:
+            for s in self.states:
+                s.data[...] = 0
+
+    reset_state = reset_states
+
+    def _check_mask(self, mask, shape) -> np.ndarray:
+        mask = mask_array(mask)
+        if mask.shape != tuple(shape[:2]):
+            raise ShapeError(
+                f"{self.name} ({type(self).__name__}): la máscara debe tener forma (lote, pasos) = "
+                f"{shape_str(shape[:2])} y tiene {shape_str(mask.shape)}."
+            )
+        return mask
+
+    def _dropout_masks(self, batch, features, training):
+        """Las máscaras de dropout de esta llamada, iguales en todos los pasos (como Keras).
+
+        Devuelve (máscaras de la entrada, máscaras del estado): listas de arrays (lote, rasgos) y
+        (lote, units) con valores 0 o 1/(1 - tasa), o None. Con recurrent_dropout, la LSTM y la GRU
+        sortean una máscara por puerta (la "implementación 1" de Keras); si no, una sola.
+        """
+        def draw(shape, rate, count):
+            return [(generator().random(shape) >= rate) / (1.0 - rate) for _ in range(count)]
+
+        count = self.gates if 0 < self.recurrent_dropout < 1 else 1
+        use_input = training and 0 < self.dropout < 1
+        use_recurrent = training and 0 < self.recurrent_dropout < 1
+        return (draw((batch, features), self.dropout, count) if use_input else None,
+                draw((batch, self.units), self.recurrent_dropout, count) if use_recurrent else None)
+
+    def compute_mask(self, inputs, mask=None):
+        output_mask = mask if self.return_sequences else None
+        return [output_mask] + [None] * self.state_count if self.return_state else output_mask
 
     def compute_output_shape(self, input_shape):
         batch = input_shape[0]
@@ -93,13 +205,15 @@ class RNN(Layer):
         return output
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
+        return {**super().get_config(), "return_sequences": self.return_sequences, "return_state": self.return_state,
+                "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
+                "zero_output_for_mask": self.zero_output_for_mask, "units": self.units,
+                "activation": activations.serialize(self.activation),
                 "recurrent_activation": activations.serialize(self.recurrent_activation),
                 "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
-                "return_sequences": self.return_sequences, "return_state": self.return_state,
-                "go_backwards": self.go_backwards, "unroll": self.unroll, "seed": self.seed}
+                "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
 
 
 class SimpleRNN(RNN):
@@ -108,8 +222,15 @@ class SimpleRNN(RNN):
     def __init__(self, units, activation="tanh", **kwargs):
         super().__init__(units, activation=activation, **kwargs)
 
-    def run(self, inputs, bias):
-        return F.simple_rnn(inputs, None, self.kernel, self.recurrent_kernel, bias)
+    def run(self, inputs, states, bias):
+        return F.simple_rnn(inputs, states[0], self.kernel, self.recurrent_kernel, bias)
+
+    step = recurrent_steps.simple_rnn_step
+
+    def get_config(self):
+        config = super().get_config()
+        del config["recurrent_activation"], config["seed"]  # Keras no los guarda en SimpleRNN
+        return config
 
 
 class LSTM(RNN):
@@ -128,8 +249,10 @@ class LSTM(RNN):
         if unit_forget_bias:
             self.bias_initializer = _ForgetBiasInitializer(self.bias_initializer)
 
-    def run(self, inputs, bias):
-        return F.lstm(inputs, None, None, self.kernel, self.recurrent_kernel, bias)
+    def run(self, inputs, states, bias):
+        return F.lstm(inputs, states[0], states[1], self.kernel, self.recurrent_kernel, bias)
+
+    step = recurrent_steps.lstm_step
 
     def get_config(self):
         config = {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
@@ -139,28 +262,30 @@ class LSTM(RNN):
 
 
 class GRU(RNN):
-    """Unidad recurrente con puertas z (actualización), r (reinicio) y h (candidato), reset_after=True.
+    """Unidad recurrente con puertas z (actualización), r (reinicio) y h (candidato).
 
-    El sesgo tiene forma (2, 3u): fila 0 para la entrada, fila 1 para el estado. Parámetros:
-    3·(u·(rasgos + u) + 2u).
+    reset_after=True (Keras 3 y tf.keras 2): el reinicio se aplica después de multiplicar por
+    recurrent_kernel, y el sesgo tiene forma (2, 3u) (fila 0 para la entrada, fila 1 para el
+    estado); parámetros 3·(u·(rasgos + u) + 2u). reset_after=False (Keras 2.2): antes, con un
+    solo sesgo (3u,); parámetros 3·(u·(rasgos + u) + u).
     """
 
     gates = 3
 
     def __init__(self, units, reset_after=True, **kwargs):
         super().__init__(units, **kwargs)
-        if not reset_after:
-            raise ValueError(
-                "GRU: reset_after=False (la variante de Keras 2.2) no está disponible; usa el valor por defecto "
-                "reset_after=True, el de Keras 3 y tf.keras 2."
-            )
-        self.reset_after = reset_after
+        self.reset_after = bool(reset_after)
 
     def bias_shape(self):
-        return (2, self.gates * self.units)
+        return (2, self.gates * self.units) if self.reset_after else (self.gates * self.units,)
 
-    def run(self, inputs, bias):
-        return F.gru(inputs, None, self.kernel, self.recurrent_kernel, bias)
+    def fused_available(self):
+        return self.reset_after
+
+    def run(self, inputs, states, bias):
+        return F.gru(inputs, states[0], self.kernel, self.recurrent_kernel, bias)
+
+    step = recurrent_steps.gru_step
 
     def get_config(self):
         return {**super().get_config(), "reset_after": self.reset_after}
