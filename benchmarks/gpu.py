@@ -26,7 +26,7 @@ import numpy as np
 
 import train as course  # las redes y los datos del curso (benchmarks/train.py)
 from common import try_import_torch
-from tinygrad_es import cuda as tg_cuda
+from tinygrad_es.runtime import cuda as tg_cuda
 
 ROOT = Path(__file__).resolve().parents[1]
 WARMUP = 2  # lotes sin medir: compilación de los kernels (Numba y CUDA)

@@ -18,9 +18,9 @@ misma inicialización (Glorot uniforme; ortogonal en el núcleo recurrente; sesg
 la misma pérdida de Keras (softmax, recorte a [1e-7, 1-1e-7], -Σ y·log p) y los mismos
 optimizadores con los épsilon de Keras (1e-7; en RMSprop, rho = alpha = 0.9).
 
-Memoria del proceso: al importarse, tinygrad_es ajusta el malloc de glibc para reutilizar la
-memoria de un paso al siguiente en lugar de devolverla al sistema (tinygrad_es/memory.py);
-PyTorch se mide tal como viene. Con --mismo-malloc, el proceso de PyTorch recibe el mismo
+Memoria del proceso: mientras `fit` entrena, tinygrad_es ajusta el malloc de glibc para
+reutilizar la memoria de un paso al siguiente en lugar de devolverla al sistema
+(tinygrad_es/runtime/memory.py); PyTorch se mide tal como viene. Con --mismo-malloc, el proceso de PyTorch recibe el mismo
 ajuste (por variables de entorno de glibc), para ver cuánto de la diferencia es solo eso.
 
 Cada pareja (marco, red) corre en su PROPIO proceso: así el pico de memoria residente (VmHWM de
@@ -218,7 +218,7 @@ def child(framework, model, steps, warmup):
     """Entrena en este proceso y escribe una línea JSON con los tiempos y la memoria."""
     x, y = make_data(model, warmup + steps)
     # la referencia de GFLOP/s, con los hilos de BLAS que NumPy tiene por defecto en este proceso
-    # (antes de importar tinygrad_es, que pone BLAS en un hilo: ver ops/threads.py)
+    # (antes de entrenar: fit pone BLAS en un hilo mientras dura, ver tinygrad_es/runtime/threads.py)
     matmul_gflops = numpy_matmul_gflops() if model == "cnn" else None
     train = train_keras if framework == "tinygrad_es" else train_torch
     if framework == "tinygrad_es":
@@ -250,7 +250,7 @@ def run_child(framework, model, steps, warmup, one_thread, same_malloc=False):
     if one_thread:
         env.update(ONE_THREAD_ENV)
     if same_malloc and framework == "torch":
-        from tinygrad_es import memory
+        from tinygrad_es.runtime import memory
 
         env.update(memory.glibc_environment())
     out = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -340,7 +340,7 @@ def main():
                         help="todos los hilos, uno solo (el tiempo de CPU más estable si la máquina está ocupada) "
                              "o las dos tablas (por defecto; con --rapido, solo 'todos')")
     parser.add_argument("--mismo-malloc", action="store_true",
-                        help="PyTorch con el mismo ajuste de malloc que tinygrad_es (tinygrad_es/memory.py): "
+                        help="PyTorch con el mismo ajuste de malloc que tinygrad_es (tinygrad_es/runtime/memory.py): "
                              "compara los marcos sin esa ventaja")
     parser.add_argument("--hijo", nargs=2, metavar=("MARCO", "RED"), help="(interno) mide una sola pareja")
     args = parser.parse_args()

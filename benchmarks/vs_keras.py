@@ -8,9 +8,9 @@ El mismo código de Keras (el de los ejemplos 4, 5 y 6) se ejecuta con `tinygrad
 si está instalado, con `keras` (Keras 3, con el backend que diga KERAS_BACKEND; por ejemplo
 `pip install keras jax` y KERAS_BACKEND=jax). Datos: Fashion-MNIST (el MLP y la CNN; MNIST no
 se puede descargar en todas las máquinas) y el texto de Nietzsche (la LSTM), preparados una vez
-por el proceso principal. Cada (marco, red, semilla) corre en su propio proceso: importar
-tinygrad_es cambia la OpenBLAS y el malloc del proceso (ver tinygrad_es/memory.py), y Keras
-debe medirse sin eso.
+por el proceso principal. Cada (marco, red, semilla) corre en su propio proceso: mientras
+entrena, tinygrad_es ajusta los hilos de BLAS y el malloc del proceso (ver tinygrad_es/runtime/),
+y Keras debe medirse aparte, con su memoria y sus hilos.
 
 Se imprime, por red: la exactitud en test tras 5 épocas (MLP, CNN) o la pérdida de
 entrenamiento tras 2 épocas (LSTM), de cada semilla, y los segundos por época. Las semillas

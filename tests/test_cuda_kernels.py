@@ -27,7 +27,8 @@ from hypothesis.extra import numpy as hnp
 from cuda_sim import IN_CUDA_PROCESS, cuda_kernel_test, outside_cuda_process, run_pytest_in_subprocess
 from strategies import broadcast_pairs
 
-from tinygrad_es import cuda as tg_cuda
+from tinygrad_es.runtime import cuda as tg_cuda
+from tinygrad_es.runtime.device import kernel_module
 
 if IN_CUDA_PROCESS:
     from tinygrad_es.kernels.cpu import (gru as cpu_gru, im2col as cpu_im2col, lstm as cpu_lstm, pool as cpu_pool,
@@ -89,7 +90,7 @@ def test_benchmark_paso_cnn_y_lstm_iguales_en_cpu_y_en_el_simulador():
 
 
 def test_importar_tinygrad_es_no_importa_numba_cuda():
-    code = "import sys, tinygrad_es, tinygrad_es.cuda; assert 'numba.cuda' not in sys.modules, 'importó numba.cuda'"
+    code = "import sys, tinygrad_es, tinygrad_es.runtime.cuda; assert 'numba.cuda' not in sys.modules, 'importó numba.cuda'"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
@@ -109,24 +110,24 @@ def test_is_available_nunca_lanza(monkeypatch):
 
 
 def test_kernel_module_elige_la_carpeta_del_dispositivo():
-    assert tg_cuda.kernel_module("lstm", "cpu").__name__ == "tinygrad_es.kernels.cpu.lstm"
+    assert kernel_module("lstm", "cpu").__name__ == "tinygrad_es.kernels.cpu.lstm"
     with pytest.raises(ValueError, match="dispositivo desconocido 'gpu'"):
-        tg_cuda.kernel_module("lstm", "gpu")
+        kernel_module("lstm", "gpu")
     with pytest.raises(ValueError, match="no hay kernels 'conv' para 'cpu': los disponibles son"):
-        tg_cuda.kernel_module("conv", "cpu")
+        kernel_module("conv", "cpu")
 
 
 def test_kernel_module_sin_gpu_explica_como_conseguirla(monkeypatch):
     monkeypatch.setattr(tg_cuda, "is_available", lambda: False)
     with pytest.raises(RuntimeError, match="no hay GPU disponible: instala 'tinygrad-es\\[cuda\\]'.*NUMBA_ENABLE_CUDASIM=1"):
-        tg_cuda.kernel_module("lstm", "cuda")
+        kernel_module("lstm", "cuda")
 
 
 # ================================================================ dentro del subproceso de CUDA
 @cuda_kernel_test
 def test_is_available_con_el_simulador_o_la_gpu():
     assert tg_cuda.is_available() is True
-    assert tg_cuda.kernel_module("matmul", "cuda").__name__ == "tinygrad_es.kernels.cuda.matmul"
+    assert kernel_module("matmul", "cuda").__name__ == "tinygrad_es.kernels.cuda.matmul"
 
 
 @cuda_kernel_test
@@ -141,7 +142,7 @@ def test_kernels_gemelos_con_la_misma_firma_en_cpu_y_cuda():
     twins = cuda_families & {m.name for m in pkgutil.iter_modules(cpu_package.__path__)}
     assert {"im2col", "pool", "simple_rnn", "lstm", "gru"} <= twins
     for family in twins:
-        cpu_module, cuda_module = tg_cuda.kernel_module(family, "cpu"), tg_cuda.kernel_module(family, "cuda")
+        cpu_module, cuda_module = kernel_module(family, "cpu"), kernel_module(family, "cuda")
         for name, function in vars(cpu_module).items():
             if name.startswith("_") or not hasattr(function, "py_func"):  # sólo los kernels njit públicos
                 continue

@@ -11,7 +11,7 @@ import numba
 import numpy as np
 import pytest
 
-from tinygrad_es import cuda as tg_cuda
+from tinygrad_es.runtime import cuda as tg_cuda
 
 pytestmark = pytest.mark.gpu
 

@@ -24,7 +24,7 @@ from strategies import broadcast_pairs
 
 import tinygrad_es
 from tinygrad_es import Tensor
-from tinygrad_es import cuda as tg_cuda
+from tinygrad_es.runtime import cuda as tg_cuda
 from tinygrad_es.autograd import Function
 from tinygrad_es.nn import functional as F
 from tinygrad_es.nn import losses as L
@@ -229,7 +229,7 @@ def _as_tuple(x):
 @cuda_kernel_test
 @pytest.mark.parametrize("case", list(NUMPY_CASES), ids=lambda c: getattr(c, "__name__", c))
 def test_cuda_array_como_numpy(case):
-    from tinygrad_es.cuda_array import CudaArray
+    from tinygrad_es.runtime.cuda_array import CudaArray
 
     expected = _as_tuple(NUMPY_CASES[case](A, B, M))
     actual = _as_tuple(NUMPY_CASES[case](*(CudaArray.from_numpy(x) for x in (A, B, M))))
@@ -245,7 +245,7 @@ def test_cuda_array_como_numpy(case):
 
 @cuda_kernel_test
 def test_cada_funcion_de_las_tablas_tiene_su_prueba():
-    from tinygrad_es.cuda_array import FUNCTIONS, UFUNCS
+    from tinygrad_es.runtime.cuda_array import FUNCTIONS, UFUNCS
 
     assert set(UFUNCS) | set(FUNCTIONS) <= set(NUMPY_CASES)
 

@@ -100,25 +100,3 @@ def test_losses_are_reexported_from_functional():
     for name in ("softmax_cross_entropy", "categorical_cross_entropy", "binary_cross_entropy", "mse", "mae",
                  "hinge", "logistic_loss"):
         assert getattr(F, name) is getattr(losses, name) and name in F.__all__
-
-
-def test_single_thread_blas_restores_the_thread_count():
-    from tinygrad_es.ops import threads
-
-    if threads._OPENBLAS_THREADS is None:
-        pytest.skip("NumPy no usa aquí una OpenBLAS propia: no hay hilos que tocar")
-    get, _ = threads._OPENBLAS_THREADS
-    before = get()
-    with threads.single_thread_blas():
-        with threads.single_thread_blas():  # anidados: solo el último en cerrarse restaura
-            assert get() == 1
-        assert get() == 1
-    assert get() == before
-
-
-def test_map_chunks_covers_the_batch_in_order():
-    from tinygrad_es.ops import threads
-
-    assert threads.map_chunks(lambda s, e: (s, e), 10, 3) == [(0, 3), (3, 6), (6, 9), (9, 10)]
-    assert threads.chunk_size(128, 1000, 10_000) == 10  # por bytes
-    assert threads.chunk_size(4, 1, 10_000) == -(-4 // threads.WORKERS)  # al menos un trozo por hilo

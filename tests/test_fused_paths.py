@@ -69,30 +69,3 @@ def test_keras_conv2d_relu_uses_the_fused_op_and_keeps_its_config():
     out = layer(Tensor(np.random.default_rng(0).standard_normal((2, 6, 6, 1)), requires_grad=True))
     assert isinstance(out._ctx, Conv2D) and out.data.min() >= 0  # una sola operación, ya recortada
     assert layer.get_config()["activation"] == "relu"
-
-
-def test_blas_runs_single_threaded_after_import():
-    from tinygrad_es.ops import threads
-
-    if threads._OPENBLAS_THREADS is None:
-        pytest.skip("NumPy no usa aquí una OpenBLAS propia: no hay hilos que tocar")
-    assert threads._OPENBLAS_THREADS[0]() == 1
-
-
-def test_scratch_buffers_are_reused_per_thread_and_big_ones_are_not_kept():
-    import threading
-
-    from tinygrad_es.ops import threads
-
-    a = threads.scratch("prueba", (4, 5), np.float32)
-    b = threads.scratch("prueba", (2, 3), np.float64)  # más pequeño: la misma memoria, otra vista
-    assert a.shape == (4, 5) and b.shape == (2, 3) and b.dtype == np.float64
-    assert np.shares_memory(a, b)
-    other = []
-    worker = threading.Thread(target=lambda: other.append(threads.scratch("prueba", (4, 5), np.float32)))
-    worker.start()
-    worker.join()
-    assert not np.shares_memory(a, other[0])  # cada hilo tiene el suyo
-    big = (threads.SCRATCH_LIMIT // 4 + 1,)
-    assert not np.shares_memory(threads.scratch("grande", big, np.float32),
-                                threads.scratch("grande", big, np.float32))

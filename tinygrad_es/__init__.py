@@ -8,16 +8,16 @@
 
 Las piezas, de abajo arriba: `tensor.Tensor` y `autograd` (el grafo y backward), `ops/` (las
 operaciones primitivas), `kernels/` (Numba), `nn.functional` (convolución, pooling, LSTM...)
-y `keras` (la API del curso). Al importarse, `memory` ajusta el malloc del proceso
-(por qué, en su docstring).
+y `keras` (la API del curso). Aparte, `runtime/`: hilos, memoria, dispositivos y la GPU, lo
+que se puede saltar al leer. Importar tinygrad_es no cambia nada del proceso fuera de él.
 """
-from . import memory  # noqa: F401  (al importarse ajusta malloc: ver su docstring)
 from .autograd import detect_anomaly, is_grad_enabled, no_grad
-from .device import DeviceError, get_default_device, set_default_device
 from .dtypes import bool_, float32, float64, int32, int64
-from .errors import AnomalyError, AutogradError, DTypeError, ShapeError
+from .errors import AnomalyError, AutogradError, DeviceError, DTypeError, ShapeError
 from .gradcheck import GradcheckError, GradcheckResult, gradcheck
 from .random import manual_seed
+from .runtime import cuda
+from .runtime.device import get_default_device, set_default_device
 from .tensor import Tensor
 
 zeros, ones, full, arange, eye = Tensor.zeros, Tensor.ones, Tensor.full, Tensor.arange, Tensor.eye

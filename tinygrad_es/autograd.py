@@ -17,7 +17,7 @@ import contextlib
 
 import numpy as np
 
-from .device import check_same_device
+from .runtime.device import check_same_device
 from .errors import AutogradError, AnomalyError
 
 

@@ -17,6 +17,10 @@ class AnomalyError(FloatingPointError):
     """Un NaN o infinito apareció en backward con detect_anomaly() activo."""
 
 
+class DeviceError(RuntimeError):
+    """Una operación recibió tensores que viven en dispositivos distintos."""
+
+
 class DTypeError(TypeError):
     """Tipo de dato no válido para la operación (p. ej. derivar un tensor entero)."""
 

@@ -19,9 +19,9 @@ import math
 import numpy as np
 
 from . import autograd
-from .cuda_array import CudaArray
-from . import device as _device
-from .device import check_device, device_of, to_device
+from .runtime import device as _device
+from .runtime.cuda_array import CudaArray
+from .runtime.device import check_device, device_of, to_device
 from .dtypes import DEFAULT_FLOAT, is_float, to_dtype
 from .errors import DTypeError, ShapeError, shape_str
 from .ops import elementwise as E

@@ -8,5 +8,5 @@
 Todos se compilan con `cache=True`: la primera vez tardan unos segundos en compilar y los
 procesos siguientes cargan el código máquina de `__pycache__/`. Son de un solo hilo y sueltan
 el GIL (`nogil=True`): el reparto entre hilos lo hacen las operaciones, por trozos del lote
-(`tinygrad_es/ops/threads.py` explica por qué así y no con `prange`).
+(`tinygrad_es/runtime/threads.py` explica por qué así y no con `prange`).
 """

@@ -25,7 +25,7 @@ contiguos (si no hay dilatación horizontal ni relleno en medio): los kernels co
 ese tramo entero de una vez, un bucle que el compilador vectoriza.
 
 Los kernels son de un solo hilo y sueltan el GIL (`nogil=True`): `ops/conv.py` reparte trozos
-del lote entre hilos, cada uno con su im2col y su producto (ver `ops/threads.py`).
+del lote entre hilos, cada uno con su im2col y su producto (ver `runtime/threads.py`).
 
 El relleno de abajo/derecha no hace falta pasarlo: queda implícito en (Ho, Wo).
 """

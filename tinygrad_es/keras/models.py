@@ -11,7 +11,7 @@ modelo, sus pesos, `summary()` y guardar. Entrenar (compile/fit/evaluate/predict
 """
 import numpy as np
 
-from ..device import get_default_device
+from ..runtime.device import get_default_device
 from ..errors import ShapeError, shape_str
 from ..tensor import Tensor
 from . import layers as layers_module

@@ -28,8 +28,8 @@ import warnings
 
 import numpy as np
 
-from ..cuda_array import CudaArray
-from ..device import kernels_for
+from ..runtime.cuda_array import CudaArray
+from ..runtime.device import cuda_kernels
 from ..ops.loss import EPSILON
 from ..tensor import Tensor
 from .registry import lookup
@@ -294,7 +294,7 @@ class SGD(Optimizer):
             w += v
 
     def update_step_cuda(self, g, w, slots, lr):
-        kernels_for(w, "optimizers").sgd(w, g, slots[0] if slots else None, lr, self.momentum, self.nesterov)
+        cuda_kernels("optimizers").sgd(w, g, slots[0] if slots else None, lr, self.momentum, self.nesterov)
 
 
 class RMSprop(Optimizer):
@@ -339,7 +339,7 @@ class RMSprop(Optimizer):
     def update_step_cuda(self, g, w, slots, lr):
         average = slots[1] if self.centered else None
         momentum = slots[-1] if self.momentum > 0 else None
-        kernels_for(w, "optimizers").rmsprop(w, g, slots[0], average, momentum, lr, self.rho, self.momentum,
+        cuda_kernels("optimizers").rmsprop(w, g, slots[0], average, momentum, lr, self.rho, self.momentum,
                                              self.epsilon, self.centered)
 
 
@@ -366,7 +366,7 @@ class Adagrad(Optimizer):
         w -= lr * g / np.sqrt(acc + self.epsilon)
 
     def update_step_cuda(self, g, w, slots, lr):
-        kernels_for(w, "optimizers").adagrad(w, g, slots[0], lr, self.epsilon)
+        cuda_kernels("optimizers").adagrad(w, g, slots[0], lr, self.epsilon)
 
 
 class Adadelta(Optimizer):
@@ -395,7 +395,7 @@ class Adadelta(Optimizer):
         w += lr * dx
 
     def update_step_cuda(self, g, w, slots, lr):
-        kernels_for(w, "optimizers").adadelta(w, g, slots[0], slots[1], lr, self.rho, self.epsilon)
+        cuda_kernels("optimizers").adadelta(w, g, slots[0], slots[1], lr, self.rho, self.epsilon)
 
 
 class Adam(Optimizer):
@@ -431,7 +431,7 @@ class Adam(Optimizer):
 
     def update_step_cuda(self, g, w, slots, lr):
         vhat = slots[2] if self.amsgrad else None
-        kernels_for(w, "optimizers").adam(w, g, slots[0], slots[1], vhat, lr, self.iterations + 1, self.beta_1,
+        cuda_kernels("optimizers").adam(w, g, slots[0], slots[1], vhat, lr, self.iterations + 1, self.beta_1,
                                           self.beta_2, self.epsilon, self.amsgrad)
 
 
@@ -459,7 +459,7 @@ class Adamax(Optimizer):
         w -= lr * m / ((1 - self.beta_1**t) * (u + self.epsilon))
 
     def update_step_cuda(self, g, w, slots, lr):
-        kernels_for(w, "optimizers").adamax(w, g, slots[0], slots[1], lr, self.iterations + 1, self.beta_1,
+        cuda_kernels("optimizers").adamax(w, g, slots[0], slots[1], lr, self.iterations + 1, self.beta_1,
                                             self.beta_2, self.epsilon)
 
 
@@ -503,7 +503,7 @@ class Nadam(Optimizer):
 
     def update_step_cuda(self, g, w, slots, lr):
         # u_product ya incluye u_t (prepare_step): es el Π_t que pide el kernel
-        kernels_for(w, "optimizers").nadam(w, g, slots[0], slots[1], lr, self.iterations + 1, self.u_product,
+        cuda_kernels("optimizers").nadam(w, g, slots[0], slots[1], lr, self.iterations + 1, self.u_product,
                                            self.beta_1, self.beta_2, self.epsilon)
 
 

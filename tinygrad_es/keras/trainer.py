@@ -20,6 +20,8 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..random import generator
+from ..runtime import training_scope
+from ..runtime.threads import single_thread_blas
 from ..tensor import Tensor
 from . import callbacks as callbacks_module
 from . import losses as losses_module
@@ -103,15 +105,16 @@ class Trainer:
         self._warn_nan = not any(isinstance(cb, callbacks_module.TerminateOnNaN) for cb in callbacks or [])
         callback_list.on_train_begin()
         logs = {}
-        for epoch in range(initial_epoch, epochs):
-            logs = self._train_epoch(epoch, x, y, batch_size, shuffle, callback_list)
-            epoch_logs = dict(logs)
-            if val_x is not None:
-                val_logs = self._run_evaluation(val_x, val_y, batch_size, None)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
-            callback_list.on_epoch_end(epoch, dict(sorted(epoch_logs.items())))
-            if self.stop_training:
-                break
+        with training_scope():  # BLAS de un hilo y malloc que reutiliza la memoria, solo mientras entrena
+            for epoch in range(initial_epoch, epochs):
+                logs = self._train_epoch(epoch, x, y, batch_size, shuffle, callback_list)
+                epoch_logs = dict(logs)
+                if val_x is not None:
+                    val_logs = self._run_evaluation(val_x, val_y, batch_size, None)
+                    epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+                callback_list.on_epoch_end(epoch, dict(sorted(epoch_logs.items())))
+                if self.stop_training:
+                    break
         callback_list.on_train_end(logs)
         return self.history
 
@@ -175,7 +178,7 @@ class Trainer:
         if callback_list is not None:
             callback_list.on_test_begin()
         logs = {}
-        with no_grad():
+        with no_grad(), single_thread_blas():
             for step in range(math.ceil(len(x) / batch_size)):
                 if callback_list is not None:
                     callback_list.on_test_batch_begin(step)
@@ -203,7 +206,7 @@ class Trainer:
         )
         callback_list.on_predict_begin()
         batches = []
-        with no_grad():
+        with no_grad(), single_thread_blas():
             for step in range(steps):
                 callback_list.on_predict_batch_begin(step)
                 out = self.forward(x[step * batch_size:(step + 1) * batch_size])

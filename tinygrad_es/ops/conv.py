@@ -24,7 +24,7 @@ forward de conv2d (im2col y @ w2d): las mismas piezas con los papeles cambiados.
 Por trozos del lote: `cols` repite cada píxel KH·KW veces (85 MB para la segunda capa de la
 CNN del curso con lote 128). En vez de construirla entera, el lote se parte en trozos de unas
 pocas imágenes cuyo `cols` (~4 MB) cabe en la caché: im2col lo escribe y BLAS lo lee enseguida,
-sin ir a la memoria principal. Cada hilo hace trozos completos (`threads.map_chunks`). El
+sin ir a la memoria principal. Cada hilo hace trozos completos (`runtime/threads.py`). El
 backward vuelve a calcular im2col de cada trozo (es barato) en vez de guardar `cols`; dw se
 suma trozo a trozo. Así la capa va ~1.5 veces más rápida que con `cols` entero, y usa 20 veces
 menos memoria.
@@ -37,15 +37,18 @@ la máscara (salida > 0) y la suma de db se hacen en la misma pasada, trozo a tr
 (`kernels/cpu/relu.py`). Medido en la CNN del curso: ~10 % menos por paso y una salida
 guardada menos por capa.
 
-Las mismas líneas sirven en la GPU: `kernels_for(x, "im2col")` da los kernels del dispositivo
+Las mismas líneas sirven en la GPU: `kernels_for(x, im2col)` da los kernels del dispositivo
 de x (kernels/cpu/ o kernels/cuda/, mismas firmas), los arrays nacen en el dispositivo de x
 (`np.empty_like(x, shape=...)`, `scratch(..., like=w)`) y en la GPU el lote va en un solo trozo.
 """
 import numpy as np
 
 from ..autograd import Function
-from ..device import contiguous, kernels_for
-from .threads import chunk_size, map_chunks, scratch
+from ..kernels.cpu import im2col
+from ..kernels.cpu import relu as relu_colsum  # (`relu` a secas es el argumento de forward)
+from ..runtime.device import contiguous, kernels_for
+from ..runtime.scratch import scratch
+from ..runtime.threads import chunk_size, map_chunks
 
 CHUNK_BYTES = 4 << 20  # tamaño de `cols` por trozo: que quepa en la caché L2/L3
 
@@ -76,7 +79,7 @@ class _Plan:
 
     def __init__(self, x, w, stride, dilation, pad, out_hw, groups):
         kh, kw, cg, f = w.shape
-        self.K = kernels_for(x, "im2col")
+        self.K = kernels_for(x, im2col)
         self.options = (*stride, *dilation, *pad)
         self.w, self.out_hw, self.groups = w, out_hw, groups
         self.w2d = w.reshape(kh * kw * cg, f)
@@ -174,7 +177,7 @@ class Conv2D(Function):
         need_x, need_w = self.needs_grad[0], self.needs_grad[1]
         need_b = len(self.parents) == 3 and self.needs_grad[2]
         dx = np.empty_like(x, dtype=plan.w.dtype) if need_x else None
-        relu_kernels = kernels_for(x, "relu")
+        relu_kernels = kernels_for(x, relu_colsum)
 
         def chunk(start, stop):
             """Devuelve las partes de dw y db de este trozo; escribe su parte de dx."""

@@ -5,7 +5,7 @@ hacia atrás devuelve el gradiente al dispositivo de donde vino x. Así un grafo
 en la CPU, seguir en la GPU y la hoja recibe su gradiente donde vive.
 """
 from ..autograd import Function
-from ..device import device_of, to_device
+from ..runtime.device import device_of, to_device
 
 
 class ToDevice(Function):

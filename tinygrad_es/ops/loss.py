@@ -15,7 +15,7 @@ misma forma que la salida). Cada operación devuelve la pérdida por muestra, si
 import numpy as np
 
 from ..autograd import Function
-from ..device import device_of, to_device
+from ..runtime.device import device_of, to_device
 
 EPSILON = 1e-7  # el épsilon de Keras (backend.epsilon()): recorte de probabilidades y optimizadores
 

@@ -5,13 +5,13 @@ matrices de una fila (a la izquierda) o una columna (a la derecha), y los ejes d
 difundieron se suman de vuelta.
 
 Los productos 2-D grandes se reparten por filas entre los hilos (`threads.matmul`): dentro de
-tinygrad_es BLAS trabaja con un solo hilo (ver `ops/threads.py`), así que sin este reparto una
+tinygrad_es BLAS trabaja con un solo hilo (ver `runtime/threads.py`), así que sin este reparto una
 capa Dense grande usaría un único núcleo.
 """
 import numpy as np
 
 from ..autograd import Function, unbroadcast
-from . import threads
+from ..runtime import threads
 
 # Por debajo de ~4 millones de multiplicaciones, repartir en hilos cuesta más de lo que ahorra.
 PARALLEL_MIN_MULTIPLIES = 1 << 22

@@ -27,15 +27,17 @@ costaba ~2.5 ms por paso solo en el forward de la LSTM del curso (medido con 2 h
 Una operación tiene una sola salida, así que la LSTM devuelve (N, T+1, u): los T estados h y,
 en la última posición, el estado de celda c_T. `nn.functional.lstm` la corta en (hs, h, c).
 
-Las mismas líneas sirven en la GPU: `kernels_for(x, "lstm")` da las celdas del dispositivo de x
+Las mismas líneas sirven en la GPU: `kernels_for(x, lstm)` da las celdas del dispositivo de x
 (kernels/cpu/ o kernels/cuda/, mismas firmas), los arrays nacen con `np.empty_like(x, shape=...)`
 en el dispositivo de x, y en la GPU el lote entero va en un solo bloque (sin hilos de CPU).
 """
 import numpy as np
 
 from ..autograd import Function
-from ..device import contiguous, kernels_for
-from . import threads
+from ..kernels.cpu import gru, lstm, simple_rnn
+from ..runtime import threads
+from ..runtime.device import contiguous, kernels_for
+from ..runtime.scratch import scratch
 
 
 def _by_batch_rows(loop, state):
@@ -78,7 +80,7 @@ def _states(h0, steps, dtype):
 def _time_major_block(grad, r, steps, dtype):
     """Gradiente de salida de las filas r, (m, T, u) -> búfer del hilo (T, m, u), para recorrerlo paso a paso."""
     m, u = r.stop - r.start, grad.shape[2]
-    dhs = threads.scratch("rnn_dhs", (steps, m, u), dtype, like=grad)
+    dhs = scratch("rnn_dhs", (steps, m, u), dtype, like=grad)
     dhs[...] = grad[r, :steps].transpose(1, 0, 2)
     return dhs
 
@@ -113,14 +115,14 @@ class LSTM(Function):
         n, steps, _ = x.shape
         u = U.shape[0]
         out = np.empty_like(x, shape=(n, steps + 1, u), dtype=dtype)
-        L = kernels_for(x, "lstm")
+        L = kernels_for(x, lstm)
         blocks = {}  # inicio del bloque de filas -> lo que el backward necesita de ese bloque
 
         def rows(r):
             # gates entra con x_t·W + b; la celda le suma h_{t-1}·U y lo deja con las puertas activadas
             xt, gates = _project_block(x, r, W, b, dtype)
             hs, cs = _states(h0[r], steps, dtype), _states(c0[r], steps, dtype)
-            hu = threads.scratch("lstm_hu", (r.stop - r.start, 4 * u), dtype, like=xt)
+            hu = scratch("lstm_hu", (r.stop - r.start, 4 * u), dtype, like=xt)
             for t in range(steps):
                 np.matmul(hs[t], U, out=hu)
                 L.lstm_cell_forward(hu, gates[t], cs[t], cs[t + 1], hs[t + 1])
@@ -136,12 +138,12 @@ class LSTM(Function):
         steps = grad.shape[1] - 1
         W, blocks, dx, dh0, UT = _backward_start(self, grad, steps)
         dc0 = np.empty_like(dh0)
-        L = kernels_for(grad, "lstm")
+        L = kernels_for(grad, lstm)
 
         def rows(r):  # devuelve las partes de dW, dU y db de estas filas
             xt, hs, cs, gates = blocks[r.start]
             dhs = _time_major_block(grad, r, steps, hs.dtype)
-            dz = threads.scratch("lstm_dz", gates.shape, gates.dtype, like=gates)
+            dz = scratch("lstm_dz", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]  # el gradiente que llega a h_{t-1} desde el paso t (al acabar, el de h0)
             dc = dc0[r]  # entra dc_T, sale dc_0
             dc[...] = grad[r, steps]
@@ -164,12 +166,12 @@ class GRU(Function):
         n, steps, _ = x.shape
         u = U.shape[0]
         out = np.empty_like(x, shape=(n, steps, u), dtype=dtype)
-        G = kernels_for(x, "gru")
+        G = kernels_for(x, gru)
         blocks = {}
 
         def rows(r):
             m = r.stop - r.start
-            xw = threads.scratch("gru_xw", (steps, m, 3 * u), dtype, like=x)  # el backward no lo necesita
+            xw = scratch("gru_xw", (steps, m, 3 * u), dtype, like=x)  # el backward no lo necesita
             xt, xw = _project_block(x, r, W, b_in, dtype, into=xw)
             hs = _states(h0[r], steps, dtype)
             gates = np.empty_like(xt, shape=(steps, m, 3 * u))
@@ -187,15 +189,15 @@ class GRU(Function):
     def backward(self, grad):
         steps = grad.shape[1]
         W, blocks, dx, dh0, UT = _backward_start(self, grad, steps)
-        G = kernels_for(grad, "gru")
+        G = kernels_for(grad, gru)
 
         def rows(r):
             xt, hs, gates, rh = blocks[r.start]
             dhs = _time_major_block(grad, r, steps, hs.dtype)
-            d_xw = threads.scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
-            d_hu = threads.scratch("gru_dhu", gates.shape, gates.dtype, like=gates)
+            d_xw = scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
+            d_hu = scratch("gru_dhu", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]
-            dh_direct = threads.scratch("gru_dh_direct", dh.shape, dh.dtype, like=dh)
+            dh_direct = scratch("gru_dh_direct", dh.shape, dh.dtype, like=dh)
             for t in reversed(range(steps)):
                 G.gru_cell_backward(dhs[t], dh, gates[t], rh[t], hs[t], d_xw[t], d_hu[t], dh_direct)
                 np.matmul(d_hu[t], UT, out=dh)
@@ -216,11 +218,11 @@ class SimpleRNN(Function):
         n, steps, _ = x.shape
         u = U.shape[0]
         out = np.empty_like(x, shape=(n, steps, u), dtype=dtype)
-        S = kernels_for(x, "simple_rnn")
+        S = kernels_for(x, simple_rnn)
         blocks = {}
 
         def rows(r):
-            xw = threads.scratch("rnn_xw", (steps, r.stop - r.start, u), dtype, like=x)
+            xw = scratch("rnn_xw", (steps, r.stop - r.start, u), dtype, like=x)
             xt, xw = _project_block(x, r, W, b, dtype, into=xw)
             hs = _states(h0[r], steps, dtype)
             for t in range(steps):
@@ -236,12 +238,12 @@ class SimpleRNN(Function):
     def backward(self, grad):
         steps = grad.shape[1]
         W, blocks, dx, dh0, UT = _backward_start(self, grad, steps)
-        S = kernels_for(grad, "simple_rnn")
+        S = kernels_for(grad, simple_rnn)
 
         def rows(r):
             xt, hs = blocks[r.start]
             dhs = _time_major_block(grad, r, steps, hs.dtype)
-            da = threads.scratch("rnn_da", hs[1:].shape, hs.dtype, like=hs)
+            da = scratch("rnn_da", hs[1:].shape, hs.dtype, like=hs)
             dh = dh0[r]
             for t in reversed(range(steps)):
                 S.simple_rnn_cell_backward(dhs[t], dh, hs[t + 1], da[t])

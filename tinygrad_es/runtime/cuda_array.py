@@ -211,7 +211,7 @@ class CudaArray:
 # ================================================================ ayudantes
 def _calling_op() -> str:
     """El nombre de la operación (Function) que está ejecutándose, para los mensajes de error."""
-    from .autograd import Function
+    from ..autograd import Function
 
     frame = sys._getframe(1)
     while frame is not None:
@@ -226,7 +226,7 @@ def _unsupported(what) -> Exception:
     return NotImplementedError(
         f"{what} no tiene todavía kernel CUDA en tinygrad_es, y lo pidió la operación {_calling_op()} con un tensor "
         "en la GPU: mueve ese tensor a la CPU con .cpu() o añade el kernel en kernels/cuda/ y su entrada en las "
-        "tablas UFUNCS/FUNCTIONS de tinygrad_es/cuda_array.py."
+        "tablas UFUNCS/FUNCTIONS de tinygrad_es/runtime/cuda_array.py."
     )
 
 

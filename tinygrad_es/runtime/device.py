@@ -15,42 +15,44 @@ que recibe, y CudaArray lanza el kernel de la GPU que toca.
 import functools
 import importlib
 import os
+import pkgutil
+from types import ModuleType
+from typing import Sequence, TypeVar
 
 import numpy as np
 
-from .cuda_array import CudaArray
+from ..errors import DeviceError
+from . import cuda
+from .cuda_array import CudaArray, threads_for
 
 DEVICES = ("cpu", "cuda")
+NO_GPU = ("no hay GPU disponible: instala 'tinygrad-es[cuda]' y un controlador NVIDIA, o ejecuta con "
+          "NUMBA_ENABLE_CUDASIM=1 para usar el simulador en la CPU.")
 
 
-def check_device(device) -> str:
+def check_device(device: str) -> str:
     """'cpu' o 'cuda' (también 'CUDA', 'cuda:0'); cualquier otra cosa es un error que dice cuáles hay."""
     name = str(device).lower()
     if name == "cuda:0":  # un solo dispositivo CUDA: el 0
         name = "cuda"
     if name not in DEVICES:
         raise ValueError(f"dispositivo desconocido {device!r}: usa 'cpu' o 'cuda'.")
-    if name == "cuda":
-        from . import cuda
-
-        if not cuda.is_available():
-            raise RuntimeError(
-                "se pidió el dispositivo 'cuda' pero no hay GPU disponible: instala 'tinygrad-es[cuda]' y un "
-                "controlador NVIDIA, o ejecuta con NUMBA_ENABLE_CUDASIM=1 para usar el simulador en la CPU."
-            )
+    if name == "cuda" and not cuda.is_available():
+        raise RuntimeError("se pidió el dispositivo 'cuda' pero " + NO_GPU)
     return name
 
 
 _default = check_device(os.environ.get("TINYGRAD_ES_DEVICE", "cpu"))
 
 
-def set_default_device(device):
+def set_default_device(device: str) -> None:
     """Elige dónde se crean los tensores y los modelos nuevos: 'cpu' o 'cuda'."""
     global _default
     _default = check_device(device)
 
 
 def get_default_device() -> str:
+    """'cpu' o 'cuda': dónde nacen los tensores y los modelos nuevos."""
     return _default
 
 
@@ -66,11 +68,7 @@ def to_device(array, device):
     return array if isinstance(array, CudaArray) else CudaArray.from_numpy(np.asarray(array))
 
 
-class DeviceError(RuntimeError):
-    """Una operación recibió tensores que viven en dispositivos distintos."""
-
-
-def check_same_device(op_name, tensors):
+def check_same_device(op_name: str, tensors: Sequence) -> None:
     """Lanza DeviceError si los tensores de `op_name` no viven todos en el mismo dispositivo."""
     devices = [device_of(t.data) for t in tensors]
     if len(set(devices)) > 1:
@@ -81,40 +79,36 @@ def check_same_device(op_name, tensors):
         )
 
 
-# ---------------------------------------------------------------- para las operaciones con kernels propios
-def kernels_for(array, family):
-    """Los kernels `family` ("im2col", "pool", "lstm"...) del dispositivo de `array`.
+# ---------------------------------------------------------------- los kernels de cada dispositivo
+Kernels = TypeVar("Kernels")
 
-    En la CPU, el módulo kernels/cpu/<family>. En la GPU, kernels/cuda/<family> (mismas funciones,
-    mismas firmas), envuelto para que acepte CudaArray: así la operación llama igual en los dos,
-    p. ej. `kernels_for(x, "im2col").im2col(x, cols, ...)`.
+
+def kernels_for(array, cpu_kernels: Kernels) -> Kernels:
+    """Los kernels del dispositivo de `array`: en la CPU, el módulo `cpu_kernels` tal cual.
+
+    En la GPU, su gemelo de kernels/cuda/ (el mismo nombre de archivo, las mismas funciones y
+    firmas), envuelto para que acepte CudaArray. Así una operación importa sus kernels de CPU
+    directamente (`from ..kernels.cpu import im2col`) y llama igual en los dos dispositivos:
+    `kernels_for(x, im2col).im2col(x, cols, ...)`.
     """
     if type(array) is np.ndarray:
-        return _cpu_kernels(family)
-    return _cuda_kernels(family)
+        return cpu_kernels
+    return cuda_kernels(cpu_kernels.__name__.rsplit(".", 1)[1])
 
 
 @functools.cache
-def _cpu_kernels(family):
-    return importlib.import_module(f"tinygrad_es.kernels.cpu.{family}")
-
-
-@functools.cache
-def _cuda_kernels(family):
-    return _CudaKernels(family)
+def cuda_kernels(family: str) -> "_CudaKernels":
+    """kernels/cuda/<family>, con los CudaArray de los argumentos cambiados por sus arrays de Numba."""
+    return _CudaKernels(kernel_module(family, "cuda"))
 
 
 class _CudaKernels:
-    """kernels/cuda/<family> con cada CudaArray de los argumentos cambiado por su array de Numba (`.dev`)."""
+    """Un módulo de kernels/cuda/ cuyas funciones aceptan CudaArray (se les pasa su array de Numba, `.dev`)."""
 
-    def __init__(self, family):
-        from . import cuda
-
-        self.module = cuda.kernel_module(family, "cuda")
+    def __init__(self, module):
+        self.module = module
 
     def __getattr__(self, name):
-        from .cuda_array import threads_for
-
         launcher = getattr(self.module, name)
 
         def launch(*args):
@@ -122,6 +116,23 @@ class _CudaKernels:
             return launcher(*arrays, threads=threads_for(max(a.size for a in args if isinstance(a, CudaArray))))
 
         return launch
+
+
+def kernel_module(family: str, device: str = "cpu") -> ModuleType:
+    """El módulo de kernels `family` ("im2col", "pool", "lstm"...) del dispositivo: kernels/cpu/ o kernels/cuda/.
+
+    Los dos módulos de una familia tienen las mismas funciones con las mismas firmas (los arrays
+    de salida se pasan ya creados), así que quien llama sólo elige el módulo.
+    """
+    if device not in DEVICES:
+        raise ValueError(f"dispositivo desconocido {device!r}: usa uno de {DEVICES}")
+    if device == "cuda" and not cuda.is_available():
+        raise RuntimeError("se pidieron los kernels de 'cuda' pero " + NO_GPU)
+    package = importlib.import_module(f"tinygrad_es.kernels.{device}")
+    families = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
+    if family not in families:
+        raise ValueError(f"no hay kernels {family!r} para {device!r}: los disponibles son {families}")
+    return importlib.import_module(f"{package.__name__}.{family}")
 
 
 def contiguous(array, dtype=None):
