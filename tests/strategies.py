@@ -2,11 +2,17 @@
 
 Generan formas de 0 a 4 ejes (con ejes de tamaño 1), pares de formas compatibles por
 broadcasting, y arrays float64 con valores lejos de los "codos" (0 para abs/relu, empates
-para max) donde la derivada no existe y las diferencias finitas mienten.
+para max) donde la derivada no existe y las diferencias finitas mienten. Y `check`, la
+comprobación de una operación: forward contra NumPy y gradiente contra diferencias finitas.
 """
 import numpy as np
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+from tinygrad_es import Tensor, gradcheck
+
+FAST = settings(max_examples=25, deadline=None)
 
 shapes = hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=3)
 nonempty_shapes = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=3)
@@ -42,3 +48,10 @@ def distinct_values(draw, shape):
     n = int(np.prod(shape))
     picks = draw(st.lists(st.integers(-60, 60), min_size=n, max_size=n, unique=True))
     return np.array(picks, dtype=np.float64).reshape(shape) / 20.0
+
+
+def check(fn, np_fn, *arrays, atol=1e-5):
+    """Forward igual a la referencia NumPy y gradiente igual al de diferencias finitas (float64)."""
+    out = fn(*[Tensor(a, dtype="float64") for a in arrays])
+    np.testing.assert_allclose(out.data, np_fn(*arrays), rtol=1e-10, atol=1e-12)
+    gradcheck(fn, *arrays, atol=atol)

@@ -5,22 +5,13 @@ difunden (broadcasting) y entradas no contiguas o transpuestas.
 """
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tinygrad_es import Tensor, gradcheck
 
-from strategies import broadcast_pairs, distinct_values, layouts, nonempty_shapes, shapes, values
-
-FAST = settings(max_examples=25, deadline=None)
-
-
-def check(fn, np_fn, *arrays, atol=1e-5):
-    """Forward igual a la referencia NumPy y gradiente igual al de diferencias finitas."""
-    out = fn(*[Tensor(a, dtype="float64") for a in arrays])
-    np.testing.assert_allclose(out.data, np_fn(*arrays), rtol=1e-10, atol=1e-12)
-    gradcheck(fn, *arrays, atol=atol)
+from strategies import FAST, broadcast_pairs, check, distinct_values, layouts, nonempty_shapes, shapes, values
 
 
 # ---------------------------------------------------------------- unarias

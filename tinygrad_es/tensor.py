@@ -10,7 +10,8 @@ Un Tensor guarda
 Los métodos de este archivo se dividen en dos clases: los que llaman a una operación
 primitiva de `ops/` (`Add.apply`, `Exp.apply`...) y los que se *componen* de otros métodos
 (mean = sum / n, softmax = exp(x - logsumexp(x))...). Los compuestos no necesitan backward
-propio: el autograd deriva cada pieza.
+propio: el autograd deriva cada pieza. Más compuestos, heredados: las funciones matemáticas y
+de activación (sin, gelu, cumsum...) en `tensor_math.py`.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from .ops import movement as MV
 from .ops import reduce as R
 from .ops import softmax as S
 from .random import generator
+from .tensor_math import MathOps
 
 
 def _as_array(data, dtype):
@@ -58,7 +60,7 @@ def _place(data, device):
     return data if device == device_of(data) else to_device(data, check_device(device))
 
 
-class Tensor:
+class Tensor(MathOps):
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
     __array_priority__ = 1000  # para que `ndarray + Tensor` llame a Tensor.__radd__
 

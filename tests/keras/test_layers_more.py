@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinygrad_es import Tensor, gradcheck, manual_seed
-from tinygrad_es.keras.layers import (AveragePooling1D, Conv1D, Conv2D, Cropping2D, Dense, Embedding, Flatten,
+from tinygrad_es.keras.layers import (AveragePooling1D, Conv1D, Conv2D, Conv2DTranspose, Cropping2D, Dense,
+                                      DepthwiseConv2D, Embedding, Flatten, SeparableConv2D,
                                       GaussianNoise, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization,
                                       Masking, MaxPooling1D, Permute, RepeatVector, Rescaling, SpatialDropout1D,
                                       SpatialDropout2D, UpSampling2D, ZeroPadding2D)
@@ -32,6 +33,26 @@ def test_conv1d_gradcheck(steps, channels, filters, kernel, padding, dilation):
     layer = built(Conv1D(filters, kernel, padding=padding, dilation_rate=dilation, activation="tanh", **F64),
                   x.shape)
     gradcheck_layer(layer, x)
+
+
+@FEW
+@given(h=st.integers(2, 4), w=st.integers(2, 4), groups=st.sampled_from([1, 2]), kernel=st.integers(1, 2),
+       padding=st.sampled_from(["valid", "same"]), strides=st.integers(1, 2))
+def test_conv2d_groups_and_transpose_gradcheck(h, w, groups, kernel, padding, strides):
+    x = rng.normal(size=(2, h, w, 2))
+    gradcheck_layer(built(Conv2D(2, kernel, padding=padding, strides=strides, groups=groups, **F64), x.shape), x)
+    layer = Conv2DTranspose(2, kernel + 1, strides=strides, padding=padding, activation="tanh", **F64)
+    gradcheck_layer(built(layer, x.shape), x)
+
+
+@FEW
+@given(h=st.integers(3, 4), multiplier=st.integers(1, 2), padding=st.sampled_from(["valid", "same"]),
+       dilation=st.integers(1, 2), use_bias=st.booleans())
+def test_depthwise_and_separable_gradcheck(h, multiplier, padding, dilation, use_bias):
+    x = rng.normal(size=(1, h, 3, 2))
+    options = dict(padding=padding, dilation_rate=dilation, depth_multiplier=multiplier, use_bias=use_bias, **F64)
+    gradcheck_layer(built(DepthwiseConv2D(2, **options), x.shape), x)
+    gradcheck_layer(built(SeparableConv2D(3, 2, **options), x.shape), x)
 
 
 @FEW
@@ -172,6 +193,9 @@ def test_a_layer_without_masking_drops_the_mask_with_a_warning():
     (lambda: Conv1D(3, 2, groups=2), "filters=3 debe ser múltiplo de groups=2"),
     (lambda: Conv1D(2, 3, strides=2, dilation_rate=2), "strides > 1 y dilation_rate > 1"),
     (lambda: Conv2D(2, 3, data_format="channels_first"), "solo se admite data_format='channels_last'"),
+    (lambda: Conv2DTranspose(2, 3, strides=2, output_padding=2), "cada output_padding debe ser menor que su stride"),
+    (lambda: DepthwiseConv2D(3, depth_multiplier=0), "depth_multiplier debe ser un entero positivo"),
+    (lambda: SeparableConv2D(0, 3), "filters debe ser un entero positivo"),
     (lambda: MaxPooling1D((2, 2)), r"pool_size debe ser un entero positivo o una tupla de 1"),
     (lambda: Permute((1, 3)), r"dims=\(1, 3\) debe nombrar cada eje"),
     (lambda: RepeatVector(0), "n \\(las repeticiones\\) debe ser un entero positivo"),
@@ -200,6 +224,22 @@ def test_bad_arguments_say_what_to_do(make, message):
 def test_bad_inputs_say_what_to_do(layer, shape, message):
     with pytest.raises(ValueError, match=message):
         layer(np.zeros(shape))
+
+
+def test_conv_variants_weights_like_keras():
+    depthwise = DepthwiseConv2D(3, depth_multiplier=2)
+    assert depthwise.build_from_shape((None, 5, 5, 3)) == (None, 3, 3, 6)
+    assert [w.shape for w in depthwise.weights] == [(3, 3, 3, 2), (6,)]
+    separable = SeparableConv2D(4, 3)
+    separable.build_from_shape((None, 5, 5, 3))
+    assert separable.weight_names_in_order() == ["depthwise_kernel", "pointwise_kernel", "bias"]
+    assert [w.shape for w in separable.weights] == [(3, 3, 3, 1), (1, 1, 3, 4), (4,)]
+    transpose = Conv2DTranspose(4, 3, strides=2, padding="same")
+    assert transpose.build_from_shape((None, 5, 6, 3)) == (None, 10, 12, 4)
+    assert [w.shape for w in transpose.weights] == [(3, 3, 4, 3), (4,)]
+    grouped = Conv2D(6, 3, groups=3)
+    grouped.build_from_shape((None, 5, 5, 3))
+    assert grouped.kernel.shape == (3, 3, 1, 6) and grouped.count_params() == 3 * 3 * 6 + 6
 
 
 def test_conv1d_weights_and_params_like_keras():

@@ -28,17 +28,6 @@ UNSUPPORTED_KEYS = {"kernel_regularizer", "bias_regularizer", "activity_regulari
                     "depthwise_constraint", "pointwise_regularizer", "pointwise_constraint", "quantization_config"}
 
 
-# Las variantes de convolución esperan a las opciones de nn.functional (groups, conv2d_transpose).
-PENDING = {"conv1d_groups", "conv2d_groups", "conv2d_transpose_dilated", "conv2d_transpose_output_padding",
-           "conv2d_transpose_same", "conv2d_transpose_valid", "depthwise_conv2d", "depthwise_conv2d_same",
-           "separable_conv2d", "imagenes"}
-
-
-def ready(names):
-    return [pytest.param(n, marks=pytest.mark.skip(reason="pendiente de nn.functional")) if n in PENDING else n
-            for n in sorted(names)]
-
-
 def build(spec):
     kwargs = {k: build(v) if k in ("layer", "backward_layer") else v for k, v in spec["kwargs"].items()}
     return layers.get(spec["class_name"])(**kwargs)
@@ -105,7 +94,7 @@ def assert_config_like_keras(mine, theirs):
             assert value == theirs[key], (key, value, theirs[key])
 
 
-@pytest.mark.parametrize("name", ready(CASES))
+@pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.filterwarnings("ignore:LayerNormalization")
 def test_outputs_shapes_and_params_match_keras(name):
     case = CASES[name]
@@ -121,7 +110,7 @@ def test_outputs_shapes_and_params_match_keras(name):
     assert shape == case["output_shape"]
 
 
-@pytest.mark.parametrize("name", ready(CASES))
+@pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.filterwarnings("ignore:LayerNormalization")
 def test_config_is_keras_config_and_round_trips(name):
     layer = make_layer(name)
@@ -135,7 +124,7 @@ def test_masking_mask_matches_keras():
     np.testing.assert_array_equal(layer.compute_mask(ARRAYS["masking/x"]), ARRAYS["masking/mask_out"])
 
 
-@pytest.mark.parametrize("name", ready(REPORT["summaries"]))
+@pytest.mark.parametrize("name", sorted(REPORT["summaries"]))
 def test_summary_matches_keras(name, capsys):
     summary = REPORT["summaries"][name]
     keras.clear_session()

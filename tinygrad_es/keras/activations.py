@@ -1,43 +1,53 @@
-"""Funciones de activación de Keras, por nombre: `Dense(16, activation='relu')`.
+"""Funciones de activación de Keras 3, por nombre: `Dense(16, activation='relu')`.
 
-Cada una recibe un Tensor y devuelve otro del mismo tamaño, compuesta de operaciones del motor
-(así su gradiente sale del autograd). Las fórmulas son las de Keras 3; donde una versión
-anterior difiere se dice en la función.
+Cada una recibe un Tensor (o algo convertible) y devuelve otro del mismo tamaño (glu, la
+mitad), con la fórmula y los argumentos de Keras 3. Las de uso general son métodos del Tensor
+(`x.gelu()`, `x.mish()`: ver tensor_math.py) y aquí solo se llaman; las demás se componen aquí
+de operaciones de Tensor. En ambos casos el gradiente sale del autograd.
+
+`get`, `serialize` y `deserialize` se comportan como en Keras: `serialize(swish)` es 'silu'
+(swish y silu son la misma función), y `get` acepta un nombre, una función, None (lineal) o
+el diccionario que escribe Keras al guardar un modelo.
 """
-import math
-
 import numpy as np
 
-from ..autograd import Function
+from ..errors import ShapeError, normalize_axes, shape_str
 from ..tensor import Tensor
 from .registry import lookup
-
-# Constantes de SELU (Klambauer et al., 2017): con ellas la salida tiende a media 0 y varianza 1.
-SELU_ALPHA = 1.6732632423543772
-SELU_SCALE = 1.0507009873554805
 
 
 def _tensor(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+# ---------------------------------------------------------------- las del curso
 def linear(x):
     """La identidad: lo que hace `activation=None`."""
     return _tensor(x)
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """max(x, 0); con opciones: pendiente negativa, techo `max_value` y umbral (como Keras 3)."""
+    """max(x, 0); con las opciones de Keras 3: x se conserva si x > threshold (si no, 0), se recorta a
+    [0, max_value] y, con negative_slope, se le resta negative_slope·relu(threshold - x)."""
     x = _tensor(x)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return x.relu()
-    out = Tensor.where(x > threshold, x, (x - threshold) * negative_slope)
-    return out if max_value is None else out.clip(max_value=max_value)
+    out = x.relu() if threshold == 0.0 else Tensor.where(x > threshold, x, 0.0)
+    if max_value is not None:
+        out = out.clip(0.0, max_value)
+    if negative_slope != 0.0:
+        out = out - (threshold - x).relu() * negative_slope
+    return out
 
 
 def leaky_relu(x, negative_slope=0.2):
     """x si x > 0; negative_slope·x si no (Keras 3 usa 0.2 aquí y 0.3 en la capa LeakyReLU)."""
     return _tensor(x).leaky_relu(negative_slope)
+
+
+def relu6(x):
+    """min(max(x, 0), 6)."""
+    return _tensor(x).relu6()
 
 
 def sigmoid(x):
@@ -53,93 +63,203 @@ def softmax(x, axis=-1):
     return _tensor(x).softmax(axis)
 
 
-def elu(x, alpha=1.0):
-    """x si x > 0; alpha·(e^x - 1) si no. exp se evalúa solo en la parte negativa para no desbordar."""
-    x = _tensor(x)
-    negative = x.minimum(0.0)
-    return Tensor.where(x > 0, x, (negative.exp() - 1.0) * alpha)
-
-
-def selu(x):
-    """scale·elu(x, alpha) con las constantes que autonormalizan la red."""
-    return elu(x, SELU_ALPHA) * SELU_SCALE
-
-
-def softplus(x):
-    """log(1 + e^x), estable: max(x, 0) + log(1 + e^-|x|)."""
-    x = _tensor(x)
-    return x.relu() + ((-x.abs()).exp() + 1.0).log()
-
-
-def softsign(x):
-    """x / (1 + |x|)."""
-    x = _tensor(x)
-    return x / (x.abs() + 1.0)
-
-
-def hard_sigmoid(x):
-    """relu6(x + 3) / 6, la forma de Keras 3 (tf.keras 2 usaba clip(0.2·x + 0.5, 0, 1))."""
-    return (_tensor(x) + 3.0).clip(0.0, 6.0) / 6.0
+def log_softmax(x, axis=-1):
+    """log(softmax(x)), calculado de forma estable: x - logsumexp(x)."""
+    return _tensor(x).log_softmax(axis)
 
 
 def exponential(x):
     return _tensor(x).exp()
 
 
-class _Erf(Function):
-    """La función de error erf(x); su derivada es 2/√π · e^(-x²). NumPy no trae erf: usamos math.erf."""
+# ---------------------------------------------------------------- suaves
+def elu(x, alpha=1.0):
+    """x si x >= 0; alpha·(e^x - 1) si no."""
+    return _tensor(x).elu(alpha)
 
-    _erf = np.vectorize(math.erf, otypes=[np.float64])
 
-    def forward(self, a):
-        self.save_for_backward(a)
-        return self._erf(a).astype(a.dtype, copy=False)
+def selu(x):
+    """scale·elu(x, alpha) con alpha ≈ 1.6733 y scale ≈ 1.0507 (las constantes que autonormalizan)."""
+    return _tensor(x).selu()
 
-    def backward(self, grad):
-        (a,) = self.saved
-        return grad * (2.0 / math.sqrt(math.pi)) * np.exp(-a * a)
+
+def celu(x, alpha=1.0):
+    """max(x, 0) + alpha·(e^(min(x, 0)/alpha) - 1)."""
+    x = _tensor(x)
+    return x.maximum(0.0) + (x.minimum(0.0) / alpha).expm1() * alpha
+
+
+def softplus(x):
+    """log(1 + e^x), estable."""
+    return _tensor(x).softplus()
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    return _tensor(x).softsign()
+
+
+def squareplus(x, b=4):
+    """(x + √(x² + b)) / 2, una softplus hecha de raíces."""
+    x = _tensor(x)
+    return (x + (x * x + b).sqrt()) / 2
+
+
+def log_sigmoid(x):
+    """log(σ(x)) = -softplus(-x), estable."""
+    return -(-_tensor(x)).softplus()
 
 
 def gelu(x, approximate=False):
     """x·Φ(x), con Φ la distribución normal acumulada. approximate=True usa la fórmula con tanh."""
+    return _tensor(x).gelu(approximate)
+
+
+def silu(x):
+    """x·σ(x) (también llamada swish)."""
+    return _tensor(x).silu()
+
+
+swish = silu
+
+
+def mish(x):
+    """x·tanh(softplus(x))."""
+    return _tensor(x).mish()
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: parte x en dos mitades a lo largo de `axis`, a y b, y devuelve a·σ(b)."""
     x = _tensor(x)
-    if approximate:
-        inner = (x + x * x * x * 0.044715) * math.sqrt(2.0 / math.pi)
-        return x * (inner.tanh() + 1.0) * 0.5
-    return x * (_Erf.apply(x / math.sqrt(2.0)) + 1.0) * 0.5
+    (axis,) = normalize_axes("glu", axis, x.ndim)
+    if x.shape[axis] % 2:
+        raise ShapeError(
+            f"glu parte el eje {axis} en dos mitades iguales y en x de forma {shape_str(x.shape)} mide "
+            f"{x.shape[axis]}, que es impar: usa una capa anterior con un número par de unidades."
+        )
+    a, b = x.split(2, axis=axis)
+    return a * b.sigmoid()
 
 
-def swish(x):
-    """x·σ(x) (también llamada silu)."""
+def tanh_shrink(x):
+    """x - tanh(x)."""
     x = _tensor(x)
-    return x * x.sigmoid()
+    return x - x.tanh()
 
 
-silu = swish
+# ---------------------------------------------------------------- a trozos
+def hard_sigmoid(x):
+    """relu6(x + 3) / 6, la forma de Keras 3 (tf.keras 2 usaba clip(0.2·x + 0.5, 0, 1))."""
+    return _tensor(x).hard_sigmoid()
 
-_BY_NAME = {
-    "linear": linear, "relu": relu, "leaky_relu": leaky_relu, "sigmoid": sigmoid, "tanh": tanh,
-    "softmax": softmax, "elu": elu, "selu": selu, "softplus": softplus, "softsign": softsign,
-    "hard_sigmoid": hard_sigmoid, "exponential": exponential, "gelu": gelu, "swish": swish, "silu": silu,
-}
+
+def hard_silu(x):
+    """x·hard_sigmoid(x) (también llamada hard_swish)."""
+    return _tensor(x).hard_silu()
+
+
+hard_swish = hard_silu
+
+
+def hard_tanh(x):
+    """clip(x, -1, 1)."""
+    return _tensor(x).hard_tanh()
+
+
+def sparse_sigmoid(x):
+    """0 si x <= -1; 1 si x >= 1; (x + 1)/2 entre medias."""
+    x = _tensor(x)
+    return Tensor.where(x <= -1, 0.0, Tensor.where(x >= 1, 1.0, (x + 1) * 0.5))
+
+
+def sparse_plus(x):
+    """0 si x <= -1; x si x >= 1; (x + 1)²/4 entre medias (une las dos rectas sin codo)."""
+    x = _tensor(x)
+    return Tensor.where(x <= -1, 0.0, Tensor.where(x < 1, (x + 1).square() * 0.25, x))
+
+
+def hard_shrink(x, threshold=0.5):
+    """x si |x| > threshold; 0 si no."""
+    x = _tensor(x)
+    return Tensor.where(x.abs() > threshold, x, 0.0)
+
+
+def soft_shrink(x, threshold=0.5):
+    """x - threshold si x > threshold; x + threshold si x < -threshold; 0 entre medias."""
+    x = _tensor(x)
+    return Tensor.where(x > threshold, x - threshold, Tensor.where(x < -threshold, x + threshold, 0.0))
+
+
+def threshold(x, threshold, default_value):
+    """x si x > threshold; default_value si no."""
+    x = _tensor(x)
+    return Tensor.where(x > threshold, x, default_value)
+
+
+def sparsemax(x, axis=-1):
+    """Como softmax da probabilidades que suman 1, pero muchas exactamente 0: relu(x - τ).
+
+    τ es el umbral con el que la suma es 1: τ = (Σ_{j∈S} x_j - 1) / |S|, con S los valores que
+    quedan por encima. Qué valores están en S se decide con NumPy (ordenando, como Keras) y es
+    constante para el autograd; τ se calcula con operaciones de Tensor, así que el gradiente
+    incluye cómo τ depende de x.
+    """
+    x = _tensor(x)
+    (axis,) = normalize_axes("sparsemax", axis, x.ndim)
+    values = x.numpy()
+    ordered = -np.sort(-values, axis=axis)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    rank = np.arange(1, x.shape[axis] + 1).reshape(shape)
+    in_support = ordered - (np.cumsum(ordered, axis=axis) - 1) / rank > 0
+    size = in_support.sum(axis=axis, keepdims=True)
+    tau_value = (np.sum(np.where(in_support, ordered, 0), axis=axis, keepdims=True) - 1) / size
+    support = Tensor(values > tau_value, device=x.device)
+    tau = ((x * support).sum(axis, keepdims=True) - 1) / Tensor(size, dtype=x.dtype, device=x.device)
+    return (x - tau).relu()
+
+
+# ---------------------------------------------------------------- por nombre
+_BY_NAME = {fn.__name__: fn for fn in (
+    linear, relu, leaky_relu, relu6, sigmoid, tanh, softmax, log_softmax, exponential, elu, selu, celu,
+    softplus, softsign, squareplus, log_sigmoid, gelu, silu, mish, glu, tanh_shrink, hard_sigmoid, hard_silu,
+    hard_tanh, sparse_sigmoid, sparse_plus, hard_shrink, soft_shrink, threshold, sparsemax,
+)}
+_BY_NAME.update(swish=silu, hard_swish=hard_silu)  # los dos nombres que Keras acepta para la misma función
 
 
 def get(identifier):
-    """Un nombre ('relu'), una función, o None (lineal) -> la función de activación."""
+    """Un nombre ('relu'), una función, None (lineal) o el diccionario que guarda Keras -> la función."""
     if identifier is None:
         return linear
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
     if callable(identifier):
         return identifier
-    if isinstance(identifier, str):
-        return lookup("Nombre de activación", identifier, _BY_NAME)
-    raise TypeError(
+    raise ValueError(
         f"La activación debe ser un nombre como 'relu', una función o None, y se recibió {identifier!r}."
     )
 
 
 def serialize(activation) -> str:
-    """El nombre con el que se guarda una activación en la configuración de una capa."""
-    for name, fn in _BY_NAME.items():
-        if fn is activation:
-            return name
+    """El nombre con el que se guarda una activación en la configuración de una capa (el de la función:
+    swish -> 'silu', como Keras)."""
+    if activation in _BY_NAME.values():
+        return activation.__name__
     return getattr(activation, "__name__", str(activation))
+
+
+def deserialize(config, custom_objects=None):
+    """Un nombre o el diccionario {'class_name': 'function', 'config': nombre, ...} de Keras -> la función.
+
+    custom_objects: {nombre: función} con activaciones propias, que se buscan antes que las de Keras.
+    """
+    name = config.get("config") if isinstance(config, dict) else config
+    if not isinstance(name, str):
+        raise ValueError(
+            f"deserialize esperaba el nombre de una activación o un diccionario con su nombre en 'config' y "
+            f"recibió {config!r}."
+        )
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    return lookup("Nombre de activación", name, _BY_NAME)

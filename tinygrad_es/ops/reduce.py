@@ -1,4 +1,4 @@
-"""Reducciones: suma y máximo a lo largo de ejes. mean, min, var y std se componen de estas."""
+"""Reducciones: suma, máximo y suma acumulada. mean, min, var, std y prod se componen de estas."""
 import numpy as np
 
 from ..autograd import Function
@@ -37,3 +37,20 @@ class Max(Function):
         winners = a == out
         count = winners.sum(axis=axis, keepdims=True)
         return _restore_axes(grad, a.shape, axis, keepdims) * winners / count.astype(a.dtype)
+
+
+class Cumsum(Function):
+    """Sumas acumuladas a lo largo de `axis`: out[i] = x[0] + ... + x[i].
+
+    x[j] aparece en todas las salidas out[i] con i >= j, así que su gradiente es la suma de
+    grad[i] para i >= j: la suma acumulada del gradiente recorrida al revés. Primitiva porque
+    son dos pasadas (O(n)); compuesta de pad y sumas serían log2(n) pasadas con sus copias.
+    """
+
+    def forward(self, a, axis):
+        self.save_for_backward(axis)
+        return np.cumsum(a, axis=axis)
+
+    def backward(self, grad):
+        (axis,) = self.saved
+        return np.flip(np.cumsum(np.flip(grad, axis), axis=axis), axis)

@@ -6,7 +6,7 @@ activation_layers) sobre la clase base de `layer.py`.
 """
 from ..registry import lookup
 from .activation_layers import LeakyReLU
-from .convolutional import Conv1D, Conv2D
+from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
 from .core import Activation, Dense, Input, InputLayer, Masking
 from .embedding import Embedding
 from .layer import Layer
@@ -22,6 +22,7 @@ from .wrappers import Bidirectional, TimeDistributed
 _CLASSES = {cls.__name__: cls for cls in (
     InputLayer, Dense, Activation, Masking, Dropout, SpatialDropout1D, SpatialDropout2D, GaussianNoise,
     Flatten, Reshape, Permute, RepeatVector, ZeroPadding2D, Cropping2D, UpSampling2D, LeakyReLU, Conv1D, Conv2D,
+    Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
     MaxPooling1D, AveragePooling1D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D,
     GlobalAveragePooling2D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Rescaling, Embedding,
     SimpleRNN, LSTM, GRU, TimeDistributed, Bidirectional,

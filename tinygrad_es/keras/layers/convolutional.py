@@ -1,9 +1,15 @@
-"""Conv1D y Conv2D: las convoluciones de Keras, con los canales al final.
+"""Las convoluciones de Keras, con los canales al final: Conv1D, Conv2D, Conv2DTranspose,
+DepthwiseConv2D y SeparableConv2D.
 
 Conv2D trabaja sobre imágenes (N, alto, ancho, C) y Conv1D sobre secuencias (N, pasos, C). El
 núcleo tiene forma (alto, ancho, C/groups, filtros) (Conv1D: (tamaño, C/groups, filtros)) y cada
 filtro produce un canal de salida. Parámetros: kh·kw·(C/groups)·filtros + filtros (3×3 de 32 a
-32 canales: 9,248).
+32 canales: 9,248). Las variantes:
+
+- groups=g reparte canales y filtros en g grupos independientes (g veces menos pesos);
+- DepthwiseConv2D convoluciona cada canal por separado con depth_multiplier filtros;
+- SeparableConv2D es una DepthwiseConv2D seguida de una Conv2D 1×1 que mezcla los canales;
+- Conv2DTranspose es la traspuesta (la adjunta) de Conv2D: agranda la imagen (decodificadores).
 
 Aquí están también las piezas que comparten todas las capas con ventanas (convoluciones,
 pooling, relleno y recorte): la lectura de `kernel_size`/`strides`, el relleno, la fórmula del
@@ -59,6 +65,12 @@ def output_length(size, window, stride, dilation, padding):
     if padding in ("same", "causal"):
         return (size - 1) // stride + 1
     return (size - dilation * (window - 1) - 1) // stride + 1
+
+
+def _positive(cls, name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{cls}: {name} debe ser un entero positivo y es {value!r}.")
+    return value
 
 
 class WindowLayer(Layer):
@@ -118,10 +130,8 @@ class BaseConv(WindowLayer):
                  use_bias, kernel_initializer, bias_initializer, **kwargs):
         super().__init__(**kwargs)
         cls = type(self).__name__
-        if isinstance(filters, bool) or not isinstance(filters, int) or filters <= 0:
-            raise ValueError(f"{cls}: filters debe ser un entero positivo (el número de filtros) y es {filters!r}.")
-        if isinstance(groups, bool) or not isinstance(groups, int) or groups <= 0:
-            raise ValueError(f"{cls}: groups debe ser un entero positivo y es {groups!r}.")
+        _positive(cls, "filters", filters)
+        _positive(cls, "groups", groups)
         if filters % groups:
             raise ValueError(
                 f"{cls}: filters={filters} debe ser múltiplo de groups={groups} (cada grupo tiene los mismos filtros)."
@@ -148,11 +158,6 @@ class BaseConv(WindowLayer):
             raise ShapeError(
                 f"{self.name} ({type(self).__name__}): la entrada tiene {channels} canales, que no se reparten en "
                 f"groups={self.groups} grupos iguales: usa un groups que divida a {channels}."
-            )
-        if self.groups != 1:
-            raise ValueError(
-                f"{type(self).__name__}: groups distinto de 1 (convolución por grupos) aún no está disponible en "
-                "tinygrad_es: usa groups=1, o DepthwiseConv2D si cada canal va por su lado."
             )
         shape = self.kernel_size + (channels // self.groups, self.filters)
         self.add_weight("kernel", shape, self.kernel_initializer)
@@ -189,7 +194,7 @@ class Conv1D(BaseConv, SequenceLayer):
 
     def call(self, inputs, training=False):
         out = F.conv1d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides[0],
-                       padding=self.padding, dilation=self.dilation_rate[0])
+                       padding=self.padding, dilation=self.dilation_rate[0], groups=self.groups)
         return self.activation(out)
 
 
@@ -207,5 +212,141 @@ class Conv2D(BaseConv, ImageLayer):
         # operación en vez de dos, más rápida y con una copia menos de la salida (ver ops/conv.py).
         fused = self.activation is activations.relu
         out = F.conv2d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
-                       padding=self.padding, dilation=self.dilation_rate, activation="relu" if fused else None)
+                       padding=self.padding, dilation=self.dilation_rate, groups=self.groups,
+                       activation="relu" if fused else None)
         return out if fused else self.activation(out)
+
+
+class Conv2DTranspose(BaseConv, ImageLayer):
+    """Convolución traspuesta: cada píxel de la entrada "pinta" su ventana de la salida, multiplicada
+    por el núcleo, y las ventanas que se solapan se suman. Con strides=2 dobla alto y ancho.
+
+    El núcleo va como en Keras: (alto, ancho, filtros, canales de entrada). Tamaño de la salida
+    por eje (k = dilation·(tamaño - 1) + 1): 'valid' n·s + max(k - s, 0), 'same' n·s; con
+    output_padding op: (n - 1)·s + k + op ('valid') o (n - 1)·s + k - 2·(k // 2) + op ('same').
+    """
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", output_padding=None,
+                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, 1, activation,
+                         use_bias, kernel_initializer, bias_initializer, **kwargs)
+        self.output_padding = None
+        if output_padding is not None:
+            self.output_padding = int_tuple("Conv2DTranspose: output_padding", output_padding, 2, allow_zero=True)
+            if any(op >= s for op, s in zip(self.output_padding, self.strides)):
+                raise ValueError(
+                    f"Conv2DTranspose: cada output_padding debe ser menor que su stride, y son "
+                    f"output_padding={self.output_padding} y strides={self.strides}."
+                )
+
+    def build(self, input_shape):
+        self.add_weight("kernel", self.kernel_size + (self.filters, input_shape[-1]), self.kernel_initializer)
+        if self.use_bias:
+            self.add_weight("bias", (self.filters,), self.bias_initializer)
+
+    def call(self, inputs, training=False):
+        out = F.conv2d_transpose(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
+                                 padding=self.padding, output_padding=self.output_padding,
+                                 dilation=self.dilation_rate)
+        return self.activation(out)
+
+    def compute_output_shape(self, input_shape):
+        sizes = []
+        for i in range(2):
+            n, s = input_shape[i + 1], self.strides[i]
+            k = self.dilation_rate[i] * (self.kernel_size[i] - 1) + 1
+            if n is None:
+                sizes.append(None)
+            elif self.output_padding is None:
+                sizes.append(n * s + (max(k - s, 0) if self.padding == "valid" else 0))
+            else:
+                trim = 2 * (k // 2) if self.padding == "same" else 0
+                sizes.append((n - 1) * s + k - trim + self.output_padding[i])
+        return (input_shape[0], *sizes, self.filters)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["groups"]  # Keras no tiene groups en Conv2DTranspose
+        return {**config, "output_padding": None if self.output_padding is None else list(self.output_padding)}
+
+
+class DepthwiseConv2D(ImageLayer):
+    """Cada canal se convoluciona por separado con sus `depth_multiplier` filtros: (N, H, W, C) ->
+    (N, H', W', C·depth_multiplier). Núcleo `kernel` (alto, ancho, C, depth_multiplier); la salida
+    c·depth_multiplier + m es la del filtro m del canal c. Parámetros: kh·kw·C·M + C·M."""
+
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1, data_format=None,
+                 dilation_rate=(1, 1), activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        cls = type(self).__name__
+        self.depth_multiplier = _positive(cls, "depth_multiplier", depth_multiplier)
+        self.kernel_size = pair(f"{cls}: kernel_size", kernel_size)
+        self.strides = pair(f"{cls}: strides", strides)
+        self.dilation_rate = pair(f"{cls}: dilation_rate", dilation_rate)
+        self.padding = padding_mode(padding)
+        self.data_format = channels_last(cls, data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        self.add_weight("kernel", self.kernel_size + (channels, self.depth_multiplier), self.depthwise_initializer)
+        if self.use_bias:
+            self.add_weight("bias", (channels * self.depth_multiplier,), self.bias_initializer)
+
+    def call(self, inputs, training=False):
+        out = F.depthwise_conv2d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
+                                 padding=self.padding, dilation=self.dilation_rate)
+        return self.activation(out)
+
+    def compute_output_shape(self, input_shape):
+        sizes = self.spatial_output(input_shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
+        return (input_shape[0], *sizes, input_shape[-1] * self.depth_multiplier)
+
+    def get_config(self):
+        return {**super().get_config(), "depth_multiplier": self.depth_multiplier,
+                "kernel_size": list(self.kernel_size), "strides": list(self.strides), "padding": self.padding,
+                "data_format": self.data_format, "dilation_rate": list(self.dilation_rate),
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}
+
+
+class SeparableConv2D(DepthwiseConv2D):
+    """DepthwiseConv2D (cada canal por su lado) seguida de una convolución 1×1 que mezcla los
+    canales en `filters`. Pesos: depthwise_kernel (alto, ancho, C, M), pointwise_kernel
+    (1, 1, C·M, filtros) y bias (filtros,): muchos menos que una Conv2D del mismo tamaño."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(kernel_size, strides, padding, depth_multiplier, data_format, dilation_rate, activation,
+                         use_bias, depthwise_initializer, bias_initializer, **kwargs)
+        self.filters = _positive("SeparableConv2D", "filters", filters)
+        self.pointwise_initializer = initializers.get(pointwise_initializer)
+
+    def build(self, input_shape):
+        depth = input_shape[-1] * self.depth_multiplier
+        self.add_weight("depthwise_kernel", self.kernel_size + (input_shape[-1], self.depth_multiplier),
+                        self.depthwise_initializer)
+        self.add_weight("pointwise_kernel", (1, 1, depth, self.filters), self.pointwise_initializer)
+        if self.use_bias:
+            self.add_weight("bias", (self.filters,), self.bias_initializer)
+
+    def call(self, inputs, training=False):
+        out = F.separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel,
+                                 self.bias if self.use_bias else None, stride=self.strides, padding=self.padding,
+                                 dilation=self.dilation_rate)
+        return self.activation(out)
+
+    def compute_output_shape(self, input_shape):
+        return super().compute_output_shape(input_shape)[:-1] + (self.filters,)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters,
+                "pointwise_initializer": initializers.serialize(self.pointwise_initializer)}

@@ -39,13 +39,10 @@ class Pooling2D(Pooling, ImageLayer):
 
 
 class Pooling1D(Pooling, SequenceLayer):
-    """Una secuencia (N, L, C) es una imagen (N, 1, L, C) de una fila: usa el pooling 2D."""
-
     pool_function = None
 
     def call(self, inputs, training=False):
-        out = self.pool_function(inputs.unsqueeze(1), (1,) + self.pool_size, (1,) + self.strides, self.padding)
-        return out.squeeze(1)
+        return self.pool_function(inputs, self.pool_size, self.strides, self.padding)
 
 
 class MaxPooling2D(Pooling2D):
@@ -66,7 +63,7 @@ class AveragePooling2D(Pooling2D):
 class MaxPooling1D(Pooling1D):
     """El máximo de cada ventana de pasos: (N, L, C) -> (N, L', C)."""
 
-    pool_function = staticmethod(F.max_pool2d)
+    pool_function = staticmethod(F.max_pool1d)
 
     def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(pool_size, strides, padding, data_format, **kwargs)
@@ -75,7 +72,7 @@ class MaxPooling1D(Pooling1D):
 class AveragePooling1D(Pooling1D):
     """La media de cada ventana de pasos. En Keras 3 pool_size es obligatorio."""
 
-    pool_function = staticmethod(F.avg_pool2d)
+    pool_function = staticmethod(F.avg_pool1d)
 
 
 class GlobalPooling(WindowLayer):
@@ -125,8 +122,7 @@ class GlobalAveragePooling1D(GlobalPooling, SequenceLayer):
         out = (inputs * weights).sum(axis=1, keepdims=self.keepdims) / weights.sum(axis=1, keepdims=self.keepdims)
         return out
 
-    def pool(self, inputs):
-        return inputs.mean(axis=1)
+    pool = staticmethod(F.global_avg_pool1d)
 
     def compute_mask(self, inputs, mask=None):
         return None
@@ -135,6 +131,5 @@ class GlobalAveragePooling1D(GlobalPooling, SequenceLayer):
 class GlobalMaxPooling1D(GlobalPooling, SequenceLayer):
     """El máximo de cada canal sobre los pasos (Keras no usa aquí la máscara)."""
 
-    def pool(self, inputs):
-        return inputs.max(axis=1)
+    pool = staticmethod(F.global_max_pool1d)
 

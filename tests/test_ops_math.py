@@ -1,0 +1,161 @@
+"""Las funciones matemáticas y de activación del Tensor (tensor_math.py): forward contra NumPy,
+gradiente contra diferencias finitas (float64, formas de Hypothesis), el valor del gradiente
+en cada codo y la estabilidad con números extremos."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tinygrad_es import ShapeError, Tensor
+
+from strategies import FAST, check, layouts, nonempty_shapes, shapes, values
+
+_erf = np.vectorize(math.erf)
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772, 1.0507009873554805
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _hard_sigmoid(x):
+    return np.clip(x / 6 + 0.5, 0, 1)
+
+
+def _softplus(x):
+    return np.logaddexp(x, 0)
+
+
+UNARY = {
+    # nombre: (función sobre Tensor, referencia NumPy, rango de valores, codos a evitar)
+    "square": (lambda t: t.square(), np.square, (-2, 2), ()),
+    "sign": (lambda t: t.sign(), np.sign, (-2, 2), (0,)),
+    "sin": (lambda t: t.sin(), np.sin, (-4, 4), ()),
+    "cos": (lambda t: t.cos(), np.cos, (-4, 4), ()),
+    "log1p": (lambda t: t.log1p(), np.log1p, (-0.5, 3), ()),
+    "expm1": (lambda t: t.expm1(), np.expm1, (-3, 3), ()),
+    "erf": (lambda t: t.erf(), _erf, (-3, 3), ()),
+    "softplus": (lambda t: t.softplus(), _softplus, (-4, 4), ()),
+    "softsign": (lambda t: t.softsign(), lambda x: x / (1 + np.abs(x)), (-3, 3), ()),
+    "elu": (lambda t: t.elu(0.7), lambda x: np.where(x >= 0, x, 0.7 * np.expm1(x)), (-3, 3), (0,)),
+    "selu": (lambda t: t.selu(), lambda x: SELU_SCALE * np.where(x >= 0, x, SELU_ALPHA * np.expm1(x)), (-3, 3), (0,)),
+    "gelu": (lambda t: t.gelu(), lambda x: x * (1 + _erf(x / np.sqrt(2))) / 2, (-3, 3), ()),
+    "gelu_tanh": (lambda t: t.gelu(approximate=True),
+                  lambda x: x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3))) / 2, (-3, 3), ()),
+    "relu6": (lambda t: t.relu6(), lambda x: np.clip(x, 0, 6), (-2, 8), (0, 6)),
+    "hard_sigmoid": (lambda t: t.hard_sigmoid(), _hard_sigmoid, (-5, 5), (-3, 3)),
+    "hard_silu": (lambda t: t.hard_silu(), lambda x: x * _hard_sigmoid(x), (-5, 5), (-3, 3)),
+    "hard_tanh": (lambda t: t.hard_tanh(), lambda x: np.clip(x, -1, 1), (-3, 3), (-1, 1)),
+    "silu": (lambda t: t.silu(), lambda x: x * _sigmoid(x), (-4, 4), ()),
+    "mish": (lambda t: t.mish(), lambda x: x * np.tanh(_softplus(x)), (-4, 4), ()),
+}
+
+
+def away_from(x, kinks, gap=0.05):
+    """Aparta los valores que caen a menos de `gap` de un codo (allí las diferencias finitas mienten)."""
+    for k in kinks:
+        x = np.where(np.abs(x - k) < gap, x + 2 * gap, x)
+    return x
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@FAST
+@given(data=st.data())
+def test_unary(name, data):
+    fn, ref, (low, high), kinks = UNARY[name]
+    x = data.draw(layouts(shapes.flatmap(lambda s: values(s, low, high))))
+    check(fn, ref, away_from(x, kinks))
+
+
+def test_aliases_are_the_same_function():
+    from tinygrad_es.tensor import Tensor as T
+
+    assert T.swish is T.silu and T.hard_swish is T.hard_silu
+
+
+# ---------------------------------------------------------------- el gradiente en los codos
+KINKS = [
+    # (nombre, función, x en el codo, gradiente prometido)
+    ("sign", lambda t: t.sign(), 0.0, 0.0),
+    ("relu6 en 0", lambda t: t.relu6(), 0.0, 0.0),
+    ("relu6 en 6", lambda t: t.relu6(), 6.0, 0.0),
+    ("hard_sigmoid en -3", lambda t: t.hard_sigmoid(), -3.0, 0.0),
+    ("hard_sigmoid en 3", lambda t: t.hard_sigmoid(), 3.0, 0.0),
+    ("hard_silu en -3", lambda t: t.hard_silu(), -3.0, 0.0),
+    ("hard_silu en 3", lambda t: t.hard_silu(), 3.0, 1.0),
+    ("hard_tanh en -1", lambda t: t.hard_tanh(), -1.0, 1.0),
+    ("hard_tanh en 1", lambda t: t.hard_tanh(), 1.0, 1.0),
+    ("elu en 0", lambda t: t.elu(0.5), 0.0, 1.0),
+    ("selu en 0", lambda t: t.selu(), 0.0, SELU_SCALE),
+    ("softplus en 0", lambda t: t.softplus(), 0.0, 0.5),  # suave: el empate de maximum debe dar 1/2 justo
+    ("mish en 0", lambda t: t.mish(), 0.0, math.tanh(math.log(2))),
+]
+
+
+@pytest.mark.parametrize("name,fn,x,expected", KINKS, ids=[k[0] for k in KINKS])
+def test_gradient_at_kink(name, fn, x, expected):
+    t = Tensor([x], dtype="float64", requires_grad=True)
+    fn(t).sum().backward()
+    assert t.grad.data[0] == pytest.approx(expected, abs=1e-12)
+
+
+# ---------------------------------------------------------------- estabilidad y exactitud
+def test_log1p_and_expm1_are_exact_near_zero_in_float32():
+    tiny = Tensor([1e-10, -1e-9], requires_grad=True)
+    np.testing.assert_allclose(tiny.log1p().data, [1e-10, -1e-9], rtol=1e-6)  # log(1 + x) daría 0
+    np.testing.assert_allclose(tiny.expm1().data, [1e-10, -1e-9], rtol=1e-6)
+    tiny.log1p().sum().backward()
+    np.testing.assert_allclose(tiny.grad.data, [1.0, 1.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["softplus", "elu", "selu", "mish", "silu", "gelu", "softsign"])
+def test_extreme_inputs_stay_finite(name):
+    x = Tensor([-1000.0, -80.0, 0.0, 80.0, 1000.0], requires_grad=True)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # ni inf ni 0·inf escondidos
+        out = getattr(x, name)()
+        out.sum().backward()
+    assert np.isfinite(out.data).all() and np.isfinite(x.grad.data).all()
+    if name == "softplus":
+        np.testing.assert_allclose(out.data, [0, 0, np.log(2), 80, 1000], atol=1e-6)
+
+
+# ---------------------------------------------------------------- cumsum y prod
+@st.composite
+def array_and_axis(draw, allow_tuple):
+    x = draw(layouts(nonempty_shapes.flatmap(values)))
+    choices = [st.none(), st.integers(-x.ndim, x.ndim - 1)]
+    if allow_tuple:
+        choices.append(st.lists(st.integers(0, x.ndim - 1), min_size=1, max_size=x.ndim, unique=True).map(tuple))
+    return x, draw(st.one_of(*choices))
+
+
+@FAST
+@given(xa=array_and_axis(allow_tuple=False))
+def test_cumsum(xa):
+    x, axis = xa
+    check(lambda t: t.cumsum(axis), lambda a: np.cumsum(a, axis=axis), x)
+
+
+@FAST
+@given(xa=array_and_axis(allow_tuple=True), keepdims=st.booleans(), zeros=st.data())
+def test_prod(xa, keepdims, zeros):
+    x, axis = xa
+    mask = zeros.draw(st.lists(st.booleans(), min_size=x.size, max_size=x.size))
+    x = np.where(np.reshape(mask, x.shape), 0.0, x)  # factores exactamente 0: el gradiente sigue siendo exacto
+    check(lambda t: t.prod(axis, keepdims=keepdims), lambda a: np.asarray(np.prod(a, axis=axis, keepdims=keepdims)), x)
+
+
+def test_prod_of_empty_axis_is_one_and_scalars_work():
+    np.testing.assert_array_equal(Tensor(np.zeros((2, 0))).prod(axis=1).data, [1.0, 1.0])
+    assert Tensor(3.0).prod().item() == 3.0
+    assert Tensor([2, 3, 4]).prod().item() == 24  # enteros también
+
+
+def test_axis_errors_are_spanish():
+    x = Tensor(np.ones((2, 3)))
+    with pytest.raises(ShapeError, match=r"cumsum: axis=2 no existe en un tensor de 2 ejes; .* de -2 a 1"):
+        x.cumsum(2)
+    with pytest.raises(ShapeError, match=r"prod: axis=\(1, -1\) nombra el mismo eje más de una vez"):
+        x.prod((1, -1))

@@ -1,0 +1,142 @@
+"""Funciones matemáticas y de activación del Tensor, compuestas de operaciones más simples.
+
+`Tensor` hereda estos métodos (`class Tensor(MathOps, ShapeOps)`): viven aquí para que
+tensor.py se lea de un vistazo. Casi todos se componen de otros métodos (softplus = max(x, 0) +
+log1p(e^-|x|), gelu = x·Φ(x)...), así que su gradiente sale del autograd sin escribir backward.
+Las pocas primitivas nuevas están en `ops/` y dicen en su docstring por qué lo son: sin,
+log1p, expm1, erf y sign en ops/elementwise.py, cumsum en ops/reduce.py.
+
+Los codos, donde la derivada no existe, tienen un valor fijo que las pruebas comprueban:
+relu, relu6 y hard_sigmoid dan 0 en sus codos (como TensorFlow); elu y selu toman la rama
+x >= 0; clip y hard_tanh dan 1 en los bordes; maximum y minimum reparten un empate a medias
+(y por eso softplus da exactamente 1/2 en 0).
+"""
+from __future__ import annotations
+
+import math
+
+from .errors import normalize_axes
+from .ops import elementwise as E
+from .ops import reduce as R
+
+# Constantes de SELU (Klambauer et al., 2017): con ellas la salida tiende a media 0 y varianza 1.
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+class MathOps:
+    """Los métodos matemáticos compuestos de `Tensor` (ver el docstring del módulo)."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------ elementales
+    def square(self):
+        return self * self
+
+    def sign(self):
+        """-1, 0 o 1 según el signo; su gradiente es 0."""
+        return E.Sign.apply(self)
+
+    def sin(self):
+        return E.Sin.apply(self)
+
+    def cos(self):
+        """cos x = sin(π/2 - x)."""
+        return (math.pi / 2 - self).sin()
+
+    def log1p(self):
+        """log(1 + x), exacta también con x cerca de 0."""
+        return E.Log1p.apply(self)
+
+    def expm1(self):
+        """e^x - 1, exacta también con x cerca de 0."""
+        return E.Expm1.apply(self)
+
+    def erf(self):
+        """La función de error, erf(x) = 2/√π ∫₀ˣ e^(-t²) dt."""
+        return E.Erf.apply(self)
+
+    # ------------------------------------------------------------ acumuladas
+    def cumsum(self, axis=None):
+        """Sumas acumuladas a lo largo de `axis`; axis=None: del tensor aplanado (como NumPy)."""
+        if axis is None:
+            return R.Cumsum.apply(self.flatten(), axis=0)
+        (axis,) = normalize_axes("cumsum", axis, self.ndim)
+        return R.Cumsum.apply(self, axis=axis)
+
+    def prod(self, axis=None, keepdims=False):
+        """Producto de los elementos a lo largo de `axis` (None: todos).
+
+        Se multiplica por parejas, como un torneo: [a, b, c, d] -> [ab, cd] -> [abcd] (un 1 de
+        relleno cuando el número es impar). Son log2(n) productos de Tensor, y el gradiente,
+        que sale del autograd, es exacto también cuando algún factor es 0 (dividir el producto
+        por cada factor no lo sería).
+        """
+        axes = normalize_axes("prod", axis, self.ndim)
+        kept = [i for i in range(self.ndim) if i not in axes]
+        kept_shape = tuple(self.shape[i] for i in kept)
+        x = self.permute(*kept, *axes).reshape(*kept_shape, math.prod(self.shape[a] for a in axes))
+        while x.shape[-1] != 1:
+            if x.shape[-1] and x.shape[-1] % 2 == 0:
+                x = x[..., 0::2] * x[..., 1::2]
+            else:  # impar (o 0): un 1 más, que no cambia el producto
+                x = x.pad(((0, 0),) * (x.ndim - 1) + ((0, 1),), value=1)
+        out = x.reshape(*kept_shape)
+        return out.reshape(*(1 if i in axes else n for i, n in enumerate(self.shape))) if keepdims else out
+
+    # ------------------------------------------------------------ activaciones
+    def softplus(self):
+        """log(1 + e^x), estable: max(x, 0) + log1p(e^-|x|), que nunca evalúa e^(grande)."""
+        return self.maximum(0.0) + (-self.abs()).exp().log1p()
+
+    def softsign(self):
+        """x / (1 + |x|)."""
+        return self / (self.abs() + 1.0)
+
+    def elu(self, alpha=1.0):
+        """x si x >= 0; alpha·(e^x - 1) si no. expm1 solo ve la parte negativa, así que no desborda."""
+        return type(self).where(self >= 0, self, self.minimum(0.0).expm1() * alpha)
+
+    def selu(self):
+        """scale·elu(x, alpha) con las constantes que autonormalizan la red (SELU_ALPHA, SELU_SCALE)."""
+        return self.elu(SELU_ALPHA) * SELU_SCALE
+
+    def gelu(self, approximate=False):
+        """x·Φ(x), con Φ la distribución normal acumulada: x·(1 + erf(x/√2))/2.
+
+        approximate=True: la aproximación con tanh, x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))/2.
+        (El argumento es el de Keras; `keras.activations.gelu` usa False por defecto y
+        `keras.ops.gelu`, True.)
+        """
+        if approximate:
+            inner = (self + self * self * self * 0.044715) * math.sqrt(2 / math.pi)
+            return self * (inner.tanh() + 1.0) * 0.5
+        return self * ((self * (1 / math.sqrt(2))).erf() + 1.0) * 0.5
+
+    def relu6(self):
+        """min(max(x, 0), 6); en los codos 0 y 6 el gradiente es 0."""
+        return type(self).where(self < 6, self.relu(), 6.0)
+
+    def hard_sigmoid(self):
+        """relu6(x + 3) / 6, la de Keras 3 (tf.keras 2 usaba clip(0.2·x + 0.5, 0, 1))."""
+        return (self + 3.0).relu6() / 6.0
+
+    def hard_silu(self):
+        """x·hard_sigmoid(x) (también llamada hard_swish)."""
+        return self * self.hard_sigmoid()
+
+    hard_swish = hard_silu
+
+    def hard_tanh(self):
+        """clip(x, -1, 1)."""
+        return self.clip(-1.0, 1.0)
+
+    def silu(self):
+        """x·σ(x) (también llamada swish)."""
+        return self * self.sigmoid()
+
+    swish = silu
+
+    def mish(self):
+        """x·tanh(softplus(x))."""
+        return self * self.softplus().tanh()
