@@ -26,7 +26,7 @@ import numpy as np
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
 from .. import initializers
-from ..names import parameter_names, unique_name, unknown_arguments_error
+from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
 
 
 class Layer:
@@ -44,9 +44,7 @@ class Layer:
                  batch_size=None, **kwargs):
         # batch_size acompaña a input_shape en Keras; aquí el tamaño del lote siempre queda libre (None).
         if kwargs:
-            valid = [name for klass in type(self).__mro__ if issubclass(klass, Layer) and "__init__" in vars(klass)
-                     for name in parameter_names(klass.__init__)]
-            raise unknown_arguments_error(type(self).__name__, kwargs, valid)
+            raise unknown_arguments_error(type(self).__name__, kwargs, init_arguments(type(self)))
         self.name = name or unique_name(type(self).__name__)
         self.dtype = np.dtype(dtype or "float32")
         self._trainable = bool(trainable)
