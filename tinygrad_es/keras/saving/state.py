@@ -100,9 +100,9 @@ def keras_weights(layer) -> list:
     capa congelada (cuando `layer.weights` da el orden de creación): se ordena por esa marca y no
     por `trainable` de ahora.
     """
-    tracked = layer._tracked_weights  # (nombre, peso, creado entrenable), en orden de creación
-    return [(n, w) for n, w, created_trainable in tracked if created_trainable] + \
-        [(n, w) for n, w, created_trainable in tracked if not created_trainable]
+    tracked = layer._tracked_weights
+    return [(n, w) for n, w, trainable in tracked if trainable] + [(n, w) for n, w, trainable in tracked
+                                                                    if not trainable]
 
 
 def model_groups(name: str, layers, named_weights) -> list:
