@@ -127,6 +127,7 @@ def _indices(sentences, char_indices) -> np.ndarray:
     return lookup[pos].reshape(len(sentences), maxlen)
 
 
+# --8<-- [start:sample]
 def sample(preds, temperature: float = 1.0) -> int:
     """Elige el índice de un carácter al azar según las probabilidades `preds`, como el ejemplo del curso.
 
@@ -156,3 +157,4 @@ def sample(preds, temperature: float = 1.0) -> int:
     exp_preds = np.exp(logits - logits.max())
     probs = exp_preds / exp_preds.sum()
     return int(np.argmax(generator().multinomial(1, probs)))
+# --8<-- [end:sample]

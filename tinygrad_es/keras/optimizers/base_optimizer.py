@@ -121,6 +121,7 @@ class Optimizer:
         return self._variable_index[id(variable)]
 
     # ------------------------------------------------------------ el paso
+    # --8<-- [start:apply]
     def apply(self, grads: Sequence, variables: Iterable[Tensor]) -> None:
         """Un paso de optimización: actualiza cada peso de `variables` con su gradiente en `grads`.
 
@@ -138,6 +139,7 @@ class Optimizer:
             update_step = self.update_step_cuda if variable.device == "cuda" else self.update_step
             update_step(gradient.astype(variable.dtype, copy=False), variable, learning_rate)
         self.iterations += 1
+    # --8<-- [end:apply]
 
     def apply_gradients(self, grads_and_vars: Iterable) -> None:
         """Como en Keras: `opt.apply_gradients(zip(gradientes, pesos))`."""
