@@ -149,7 +149,8 @@ class Optimizer:
     def _check_pairs(self, grads: Sequence, variables: list) -> list:
         """Los gradientes como arrays (o None), tras comprobar que emparejan con los pesos; build la primera vez."""
         if not variables:
-            raise ValueError("El optimizador no recibió ningún peso que actualizar: ¿el modelo tiene capas con pesos?")
+            raise ValueError(
+                "El optimizador no recibió ningún peso que actualizar: ¿tiene el modelo capas con pesos?")
         if not self.built or not self._trainable_variables:  # sin construir, o construido con build([]) (Keras)
             self.build(variables)
         elif len(variables) != len(self._trainable_variables) or any(
@@ -245,7 +246,7 @@ def _legacy_arguments(cls_name, learning_rate, kwargs, optimizer):
     return learning_rate
 
 
-def check_unit_interval(cls_name: str, name: str, value) -> None:
+def check_unit_interval(cls_name: str, name: str, value: float) -> None:
     if not isinstance(value, (float, np.floating)) or not 0.0 <= value <= 1.0:
         raise ValueError(
             f"{cls_name}: {name} debe ser un float entre 0 y 1 y recibió {value!r} ({type(value).__name__}), "
