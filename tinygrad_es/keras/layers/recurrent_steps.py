@@ -6,7 +6,9 @@ Son las ecuaciones de las celdas de Keras 3, escritas tal cual; el gradiente sal
 
 Con recurrent_dropout, Keras usa su "implementación 1": cada puerta g recibe su propia máscara
 de la entrada (x·m_g)·W_g y del estado (h·r_g)·U_g. Sin él, una sola máscara de entrada.
-Con máscara, en un paso enmascarado los estados nuevos se descartan: pasan los anteriores.
+Con máscara, en un paso enmascarado los estados nuevos se descartan (pasan los anteriores) y la
+salida repite la salida anterior: ceros si aún no hubo ningún paso real, como Keras con
+TensorFlow (aunque el estado inicial no sea cero).
 """
 from ...tensor import Tensor
 
@@ -26,11 +28,14 @@ def run(layer, sequences, states, mask, bias, input_masks, recurrent_masks):
     outputs = []
     for t in range(steps):
         new_states = layer.step(sequences[:, t], states, bias, input_masks, recurrent_masks)
-        if mask is not None:
-            keep = mask[:, t:t + 1]
-            new_states = [Tensor.where(keep, new, old) for new, old in zip(new_states, states)]
-        states = new_states
-        outputs.append(states[0])  # la salida es h (en un paso enmascarado, la anterior)
+        if mask is None:
+            states = new_states
+            outputs.append(states[0])  # la salida es h
+            continue
+        keep = mask[:, t:t + 1]
+        previous = outputs[-1] if outputs else Tensor.zeros(n, layer.units, dtype=sequences.dtype, device=device)
+        outputs.append(Tensor.where(keep, new_states[0], previous))
+        states = [Tensor.where(keep, new, old) for new, old in zip(new_states, states)]
     return Tensor.stack(outputs, axis=1), states
 
 
