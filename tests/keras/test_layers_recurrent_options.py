@@ -31,11 +31,15 @@ def random_mask(batch, steps):
 
 @FEW
 @given(kind=st.sampled_from(sorted(KINDS)), steps=st.integers(1, 4), units=st.integers(1, 3),
-       backwards=st.booleans(), use_mask=st.booleans())
-def test_recurrent_options_gradcheck(kind, steps, units, backwards, use_mask):
+       backwards=st.booleans(), use_mask=st.booleans(), activations=st.sampled_from(
+           [("tanh", "sigmoid"), ("softsign", "tanh")]))
+def test_recurrent_options_gradcheck(kind, steps, units, backwards, use_mask, activations):
     x = rng.normal(size=(2, steps, 2))
-    layer = built(KINDS[kind](units, return_sequences=True, return_state=True, go_backwards=backwards, **F64),
-                  x.shape)
+    options = {"activation": activations[0]}
+    if kind != "simple":
+        options["recurrent_activation"] = activations[1]
+    layer = built(KINDS[kind](units, return_sequences=True, return_state=True, go_backwards=backwards, **options,
+                              **F64), x.shape)
     states = [rng.normal(size=(2, units)) for _ in range(STATES[kind])]
     kwargs = {"mask": random_mask(2, steps)} if use_mask else {}
     gradcheck_layer(layer, x, states=states, **kwargs)

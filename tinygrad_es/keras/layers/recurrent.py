@@ -15,10 +15,10 @@ estado y `bias`, con k = 1, 4 o 3 puertas. Qué se devuelve y cómo:
 - dropout: anula rasgos de la entrada (la misma máscara en todos los pasos, como Keras);
   recurrent_dropout: anula unidades del estado antes de multiplicarlo por recurrent_kernel.
 
-El recorrido lo hacen `nn.functional.simple_rnn`, `lstm` y `gru` (kernels fusionados). Las
-opciones que esos kernels no tienen (recurrent_dropout, máscaras, GRU con reset_after=False)
-van por `recurrent_steps.py`, un bucle paso a paso con operaciones de Tensor: más lento, pero
-con las ecuaciones a la vista y el gradiente gratis.
+El recorrido lo hacen `nn.functional.simple_rnn`, `lstm` y `gru` (kernels fusionados). Lo que
+esos kernels no tienen (recurrent_dropout, máscaras, GRU con reset_after=False, activaciones que
+no sean tanh y sigmoid) va por `recurrent_steps.py`, un bucle paso a paso con operaciones de
+Tensor: más lento, pero con las ecuaciones a la vista y el gradiente gratis.
 """
 import numpy as np
 
@@ -51,11 +51,6 @@ class RNN(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
-        if self.activation is not activations.tanh or self.recurrent_activation is not activations.sigmoid:
-            raise ValueError(
-                f"{name}: solo se admiten activation='tanh' y recurrent_activation='sigmoid' (los valores por defecto "
-                "de Keras), que son los que calculan los núcleos recurrentes de tinygrad_es."
-            )
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
@@ -117,8 +112,8 @@ class RNN(Layer):
         return [output, *states] if self.return_state else output
 
     def fused_available(self) -> bool:
-        """¿Calculan los kernels fusionados esta configuración? (GRU con reset_after=False, no.)"""
-        return True
+        """¿Calculan los kernels fusionados esta configuración? Solo tienen tanh y sigmoid, las de Keras."""
+        return self.activation is activations.tanh and self.recurrent_activation is activations.sigmoid
 
     def run(self, inputs, states, bias):  # pragma: no cover - lo implementa cada subclase
         """(todas las salidas, estado final h[, c]) con el kernel fusionado de nn.functional."""
@@ -243,8 +238,10 @@ class LSTM(RNN):
     gates = 4
     state_count = 2
 
-    def __init__(self, units, unit_forget_bias=True, **kwargs):
+    def __init__(self, units, unit_forget_bias=True, use_cudnn="auto", implementation=2, **kwargs):
         super().__init__(units, **kwargs)
+        # use_cudnn e implementation eligen kernels en Keras; aquí no cambian nada (ver _dropout_masks)
+        self.use_cudnn, self.implementation = use_cudnn, implementation
         self.unit_forget_bias = unit_forget_bias
         if unit_forget_bias:
             self.bias_initializer = _ForgetBiasInitializer(self.bias_initializer)
@@ -272,15 +269,16 @@ class GRU(RNN):
 
     gates = 3
 
-    def __init__(self, units, reset_after=True, **kwargs):
+    def __init__(self, units, reset_after=True, use_cudnn="auto", implementation=2, **kwargs):
         super().__init__(units, **kwargs)
+        self.use_cudnn, self.implementation = use_cudnn, implementation  # (como en LSTM: sin efecto)
         self.reset_after = bool(reset_after)
 
     def bias_shape(self):
         return (2, self.gates * self.units) if self.reset_after else (self.gates * self.units,)
 
     def fused_available(self):
-        return self.reset_after
+        return self.reset_after and super().fused_available()
 
     def run(self, inputs, states, bias):
         return F.gru(inputs, states[0], self.kernel, self.recurrent_kernel, bias)
