@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from cuda_sim import IN_CUDA_PROCESS, cuda_kernel_test, outside_cuda_process, run_pytest_in_subprocess
+from kernel_steps import gru_reset_before_step, gru_reset_before_step_backward
 from strategies import broadcast_pairs
 
 from tinygrad_es.runtime import cuda as tg_cuda
@@ -408,6 +409,21 @@ def test_celda_gru():
     dxw, dhu, dh_direct = np.empty_like(xw), np.empty_like(xw), np.empty_like(h_prev)
     gru.gru_cell_backward(dh_out, dh_next, gates, rh, h_prev, dxw, dhu, dh_direct, threads=8)
     for actual, reference in zip((dxw, dhu, dh_direct), expected):
+        close(actual, reference)
+
+
+@cuda_kernel_test
+def test_celda_gru_reset_before():
+    """reset_after=False: los cuatro kernels (con los productos en NumPy entre medias) contra la referencia."""
+    n, u = 3, 5
+    xw, h_prev, U, dh_out, dh_next = randn(n, 3 * u), randn(n, u), randn(u, 3 * u), randn(n, u), randn(n, u)
+    expected = cpu_gru.gru_reset_before_forward_reference(xw, h_prev, U)
+    gates, rh, h = gru_reset_before_step(gru, xw, h_prev, U, threads=8)
+    for actual, reference in zip((gates, rh, h), expected):
+        close(actual, reference)
+    expected = cpu_gru.gru_reset_before_backward_reference(dh_out + dh_next, expected[0], h_prev, U)
+    for actual, reference in zip(gru_reset_before_step_backward(gru, dh_out, dh_next, gates, h_prev, U, threads=8),
+                                 expected):
         close(actual, reference)
 
 

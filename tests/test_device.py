@@ -283,6 +283,7 @@ def assert_same_on_both_devices(f, *arrays):
         np.testing.assert_allclose(g_gpu.numpy(), g_cpu.numpy(), rtol=1e-9, atol=1e-12)
 
 
+MASK = np.array([[False, True, True], [True, False, False]])  # paso enmascarado al principio y relleno al final
 OPS = {  # nombre -> (función, formas de las entradas)
     "suma y resta": (lambda a, b: a + b - b * 0.5, (2, 3), (3,)),
     "producto y división": (lambda a, b: a * b / (b.abs() + 1), (2, 1), (3,)),
@@ -324,6 +325,13 @@ OPS = {  # nombre -> (función, formas de las entradas)
              (2, 3, 2), (2, 2), (2, 2), (2, 8), (2, 8), (8,)),
     "gru": (lambda x, h, W, U, b: F.gru(x, h, W, U, b)[0], (2, 3, 2), (2, 2), (2, 6), (2, 6), (2, 6)),
     "simple_rnn": (lambda x, W, U, b: F.simple_rnn(x, None, W, U, b)[0], (2, 3, 2), (2, 2), (2, 2), (2,)),
+    "lstm con máscara y go_backwards": (lambda x, h, c, W, U, b: (lambda hs, h_t, c_t: hs.sum(1) + h_t * c_t)(
+        *F.lstm(x, h, c, W, U, b, mask=MASK, go_backwards=True)), (2, 3, 2), (2, 2), (2, 2), (2, 8), (2, 8), (8,)),
+    "gru reset_after=False con máscara": (lambda x, h, W, U, b: (lambda hs, h_t: hs.sum(1) * h_t)(
+        *F.gru(x, h, W, U, b, reset_after=False, mask=MASK)), (2, 3, 2), (2, 2), (2, 6), (2, 6), (6,)),
+    "gru y simple_rnn con máscara": (lambda x, h, W, U, b, W1, U1, b1: F.gru(x, h, W, U, b, mask=MASK)[0]
+                                     + F.simple_rnn(x, h, W1, U1, b1, mask=MASK, go_backwards=True)[1][:, None],
+                                     (2, 3, 2), (2, 2), (2, 6), (2, 6), (2, 6), (2, 2), (2, 2), (2,)),
 }
 
 
@@ -383,7 +391,7 @@ def test_keras_mlp_entrena_igual_en_gpu_y_cpu():
     model_gpu, history_gpu, pred_gpu = _trained_mlp("cuda", "adam")
     assert model_cpu.device == "cpu" and model_gpu.device == "cuda"
     assert all(w.device == "cuda" for w in model_gpu.weights)
-    assert all(s.__class__.__name__ == "CudaArray" for slots in model_gpu.optimizer.slots for s in slots)
+    assert all(s.__class__.__name__ == "CudaArray" for s in model_gpu.optimizer.variables)
     for w_gpu, w_cpu in zip(model_gpu.get_weights(), model_cpu.get_weights()):
         assert type(w_gpu) is np.ndarray  # get_weights siempre da arrays de la CPU
         np.testing.assert_allclose(w_gpu, w_cpu, rtol=1e-5, atol=1e-6)

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from strategies_kernels import recurrent_cases
 from tinygrad_es import Tensor, gradcheck
@@ -108,6 +109,8 @@ def test_cells_gradcheck():
     gradcheck(lambda *a: _weighted_sum(*F.lstm_cell(*a)), x, h, c, rng.standard_normal((3, 8)),
               rng.standard_normal((2, 8)), rng.standard_normal(8))
     gradcheck(F.gru_cell, x, h, rng.standard_normal((3, 6)), rng.standard_normal((2, 6)), rng.standard_normal((2, 6)))
+    gradcheck(lambda *a: F.gru_cell(*a, reset_after=False), x, h, rng.standard_normal((3, 6)),
+              rng.standard_normal((2, 6)), rng.standard_normal(6))
     gradcheck(F.simple_rnn_cell, x, h, rng.standard_normal((3, 2)), rng.standard_normal((2, 2)),
               rng.standard_normal(2))
 
@@ -144,8 +147,106 @@ def test_course_lstm_shapes_float32():
      r"gru esperaba b de forma \(2, 6\) y recibió \(6,\)"),
     (lambda: F.simple_rnn(np.zeros((5, 0, 3)), None, np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(2)),
      r"simple_rnn: la secuencia x de forma \(5, 0, 3\) no tiene pasos de tiempo"),
+    (lambda: F.gru(np.zeros((5, 4, 3)), None, np.zeros((3, 6)), np.zeros((2, 6)), np.zeros((2, 6)), reset_after=False),
+     r"gru esperaba b de forma \(6,\) y recibió \(2, 6\)"),
+    (lambda: F.gru(np.zeros((5, 4, 3)), None, np.zeros((3, 6)), np.zeros((2, 6)), np.zeros(6), reset_after="no"),
+     r"gru: reset_after debe ser True o False y recibió 'no'"),
+    (lambda: F.lstm(np.zeros((5, 4, 3)), None, None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8),
+                    mask=np.ones((5, 3), bool)),
+     r"lstm esperaba mask de forma \(5, 4\) \(lote, pasos de x\) y recibió \(5, 3\)"),
+    (lambda: F.simple_rnn(np.zeros((5, 4, 3)), None, np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(2),
+                          go_backwards="sí"),
+     r"simple_rnn: go_backwards debe ser True o False y recibió 'sí'"),
 ])
 def test_recurrent_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
 
+
+
+# ---------------------------------------------------------------- opciones: máscara, go_backwards, reset_after
+def reference_sequence(step, x, states, mask=None, go_backwards=False):
+    """El bucle de Keras (TensorFlow) con una celda de Tensor: en un paso enmascarado el estado no
+    cambia y la salida es la del paso anterior (ceros antes del primer paso válido).
+
+    step(x_t, *estados) -> estados nuevos (el primero es h). Devuelve (salidas (N, T, u), estados finales)."""
+    order = range(x.shape[1] - 1, -1, -1) if go_backwards else range(x.shape[1])
+    previous_output = np.zeros_like(states[0].data)
+    outputs = []
+    for t in order:
+        new = step(x[:, t], *states)
+        new = new if isinstance(new, tuple) else (new,)
+        keep = np.ones((x.shape[0], 1), bool) if mask is None else mask[:, t, None]
+        states = tuple(Tensor(np.where(keep, n.data, s.data), dtype="float64") for n, s in zip(new, states))
+        previous_output = np.where(keep, new[0].data, previous_output)
+        outputs.append(previous_output)
+    return np.stack(outputs, axis=1), [s.data for s in states]
+
+
+LAYERS = {  # nombre -> (función de nn.functional, su celda, k puertas, forma del sesgo, estados iniciales)
+    "lstm": (F.lstm, F.lstm_cell, 4, lambda u: (4 * u,), ("h0", "c0")),
+    "gru": (F.gru, F.gru_cell, 3, lambda u: (2, 3 * u), ("h0",)),
+    "gru_reset_before": (lambda *a, **k: F.gru(*a, reset_after=False, **k),
+                         lambda *a: F.gru_cell(*a, reset_after=False), 3, lambda u: (3 * u,), ("h0",)),
+    "simple_rnn": (F.simple_rnn, F.simple_rnn_cell, 1, lambda u: (u,), ("h0",)),
+}
+
+
+@st.composite
+def option_cases(draw):
+    """Una capa, un caso de recurrent_cases con su sesgo, y una máscara (o None) y go_backwards al azar."""
+    name = draw(st.sampled_from(sorted(LAYERS)))
+    _, _, gates, bias_shape, state_names = LAYERS[name]
+    case = draw(recurrent_cases(gates=gates))
+    n, steps = case["x"].shape[:2]
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    case["b"] = rng.standard_normal(bias_shape(case["U"].shape[0])) * 0.5
+    case["mask"] = draw(st.one_of(st.none(), st.just(rng.random((n, steps)) < 0.6)))
+    case["go_backwards"] = draw(st.booleans())
+    return name, case, [case[s] for s in state_names]
+
+
+@settings(deadline=None, max_examples=40)
+@given(option_cases())
+def test_options_match_the_keras_loop_with_cells(drawn):
+    name, case, states = drawn
+    layer, cell, *_ = LAYERS[name]
+    x, W, U, b = (Tensor(case[k], dtype="float64") for k in ("x", "W", "U", "b"))
+    states = [Tensor(s, dtype="float64") for s in states]
+    outputs, *final = layer(x, *states, W, U, b, mask=case["mask"], go_backwards=case["go_backwards"])
+    expected, expected_final = reference_sequence(lambda x_t, *s: cell(x_t, *s, W, U, b), x, states, case["mask"],
+                                                  case["go_backwards"])
+    np.testing.assert_allclose(outputs.data, expected, rtol=1e-12, atol=1e-12)
+    for got, want in zip(final, expected_final):
+        np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
+
+
+@settings(deadline=None, max_examples=30)
+@given(option_cases())
+def test_options_gradcheck_all_inputs(drawn):
+    name, case, states = drawn
+    layer = LAYERS[name][0]
+    options = dict(mask=case["mask"], go_backwards=case["go_backwards"])
+    gradcheck(lambda x, *rest: _weighted_sum(*layer(x, *rest, **options)), case["x"], *states, case["W"], case["U"],
+              case["b"])
+
+
+def test_mask_with_trailing_padding_gives_the_state_of_the_last_real_step():
+    """Secuencias de largos 3 y 5 rellenadas hasta 5: el estado final de cada una es el de su último paso real."""
+    rng = np.random.default_rng(8)
+    x, W, U, b = rng.standard_normal((2, 5, 3)), rng.standard_normal((3, 8)), rng.standard_normal((2, 8)), np.zeros(8)
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], bool)
+    outputs, h, c = F.lstm(Tensor(x, dtype="float64"), None, None, W, U, b, mask=mask)
+    short = F.lstm(Tensor(x[:1, :3], dtype="float64"), None, None, W, U, b)
+    np.testing.assert_allclose(h.data[0], short[1].data[0], rtol=1e-12)
+    np.testing.assert_allclose(c.data[0], short[2].data[0], rtol=1e-12)
+    np.testing.assert_allclose(outputs.data[0, 3:], np.repeat(short[1].data, 2, axis=0), rtol=1e-12)  # se repite
+
+
+def test_go_backwards_is_the_flipped_sequence():
+    rng = np.random.default_rng(10)
+    x, W, U, b = rng.standard_normal((2, 4, 3)), rng.standard_normal((3, 2)), rng.standard_normal((2, 2)), np.zeros(2)
+    backwards = F.simple_rnn(Tensor(x, dtype="float64"), None, W, U, b, go_backwards=True)
+    flipped = F.simple_rnn(Tensor(x[:, ::-1].copy(), dtype="float64"), None, W, U, b)
+    np.testing.assert_allclose(backwards[0].data, flipped[0].data, rtol=1e-12)
+    np.testing.assert_allclose(backwards[1].data, flipped[1].data, rtol=1e-12)

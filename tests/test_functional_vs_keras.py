@@ -43,3 +43,27 @@ def test_convolution_and_pooling_match_keras(name):
     out = CONV[name](c)
     assert out.shape == c["out0"].shape and out.dtype == np.float32
     np.testing.assert_allclose(out.data, c["out0"], rtol=1e-5, atol=1e-5)
+
+
+RECURRENT = {  # caso -> la capa de Keras (return_sequences y return_state) con nn.functional
+    "gru_reset_before": lambda c: F.gru(c["x"], c["state0"], c["w0"], c["w1"], c["w2"], reset_after=False),
+    "gru_reset_before_mask": lambda c: F.gru(c["x"], None, c["w0"], c["w1"], c["w2"], reset_after=False,
+                                             mask=c["mask"]),
+    "lstm_mask": lambda c: F.lstm(c["x"], c["state0"], c["state1"], c["w0"], c["w1"], c["w2"], mask=c["mask"]),
+    "lstm_go_backwards": lambda c: F.lstm(c["x"], None, None, c["w0"], c["w1"], c["w2"], go_backwards=True),
+    "gru_mask_go_backwards": lambda c: F.gru(c["x"], c["state0"], c["w0"], c["w1"], c["w2"], mask=c["mask"],
+                                             go_backwards=True),
+    "simple_rnn_mask_go_backwards": lambda c: F.simple_rnn(c["x"], None, c["w0"], c["w1"], c["w2"], mask=c["mask"],
+                                                           go_backwards=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RECURRENT))
+def test_recurrent_options_match_keras(name):
+    """Salidas de todos los pasos y estados finales, también en los pasos enmascarados (ceros antes del primero válido)."""
+    c = case(name)
+    outputs = RECURRENT[name](c)
+    assert len(outputs) == len([k for k in c if k.startswith("out")])
+    for i, out in enumerate(outputs):
+        assert out.shape == c[f"out{i}"].shape and out.dtype == np.float32
+        np.testing.assert_allclose(out.data, c[f"out{i}"], rtol=1e-5, atol=1e-5)

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kernel_steps import gru_reset_before_step, gru_reset_before_step_backward
 from tinygrad_es.kernels.cpu import gru as G
 from tinygrad_es.kernels.cpu import lstm as L
 from tinygrad_es.kernels.cpu import simple_rnn as S
@@ -50,6 +51,22 @@ def test_gru_cell_matches_reference(size):
     ref = G.gru_cell_backward_reference(dh_out + dh_next, ref[0], ref[1], h_prev)
     for got, want in zip((dxw, dhu, direct), ref):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+@settings(deadline=None, max_examples=25)
+@given(sizes)
+def test_gru_reset_before_kernels_match_reference(size):
+    """reset_after=False: los cuatro kernels, con los productos entre medias, contra el paso entero en NumPy."""
+    n, u, seed = size
+    xw, h_prev, U, dh_out, dh_next = _arrays(seed, (n, 3 * u), (n, u), (u, 3 * u), (n, u), (n, u))
+    ref_gates, ref_rh, ref_h = G.gru_reset_before_forward_reference(xw, h_prev, U)
+    gates, rh, h = gru_reset_before_step(G, xw, h_prev, U)
+    for got, want in ((gates, ref_gates), (rh, ref_rh), (h, ref_h)):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    dxw, dh_prev = gru_reset_before_step_backward(G, dh_out, dh_next, gates, h_prev, U)
+    ref_dxw, ref_dh_prev = G.gru_reset_before_backward_reference(dh_out + dh_next, ref_gates, h_prev, U)
+    np.testing.assert_allclose(dxw, ref_dxw, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(dh_prev, ref_dh_prev, rtol=1e-12, atol=1e-13)
 
 
 @settings(deadline=None, max_examples=25)

@@ -24,6 +24,6 @@ zeros, ones, full, arange, eye = Tensor.zeros, Tensor.ones, Tensor.full, Tensor.
 rand, randn = Tensor.rand, Tensor.randn
 zeros_like, ones_like, full_like = Tensor.zeros_like, Tensor.ones_like, Tensor.full_like
 rand_like, randn_like = Tensor.rand_like, Tensor.randn_like
-where, concatenate, stack = Tensor.where, Tensor.concatenate, Tensor.stack
+where, concatenate, stack, einsum = Tensor.where, Tensor.concatenate, Tensor.stack, Tensor.einsum
 
 __version__ = "0.1.0"

@@ -11,7 +11,8 @@ Los métodos de este archivo se dividen en dos clases: los que llaman a una oper
 primitiva de `ops/` (`Add.apply`, `Exp.apply`...) y los que se *componen* de otros métodos
 (mean = sum / n, softmax = exp(x - logsumexp(x))...). Los compuestos no necesitan backward
 propio: el autograd deriva cada pieza. Más compuestos, heredados: las funciones matemáticas y
-de activación (sin, gelu, cumsum...) en `tensor_math.py`.
+de activación (sin, gelu, cumsum...) en `tensor_math.py`, y las de forma (flip, tile, pad,
+einsum...) en `tensor_shape.py`.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from .ops import reduce as R
 from .ops import softmax as S
 from .random import generator
 from .tensor_math import MathOps
+from .tensor_shape import ShapeOps
 
 
 def _as_array(data, dtype):
@@ -60,7 +62,7 @@ def _place(data, device):
     return data if device == device_of(data) else to_device(data, check_device(device))
 
 
-class Tensor(MathOps):
+class Tensor(MathOps, ShapeOps):
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
     __array_priority__ = 1000  # para que `ndarray + Tensor` llame a Tensor.__radd__
 
@@ -299,11 +301,19 @@ class Tensor(MathOps):
 
     @staticmethod
     def where(condition, a, b) -> Tensor:
-        """Elige a donde `condition` es cierta y b donde no (condition no se deriva)."""
+        """Elige a donde `condition` es cierta y b donde no (condition no se deriva); las tres formas se
+        difunden entre sí (broadcasting) y a y b pueden ser números."""
         cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
         ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(a)
         cond = to_device(cond, ref.device).astype(bool, copy=False)  # la máscara, donde viven los datos
-        return E.Where.apply(ref._operand(a), ref._operand(b), cond=cond)
+        a, b = ref._operand(a), ref._operand(b)
+        try:
+            return E.Where.apply(a, b, cond=cond)
+        except ValueError:
+            raise ShapeError(
+                f"where: condition {shape_str(cond.shape)}, a {shape_str(a.shape)} y b {shape_str(b.shape)} no se "
+                "pueden combinar (broadcasting): alineadas por la derecha, cada tamaño debe ser igual o 1."
+            ) from None
 
     # ------------------------------------------------------------ reducciones
     def sum(self, axis=None, keepdims=False):
@@ -407,11 +417,6 @@ class Tensor(MathOps):
             return self.reshape(1)
         start, end = start_dim % self.ndim, end_dim % self.ndim
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
-
-    def pad(self, pad_width, value=0.0):
-        """Rellena con `value`; pad_width como en np.pad: ((antes, después), ...) por eje."""
-        pad_width = tuple((int(a), int(b)) for a, b in np.broadcast_to(np.asarray(pad_width), (self.ndim, 2)))
-        return MV.Pad.apply(self, pad_width=pad_width, value=value)
 
     @staticmethod
     def concatenate(tensors, axis=0):

@@ -1,6 +1,8 @@
 """Kernels de CPU con Numba, uno por archivo, cada uno junto a su referencia en NumPy.
 
 - `im2col.py`: im2col y col2im, la convolución como producto de matrices.
+- `winograd.py`: las transformadas de Winograd F(4×4, 3×3), la convolución 3×3 rápida.
+- `conv_direct.py`: la convolución directa por filas, para pocos canales de entrada.
 - `pool.py`: max pooling y average pooling, hacia delante y hacia atrás.
 - `lstm.py`, `gru.py`, `simple_rnn.py`: un paso de cada celda recurrente, fusionado.
 - `activations.py`: tanh y sigmoide vectorizables en float32 (las usan las celdas).

@@ -129,8 +129,7 @@ def _footer(model):
 
 def _optimizer_params(optimizer):
     """Variables del optimizador (sus "slots" más iterations y learning_rate), si ya dio algún paso."""
-    slots = getattr(optimizer, "slots", None)
-    if slots is None:
+    if not getattr(optimizer, "built", False):
         return None
-    count = sum(s.size for per_weight in slots for s in per_weight) + 2
-    return count, sum(s.nbytes for per_weight in slots for s in per_weight) + 8
+    count = sum(s.size for s in optimizer.variables) + 2
+    return count, sum(s.nbytes for s in optimizer.variables) + 8

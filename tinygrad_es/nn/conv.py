@@ -2,7 +2,8 @@
 
 Todo va con canales al final, como Keras: imágenes (N, H, W, C), secuencias (N, L, C), núcleos
 (KH, KW, C/groups, F). Aquí se comprueban los argumentos y se resuelve la geometría (tamaño de
-la salida y relleno de cada lado); el trabajo lo hacen las operaciones de `ops/conv.py`. Las
+la salida y relleno de cada lado); el trabajo lo hacen las operaciones de `ops/conv.py` (y, en la
+CPU, las rutas rápidas de `ops/conv_winograd.py` y `ops/conv_direct.py`, que conv2d elige sola). Las
 versiones 1D son la 2D de una imagen de una fila: usan los mismos kernels.
 
 El relleno (`padding`) de conv2d puede ser:
@@ -16,6 +17,7 @@ y el de conv1d, 'valid', 'same', 'causal' (todo a la izquierda), p o (izq., der.
 """
 
 from ..errors import ShapeError, shape_str
+from ..ops import conv_direct, conv_winograd
 from ..ops.conv import Conv2D, Conv2DTranspose
 from ..tensor import Tensor
 from .arguments import as_tensor, check_rank, check_shape, is_int, pair, single
@@ -219,8 +221,13 @@ def _conv(fn, x, w, b, stride, dilation, padding, groups, axis_names=AXES_2D, ac
     if w.shape[2] * groups != x.shape[3]:
         raise _channel_mismatch(fn, w, x, 2, groups)
     stride, dilation, pad, out_hw = _geometry(fn, x.shape[1:3], w.shape[:2], stride, dilation, padding, axis_names)
-    return Conv2D.apply(x, w, *_bias(fn, b, w.shape[3]), stride=stride, dilation=dilation, pad=pad, out_hw=out_hw,
-                        groups=int(groups), relu=activation == "relu")
+    args, relu = (x, w, *_bias(fn, b, w.shape[3])), activation == "relu"
+    # las rutas rápidas de la CPU, si sirven: pocos canales de entrada, o 3×3 de paso 1 (ver sus docstrings)
+    if conv_direct.applies(x.data, w.data, stride, groups):
+        return conv_direct.Conv2DDirect.apply(*args, dilation=dilation, pad=pad, out_hw=out_hw, relu=relu)
+    if conv_winograd.applies(x.data, w.data, stride, dilation, out_hw, groups):
+        return conv_winograd.Conv2DWinograd.apply(*args, pad=pad, out_hw=out_hw, relu=relu)
+    return Conv2D.apply(*args, stride=stride, dilation=dilation, pad=pad, out_hw=out_hw, groups=int(groups), relu=relu)
 
 
 # ---------------------------------------------------------------- convolución traspuesta

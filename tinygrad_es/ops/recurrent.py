@@ -24,8 +24,15 @@ forward y otra en el backward. Y todo lo que recorre el lote (copias a orden tem
 vuelta, productos, sumas) va dentro de los hilos: hecho en serie, con el otro núcleo parado,
 costaba ~2.5 ms por paso solo en el forward de la LSTM del curso (medido con 2 hilos).
 
-Una operación tiene una sola salida, así que la LSTM devuelve (N, T+1, u): los T estados h y,
-en la última posición, el estado de celda c_T. `nn.functional.lstm` la corta en (hs, h, c).
+Una operación tiene una sola salida, así que cada capa devuelve (N, T + S, u): las T salidas y
+después sus S estados finales (h_T; en la LSTM, h_T y c_T). `nn.functional` la corta.
+
+Máscaras (`mask`, booleana (N, T), como las de Keras): en un paso enmascarado la fila no
+avanza, su estado sigue siendo el del paso anterior, y su salida es la del paso anterior (ceros
+si aún no hubo ningún paso válido, como Keras con TensorFlow). La celda se calcula igual en
+todas las filas y después las enmascaradas recuperan su estado (`_carry`); en el backward, su
+gradiente pasa entero al paso anterior sin entrar en la celda (`_masked_step`). Sin máscara no
+se hace nada de esto.
 
 Las mismas líneas sirven en la GPU: `kernels_for(x, lstm)` da las celdas del dispositivo de x
 (kernels/cpu/ o kernels/cuda/, mismas firmas), los arrays nacen con `np.empty_like(x, shape=...)`
@@ -36,7 +43,7 @@ import numpy as np
 from ..autograd import Function
 from ..kernels.cpu import gru, lstm, simple_rnn
 from ..runtime import threads
-from ..runtime.device import contiguous, kernels_for
+from ..runtime.device import contiguous, device_of, kernels_for, to_device
 from ..runtime.scratch import scratch
 
 
@@ -77,11 +84,54 @@ def _states(h0, steps, dtype):
     return hs
 
 
-def _time_major_block(grad, r, steps, dtype):
-    """Gradiente de salida de las filas r, (m, T, u) -> búfer del hilo (T, m, u), para recorrerlo paso a paso."""
+# ---------------------------------------------------------------- máscaras
+class _Mask:
+    """Una máscara (N, T) de booleanos preparada en orden temporal, en el dispositivo y dtype de la capa.
+
+    keep[t] (N, 1) vale 1 en las filas que avanzan en el paso t y 0 en las enmascaradas; drop = 1 - keep;
+    seen[t] vale 1 si la fila tuvo algún paso válido hasta t (si no, su salida es 0)."""
+
+    def __init__(self, mask, like, dtype):
+        steps_first = np.ascontiguousarray(mask.T[:, :, None])
+        seen = np.logical_or.accumulate(steps_first, axis=0)
+        device = device_of(like)
+        self.keep, self.drop, self.seen = (to_device(a.astype(dtype), device) for a in
+                                           (steps_first, ~steps_first, seen))
+
+    def rows(self, r):
+        """(keep, drop, seen) de las filas r, cada uno (T, m, 1)."""
+        return tuple(contiguous(a[:, r]) for a in (self.keep, self.drop, self.seen))
+
+
+def _carry(keep, drop, new, old):
+    """new = new en las filas que avanzan y old en las enmascaradas (keep y drop son 0 o 1: sin redondeo)."""
+    new *= keep
+    new += old * drop
+
+
+def _skip_cell(keep, drop, *grads):
+    """Anula los gradientes en las filas enmascaradas (allí no entran en la celda) y devuelve la suma de lo que
+    salta entero al paso anterior."""
+    passing = sum(grad * drop for grad in grads)
+    for grad in grads:
+        grad *= keep
+    return passing
+
+
+def _outputs(out, r, hs, seen):
+    """Escribe las salidas de las filas r (h_t, o 0 mientras la fila no tuvo ningún paso válido) y su h_T."""
+    steps = hs.shape[0] - 1
+    out[r, :steps] = (hs[1:] if seen is None else hs[1:] * seen).transpose(1, 0, 2)
+    out[r, steps] = hs[steps]
+
+
+def _time_major_block(grad, r, steps, dtype, seen):
+    """Gradiente de las salidas de las filas r, (m, T, u) -> búfer del hilo (T, m, u), para recorrerlo paso a paso."""
     m, u = r.stop - r.start, grad.shape[2]
     dhs = scratch("rnn_dhs", (steps, m, u), dtype, like=grad)
     dhs[...] = grad[r, :steps].transpose(1, 0, 2)
+    if seen is not None:
+        dhs *= seen
     return dhs
 
 
@@ -89,32 +139,41 @@ def _block_grads(xt, hs, W, d_xw, d_hu, dx, r):
     """Las partes de dW y dU de un bloque (un producto cada una) y su trozo de dx (si dx no es None)."""
     steps, m, d = xt.shape
     d_xw2 = d_xw.reshape(steps * m, -1)
-    d_hu2 = d_hu.reshape(steps * m, -1)
     if dx is not None:  # x suele ser el dato de entrada, que no pide gradiente
         dx[r] = np.matmul(d_xw2, W.T).reshape(steps, m, d).transpose(1, 0, 2)
-    return xt.reshape(steps * m, d).T @ d_xw2, hs[:-1].reshape(steps * m, -1).T @ d_hu2
+    dU = None if d_hu is None else hs[:-1].reshape(steps * m, -1).T @ d_hu.reshape(steps * m, -1)
+    return xt.reshape(steps * m, d).T @ d_xw2, dU
 
 
-def _backward_start(fn, grad, steps):
-    """Lo que los tres backward preparan igual: (W, bloques del forward, dx, dh0, Uᵀ contigua).
+class _Recurrent(Function):
+    """Lo común de las tres capas: estados finales tras las salidas, máscara y comienzo del backward."""
 
-    dx (N, T, D) solo si x pide gradiente (suele ser el dato de entrada). dh0 nace a cero: a h_T
-    no le llega nada de un paso T+1; cada hilo lo recorre hacia atrás en sus filas y al acabar es dL/dh0."""
-    W, U, blocks = fn.saved
-    n = grad.shape[0]
-    dx = np.empty_like(grad, shape=(n, steps, W.shape[0])) if fn.needs_grad[0] else None
-    return W, blocks, dx, np.zeros_like(grad, shape=(n, U.shape[0])), contiguous(U.T)
+    def _setup(self, x, h0, mask, dtype):
+        n, steps, _ = x.shape
+        out = np.empty_like(x, shape=(n, steps + self.state_count, h0.shape[1]), dtype=dtype)
+        return out, steps, None if mask is None else _Mask(mask, x, dtype)
+
+    def _backward_start(self, grad):
+        """(W, bloques del forward, dx, dh, Uᵀ contigua, pasos): lo que los backward preparan igual.
+
+        dx (N, T, D) solo si x pide gradiente (suele ser el dato de entrada). dh entra con dL/dh_T
+        (el gradiente del estado final, una copia: se escribe) y cada hilo lo recorre hacia atrás en
+        sus filas: al acabar es dL/dh0."""
+        W, U, blocks = self.saved
+        n, steps = grad.shape[0], grad.shape[1] - self.state_count
+        dx = np.empty_like(grad, shape=(n, steps, W.shape[0])) if self.needs_grad[0] else None
+        return W, blocks, dx, grad[:, steps].copy(), contiguous(U.T), steps
 
 
-class LSTM(Function):
-    """lstm(x, h0, c0, W, U, b) -> (N, T+1, u): [h_1 ... h_T, c_T]."""
+class LSTM(_Recurrent):
+    """lstm(x, h0, c0, W, U, b) -> (N, T+2, u): [salidas 1 ... T, h_T, c_T]."""
 
-    def forward(self, x, h0, c0, W, U, b):
+    state_count = 2
+
+    def forward(self, x, h0, c0, W, U, b, mask=None):
         dtype = np.result_type(x, h0, c0, W, U, b)
         W, U, b = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype), b.astype(dtype, copy=False)
-        n, steps, _ = x.shape
-        u = U.shape[0]
-        out = np.empty_like(x, shape=(n, steps + 1, u), dtype=dtype)
+        out, steps, masks = self._setup(x, h0, mask, dtype)
         L = kernels_for(x, lstm)
         blocks = {}  # inicio del bloque de filas -> lo que el backward necesita de ese bloque
 
@@ -122,86 +181,100 @@ class LSTM(Function):
             # gates entra con x_t·W + b; la celda le suma h_{t-1}·U y lo deja con las puertas activadas
             xt, gates = _project_block(x, r, W, b, dtype)
             hs, cs = _states(h0[r], steps, dtype), _states(c0[r], steps, dtype)
-            hu = scratch("lstm_hu", (r.stop - r.start, 4 * u), dtype, like=xt)
+            hu = scratch("lstm_hu", (r.stop - r.start, 4 * U.shape[0]), dtype, like=xt)
+            keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
                 np.matmul(hs[t], U, out=hu)
                 L.lstm_cell_forward(hu, gates[t], cs[t], cs[t + 1], hs[t + 1])
-            out[r, :steps] = hs[1:].transpose(1, 0, 2)
-            out[r, steps] = cs[steps]
-            blocks[r.start] = xt, hs, cs, gates
+                if keep is not None:
+                    _carry(keep[t], drop[t], hs[t + 1], hs[t])
+                    _carry(keep[t], drop[t], cs[t + 1], cs[t])
+            _outputs(out, r, hs, seen)
+            out[r, steps + 1] = cs[steps]
+            blocks[r.start] = xt, hs, cs, gates, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
         self.save_for_backward(W, U, blocks)
         return out
 
     def backward(self, grad):
-        steps = grad.shape[1] - 1
-        W, blocks, dx, dh0, UT = _backward_start(self, grad, steps)
-        dc0 = np.empty_like(dh0)
+        W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
+        dc0 = grad[:, steps + 1].copy()
         L = kernels_for(grad, lstm)
 
         def rows(r):  # devuelve las partes de dW, dU y db de estas filas
-            xt, hs, cs, gates = blocks[r.start]
-            dhs = _time_major_block(grad, r, steps, hs.dtype)
+            xt, hs, cs, gates, (keep, drop, seen) = blocks[r.start]
+            dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
             dz = scratch("lstm_dz", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]  # el gradiente que llega a h_{t-1} desde el paso t (al acabar, el de h0)
             dc = dc0[r]  # entra dc_T, sale dc_0
-            dc[...] = grad[r, steps]
             for t in reversed(range(steps)):
+                if keep is not None:  # el estado de las filas enmascaradas es el del paso anterior
+                    h_pass = _skip_cell(keep[t], drop[t], dhs[t], dh)
+                    c_pass = _skip_cell(keep[t], drop[t], dc)
                 L.lstm_cell_backward(dhs[t], dh, dc, gates[t], cs[t], cs[t + 1], dz[t])
                 np.matmul(dz[t], UT, out=dh)
+                if keep is not None:
+                    dh += h_pass
+                    dc += c_pass
             return *_block_grads(xt, hs, W, dz, dz, dx, r), dz.sum(axis=(0, 1))
 
         dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))
         return dx, dh0, dc0, dW, dU, db
 
 
-class GRU(Function):
-    """gru(x, h0, W, U, b (2, 3u)) -> hs (N, T, u), Keras reset_after=True."""
+class GRU(_Recurrent):
+    """gru(x, h0, W, U, b (2, 3u)) -> (N, T+1, u): [salidas 1 ... T, h_T], Keras reset_after=True."""
 
-    def forward(self, x, h0, W, U, b):
+    state_count = 1
+
+    def forward(self, x, h0, W, U, b, mask=None):
         dtype = np.result_type(x, h0, W, U, b)
         W, U = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype)
         b_in, b_rec = b[0].astype(dtype, copy=False), contiguous(b[1], dtype=dtype)
-        n, steps, _ = x.shape
-        u = U.shape[0]
-        out = np.empty_like(x, shape=(n, steps, u), dtype=dtype)
+        out, steps, masks = self._setup(x, h0, mask, dtype)
         G = kernels_for(x, gru)
         blocks = {}
 
         def rows(r):
-            m = r.stop - r.start
+            m, u = r.stop - r.start, U.shape[0]
             xw = scratch("gru_xw", (steps, m, 3 * u), dtype, like=x)  # el backward no lo necesita
             xt, xw = _project_block(x, r, W, b_in, dtype, into=xw)
             hs = _states(h0[r], steps, dtype)
             gates = np.empty_like(xt, shape=(steps, m, 3 * u))
             rh = np.empty_like(xt, shape=(steps, m, u))
+            keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
                 np.matmul(hs[t], U, out=gates[t])
                 G.gru_cell_forward(xw[t], gates[t], b_rec, hs[t], rh[t], hs[t + 1])
-            out[r] = hs[1:].transpose(1, 0, 2)
-            blocks[r.start] = xt, hs, gates, rh
+                if keep is not None:
+                    _carry(keep[t], drop[t], hs[t + 1], hs[t])
+            _outputs(out, r, hs, seen)
+            blocks[r.start] = xt, hs, gates, rh, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
         self.save_for_backward(W, U, blocks)
         return out
 
     def backward(self, grad):
-        steps = grad.shape[1]
-        W, blocks, dx, dh0, UT = _backward_start(self, grad, steps)
+        W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
         G = kernels_for(grad, gru)
 
         def rows(r):
-            xt, hs, gates, rh = blocks[r.start]
-            dhs = _time_major_block(grad, r, steps, hs.dtype)
+            xt, hs, gates, rh, (keep, drop, seen) = blocks[r.start]
+            dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
             d_xw = scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
             d_hu = scratch("gru_dhu", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]
             dh_direct = scratch("gru_dh_direct", dh.shape, dh.dtype, like=dh)
             for t in reversed(range(steps)):
+                if keep is not None:
+                    h_pass = _skip_cell(keep[t], drop[t], dhs[t], dh)
                 G.gru_cell_backward(dhs[t], dh, gates[t], rh[t], hs[t], d_xw[t], d_hu[t], dh_direct)
                 np.matmul(d_hu[t], UT, out=dh)
                 dh += dh_direct
+                if keep is not None:
+                    dh += h_pass
             db = np.stack([d_xw.sum(axis=(0, 1)), d_hu.sum(axis=(0, 1))])
             return *_block_grads(xt, hs, W, d_xw, d_hu, dx, r), db
 
@@ -209,45 +282,124 @@ class GRU(Function):
         return dx, dh0, dW, dU, db
 
 
-class SimpleRNN(Function):
-    """simple_rnn(x, h0, W, U, b) -> hs (N, T, u), h_t = tanh(x_t·W + b + h_{t-1}·U)."""
+class GRUResetBefore(_Recurrent):
+    """gru(x, h0, W, U, b (3u,)) -> (N, T+1, u), Keras reset_after=False: ĥ = tanh(x·W_h + b_h + (r·h)·U_h).
 
-    def forward(self, x, h0, W, U, b):
+    El reset va ANTES del producto por U_h, así que cada paso tiene dos productos seguidos:
+    h_{t-1}·U_zr para las puertas z y r, y (r·h_{t-1})·U_h para el candidato (ver kernels/cpu/gru.py).
+    """
+
+    state_count = 1
+
+    def forward(self, x, h0, W, U, b, mask=None):
         dtype = np.result_type(x, h0, W, U, b)
-        W, U, b = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype), b.astype(dtype, copy=False)
-        n, steps, _ = x.shape
+        W, b = contiguous(W, dtype=dtype), b.astype(dtype, copy=False)
         u = U.shape[0]
-        out = np.empty_like(x, shape=(n, steps, u), dtype=dtype)
-        S = kernels_for(x, simple_rnn)
+        U_zr, U_h = contiguous(U[:, :2 * u], dtype=dtype), contiguous(U[:, 2 * u:], dtype=dtype)
+        out, steps, masks = self._setup(x, h0, mask, dtype)
+        G = kernels_for(x, gru)
         blocks = {}
 
         def rows(r):
-            xw = scratch("rnn_xw", (steps, r.stop - r.start, u), dtype, like=x)
-            xt, xw = _project_block(x, r, W, b, dtype, into=xw)
+            m = r.stop - r.start
+            xt, xw = _project_block(x, r, W, b, dtype)  # xw sale con (z, r, ĥ) de cada paso: son las puertas
             hs = _states(h0[r], steps, dtype)
+            rh = np.empty_like(xt, shape=(steps, m, u))
+            hu = scratch("gru_hu", (m, 2 * u), dtype, like=xt)
+            ru = scratch("gru_ru", (m, u), dtype, like=xt)
+            keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
-                np.matmul(hs[t], U, out=hs[t + 1])
-                S.simple_rnn_cell_forward(xw[t], hs[t + 1])
-            out[r] = hs[1:].transpose(1, 0, 2)
-            blocks[r.start] = xt, hs
+                np.matmul(hs[t], U_zr, out=hu)
+                G.gru_reset_before_gates(hu, xw[t], hs[t], rh[t])
+                np.matmul(rh[t], U_h, out=ru)
+                G.gru_reset_before_output(ru, xw[t], hs[t], hs[t + 1])
+                if keep is not None:
+                    _carry(keep[t], drop[t], hs[t + 1], hs[t])
+            _outputs(out, r, hs, seen)
+            blocks[r.start] = xt, hs, xw, rh, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
         self.save_for_backward(W, U, blocks)
         return out
 
     def backward(self, grad):
-        steps = grad.shape[1]
-        W, blocks, dx, dh0, UT = _backward_start(self, grad, steps)
+        W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
+        u = dh0.shape[1]
+        U_zrT, U_hT = contiguous(UT[:2 * u]), contiguous(UT[2 * u:])
+        G = kernels_for(grad, gru)
+
+        def rows(r):
+            xt, hs, gates, rh, (keep, drop, seen) = blocks[r.start]
+            dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
+            d_xw = scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
+            d_rh = scratch("gru_drh", dh0[r].shape, gates.dtype, like=gates)
+            dh = dh0[r]
+            dh_direct = scratch("gru_dh_direct", dh.shape, dh.dtype, like=dh)
+            for t in reversed(range(steps)):
+                if keep is not None:
+                    h_pass = _skip_cell(keep[t], drop[t], dhs[t], dh)
+                G.gru_reset_before_backward_output(dhs[t], dh, gates[t], hs[t], d_xw[t], dh_direct)
+                np.matmul(d_xw[t, :, 2 * u:], U_hT, out=d_rh)
+                G.gru_reset_before_backward_gates(d_rh, gates[t], hs[t], d_xw[t], dh_direct)
+                np.matmul(d_xw[t, :, :2 * u], U_zrT, out=dh)
+                dh += dh_direct
+                if keep is not None:
+                    dh += h_pass
+            dW, _ = _block_grads(xt, hs, W, d_xw, None, dx, r)
+            flat = (steps * (r.stop - r.start), -1)
+            dU = np.concatenate([hs[:-1].reshape(flat).T @ d_xw[..., :2 * u].reshape(flat),
+                                 rh.reshape(flat).T @ d_xw[..., 2 * u:].reshape(flat)], axis=1)
+            return dW, dU, d_xw.sum(axis=(0, 1))
+
+        dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))
+        return dx, dh0, dW, dU, db
+
+
+class SimpleRNN(_Recurrent):
+    """simple_rnn(x, h0, W, U, b) -> (N, T+1, u): [salidas 1 ... T, h_T], h_t = tanh(x_t·W + b + h_{t-1}·U)."""
+
+    state_count = 1
+
+    def forward(self, x, h0, W, U, b, mask=None):
+        dtype = np.result_type(x, h0, W, U, b)
+        W, U, b = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype), b.astype(dtype, copy=False)
+        out, steps, masks = self._setup(x, h0, mask, dtype)
+        S = kernels_for(x, simple_rnn)
+        blocks = {}
+
+        def rows(r):
+            xw = scratch("rnn_xw", (steps, r.stop - r.start, U.shape[0]), dtype, like=x)
+            xt, xw = _project_block(x, r, W, b, dtype, into=xw)
+            hs = _states(h0[r], steps, dtype)
+            keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
+            for t in range(steps):
+                np.matmul(hs[t], U, out=hs[t + 1])
+                S.simple_rnn_cell_forward(xw[t], hs[t + 1])
+                if keep is not None:
+                    _carry(keep[t], drop[t], hs[t + 1], hs[t])
+            _outputs(out, r, hs, seen)
+            blocks[r.start] = xt, hs, (keep, drop, seen)
+
+        _by_batch_rows(rows, h0)
+        self.save_for_backward(W, U, blocks)
+        return out
+
+    def backward(self, grad):
+        W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
         S = kernels_for(grad, simple_rnn)
 
         def rows(r):
-            xt, hs = blocks[r.start]
-            dhs = _time_major_block(grad, r, steps, hs.dtype)
+            xt, hs, (keep, drop, seen) = blocks[r.start]
+            dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
             da = scratch("rnn_da", hs[1:].shape, hs.dtype, like=hs)
             dh = dh0[r]
             for t in reversed(range(steps)):
+                if keep is not None:
+                    h_pass = _skip_cell(keep[t], drop[t], dhs[t], dh)
                 S.simple_rnn_cell_backward(dhs[t], dh, hs[t + 1], da[t])
                 np.matmul(da[t], UT, out=dh)
+                if keep is not None:
+                    dh += h_pass
             return *_block_grads(xt, hs, W, da, da, dx, r), da.sum(axis=(0, 1))
 
         dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))

@@ -1,0 +1,153 @@
+"""Operaciones de forma del Tensor compuestas de otras: flip, repeat, tile, roll, triu, tril, outer.
+
+`Tensor` hereda estos métodos (`class Tensor(MathOps, ShapeOps)`), como los de tensor_math.py.
+Ninguno tiene backward propio: todos son índices, reshape, expand, concatenate o where, y el
+gradiente de cada uno vuelve cada número a la casilla de la que salió (sumando si salió de
+varias). `einsum` (un método estático, como en tinygrad) está en su propio archivo, einsum.py.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .einsum import einsum
+from .errors import ShapeError, normalize_axes, shape_str
+from .ops import movement as MV
+
+# Modos de pad que son una forma de elegir índices (np.pad sobre np.arange dice de qué casilla sale cada una).
+INDEX_PAD_MODES = ("edge", "reflect", "symmetric", "wrap")
+
+
+class ShapeOps:
+    """Los métodos de forma compuestos de `Tensor` (ver el docstring del módulo)."""
+
+    __slots__ = ()
+
+    einsum = staticmethod(einsum)
+
+    def flip(self, axis=None):
+        """Invierte el orden a lo largo de `axis` (un eje, una tupla o None: todos), como np.flip."""
+        axes = normalize_axes("flip", axis, self.ndim)
+        return self[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(self.ndim))]
+
+    def repeat(self, repeats, *torch_style, axis=None):
+        """Repite cada elemento `repeats` veces a lo largo de `axis`, como np.repeat y keras.ops.repeat:
+        [1, 2] -> [1, 1, 2, 2]. axis=None: sobre el tensor aplanado. repeats puede ser una lista, una
+        cuenta por elemento.
+
+        El `repeat` de PyTorch y tinygrad, que repite el tensor entero, aquí es `tile`.
+        """
+        if torch_style:
+            raise TypeError(
+                f"repeat({repeats}, {', '.join(map(str, torch_style))}): aquí repeat es el de NumPy y Keras "
+                f"(repite cada elemento) y el eje va con nombre, p. ej. repeat(2, axis=1). Para repetir el tensor "
+                f"entero, el repeat de PyTorch/tinygrad, usa tile(({repeats}, {', '.join(map(str, torch_style))}))."
+            )
+        x = self.flatten() if axis is None else self
+        (axis,) = normalize_axes("repeat", 0 if axis is None else axis, x.ndim)
+        counts = np.asarray(repeats)
+        n = x.shape[axis]
+        if counts.dtype.kind not in "iu" or counts.ndim > 1 or counts.size not in (1, n) or (counts < 0).any():
+            raise ValueError(
+                f"repeat: repeats debe ser un entero >= 0 o una lista de {n} enteros >= 0 (uno por elemento del eje "
+                f"{axis}) y recibió {repeats!r}."
+            )
+        return x[(slice(None),) * axis + (np.repeat(np.arange(n), counts),)]
+
+    def tile(self, repeats):
+        """El tensor entero repetido `repeats` veces por eje, como np.tile: tile([1, 2], 2) -> [1, 2, 1, 2].
+
+        Con menos repeticiones que ejes se completan con 1 por la izquierda; con más, el tensor
+        gana ejes de tamaño 1 delante. Es un expand (sin copiar) seguido de un reshape.
+        """
+        reps = (repeats,) if isinstance(repeats, (int, np.integer)) else tuple(repeats)
+        if not all(isinstance(r, (int, np.integer)) and r >= 0 for r in reps):
+            raise ValueError(f"tile: repeats debe ser un entero >= 0 o una tupla de ellos y recibió {repeats!r}.")
+        ndim = max(len(reps), self.ndim)
+        reps = (1,) * (ndim - len(reps)) + reps
+        shape = (1,) * (ndim - self.ndim) + self.shape
+        x = self.reshape(*(d for s in shape for d in (1, s)))  # (1, s0, 1, s1, ...)
+        x = x.expand(*(d for r, s in zip(reps, shape) for d in (r, s)))  # (r0, s0, r1, s1, ...)
+        return x.reshape(*(r * s for r, s in zip(reps, shape)))
+
+    def roll(self, shift, axis=None):
+        """Desplaza los elementos `shift` posiciones a lo largo de `axis`; los que salen por un extremo
+        entran por el otro (np.roll). axis=None: sobre el tensor aplanado, con la forma de vuelta."""
+        if axis is None:
+            return self.flatten().roll(shift, 0).reshape(*self.shape)
+        shifts, axes = np.broadcast_arrays(np.atleast_1d(shift), np.atleast_1d(axis))
+        out = self
+        for s, a in zip(shifts.tolist(), axes.tolist()):
+            (a,) = normalize_axes("roll", a, self.ndim)
+            n = self.shape[a]
+            s = s % n if n else 0
+            if s:
+                lead = (slice(None),) * a
+                out = type(self).concatenate([out[lead + (slice(n - s, None),)], out[lead + (slice(0, n - s),)]], a)
+        return out
+
+    def triu(self, k=0):
+        """La parte triangular superior de las matrices de los dos últimos ejes: anula x[..., i, j] con
+        j - i < k (k = 0: la diagonal se queda; k = 1: también se anula)."""
+        return self._triangle("triu", k, lambda rows, cols: ~np.tri(rows, cols, k - 1, dtype=bool))
+
+    def tril(self, k=0):
+        """La parte triangular inferior: anula x[..., i, j] con j - i > k."""
+        return self._triangle("tril", k, lambda rows, cols: np.tri(rows, cols, k, dtype=bool))
+
+    def _triangle(self, fn, k, mask):
+        if self.ndim < 2:
+            raise ShapeError(
+                f"{fn} trabaja con matrices (los dos últimos ejes) y x tiene forma {shape_str(self.shape)}: "
+                "conviértelo en matriz, p. ej. x.reshape(1, -1)."
+            )
+        return type(self).where(mask(*self.shape[-2:]), self, 0.0)
+
+    def outer(self, other):
+        """El producto exterior: out[i, j] = x[i]·y[j], con x e y aplanados (como np.outer)."""
+        other = self._operand(other)
+        return self.flatten().reshape(-1, 1) * other.flatten().reshape(1, -1)
+
+    def pad(self, pad_width, mode="constant", value=0.0):
+        """Rellena los bordes, con anchos distintos a cada lado si se quiere.
+
+        pad_width como en np.pad y keras.ops.pad: un entero (igual en todos los lados),
+        (antes, después) para todos los ejes, o ((antes, después), ...) uno por eje; None en un
+        eje es (0, 0). mode: 'constant' (con `value`), o uno que copia casillas de la entrada:
+        'edge' (el borde), 'reflect' (espejo sin repetir el borde), 'symmetric' (espejo
+        repitiéndolo) y 'wrap' (el otro extremo).
+        """
+        widths = _pad_widths(pad_width, self.shape)
+        if mode == "constant":
+            return MV.Pad.apply(self, pad_width=widths, value=value)
+        if mode not in INDEX_PAD_MODES:
+            raise ValueError(
+                f"pad: mode debe ser 'constant' o uno de {', '.join(repr(m) for m in INDEX_PAD_MODES)} y "
+                f"recibió {mode!r}."
+            )
+        out = self
+        for axis, (before, after) in enumerate(widths):
+            if before or after:
+                if self.shape[axis] == 0:
+                    raise ShapeError(f"pad: mode={mode!r} copia casillas y el eje {axis} de la entrada está vacío.")
+                index = np.pad(np.arange(self.shape[axis]), (before, after), mode=mode)
+                out = out[(slice(None),) * axis + (index,)]
+        return out
+
+
+def _pad_widths(pad_width, shape) -> tuple:
+    """pad_width en cualquiera de sus formas -> ((antes, después), ...) con un par de enteros >= 0 por eje."""
+    ndim = len(shape)
+    if isinstance(pad_width, (list, tuple)) and len(pad_width) == ndim and any(
+            w is None or isinstance(w, (list, tuple)) for w in pad_width):
+        pad_width = [(0, 0) if w is None else w for w in pad_width]  # None: ese eje sin relleno
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width), (ndim, 2))
+    except ValueError:
+        widths = None
+    if widths is None or widths.dtype.kind not in "iu" or (widths < 0).any():
+        raise ValueError(
+            f"pad: pad_width debe ser un entero >= 0, una pareja (antes, después) o una pareja por eje "
+            f"(x tiene {ndim} ejes, forma {shape_str(shape)}), p. ej. {((0, 0),) * (ndim - 1) + ((1, 2),)}; "
+            f"recibió {pad_width!r}."
+        )
+    return tuple((int(a), int(b)) for a, b in widths)
