@@ -115,6 +115,8 @@ class Trainer:
                 callback_list.on_epoch_end(epoch, dict(sorted(epoch_logs.items())))
                 if self.stop_training:
                     break
+        if epochs > 0:  # con use_ema, los pesos toman su media móvil al terminar (Keras)
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         callback_list.on_train_end(logs)
         return self.history
 

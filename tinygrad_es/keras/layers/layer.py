@@ -26,6 +26,7 @@ import numpy as np
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
 from .. import initializers
+from ..variables import Variable
 from ..names import parameter_names, unique_name, unknown_arguments_error
 
 
@@ -69,7 +70,7 @@ class Layer:
     def add_weight(self, name, shape, initializer="zeros", trainable=True):
         """Crea un peso, lo guarda como atributo `self.<name>` y lo registra en orden de creación."""
         value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=self.dtype)
-        weight = Tensor(value, dtype=self.dtype, requires_grad=trainable and self._trainable)
+        weight = Variable(value, dtype=self.dtype, requires_grad=trainable and self._trainable, name=name)
         setattr(self, name, weight)
         self._weight_names.append(name)
         self._weight_is_trainable[name] = trainable
