@@ -14,9 +14,10 @@ Forward y backward por trozos del lote, cada trozo en un hilo (`threads.map_chun
 import numpy as np
 
 from ..autograd import Function
-from ..device import contiguous
 from ..kernels.cpu import conv_direct as K
-from .threads import map_chunks, per_worker, scratch
+from ..runtime.device import contiguous
+from ..runtime.scratch import scratch
+from ..runtime.threads import map_chunks, per_worker
 
 MAX_CHANNELS = 3  # con más canales de entrada, Winograd o im2col + BLAS hacen menos trabajo por salida
 
