@@ -15,9 +15,9 @@ estado y `bias`, con k = 1, 4 o 3 puertas. Qué se devuelve y cómo:
 - dropout: anula rasgos de la entrada (la misma máscara en todos los pasos, como Keras);
   recurrent_dropout: anula unidades del estado antes de multiplicarlo por recurrent_kernel.
 
-El recorrido lo hacen `nn.functional.simple_rnn`, `lstm` y `gru` (kernels fusionados). Lo que
-esos kernels no tienen (recurrent_dropout, máscaras, GRU con reset_after=False, activaciones que
-no sean tanh y sigmoid) va por `recurrent_steps.py`, un bucle paso a paso con operaciones de
+El recorrido lo hacen `nn.functional.simple_rnn`, `lstm` y `gru` (kernels fusionados, con
+máscaras y GRU de los dos tipos). Lo que esos kernels no tienen (recurrent_dropout, activaciones
+que no sean tanh y sigmoid) va por `recurrent_steps.py`, un bucle paso a paso con operaciones de
 Tensor: más lento, pero con las ecuaciones a la vista y el gradiente gratis.
 """
 import numpy as np
@@ -97,13 +97,13 @@ class RNN(Layer):
         input_masks, recurrent_masks = self._dropout_masks(batch, sequences.shape[2], training)
         bias = self.bias if self.use_bias else Tensor.zeros(*self.bias_shape(), dtype=self.dtype,
                                                              device=sequences.device)
-        if recurrent_masks is not None or mask is not None or not self.fused_available():
+        if recurrent_masks is not None or not self.fused_available():
             outputs, states = recurrent_steps.run(self, sequences, states, mask, bias, input_masks, recurrent_masks)
         else:
             if input_masks is not None:  # la misma máscara en todos los pasos: se aplica a la secuencia entera
                 sequences = sequences * Tensor(input_masks[0][:, None, :], dtype=sequences.dtype,
                                                device=sequences.device)
-            outputs, *states = self.run(sequences, states, bias)
+            outputs, *states = self.run(sequences, states, bias, mask)
         if mask is not None and self.zero_output_for_mask:
             outputs = outputs * Tensor(mask[:, :, None], dtype=outputs.dtype, device=outputs.device)
         if self.stateful:
@@ -115,7 +115,7 @@ class RNN(Layer):
         """¿Calculan los kernels fusionados esta configuración? Solo tienen tanh y sigmoid, las de Keras."""
         return self.activation is activations.tanh and self.recurrent_activation is activations.sigmoid
 
-    def run(self, inputs, states, bias):  # pragma: no cover - lo implementa cada subclase
+    def run(self, inputs, states, bias, mask):  # pragma: no cover - lo implementa cada subclase
         """(todas las salidas, estado final h[, c]) con el kernel fusionado de nn.functional."""
         raise NotImplementedError
 
@@ -217,8 +217,8 @@ class SimpleRNN(RNN):
     def __init__(self, units, activation="tanh", **kwargs):
         super().__init__(units, activation=activation, **kwargs)
 
-    def run(self, inputs, states, bias):
-        return F.simple_rnn(inputs, states[0], self.kernel, self.recurrent_kernel, bias)
+    def run(self, inputs, states, bias, mask):
+        return F.simple_rnn(inputs, states[0], self.kernel, self.recurrent_kernel, bias, mask=mask)
 
     step = recurrent_steps.simple_rnn_step
 
@@ -246,8 +246,8 @@ class LSTM(RNN):
         if unit_forget_bias:
             self.bias_initializer = _ForgetBiasInitializer(self.bias_initializer)
 
-    def run(self, inputs, states, bias):
-        return F.lstm(inputs, states[0], states[1], self.kernel, self.recurrent_kernel, bias)
+    def run(self, inputs, states, bias, mask):
+        return F.lstm(inputs, states[0], states[1], self.kernel, self.recurrent_kernel, bias, mask=mask)
 
     step = recurrent_steps.lstm_step
 
@@ -277,11 +277,9 @@ class GRU(RNN):
     def bias_shape(self):
         return (2, self.gates * self.units) if self.reset_after else (self.gates * self.units,)
 
-    def fused_available(self):
-        return self.reset_after and super().fused_available()
-
-    def run(self, inputs, states, bias):
-        return F.gru(inputs, states[0], self.kernel, self.recurrent_kernel, bias)
+    def run(self, inputs, states, bias, mask):
+        return F.gru(inputs, states[0], self.kernel, self.recurrent_kernel, bias, reset_after=self.reset_after,
+                     mask=mask)
 
     step = recurrent_steps.gru_step
 

@@ -1,8 +1,8 @@
 """El bucle paso a paso de las capas recurrentes, con operaciones de Tensor.
 
 Lo usan SimpleRNN, LSTM y GRU para lo que sus kernels fusionados no calculan: recurrent_dropout
-(una máscara sobre el estado en cada paso), máscaras de relleno, la GRU con reset_after=False y
-activaciones distintas de tanh y sigmoid.
+(una máscara sobre el estado en cada paso) y activaciones distintas de tanh y sigmoid. (Las
+máscaras de relleno y la GRU con reset_after=False también se calculan aquí en esos casos.)
 Son las ecuaciones de las celdas de Keras 3, escritas tal cual; el gradiente sale del autograd.
 
 Con recurrent_dropout, Keras usa su "implementación 1": cada puerta g recibe su propia máscara

@@ -40,27 +40,30 @@ def _positive_steps(cls: str, name: str, value) -> None:
         raise ValueError(f"{cls}: {name} es el número de pasos del decaimiento y debe ser > 0; es {value!r}.")
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """lr(paso) = initial_learning_rate · decay_rate^(paso / decay_steps).
-
-    staircase=True redondea paso / decay_steps hacia abajo: la tasa baja a saltos, cada decay_steps pasos.
-    """
+class _RateDecay(LearningRateSchedule):
+    """Lo común a ExponentialDecay e InverseTimeDecay: decaen con p = paso / decay_steps
+    (staircase=True lo redondea hacia abajo: la tasa baja a saltos, cada decay_steps pasos)."""
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
-                 name: str = "ExponentialDecay"):
-        _positive_steps("ExponentialDecay", "decay_steps", decay_steps)
+                 name: str | None = None):
+        _positive_steps(type(self).__name__, "decay_steps", decay_steps)
         self.initial_learning_rate, self.decay_steps, self.decay_rate = initial_learning_rate, decay_steps, decay_rate
-        self.staircase, self.name = staircase, name
+        self.staircase, self.name = staircase, name or type(self).__name__
 
-    def __call__(self, step) -> float:
+    def progress(self, step) -> float:
         p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate * self.decay_rate**p
+        return math.floor(p) if self.staircase else p
 
     def get_config(self) -> dict:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RateDecay):
+    """lr(paso) = initial_learning_rate · decay_rate^(paso / decay_steps)."""
+
+    def __call__(self, step) -> float:
+        return self.initial_learning_rate * self.decay_rate ** self.progress(step)
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -113,24 +116,11 @@ class PolynomialDecay(LearningRateSchedule):
                 "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
-    """lr(paso) = initial_learning_rate / (1 + decay_rate · paso / decay_steps) (staircase: a saltos)."""
-
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
-                 name: str = "InverseTimeDecay"):
-        _positive_steps("InverseTimeDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate, self.decay_steps, self.decay_rate = initial_learning_rate, decay_steps, decay_rate
-        self.staircase, self.name = staircase, name
+class InverseTimeDecay(_RateDecay):
+    """lr(paso) = initial_learning_rate / (1 + decay_rate · paso / decay_steps)."""
 
     def __call__(self, step) -> float:
-        p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate / (1 + self.decay_rate * p)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+        return self.initial_learning_rate / (1 + self.decay_rate * self.progress(step))
 
 
 def _cosine(fraction: float, alpha: float) -> float:
