@@ -126,3 +126,29 @@ def test_adafactor_factored_state_shapes_like_keras():
     weights = [Tensor(np.ones((3, 4, 5), np.float32)), Tensor(np.ones(5, np.float32))]
     opt.build(weights)
     assert [v.shape for v in opt.variables] == [(), (), (3, 4), (3, 5), (3, 4, 5), (), (), (5,)]
+
+
+def test_saved_model_keeps_schedule_and_optimizer_state(tmp_path):
+    keras.clear_session()
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    model.compile(optimizer=optimizers.Nadam(learning_rate=schedules.CosineDecay(0.01, decay_steps=20)), loss="mse")
+    x, y = np.ones((8, 3), np.float32), np.zeros((8, 2), np.float32)
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+    model.save(tmp_path / "programa.keras")
+    loaded = keras.models.load_model(tmp_path / "programa.keras")
+    assert isinstance(loaded.optimizer._learning_rate, schedules.CosineDecay)
+    assert loaded.optimizer.get_config() == model.optimizer.get_config()
+    for mine, theirs in zip(loaded.optimizer.variables, model.optimizer.variables):
+        np.testing.assert_array_equal(mine, theirs)  # iteration, estado de cada peso y u_product de Nadam
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    loaded.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    np.testing.assert_allclose(loaded.get_weights()[0], model.get_weights()[0], rtol=1e-6)
+
+
+def test_optimizer_set_weights_checks_shapes():
+    opt = Adam()
+    with pytest.raises(ValueError, match="aún no tiene estado; llama antes a optimizer.build"):
+        opt.set_weights([])
+    opt.build([Tensor(np.ones(2, np.float32))])
+    with pytest.raises(ValueError, match=r"espera 4 arrays con las formas de optimizer.variables"):
+        opt.set_weights([np.zeros(2)])

@@ -141,6 +141,31 @@ class Optimizer:
             head.append(np.array(self._learning_rate, dtype=np.float32))
         return head + self._slots
 
+    def set_weights(self, weights: Sequence) -> None:
+        """Lo contrario de `variables` (como `optimizer.set_weights` de Keras): una lista de arrays en ese
+        orden y con esas formas. El optimizador tiene que estar construido (tras `build` o un paso)."""
+        if not self.built:
+            raise ValueError(
+                f"{type(self).__name__}.set_weights: el optimizador aún no tiene estado; llama antes a "
+                "optimizer.build(model.trainable_weights) (o da un paso de entrenamiento)."
+            )
+        current = self.variables
+        if len(weights) != len(current) or any(np.shape(w) != v.shape for w, v in zip(weights, current)):
+            raise ValueError(
+                f"{type(self).__name__}.set_weights espera {len(current)} arrays con las formas de "
+                f"optimizer.variables ({[v.shape for v in current]}) y recibió {[np.shape(w) for w in weights]}."
+            )
+        self._assign_scalars(weights)
+        start = 2 if not callable(self._learning_rate) else 1
+        for state, value in zip(self._slots, weights[start:]):
+            state[...] = value
+
+    def _assign_scalars(self, weights: Sequence) -> None:
+        """Los números de `variables` que no son arrays de estado: iteration y learning_rate."""
+        self.iterations = int(weights[0])
+        if not callable(self._learning_rate):
+            self._learning_rate = float(weights[1])
+
     # ------------------------------------------------------------ el estado de cada peso
     def build(self, variables: Sequence[Tensor]) -> None:
         """Recuerda los pesos que optimiza (y crea sus medias si use_ema); cada subclase crea después su estado."""
