@@ -195,3 +195,5 @@ def test_bidirectional_errors():
         TimeDistributed("dense")
     with pytest.raises(ValueError, match="exactamente 3 ejes"):
         Bidirectional(LSTM(2))(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="devuelve varias salidas.*quita return_state=True"):
+        TimeDistributed(LSTM(2, return_state=True))(np.zeros((2, 3, 4, 1)))

@@ -107,6 +107,11 @@ class TimeDistributed(Wrapper):
         for t in range(inputs.shape[1]):
             extra = {"mask": mask[:, t]} if takes_mask else {}
             outputs.append(self.layer.call(inputs[:, t], training=training, **extra))
+        if isinstance(outputs[0], list):
+            raise ValueError(
+                f"{self.name} (TimeDistributed): la capa envuelta {self.layer.name} devuelve varias salidas y "
+                "TimeDistributed solo junta una por paso: quita return_state=True de esa capa."
+            )
         return Tensor.stack(outputs, axis=1)
 
     def compute_output_shape(self, input_shape):
