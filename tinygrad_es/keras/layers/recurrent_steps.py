@@ -11,10 +11,15 @@ Con máscara, en un paso enmascarado los estados nuevos se descartan (pasan los 
 salida repite la salida anterior: ceros si aún no hubo ningún paso real, como Keras con
 TensorFlow (aunque el estado inicial no sea cero).
 """
+from __future__ import annotations
+
+import numpy as np
+
 from ...tensor import Tensor
+from .layer import Layer
 
 
-def run(layer, sequences, states, mask, bias, input_masks, recurrent_masks):
+def run(layer: Layer, sequences, states, mask: Tensor | np.ndarray | None, bias, input_masks, recurrent_masks):
     """Recorre la secuencia: (salidas (N, T, u), [estados finales])."""
     n, steps, _ = sequences.shape
     device = sequences.device
@@ -60,13 +65,13 @@ def _gate_state(h, recurrent_kernel, recurrent_masks, gates):
                               axis=1)
 
 
-def simple_rnn_step(layer, x_t, states, bias, input_masks, recurrent_masks):
+def simple_rnn_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_masks):
     """h_t = act(x_t·W + b + h·U), con act = activation (tanh por defecto)."""
     z = _gate_inputs(x_t, layer.kernel, input_masks, 1) + bias
     return [layer.activation(z + _gate_state(states[0], layer.recurrent_kernel, recurrent_masks, 1))]
 
 
-def lstm_step(layer, x_t, states, bias, input_masks, recurrent_masks):
+def lstm_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_masks):
     """z = x·W + h·U + b; i, f, o = σ(z_i, z_f, z_o); c = f·c + i·act(z_c); h = o·act(c).
 
     σ es recurrent_activation (sigmoid por defecto) y act, activation (tanh por defecto).
@@ -80,7 +85,7 @@ def lstm_step(layer, x_t, states, bias, input_masks, recurrent_masks):
     return [gate(z[:, 3 * u:]) * act(c), c]
 
 
-def gru_step(layer, x_t, states, bias, input_masks, recurrent_masks):
+def gru_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_masks):
     """z, r = σ(x·W + h·U + b); candidato hh = act(x·W_h + reinicio); h = z·h + (1-z)·hh (σ y act como en la LSTM).
 
     reset_after=True: reinicio = r·(h·U_h + b_rec,h), con el sesgo (2, 3u);

@@ -9,6 +9,8 @@
 Sus pesos son los de las capas envueltas: en Bidirectional, primero los de la capa hacia
 delante y luego los de la de hacia atrás.
 """
+from __future__ import annotations
+
 from ...tensor import Tensor
 from .layer import Layer, call_arguments
 
@@ -31,16 +33,16 @@ class Wrapper(Layer):
 
     fixed_axes = ()
 
-    def __init__(self, layer, **kwargs):
+    def __init__(self, layer: Layer, **kwargs):
         _check_layer(type(self).__name__, layer)
         super().__init__(**kwargs)
         self.layer = layer
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "layer": _serialize(self.layer)}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict):
         config = dict(config)
         return cls(_deserialize(config.pop("layer")), **config)
 
@@ -60,10 +62,10 @@ class TimeDistributed(Wrapper):
     def axes_description(self):
         return "(lote, pasos, ...)"
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         self.layer.build_from_shape((input_shape[0],) + tuple(input_shape[2:]))
 
-    def call(self, inputs, training=False, mask=None):
+    def call(self, inputs: Tensor, training: bool = False, mask: Tensor | np.ndarray | None = None) -> Tensor:
         self.layer.check_input_shape((inputs.shape[0],) + tuple(inputs.shape[2:]))
         takes_mask = mask is not None and "mask" in call_arguments(type(self.layer))
         outputs = []
@@ -77,7 +79,7 @@ class TimeDistributed(Wrapper):
             )
         return Tensor.stack(outputs, axis=1)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         inner = self.layer.compute_output_shape((input_shape[0],) + tuple(input_shape[2:]))
         return (inner[0], input_shape[1]) + tuple(inner[1:])
 
@@ -94,7 +96,8 @@ class Bidirectional(Layer):
     supports_masking = True
     merge_modes = ("concat", "sum", "mul", "ave", None)
 
-    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
+    def __init__(self, layer: Layer, merge_mode: str | None = "concat", weights: list | None = None,
+                 backward_layer: Layer | None = None, **kwargs):
         _check_layer("Bidirectional", layer)
         super().__init__(**kwargs)
         if merge_mode not in self.merge_modes:
@@ -145,13 +148,14 @@ class Bidirectional(Layer):
     def axes_description(self):
         return self.forward_layer.axes_description()
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         for direction in (self.forward_layer, self.backward_layer):
             direction.build_from_shape(input_shape)
         if self.initial_weights:
             self.set_weights(self.initial_weights)
 
-    def call(self, sequences, initial_state=None, mask=None, training=False):
+    def call(self, sequences, initial_state: list | None = None, mask: Tensor | np.ndarray | None = None,
+             training: bool = False) -> Tensor:
         forward_state = backward_state = None
         if initial_state is not None:
             half = len(initial_state) // 2
@@ -180,7 +184,7 @@ class Bidirectional(Layer):
             return y * y_rev
         return [y, y_rev]
 
-    def reset_states(self):
+    def reset_states(self) -> None:
         """Pone a cero los estados de las dos direcciones (solo con stateful=True)."""
         if not self.stateful:
             raise AttributeError("Bidirectional.reset_states: la capa no es stateful (usa stateful=True).")
@@ -189,7 +193,7 @@ class Bidirectional(Layer):
 
     reset_state = reset_states
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         output = self.forward_layer.compute_output_shape(input_shape)
         state_shapes = []
         if self.return_state:
@@ -201,7 +205,7 @@ class Bidirectional(Layer):
             return outputs + state_shapes * 2
         return outputs if self.merge_mode is None else output
 
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None) -> np.ndarray | None:
         if self.return_sequences:
             output_mask = [mask, mask] if self.merge_mode is None else mask
         else:
@@ -211,12 +215,12 @@ class Bidirectional(Layer):
             return (output_mask if self.merge_mode is None else [output_mask]) + [None] * count
         return output_mask
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "merge_mode": self.merge_mode, "layer": _serialize(self.forward_layer),
                 "backward_layer": _serialize(self.backward_layer)}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict):
         config = dict(config)
         layer = _deserialize(config.pop("layer"))
         backward = config.pop("backward_layer", None)
