@@ -14,7 +14,7 @@ from tinygrad_es import keras
 from tinygrad_es.keras.saving import ModelFileError
 
 FIXTURES = pathlib.Path(__file__).parent.parent / "fixtures" / "keras"
-SEQUENTIAL = ["mlp", "cnn", "lstm", "recurrent_zoo", "image_zoo", "float64"]
+SEQUENTIAL = ["mlp", "cnn", "lstm", "recurrent_zoo", "image_zoo", "float64", "wrappers", "conv_zoo", "sequence_zoo"]
 OPTIMIZERS = ["opt_sgd", "opt_rmsprop", "opt_adagrad", "opt_adadelta", "opt_adam", "opt_adamax", "opt_nadam"]
 TOLERANCE = {"float64": dict(rtol=1e-6, atol=1e-6)}  # Keras calcula la pérdida del modelo float64 en float32
 
@@ -34,7 +34,7 @@ def test_keras_file_predicts_like_keras(name):
     assert_close(name, model.predict(data["x"], verbose=0), data["pred"])
 
 
-@pytest.mark.parametrize("name", ["cnn", "lstm", "image_zoo", "float64"] + OPTIMIZERS)
+@pytest.mark.parametrize("name", ["cnn", "lstm", "image_zoo", "float64", "wrappers"] + OPTIMIZERS)
 def test_optimizer_state_continues_training_like_keras(name):
     """Un paso más de fit tras cargar da lo mismo que en Keras: iteraciones, tasa y slots cargados."""
     data = expected(name)

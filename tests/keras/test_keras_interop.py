@@ -83,6 +83,29 @@ def layer_zoo():
     return model
 
 
+def new_layers():
+    """Envolturas y las capas que tinygrad_es añadió después del curso."""
+    L = tk.layers
+    wrappers = tk.Sequential([tk.Input(shape=(5, 3)), L.Bidirectional(L.LSTM(2, return_sequences=True)),
+                              L.TimeDistributed(L.Dense(4)),
+                              L.Bidirectional(L.GRU(2), backward_layer=L.GRU(2, go_backwards=True, reset_after=False)),
+                              L.Dense(2)])
+    wrappers.compile(loss="mse", optimizer="adam")
+    images = tk.Sequential([tk.Input(shape=(8, 8, 2)), L.ZeroPadding2D(1), L.Conv2DTranspose(3, (3, 3), strides=(2, 2)),
+                            L.Cropping2D(2), L.DepthwiseConv2D((3, 3), depth_multiplier=2),
+                            L.SeparableConv2D(4, (3, 3), padding="same"), L.LayerNormalization(), L.UpSampling2D((2, 2)),
+                            L.SpatialDropout2D(0.1), L.GlobalAveragePooling2D(), L.Dense(3)])
+    images.compile(loss="mse", optimizer="rmsprop")
+    sequences = tk.Sequential([tk.Input(shape=(8, 4)), L.Rescaling(0.5, offset=0.1), L.Conv1D(6, 3, padding="same"),
+                               L.MaxPooling1D(2), L.AveragePooling1D(2, padding="same"), L.GaussianNoise(0.1),
+                               L.SpatialDropout1D(0.1), L.Permute((2, 1)), L.GlobalMaxPooling1D(), L.RepeatVector(3),
+                               L.Masking(0.0), L.SimpleRNN(2), L.Dense(2)])
+    sequences.compile(loss="mse", optimizer="sgd")
+    yield "envolturas", wrappers, (5, 3), 2, None
+    yield "imágenes", images, (8, 8, 2), 3, None
+    yield "secuencias", sequences, (8, 4), 2, None
+
+
 def course_models():
     sys.path.insert(0, str(ROOT))
     from benchmarks.common import course_model
@@ -100,6 +123,7 @@ def course_models():
                                tk.layers.Dense(3, dtype="float64")])
         model.compile(loss="mse", optimizer=optimizer)
         yield name, model, (5,), 3, None
+    yield from new_layers()
 
 
 def data(shape, outputs, kind, n=16):
@@ -107,14 +131,15 @@ def data(shape, outputs, kind, n=16):
     return x, np.eye(outputs, dtype="float32")[rng.integers(0, outputs, n)]
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(13))
 def test_model_trained_here_loads_in_keras(index, run_in_keras, tmp_path):
     name, model, shape, outputs, kind = list(course_models())[index]
     x, y = data(shape, outputs, kind)
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)
     model.save(tmp_path / "m.keras")
     model.save_weights(tmp_path / "m.weights.h5")
-    step = not any(type(layer).__name__ == "Dropout" for layer in model.layers)  # un paso más, sin azar
+    random = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise")  # entrenan al azar
+    step = not any(type(layer).__name__ in random for layer in model.layers)  # un paso más, sin azar
     np.savez(tmp_path / "datos.npz", x=x, y=y, step=step)
     theirs = run_in_keras(tmp_path)
     close = dict(rtol=1e-4, atol=1e-5, err_msg=name)

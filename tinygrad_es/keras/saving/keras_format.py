@@ -26,6 +26,10 @@ BOOKKEEPING = {"module", "registered_name", "shared_object_id", "build_config", 
 # None y False): renorm_momentum solo cuenta con renorm=True, ema_momentum con use_ema=True...
 NEUTRAL = {"renorm_momentum": (0.99,), "ema_momentum": (0.99,), "axis": (-1,), "dtype": ("float32",),
            "zero_output_for_mask": (True,)}
+# Las capas cuyo dtype escribe Keras como cadena ('float32'); el resto, como política (DTypePolicy).
+STRING_DTYPE = {"InputLayer", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"}
+# Las claves con una capa dentro (las envolturas: TimeDistributed, Bidirectional), que se traducen igual.
+NESTED_LAYER_KEYS = ("layer", "backward_layer")
 MODULES = {"layer": "keras.layers", "initializer": "keras.initializers", "optimizer": "keras.optimizers",
            "loss": "keras.losses", "metric": "keras.metrics"}
 
@@ -42,20 +46,21 @@ def dtype_policy(dtype) -> dict:
 
 def keras_layer_config(layer, input_shape=None) -> dict:
     """Una capa como la escribe Keras 3; `input_shape` (con None en el lote) va en build_config."""
+    return _keras_layer_dict(type(layer).__name__, layer.get_config(), input_shape)
+
+
+def _keras_layer_dict(class_name: str, layer_config: dict, input_shape=None) -> dict:
     config = {}
-    for key, value in layer.get_config().items():
-        if key == "dtype" and layer_has_policy(layer):
+    for key, value in layer_config.items():
+        if key == "dtype" and class_name not in STRING_DTYPE:
             value = dtype_policy(value)
         elif key.endswith("_initializer") and isinstance(value, dict):
             value = keras_object("initializer", value["class_name"], value.get("config", {}))
+        elif key in NESTED_LAYER_KEYS and isinstance(value, dict):
+            value = _keras_layer_dict(value["class_name"], value["config"])
         config[key] = value
     extra = {"build_config": {"input_shape": list(input_shape)}} if input_shape is not None else {}
-    return keras_object("layer", type(layer).__name__, config, **extra)
-
-
-def layer_has_policy(layer) -> bool:
-    """Keras escribe el dtype de InputLayer como cadena y el de las demás capas como DTypePolicy."""
-    return type(layer).__name__ != "InputLayer"
+    return keras_object("layer", class_name, config, **extra)
 
 
 def keras_sequential_config(model) -> dict:
@@ -132,19 +137,20 @@ def keras_object_parts(entry, what: str, filepath, allow_registered=None) -> tup
 def layer_from_keras(entry, filepath, custom_objects=None):
     """Una capa nueva (sin construir) a partir de su entrada en config.json; `custom_objects`
     ({nombre: clase}) da las capas propias del usuario."""
+    cls, kwargs, what = _layer_arguments(entry, filepath, custom_objects or {})
+    return build_object(lambda: cls.from_config(kwargs), what, filepath)
+
+
+def _layer_arguments(entry, filepath, custom_objects) -> tuple:
+    """(clase, argumentos de tinygrad_es, descripción para los errores) de una capa serializada por Keras."""
     class_name, config = keras_object_parts(entry, "una capa", filepath, allow_registered=custom_objects)
     what = f"la capa '{config.get('name', '?')}' ({class_name})"
-    cls = (custom_objects or {}).get(entry.get("registered_name") or class_name)
+    cls = custom_objects.get(entry.get("registered_name") or class_name)
     if cls is None:
         try:
             cls = layers_module.get(class_name)
         except ValueError as error:
             raise ModelFileError(f"'{filepath}' usa {what}, que tinygrad_es no tiene. {error}") from None
-    kwargs = clean_arguments(cls, _layer_values(config, what, filepath), what, filepath)
-    return build_object(lambda: cls.from_config(kwargs), what, filepath)
-
-
-def _layer_values(config, what, filepath) -> dict:
     values = {}
     for key, value in config.items():
         if key == "dtype":
@@ -154,10 +160,13 @@ def _layer_values(config, what, filepath) -> dict:
         elif key in ("activation", "recurrent_activation") and not isinstance(value, (str, type(None))):
             keras_object_parts(value, f"{key} de {what}", filepath)  # explica por qué no se admite
             raise ModelFileError(f"'{filepath}': {key} de {what} debe ser un nombre ('relu'...) y es {_short(value)}.")
+        elif key in NESTED_LAYER_KEYS and isinstance(value, dict):
+            inner, inner_kwargs, _ = _layer_arguments(value, filepath, custom_objects)
+            value = {"class_name": inner.__name__, "config": inner_kwargs}
         elif key == "batch_input_shape":  # tf.keras 2 llamaba así a batch_shape
             key = "batch_shape"
         values[key] = value
-    return values
+    return cls, clean_arguments(cls, values, what, filepath), what
 
 
 def _dtype_name(value, what, filepath) -> str:

@@ -81,14 +81,19 @@ class _Plan:
     trainable: bool
     input_layer: object
     layers: list
-    specs: dict = field(default_factory=dict)  # id(capa) -> [(nombre, WeightSpec)]
+    probes: list = field(default_factory=list)  # una copia de cada capa construida sin memoria (planned_weights)
+    specs: dict = field(default_factory=dict)  # id(copia o capa interna) -> [(nombre, WeightSpec)]
 
     @property
     def nbytes(self) -> int:
         return sum(spec.nbytes for specs in self.specs.values() for _, spec in specs)
 
+    @property
+    def parameter_count(self) -> int:
+        return sum(spec.size for specs in self.specs.values() for _, spec in specs)
+
     def groups(self):
-        return model_groups(self.name, self.layers, lambda layer: self.specs.get(id(layer), []))
+        return model_groups(self.name, self.probes, lambda layer: self.specs.get(id(layer), []))
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
@@ -170,10 +175,12 @@ def _plan(name, trainable, entries, make, filepath, build_input_shape=None) -> _
 def _follow_shapes(plan, shape, filepath) -> None:
     for layer in plan.layers:
         try:
-            plan.specs[id(layer)], shape = planned_weights(layer, shape)
+            probe, specs, shape = planned_weights(layer, shape)
         except (ValueError, TypeError, ShapeError, IndexError, OverflowError) as error:
             raise ModelFileError(f"'{filepath}': la capa {layer.name} ({type(layer).__name__}) no encaja con la "
                                  f"forma {shape} que le llega: {error}") from None
+        plan.probes.append(probe)
+        plan.specs.update(specs)
     _check_memory(plan, filepath)
 
 
@@ -184,9 +191,8 @@ def _check_memory(plan, filepath) -> None:
     except (ValueError, OSError, AttributeError):
         return
     if plan.nbytes > available:
-        count = sum(spec.size for specs in plan.specs.values() for _, spec in specs)
         raise ModelFileError(
-            f"'{filepath}' describe un modelo de {count:,} parámetros ({plan.nbytes / 2**30:,.1f} GiB) y este equipo "
+            f"'{filepath}' describe un modelo de {plan.parameter_count:,} parámetros ({plan.nbytes / 2**30:,.1f} GiB) y este equipo "
             f"tiene {available / 2**30:,.1f} GiB de memoria: no se puede cargar."
         )
 
@@ -232,7 +238,7 @@ def _load_legacy(archive, config, filepath, compile):
                                          filepath)
 
     plan = _plan(name, trainable, entries, make, filepath)
-    targets = [(layer, name, spec) for layer in plan.layers for name, spec in plan.specs.get(id(layer), [])]
+    targets = [(layer, name, spec) for layer in plan.probes for name, spec in plan.specs.get(id(layer), [])]
     limit = 2 * plan.nbytes + legacy.MAX_MANIFEST_BYTES + _H5_OVERHEAD
     with member_file(archive, legacy.WEIGHTS_NPZ, limit, filepath) as f, legacy.npz_reader(f, filepath) as npz:
         legacy.check_against(legacy.read_manifest(npz, filepath), targets, filepath)
