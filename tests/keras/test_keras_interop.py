@@ -17,6 +17,8 @@ import pytest
 
 from tinygrad_es import keras as tk
 
+from .subclassed_model import Subclassed
+
 pytestmark = pytest.mark.slow
 ROOT = pathlib.Path(__file__).parent.parent.parent
 rng = np.random.default_rng(0)
@@ -28,15 +30,24 @@ IN_KERAS = textwrap.dedent("""
 
     folder = sys.argv[1]
     data = np.load(folder + "/datos.npz")
-    x, y = data["x"], data["y"]
+    if data["names"].size:  # entradas y salidas con nombre
+        x = {name: data["x__" + name] for name in data["names"]}
+        y = {name: data["y__" + name] for name in data["out_names"]}
+    else:
+        x, y = data["x"], data["y"]
     model = keras.models.load_model(folder + "/m.keras")
-    out = {"pred": model.predict(x, verbose=0), "iterations": int(model.optimizer.iterations.numpy())}
+    def flat(prefix, prediction):
+        if isinstance(prediction, dict):
+            return {prefix + "__" + k: v for k, v in prediction.items()}
+        return {prefix: prediction}
+
+    out = {**flat("pred", model.predict(x, verbose=0)), "iterations": int(model.optimizer.iterations.numpy())}
     if data["step"]:
-        model.fit(x, y, batch_size=len(x), epochs=1, shuffle=False, verbose=0)
-        out["pred_step"] = model.predict(x, verbose=0)
+        model.fit(x, y, batch_size=int(data["n"]), epochs=1, shuffle=False, verbose=0)
+        out.update(flat("pred_step", model.predict(x, verbose=0)))
     clone = keras.models.load_model(folder + "/m.keras")
     clone.load_weights(folder + "/m.weights.h5")
-    out["pred_weights"] = clone.predict(x, verbose=0)
+    out.update(flat("pred_weights", clone.predict(x, verbose=0)))
     np.savez(folder + "/keras.npz", **out)
 """)
 
@@ -49,8 +60,8 @@ def run_in_keras(tmp_path_factory):
     if subprocess.run([sys.executable, "-c", check], cwd=cwd, env=env, capture_output=True).returncode != 0:
         pytest.skip("Keras 3 no está instalado en este entorno")
 
-    def run(folder):
-        result = subprocess.run([sys.executable, "-c", IN_KERAS, str(folder)], cwd=cwd, env=env,
+    def run(folder, script=IN_KERAS):
+        result = subprocess.run([sys.executable, "-c", script, str(folder)], cwd=cwd, env=env,
                                 capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, result.stderr[-3000:]
         return np.load(folder / "keras.npz")
@@ -106,6 +117,23 @@ def new_layers():
     yield "secuencias", sequences, (8, 4), 2, None
 
 
+def functional_models():
+    """Un modelo funcional con dos entradas y dos salidas con nombre, y un Sequential dentro de otro modelo."""
+    L = tk.layers
+    a, b = tk.Input(shape=(4,), name="a"), tk.Input(shape=(3,), name="b")
+    h = L.Concatenate()([L.Dense(5, activation="tanh")(a), b])
+    clase, valor = L.Dense(3, activation="softmax", name="clase")(h), L.Dense(1, name="valor")(h)
+    several = tk.Model({"a": a, "b": b}, {"clase": clase, "valor": valor}, name="varias")
+    several.compile(optimizer="adam", loss={"clase": "categorical_crossentropy", "valor": "mse"},
+                    loss_weights={"clase": 1.0, "valor": 0.5}, metrics={"clase": ["accuracy"], "valor": ["mae"]})
+    inner = tk.Sequential([tk.Input(shape=(4,)), L.Dense(3, activation="relu"), L.BatchNormalization()], name="interno")
+    inputs = tk.Input(shape=(4,))
+    nested = tk.Model(inputs, L.Dense(2)(inner(inputs)), name="externo")
+    nested.compile(optimizer="sgd", loss="mse")
+    yield "funcional", several, {"a": (4,), "b": (3,)}, {"clase": 3, "valor": 1}, None
+    yield "anidado", nested, (4,), 2, None
+
+
 def course_models():
     sys.path.insert(0, str(ROOT))
     from benchmarks.common import course_model
@@ -124,14 +152,28 @@ def course_models():
         model.compile(loss="mse", optimizer=optimizer)
         yield name, model, (5,), 3, None
     yield from new_layers()
+    yield from functional_models()
 
 
 def data(shape, outputs, kind, n=16):
+    """Entradas y salidas de ejemplo (diccionarios por nombre si el modelo los usa)."""
+    if isinstance(shape, dict):
+        return ({name: data(s, 1, kind, n)[0] for name, s in shape.items()},
+                {name: data((1,), size, kind, n)[1] for name, size in outputs.items()})
     x = rng.integers(0, 10, (n,) + shape).astype("int32") if kind == "int" else rng.random((n,) + shape, "float32")
     return x, np.eye(outputs, dtype="float32")[rng.integers(0, outputs, n)]
 
 
-@pytest.mark.parametrize("index", range(13))
+def flat(prefix, value) -> dict:
+    return {f"{prefix}__{k}": v for k, v in value.items()} if isinstance(value, dict) else {prefix: value}
+
+
+def assert_same(theirs, prefix, ours, **close):
+    for key, value in flat(prefix, ours).items():
+        np.testing.assert_allclose(theirs[key], value, **close)
+
+
+@pytest.mark.parametrize("index", range(15))
 def test_model_trained_here_loads_in_keras(index, run_in_keras, tmp_path):
     name, model, shape, outputs, kind = list(course_models())[index]
     x, y = data(shape, outputs, kind)
@@ -140,13 +182,53 @@ def test_model_trained_here_loads_in_keras(index, run_in_keras, tmp_path):
     model.save_weights(tmp_path / "m.weights.h5")
     random = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise")  # entrenan al azar
     step = not any(type(layer).__name__ in random for layer in model.layers)  # un paso más, sin azar
-    np.savez(tmp_path / "datos.npz", x=x, y=y, step=step)
+    named = isinstance(x, dict)
+    np.savez(tmp_path / "datos.npz", **flat("x", x), **flat("y", y), step=step, n=16,
+             names=np.array(sorted(x) if named else []), out_names=np.array(sorted(y) if named else []))
     theirs = run_in_keras(tmp_path)
     close = dict(rtol=1e-4, atol=1e-5, err_msg=name)
     ours = model.predict(x, verbose=0)
-    np.testing.assert_allclose(theirs["pred"], ours, **close)
-    np.testing.assert_allclose(theirs["pred_weights"], ours, **close)
+    assert_same(theirs, "pred", ours, **close)
+    assert_same(theirs, "pred_weights", ours, **close)
     assert theirs["iterations"] == model.optimizer.iterations
     if step:
-        model.fit(x, y, batch_size=len(x), epochs=1, shuffle=False, verbose=0)
-        np.testing.assert_allclose(theirs["pred_step"], model.predict(x, verbose=0), **close)
+        model.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
+        assert_same(theirs, "pred_step", model.predict(x, verbose=0), **close)
+
+
+SUBCLASS_IN_KERAS = textwrap.dedent("""
+    import sys
+    import keras
+    import numpy as np
+
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.oculta = keras.layers.Dense(4, activation="relu")
+            self.bloque = [keras.layers.Dense(3), keras.layers.BatchNormalization()]
+            self.salida = keras.layers.Dense(2)
+
+        def call(self, x):
+            h = self.oculta(x)
+            for layer in self.bloque:
+                h = layer(h)
+            return self.salida(h)
+
+    folder = sys.argv[1]
+    x = np.load(folder + "/datos.npz")["x"]
+    model = Subclassed()
+    model(x)
+    model.load_weights(folder + "/m.weights.h5")
+    np.savez(folder + "/keras.npz", pred=model.predict(x, verbose=0))
+""")
+
+
+def test_subclassed_model_weights_load_in_keras(run_in_keras, tmp_path):
+    """Los pesos de un modelo subclase guardados aquí se cargan en la misma subclase escrita con Keras."""
+    model = Subclassed()
+    x = rng.random((8, 5), "float32")
+    model(x)
+    model.save_weights(tmp_path / "m.weights.h5")
+    np.savez(tmp_path / "datos.npz", x=x)
+    theirs = run_in_keras(tmp_path, SUBCLASS_IN_KERAS)
+    np.testing.assert_allclose(theirs["pred"], model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)

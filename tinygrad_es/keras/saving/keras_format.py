@@ -18,6 +18,7 @@ import numpy as np
 from .. import initializers, layers as layers_module, losses, metrics, optimizers
 from ..names import init_arguments
 from .archive import ModelFileError
+from .state import is_model
 
 # Claves de Keras que no describen el objeto sino cómo lo guardó Keras, o cómo ejecutarlo.
 BOOKKEEPING = {"module", "registered_name", "shared_object_id", "build_config", "compile_config",
@@ -59,19 +60,45 @@ def _keras_layer_dict(class_name: str, layer_config: dict, input_shape=None) -> 
         elif key in NESTED_LAYER_KEYS and isinstance(value, dict):
             value = _keras_layer_dict(value["class_name"], value["config"])
         config[key] = value
-    extra = {"build_config": {"input_shape": list(input_shape)}} if input_shape is not None else {}
+    extra = {"build_config": {"input_shape": _shape_list(input_shape)}} if input_shape is not None else {}
     return keras_object("layer", class_name, config, **extra)
 
 
-def keras_sequential_config(model) -> dict:
-    """El Sequential entero: config, build_config y compile_config, como `serialize_keras_object`."""
+def keras_model_config(model) -> dict:
+    """El modelo entero como lo escribe Keras (`serialize_keras_object`): config, build_config y compile_config."""
+    return {**_keras_model_entry(model), "compile_config": keras_compile_config(model)}
+
+
+def _keras_model_entry(model) -> dict:
+    if type(model).__name__ == "Sequential":
+        return _keras_sequential(model)
+    body = model.get_config()  # el formato funcional de Keras; aquí se traduce cada capa
+    layers = []
+    for layer, entry in zip(model.layers, body["layers"], strict=True):
+        layers.append({**_keras_entry(layer), "name": entry["name"], "inbound_nodes": entry["inbound_nodes"]})
+    return {"module": "keras.src.models.functional", "class_name": "Functional", "config": {**body, "layers": layers},
+            "registered_name": "Functional", "build_config": {"input_shape": None}}
+
+
+def _keras_entry(layer) -> dict:
+    """Una capa (o un modelo dentro del modelo) como la escribe Keras, con la forma con que se construyó."""
+    shape = layer.input_spec_shape if layer.built and type(layer).__name__ != "InputLayer" else None
+    if is_model(layer):
+        entry = _keras_model_entry(layer)
+        return {**entry, "build_config": {"input_shape": _shape_list(shape)}} if shape is not None else entry
+    return keras_layer_config(layer, shape)
+
+
+def _shape_list(shape):
+    """(None, 4) -> [None, 4]; una lista de formas (capas de varias entradas) -> lista de listas."""
+    return [_shape_list(s) for s in shape] if isinstance(shape, list) else list(shape)
+
+
+def _keras_sequential(model) -> dict:
     layer_configs = []
-    input_layer = getattr(model, "_input_layer", None)
     if model.input_spec_shape is not None:
-        layer_configs.append(_input_layer_config(model, input_layer))
-    for layer in model.layers:
-        shape = layer.input_spec_shape if layer.built else None
-        layer_configs.append(keras_layer_config(layer, shape))
+        layer_configs.append(_input_layer_config(model, model._input_layer))
+    layer_configs += [_keras_entry(layer) for layer in model.layers]
     config = {"name": model.name, "trainable": model.trainable, "dtype": dtype_policy("float32"),
               "layers": layer_configs}
     build = None
@@ -79,7 +106,7 @@ def keras_sequential_config(model) -> dict:
         config["build_input_shape"] = list(model.input_spec_shape)
         build = {"input_shape": list(model.input_spec_shape)}
     return {"module": "keras", "class_name": "Sequential", "config": config, "registered_name": None,
-            "build_config": build, "compile_config": keras_compile_config(model)}
+            "build_config": build}
 
 
 def _input_layer_config(model, input_layer) -> dict:
@@ -95,13 +122,29 @@ def keras_compile_config(model):
     if compiled is None:
         return None
     optimizer = compiled["optimizer"]
+
+    def objects(kind, spec):
+        return map_structure(lambda identifier: _keras_identifier(kind, identifier), spec)
+
     return {
         "optimizer": keras_object("optimizer", type(optimizer).__name__, optimizer.get_config()),
-        "loss": _keras_identifier("loss", compiled["loss"]),
-        "loss_weights": None,
-        "metrics": [_keras_identifier("metric", m) for m in compiled["metrics"] or []] or None,
-        "weighted_metrics": None, "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False,
+        "loss": objects("loss", compiled["loss"]), "loss_weights": compiled["loss_weights"],
+        "metrics": objects("metric", compiled["metrics"]), "weighted_metrics": objects("metric", compiled[
+            "weighted_metrics"]),
+        "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False,
     }
+
+
+def map_structure(function, spec):
+    """Aplica `function` a cada pérdida o métrica de una estructura de compile (suelta, lista o dict por
+    salida); un objeto serializado ({'class_name': ...}) es una hoja, y None se queda None."""
+    if spec is None:
+        return None
+    if isinstance(spec, dict) and "class_name" not in spec:
+        return {key: map_structure(function, value) for key, value in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [map_structure(function, value) for value in spec]
+    return function(spec)
 
 
 def _keras_identifier(kind, identifier):

@@ -10,12 +10,13 @@ Las capas que contienen otras las recorre por el nombre del atributo que las gua
 - `LAYER_CHILDREN`: las envolturas (Bidirectional en `backward_layer` y `forward_layer`,
   TimeDistributed en `layer`);
 - las recurrentes de Keras guardan sus pesos en su celda, `<capa>/cell` (`CELL_NAMES`);
-- un modelo dentro de otro guarda sus capas en `<modelo>/layers/...`, como el de fuera.
+- un modelo dentro de otro guarda sus capas en `<modelo>/layers/...`, como el de fuera;
+- un modelo subclase, o una capa propia con capas dentro, las guarda por el nombre del atributo
+  que las contiene (`_attribute_children`).
 Una capa nueva sin entrada en estas tablas guarda sus pesos en su propio grupo y no necesita nada más.
 """
 from __future__ import annotations
 
-import inspect
 import math
 from dataclasses import dataclass
 
@@ -68,45 +69,105 @@ def _table_entry(table: dict, obj, default=None):
 
 
 def is_model(obj) -> bool:
-    """Un modelo (Sequential, funcional) guarda sus capas en `layers/` como el modelo de fuera."""
-    from ..models import Sequential  # aquí: models importa este paquete
+    from ..models import Model  # aquí: models importa este paquete
 
-    return isinstance(obj, Sequential)
+    return isinstance(obj, Model)
 
 
-def object_groups(obj, path: str, named_weights) -> list:
-    """Los grupos de una capa (o modelo) que está en `path`, con los de lo que contiene.
+def children(obj) -> list:
+    """Todas las capas dentro de una capa o modelo (en sus atributos)."""
+    return obj._sublayers()
 
-    `named_weights(capa)` da los [(nombre, peso)] propios de cada capa en el orden de Keras.
+
+def model_groups(model, named_weights) -> list:
+    """Todos los grupos de un modelo: el suyo (`vars`) y los de todo lo que contiene.
+
+    `named_weights(capa)` da los [(nombre, peso)] propios de cada capa en el orden de Keras (pesos
+    de verdad, o WeightSpec del plan).
     """
-    def join(part):
-        return f"{path}/{part}" if path else part
+    return object_groups(model, "", named_weights, set())
 
-    if is_model(obj):
-        groups = [Group(path, obj.name, [], [], obj)]
-        for layer, sub in zip(obj.layers, container_paths(obj.layers)):
-            groups += object_groups(layer, join(sub), named_weights)
-        return groups
+
+def object_groups(obj, path: str, named_weights, visited: set) -> list:
+    """Los grupos de una capa o modelo que está en `path`, con los de lo que contiene (una capa
+    compartida se guarda una vez, en el primer sitio donde Keras la encuentra)."""
+    if id(obj) in visited:
+        return []
+    visited.add(id(obj))
     own = named_weights(obj)
     group = Group(path, obj.name, [w for _, w in own], [n for n, _ in own], obj)
     cell = _table_entry(CELL_NAMES, obj)
     if cell:  # la capa no tiene variables propias: las tiene su celda
-        groups = [Group(path, obj.name, [], [], obj), Group(join("cell"), cell, group.weights, group.weight_names, obj)]
+        groups = [Group(path, obj.name, [], [], obj),
+                  Group(_join(path, "cell"), cell, group.weights, group.weight_names, obj)]
     else:
         groups = [group]
-    for attribute in _table_entry(LAYER_CHILDREN, obj, ()):
-        groups += object_groups(getattr(obj, attribute), join(attribute), named_weights)
+    for attribute, value in _keras_children(obj):
+        groups += _value_groups(value, _join(path, attribute), named_weights, visited)
     return groups
 
 
-def container_paths(layers) -> list:
-    """'dense', 'dense_1', 'lstm'...: como nombra Keras las capas de una lista (por clase, numeradas)."""
-    used, paths = {}, []
-    for layer in layers:
-        base = snake_case(type(layer).__name__)
-        used[base] = used.get(base, -1) + 1
-        paths.append(f"layers/{base}_{used[base]}" if used[base] else f"layers/{base}")
-    return paths
+def _join(path: str, part: str) -> str:
+    return f"{path}/{part}" if path else part
+
+
+def is_graph_model(obj) -> bool:
+    """Sequential y funcional: Keras guarda sus capas en `layers/`, en el orden de model.layers."""
+    from ..models import Functional, Sequential
+
+    return isinstance(obj, (Sequential, Functional))
+
+
+def _keras_children(obj) -> list:
+    """(atributo, capa o lista de capas) en el orden en que Keras recorre lo que `obj` contiene."""
+    if is_graph_model(obj):
+        return [("layers", obj.layers)]
+    attributes = _table_entry(LAYER_CHILDREN, obj)
+    if attributes is not None:
+        return [(attribute, getattr(obj, attribute)) for attribute in attributes]
+    return _attribute_children(obj)
+
+
+def _attribute_children(obj) -> list:
+    """Un modelo subclase o una capa propia con capas dentro: Keras recorre sus atributos por orden
+    alfabético, los privados al final; en un modelo, `layers` (todas sus capas) es uno más. Así una
+    capa en `self.oculta` va en 'oculta/...' pero una en `self.salida` ('salida' va después de
+    'layers') ya se guardó en 'layers/dense_1'."""
+    names = [name for name, value in vars(obj).items() if any(_is_layer(item) for item in _items(value))]
+    if is_model(obj):
+        names.append("layers")
+    ordered = sorted(names, key=lambda name: ("~" + name) if name.startswith("_") else name)
+    return [(name, obj.layers if name == "layers" else getattr(obj, name)) for name in ordered]
+
+
+def _is_layer(value) -> bool:
+    return hasattr(value, "_sublayers")
+
+
+def _items(value) -> list:
+    """Las hojas de una lista, tupla o diccionario (anidados); un valor suelto es su propia hoja."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _items(item)]
+    return [value]
+
+
+def _value_groups(value, path, named_weights, visited) -> list:
+    """Una capa va en `path`; una lista (o dict) de capas, cada una en `path/<clase>[_n]` (una lista
+    dentro de otra, en `path/container[_n]`), como Keras."""
+    if not isinstance(value, (list, tuple, dict)):
+        return object_groups(value, path, named_weights, visited) if _is_layer(value) else []
+    used, groups = {}, []
+    for item in (value.values() if isinstance(value, dict) else value):
+        nested = isinstance(item, (list, tuple, dict))
+        if not nested and not _is_layer(item):
+            continue
+        base = "container" if nested else snake_case(type(item).__name__)
+        used[base] = used.get(base, -1) + 1  # la cuenta avanza también con las ya guardadas, como en Keras
+        name = f"{base}_{used[base]}" if used[base] else base
+        groups += _value_groups(item, _join(path, name), named_weights, visited)
+    return groups
 
 
 def keras_weights(layer) -> list:
@@ -120,59 +181,3 @@ def keras_weights(layer) -> list:
     tracked = layer._tracked_weights
     return [(n, w) for n, w, trainable in tracked if trainable] + [(n, w) for n, w, trainable in tracked
                                                                     if not trainable]
-
-
-# ---------------------------------------------------------------- plan sin reservar memoria
-def planned_weights(layer, input_shape) -> tuple:
-    """(copia de la capa, {id(objeto): [(nombre, WeightSpec)]}, forma de salida): los pesos que `layer`
-    (y las capas que contiene) creará para esta entrada, SIN crearlos.
-
-    Se construye una copia de la capa (misma configuración) con `add_weight` sustituido, en ella y
-    en sus capas internas, por uno que solo anota nombre, forma y dtype y devuelve un array de cero
-    bytes de esa forma (np.broadcast_to). Así un config.json que pide `units=10**12` se puede
-    comparar con los arrays guardados antes de reservar nada.
-    """
-    probe = type(layer).from_config(layer.get_config())
-    records = {}
-    for obj in _with_children(probe):
-        records[id(obj)] = []
-        obj.add_weight = _recorder(obj, records[id(obj)])
-    output_shape = probe.build_from_shape(input_shape)
-    specs = {key: [(s.name, s) for s in specs if s.trainable] + [(s.name, s) for s in specs if not s.trainable]
-             for key, specs in records.items()}
-    return probe, specs, output_shape
-
-
-def _with_children(obj) -> list:
-    found = [obj]
-    for attribute in _table_entry(LAYER_CHILDREN, obj, ()):
-        found += _with_children(getattr(obj, attribute))
-    for layer in (obj.layers if is_model(obj) else []):
-        found += _with_children(layer)
-    return found
-
-
-def _recorder(obj, specs: list):
-    """Un add_weight que anota el peso (WeightSpec) y devuelve un array de cero bytes de su forma."""
-    signature = inspect.signature(type(obj).add_weight)
-
-    def add_weight(*args, **kwargs):
-        bound = signature.bind(obj, *args, **kwargs)
-        bound.apply_defaults()
-        shape = tuple(int(s) for s in bound.arguments["shape"])
-        name, trainable = bound.arguments.get("name"), bool(bound.arguments.get("trainable", True))
-        specs.append(WeightSpec(name or f"variable_{len(specs)}", shape, obj.dtype, trainable))
-        placeholder = np.broadcast_to(np.zeros((), obj.dtype), shape)
-        if name:
-            setattr(obj, name, placeholder)
-        return placeholder
-
-    return add_weight
-
-
-def model_groups(name: str, layers, named_weights) -> list:
-    """Los grupos de un modelo de nivel superior: el suyo (`vars`, sin pesos) y los de sus capas."""
-    groups = [Group("", name, [], [])]
-    for layer, path in zip(layers, container_paths(layers)):
-        groups += object_groups(layer, path, named_weights)
-    return groups
