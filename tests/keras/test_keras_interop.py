@@ -6,6 +6,7 @@ ejecutarla, en un entorno con Keras 3 y tinygrad_es instalado: `python -m pytest
 tests/keras/test_keras_interop.py`. El otro sentido (archivos de Keras cargados aquí) lo
 comprueban, sin Keras, los archivos de tests/fixtures/keras (test_keras_files.py).
 """
+import inspect
 import os
 import pathlib
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 
 from tinygrad_es import keras as tk
 
+from . import subclassed_model
 from .subclassed_model import Subclassed
 
 pytestmark = pytest.mark.slow
@@ -196,31 +198,19 @@ def test_model_trained_here_loads_in_keras(index, run_in_keras, tmp_path):
         assert_same(theirs, "pred_step", model.predict(x, verbose=0), **close)
 
 
-SUBCLASS_IN_KERAS = textwrap.dedent("""
-    import sys
-    import keras
-    import numpy as np
+# La misma subclase, escrita con Keras: el código de subclassed_model.py con el otro import.
+SUBCLASS_IN_KERAS = inspect.getsource(subclassed_model).replace("from tinygrad_es import keras", "import keras") + \
+    textwrap.dedent("""
+        import sys
+        import numpy as np
 
-    class Subclassed(keras.Model):
-        def __init__(self):
-            super().__init__()
-            self.oculta = keras.layers.Dense(4, activation="relu")
-            self.bloque = [keras.layers.Dense(3), keras.layers.BatchNormalization()]
-            self.salida = keras.layers.Dense(2)
-
-        def call(self, x):
-            h = self.oculta(x)
-            for layer in self.bloque:
-                h = layer(h)
-            return self.salida(h)
-
-    folder = sys.argv[1]
-    x = np.load(folder + "/datos.npz")["x"]
-    model = Subclassed()
-    model(x)
-    model.load_weights(folder + "/m.weights.h5")
-    np.savez(folder + "/keras.npz", pred=model.predict(x, verbose=0))
-""")
+        folder = sys.argv[1]
+        x = np.load(folder + "/datos.npz")["x"]
+        model = Subclassed()
+        model(x)
+        model.load_weights(folder + "/m.weights.h5")
+        np.savez(folder + "/keras.npz", pred=model.predict(x, verbose=0))
+    """)
 
 
 def test_subclassed_model_weights_load_in_keras(run_in_keras, tmp_path):
