@@ -175,6 +175,7 @@ def test_subclassed_model_weights_from_keras_and_back(tmp_path):
     """Los pesos de una subclase van por el nombre de cada atributo ('oculta/vars', 'bloque/dense/vars') o,
     si el atributo va después de 'layers' en orden alfabético, en 'layers/dense_2' (como los guarda Keras)."""
     data = expected("subclassed")
+    keras.clear_session()  # los nombres de las capas ('dense', 'dense_1'...) van en el archivo, como en Keras
     model = Subclassed()
     model.compile(optimizer=keras.optimizers.Adam(name="adam_1"), loss="mse")  # el nombre que le dio Keras
     model(data["x"])  # construir
