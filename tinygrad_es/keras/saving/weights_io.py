@@ -104,7 +104,7 @@ def load_optimizer_state(reader: H5Reader, model) -> None:
     trainable = model.trainable_weights
     expected = optimizer_state.planned_shapes(optimizer, trainable)
     found = len(h5group)
-    if found not in (2, len(expected)):
+    if found not in (optimizer_state.scalar_count(optimizer), len(expected)):
         optimizer_state.warn_skipped(optimizer, len(expected), found, reader.filepath)
         return
     values = []
