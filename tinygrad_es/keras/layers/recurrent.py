@@ -188,7 +188,7 @@ class RNN(Layer):
         (lote, units) con valores 0 o 1/(1 - tasa), o None. Con recurrent_dropout, la LSTM y la GRU
         sortean una máscara por puerta (la "implementación 1" de Keras); si no, una sola.
         """
-        def draw(shape: tuple, rate: float, count):
+        def draw(shape, rate, count):
             return [dropout_mask(shape, rate) for _ in range(count)]
 
         count = self.gates if 0 < self.recurrent_dropout < 1 else 1

@@ -402,7 +402,7 @@ def _legacy_arguments(cls_name, learning_rate, kwargs, optimizer):
     return learning_rate
 
 
-def check_unit_interval(cls_name: str, name: str, value: float) -> None:
+def check_unit_interval(cls_name: str, name: str, value: object) -> None:
     if not isinstance(value, (float, np.floating)) or not 0.0 <= value <= 1.0:
         raise ValueError(
             f"{cls_name}: {name} debe ser un float entre 0 y 1 y recibió {value!r} ({type(value).__name__}), "
