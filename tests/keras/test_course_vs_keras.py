@@ -1,12 +1,18 @@
 """Las celdas del curso frente a Keras 3 (tests/fixtures/keras_course.json y .npz, de
-make_keras_course.py): lo que devuelven e imprimen evaluate, predict y fit."""
+make_keras_course.py): lo que devuelven e imprimen evaluate, predict y fit, la barra de progreso
+cuando un callback escribe al final de cada época (la celda [10])."""
+import io
 import json
 import pathlib
+import re
+import sys
 
 import numpy as np
 import pytest
 
+from tinygrad_es.keras import progbar as P
 from tinygrad_es.keras import utils
+from tinygrad_es.keras.callbacks import CallbackList, LambdaCallback
 from tinygrad_es.keras.layers import Dense, Dropout, Input
 from tinygrad_es.keras.models import Sequential
 from tinygrad_es.keras.optimizers import RMSprop
@@ -70,3 +76,73 @@ def test_fit_history_has_keras_float32_values(data):
             assert history[key] == values, key
         else:
             np.testing.assert_allclose(history[key], values, rtol=1e-5, err_msg=key)
+
+
+# ---------------------------------------------------------------- la barra, con un callback que escribe
+class FakeTime:
+    """Un módulo `time` con un reloj que avanza cuando la prueba lo dice."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+
+class FakeTTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def screen(text):
+    """Lo que queda escrito en un terminal: \\r vuelve al principio de la línea, \\b un carácter atrás."""
+    rows, col = [[]], 0
+    for char in re.sub(r"\x1b\[\d+m", "", text):
+        if char == "\n":
+            rows.append([])
+            col = 0
+        elif char == "\r":
+            col = 0
+        elif char == "\b":
+            col = max(col - 1, 0)
+        else:
+            row = rows[-1]
+            if col < len(row):
+                row[col] = char
+            else:
+                row.append(char)
+            col += 1
+    return "\n".join("".join(row) for row in rows)
+
+
+def fit_with_a_printing_callback(monkeypatch, epochs, steps, step_seconds):
+    """Los mismos pasos que make_keras_course.progbar_case, con tinygrad_es."""
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    clock = FakeTime()
+    monkeypatch.setattr(P, "time", clock)
+    out = FakeTTY()
+    monkeypatch.setattr(sys, "stdout", out)
+    printer = LambdaCallback(on_epoch_end=lambda epoch, logs: print(f"\n----- texto {epoch}"))
+    callbacks = CallbackList([printer], add_progbar=True, verbose=1, epochs=epochs, steps=steps)
+    callbacks.on_train_begin()
+    for epoch in range(epochs):
+        callbacks.on_epoch_begin(epoch)
+        for step in range(steps):
+            callbacks.on_train_batch_begin(step)
+            clock.now += step_seconds
+            callbacks.on_train_batch_end(step, {"loss": 2.5 - 0.1 * step - epoch})
+        clock.now += 1.5
+        callbacks.on_epoch_end(epoch, {"loss": 2.0 - epoch})
+    callbacks.on_train_end()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, epochs, steps, step_seconds", [
+    ("progbar_slow_steps", 2, 3, 0.125),  # el último lote se dibuja: queda encima del texto, como en Keras
+    ("progbar_fast_steps", 1, 10, 0.015625),  # lotes rápidos: el redibujado espera 0.05 s, y queda el 9/10
+])
+def test_progress_bar_around_a_callback_that_prints_like_keras(monkeypatch, name, epochs, steps, step_seconds):
+    got = fit_with_a_printing_callback(monkeypatch, epochs, steps, step_seconds)
+    assert screen(got) == screen(CASE[name])
+    assert "\b" not in got  # Keras borra con \b y \r; aquí basta \r (en Jupyter los \b se comerían texto)
+
