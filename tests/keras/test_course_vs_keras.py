@@ -1,6 +1,7 @@
 """Las celdas del curso frente a Keras 3 (tests/fixtures/keras_course.json y .npz, de
 make_keras_course.py): lo que devuelven e imprimen evaluate, predict y fit, la barra de progreso
-cuando un callback escribe al final de cada época (la celda [10])."""
+cuando un callback escribe al final de cada época (la celda [10]) y la lista de dispositivos
+(la celda [5])."""
 import io
 import json
 import pathlib
@@ -10,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 
+from tinygrad_es import device_lib
 from tinygrad_es.keras import progbar as P
 from tinygrad_es.keras import utils
 from tinygrad_es.keras.callbacks import CallbackList, LambdaCallback
@@ -146,3 +148,10 @@ def test_progress_bar_around_a_callback_that_prints_like_keras(monkeypatch, name
     assert screen(got) == screen(CASE[name])
     assert "\b" not in got  # Keras borra con \b y \r; aquí basta \r (en Jupyter los \b se comerían texto)
 
+
+def test_print_list_local_devices_looks_like_tensorflow():
+    printed = repr(device_lib.list_local_devices())
+    keras_lines, lines = CASE["device_repr"].splitlines(), printed.splitlines()
+    assert lines[:2] == keras_lines[:2]  # [name: "/device:CPU:0" y device_type: "CPU"
+    assert lines[2].startswith("memory_limit: ") and lines[-1] == keras_lines[-1] == "]"
+    assert all(re.fullmatch(r'\w+: ("[^"]*"|\d+)', line) for line in lines[1:-1])
