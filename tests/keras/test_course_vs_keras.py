@@ -11,12 +11,10 @@ import sys
 import numpy as np
 import pytest
 
-from tinygrad_es import device_lib
+from fixtures import course_recipes as recipes
+from tinygrad_es import device_lib, keras
 from tinygrad_es.keras import progbar as P
 from tinygrad_es.keras import utils
-from tinygrad_es.keras.callbacks import CallbackList, LambdaCallback
-from tinygrad_es.keras.layers import Dense, Dropout, Input
-from tinygrad_es.keras.models import Sequential
 from tinygrad_es.keras.optimizers import RMSprop
 
 FIXTURES = pathlib.Path(__file__).parent.parent / "fixtures"
@@ -33,16 +31,8 @@ def data():
 
 
 def course_mlp(weights, dropout=True):
-    """La red de la celda [6] con los pesos de Keras (con dropout=False, sin las dos Dropout)."""
-    model = Sequential()
-    model.add(Input(shape=(784,)))
-    model.add(Dense(16, activation='relu'))
-    if dropout:
-        model.add(Dropout(0.2))
-    model.add(Dense(32, activation='relu'))
-    if dropout:
-        model.add(Dropout(0.2))
-    model.add(Dense(10, activation='softmax'))
+    """La red de la celda [6] con los pesos de Keras, compilada como en el curso."""
+    model = recipes.course_mlp(keras, dropout)
     model.set_weights(weights)
     model.compile(loss='categorical_crossentropy', optimizer=RMSprop(), metrics=['accuracy'])
     return model
@@ -81,16 +71,6 @@ def test_fit_history_has_keras_float32_values(data):
 
 
 # ---------------------------------------------------------------- la barra, con un callback que escribe
-class FakeTime:
-    """Un módulo `time` con un reloj que avanza cuando la prueba lo dice."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def monotonic(self):
-        return self.now
-
-
 class FakeTTY(io.StringIO):
     def isatty(self):
         return True
@@ -118,24 +98,13 @@ def screen(text):
 
 
 def fit_with_a_printing_callback(monkeypatch, epochs, steps, step_seconds):
-    """Los mismos pasos que make_keras_course.progbar_case, con tinygrad_es."""
+    """Lo mismo que make_keras_course.progbar_case, con tinygrad_es y hacia un terminal falso."""
     monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
-    clock = FakeTime()
+    clock = recipes.FakeClock()
     monkeypatch.setattr(P, "time", clock)
     out = FakeTTY()
     monkeypatch.setattr(sys, "stdout", out)
-    printer = LambdaCallback(on_epoch_end=lambda epoch, logs: print(f"\n----- texto {epoch}"))
-    callbacks = CallbackList([printer], add_progbar=True, verbose=1, epochs=epochs, steps=steps)
-    callbacks.on_train_begin()
-    for epoch in range(epochs):
-        callbacks.on_epoch_begin(epoch)
-        for step in range(steps):
-            callbacks.on_train_batch_begin(step)
-            clock.now += step_seconds
-            callbacks.on_train_batch_end(step, {"loss": 2.5 - 0.1 * step - epoch})
-        clock.now += 1.5
-        callbacks.on_epoch_end(epoch, {"loss": 2.0 - epoch})
-    callbacks.on_train_end()
+    recipes.fit_with_a_printing_callback(keras, clock, epochs, steps, step_seconds)
     return out.getvalue()
 
 
