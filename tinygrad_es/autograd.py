@@ -17,6 +17,7 @@ import contextlib
 
 import numpy as np
 
+from . import versions
 from .runtime.device import check_same_device
 from .errors import AutogradError, AnomalyError
 
@@ -78,6 +79,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
 class Function:
     """Una operación primitiva del grafo. Las subclases implementan `forward` y `backward`."""
 
+    differentiable = True  # False: su backward solo explica por qué el gradiente no puede pasar (CastToInteger)
+
     def __init__(self, *parents):
         self.parents = parents
         # needs_grad[i] dice si hay que calcular el gradiente de la entrada i (ahorra trabajo).
@@ -106,7 +109,12 @@ class Function:
                 break
         data = ctx.forward(*arrays, **options)
         track = _Mode.grad_enabled and any(ctx.needs_grad)
-        return type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
+        out = type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
+        if type(data) is _ndarray and data.base is not None:  # ¿una vista de una entrada? (reshape, un corte...)
+            versions.share_if_view(out, parents)
+        if track:
+            versions.record(ctx, parents, out)  # para detectar en backward un dato guardado que cambió
+        return out
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
@@ -166,8 +174,11 @@ def backward(root, grad=None, retain_graph=False):
                 f"backward(grad) esperaba un gradiente de forma {root.shape} (la del tensor) y recibió {grad.shape}."
             )
 
+    order = topological_order(root)
+    versions.check(order)  # antes de tocar ningún .grad: ¿cambió algo guardado para el backward?
+    _check_differentiable(order)
     grads = {id(root): grad}
-    for node in reversed(topological_order(root)):
+    for node in reversed(order):
         g = grads.pop(id(node), None)
         if g is None:
             continue
@@ -206,3 +217,10 @@ def backward(root, grad=None, retain_graph=False):
                 )
             key = id(parent)
             grads[key] = pg if key not in grads else grads[key] + pg
+
+
+def _check_differentiable(order) -> None:
+    """Un camino del gradiente que pasa por una operación no derivable: su error, antes de tocar ningún .grad."""
+    for node in order:
+        if node._ctx is not None and not node._ctx.differentiable:
+            node._ctx.backward(None)

@@ -31,6 +31,7 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
+from ... import versions
 from ...ops.loss import EPSILON
 from ...runtime.cuda_array import CudaArray
 from ...tensor import Tensor
@@ -137,6 +138,7 @@ class Optimizer:
                 variable.data -= variable.data * (self.weight_decay * learning_rate)
             update_step = self.update_step_cuda if variable.device == "cuda" else self.update_step
             update_step(gradient.astype(variable.dtype, copy=False), variable, learning_rate)
+            versions.bump(variable)  # cambió en su sitio: un grafo que aún lo guarde lo sabrá en su backward
         self.iterations += 1
 
     def apply_gradients(self, grads_and_vars: Iterable) -> None:
