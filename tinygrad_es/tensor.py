@@ -9,7 +9,7 @@ Un Tensor guarda
 
 Los métodos de este archivo se dividen en dos clases: los que llaman a una operación
 primitiva de `ops/` (`Add.apply`, `Exp.apply`...) y los que se *componen* de otros métodos
-(mean = sum / n, softmax = exp(x - logsumexp(x))...). Los compuestos no necesitan backward
+(mean = sum / n, log_softmax = x - logsumexp(x)...). Los compuestos no necesitan backward
 propio: el autograd deriva cada pieza. Más compuestos, heredados: las funciones matemáticas y
 de activación (sin, gelu, cumsum...) en `tensor_math.py`, y las de forma (flip, tile, pad,
 einsum...) en `tensor_shape.py`.
@@ -20,12 +20,12 @@ import math
 
 import numpy as np
 
-from . import autograd, versions
+from . import aliases, autograd
 from .runtime import device as _device
 from .runtime.cuda_array import CudaArray
 from .runtime.device import check_device, device_of, to_device
 from .dtypes import DEFAULT_FLOAT, is_float, to_dtype
-from .errors import DTypeError, ShapeError, shape_str
+from .errors import DTypeError, ShapeError, normalize_axes, shape_str
 from .ops import elementwise as E
 from .ops import matmul as M
 from .ops import device as D
@@ -247,7 +247,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
             raise ShapeError(
                 f"{name}: las formas {shape_str(a.shape)} y {shape_str(b.shape)} no se pueden combinar "
                 "(broadcasting): alineadas por la derecha, cada par de tamaños debe ser igual o 1. "
-                "Usa reshape o unsqueeze para añadir los ejes que faltan."
+                "Usa reshape o expand_dims para añadir los ejes que faltan."
             ) from None
 
     def __add__(self, o): return self._binary(E.Add, o, "suma (+)")
@@ -393,7 +393,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
             raise ShapeError(
                 f"permute/transpose: {axes} no es una permutación de los {self.ndim} ejes de un tensor de forma "
-                f"{shape_str(self.shape)}: nombra cada eje una vez, p. ej. {tuple(reversed(range(self.ndim)))}."
+                f"{shape_str(self.shape)}: nombra cada eje una vez, p. ej. {tuple(reversed(range(self.ndim)))}. "
+                "Para intercambiar dos ejes (el transpose de PyTorch) usa swapaxes(a, b)."
             )
         return MV.Permute.apply(self, axes=tuple(a % self.ndim for a in axes))
 
@@ -421,13 +422,19 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         return self.expand(*shape)
 
     def squeeze(self, axis=None):
+        """Quita los ejes de tamaño 1 (axis=None: todos; si no, los nombrados, que deben medir 1)."""
         if axis is None:
             return self.reshape(*[n for n in self.shape if n != 1])
-        axes = (axis,) if isinstance(axis, int) else axis
-        axes = {a % self.ndim for a in axes}
+        axes = normalize_axes("squeeze", axis, self.ndim)
+        if any(self.shape[a] != 1 for a in axes):
+            raise ShapeError(
+                f"squeeze: solo se quitan ejes de tamaño 1 y axis={axis!r} nombra uno de tamaño distinto en "
+                f"{shape_str(self.shape)}."
+            )
         return self.reshape(*[n for i, n in enumerate(self.shape) if i not in axes])
 
-    def unsqueeze(self, axis):
+    def expand_dims(self, axis):
+        """Un eje nuevo de tamaño 1 en la posición `axis` (unsqueeze en PyTorch)."""
         axis = axis if axis >= 0 else self.ndim + 1 + axis
         return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
 
@@ -452,7 +459,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
     @staticmethod
     def stack(tensors, axis=0):
         tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
-        return Tensor.concatenate([t.unsqueeze(axis) for t in tensors], axis=axis)
+        return Tensor.concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
 
     def split(self, indices_or_sections, axis=0):
         """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
@@ -562,3 +569,6 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
             "¿Falta transponer uno de los dos (.T)?"
         )
     return M.MatMul.apply(a, b)
+
+
+aliases.install(Tensor)  # los nombres de PyTorch y tinygrad (cat, clamp, dim=...): ver aliases.py

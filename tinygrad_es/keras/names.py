@@ -10,7 +10,7 @@ import inspect
 import re
 from collections import defaultdict
 
-from .registry import closest_name
+from ..errors import closest_name
 
 _counters = defaultdict(int)
 
