@@ -15,6 +15,7 @@ import numpy as np
 
 from . import autograd, versions
 from .errors import AutogradError, ShapeError, shape_str
+from .runtime.cuda_array import CudaArray
 from .validation import index_error, numeric_array
 
 
@@ -26,9 +27,9 @@ class InPlaceOps:
     def assign(self, value):
         """Copia `value` (un número, un array o un Tensor de la misma forma) en este tensor y lo devuelve."""
         value = self._write_value("assign", value)
-        if not _fits(np.shape(value), self.shape):
+        if not _fits(value.shape, self.shape):
             raise ShapeError(
-                f"assign: el valor tiene forma {shape_str(np.shape(value))} y el tensor {shape_str(self.shape)}: "
+                f"assign: el valor tiene forma {shape_str(value.shape)} y el tensor {shape_str(self.shape)}: "
                 "deben coincidir (o ser un número, que se copia en todas las posiciones)."
             )
         self.data[...] = value
@@ -55,7 +56,7 @@ class InPlaceOps:
             raise index_error("t[...] = valor", self.shape, index) from None
         except ValueError:
             raise ShapeError(
-                f"t[...] = valor: un valor de forma {shape_str(np.shape(value))} no cabe en t[{index!r}] "
+                f"t[...] = valor: un valor de forma {shape_str(value.shape)} no cabe en t[{index!r}] "
                 f"(t tiene forma {shape_str(self.shape)}): debe tener la forma de la parte elegida, o ser un número."
             ) from None
         versions.bump(self)
@@ -76,6 +77,8 @@ class InPlaceOps:
             )
         if isinstance(value, type(self)):
             return value.data
+        if isinstance(value, CudaArray):  # ya en la GPU (y ya numérico)
+            return value
         return numeric_array(fn, "value", value)
 
 
