@@ -261,7 +261,7 @@ def _load_legacy(archive, config, filepath, compile):
         model = _build(plan, filepath)
         real = [(layer, name, w) for layer in model.layers for name, w in keras_weights(layer)]
         for (_, _, weight), value in zip(real, legacy.read_arrays(npz, real, filepath)):
-            weight.data[...] = value
+            weight.assign(value)
     if compile and compile_config:
         _compile(model, compile_config, filepath)
     return model
@@ -315,4 +315,4 @@ def _load_npz_weights(model, npz, filepath) -> None:
     legacy.check_against(legacy.read_manifest(npz, filepath), targets, filepath)
     values = legacy.read_arrays(npz, targets, filepath)
     for (_, _, weight), value in zip(targets, values):
-        weight.data[...] = value
+        weight.assign(value)
