@@ -62,6 +62,7 @@ def detect_anomaly() -> Iterator[None]:
         _Mode.detect_anomaly = previous
 
 
+# --8<-- [start:unbroadcast]
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """Suma `grad` de vuelta a `shape`.
 
@@ -78,6 +79,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad
+# --8<-- [end:unbroadcast]
 
 
 class Function:
@@ -102,6 +104,7 @@ class Function:
     def backward(self, grad):  # pragma: no cover - lo implementa cada subclase
         raise NotImplementedError
 
+    # --8<-- [start:apply]
     @classmethod
     def apply(cls, *parents: Tensor, **options) -> Tensor:
         """Ejecuta la operación sobre Tensors y, si hace falta, registra el nodo en el grafo."""
@@ -113,17 +116,23 @@ class Function:
                 break
         data = ctx.forward(*arrays, **options)
         track = _Mode.grad_enabled and any(ctx.needs_grad)
+<<<<<<< HEAD
         out = type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
         if type(data) is _ndarray and data.base is not None:  # ¿una vista de una entrada? (reshape, un corte...)
             versions.share_if_view(out, parents)
         if track:
             versions.record(ctx, parents, out)  # para detectar en backward un dato guardado que cambió
         return out
+=======
+        return type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
+    # --8<-- [end:apply]
+>>>>>>> main
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
 
 
+# --8<-- [start:topological_order]
 def topological_order(root: Tensor) -> list[Tensor]:
     """Los nodos del grafo que cuelgan de `root`, cada uno después de todas sus entradas.
 
@@ -146,8 +155,10 @@ def topological_order(root: Tensor) -> list[Tensor]:
                 if parent.requires_grad and id(parent) not in visited:
                     stack.append((parent, False))
     return order
+# --8<-- [end:topological_order]
 
 
+# --8<-- [start:backward]
 def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_graph: bool = False) -> None:
     """Retropropagación desde `root`: acumula dL/dhoja en el `.grad` de cada hoja.
 
@@ -182,6 +193,7 @@ def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_gr
                 _check_parent_grad(ctx, parent, pg)
                 key = id(parent)
                 grads[key] = pg if key not in grads else grads[key] + pg
+# --8<-- [end:backward]
 
 
 # ---------------------------------------------------------------- las comprobaciones de backward

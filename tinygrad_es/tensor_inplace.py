@@ -11,6 +11,8 @@ los valores del propio tensor, así que no se derivan y tienen dos reglas:
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from . import autograd, versions
@@ -18,13 +20,16 @@ from .errors import AutogradError, ShapeError, shape_str
 from .runtime.cuda_array import CudaArray
 from .validation import index_error, numeric_array
 
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
 
 class InPlaceOps:
     """Mezcla de Tensor con las escrituras en su sitio (ver el docstring del módulo)."""
 
     __slots__ = ()
 
-    def assign(self, value):
+    def assign(self, value: Tensor | np.ndarray | list | float) -> Tensor:
         """Copia `value` (un número, un array o un Tensor de la misma forma) en este tensor y lo devuelve."""
         value = self._write_value("assign", value)
         if not _fits(value.shape, self.shape):
@@ -36,15 +41,15 @@ class InPlaceOps:
         versions.bump(self)
         return self
 
-    def assign_add(self, value):
+    def assign_add(self, value: Tensor | np.ndarray | list | float) -> Tensor:
         """self += value, en su sitio (como `Variable.assign_add` de Keras)."""
         return self.assign(self.data + self._write_value("assign_add", value))
 
-    def assign_sub(self, value):
+    def assign_sub(self, value: Tensor | np.ndarray | list | float) -> Tensor:
         """self -= value, en su sitio (como `Variable.assign_sub` de Keras)."""
         return self.assign(self.data - self._write_value("assign_sub", value))
 
-    def __setitem__(self, index, value):
+    def __setitem__(self, index, value: Tensor | np.ndarray | list | float) -> None:
         """t[índice] = valor, como en NumPy (los mismos índices que t[índice])."""
         from .tensor import _index_arg
 

@@ -17,6 +17,7 @@ esperaba, qué llegó y qué hacer:
 """
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 import os
@@ -194,6 +195,22 @@ def _non_numeric_detail(arr: np.ndarray) -> str:
         found = f", como {_describe(odd[0])}" if odd else ""
         return f"es un array de objetos de Python{found}: conviértelo antes en un array numérico."
     return f"es de tipo {arr.dtype}: conviértelo antes en un array numérico."
+
+
+# ---------------------------------------------------------------- reducciones
+def check_reduction(fn: str, shape_: tuple, axis, why: str) -> None:
+    """Una reducción sin elementos que reducir (y con resultado no vacío) no está definida: error, no NaN.
+
+    `why` completa la frase: "la media de cero números no está definida"."""
+    axes = tuple(range(len(shape_))) if axis is None else {a % len(shape_) for a in np.atleast_1d(axis).tolist()}
+    reduced = math.prod(n for i, n in enumerate(shape_) if i in axes)
+    kept = math.prod(n for i, n in enumerate(shape_) if i not in axes)
+    if reduced == 0 and kept > 0:
+        raise ValueError(
+            f"{fn}: el tensor de forma {shape_str(shape_)} no tiene elementos que reducir"
+            + ("" if axis is None else f" a lo largo de axis={axis!r}")
+            + f", y {why}. Comprueba que los datos no estén vacíos (p. ej. un filtro que no dejó ninguna fila)."
+        )
 
 
 # ---------------------------------------------------------------- memoria
