@@ -116,17 +116,13 @@ class Function:
                 break
         data = ctx.forward(*arrays, **options)
         track = _Mode.grad_enabled and any(ctx.needs_grad)
-<<<<<<< HEAD
         out = type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
         if type(data) is _ndarray and data.base is not None:  # ¿una vista de una entrada? (reshape, un corte...)
             versions.share_if_view(out, parents)
         if track:
             versions.record(ctx, parents, out)  # para detectar en backward un dato guardado que cambió
         return out
-=======
-        return type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
     # --8<-- [end:apply]
->>>>>>> main
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
