@@ -40,6 +40,7 @@ from ...tensor import Tensor
 from .. import initializers, tree
 from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
 from ..symbolic import is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_context
+from ..variables import Variable
 
 
 class Layer:
@@ -80,15 +81,17 @@ class Layer:
 
     # ------------------------------------------------------------ pesos
     def add_weight(self, shape: tuple = (), initializer="zeros", dtype: str | np.dtype | None = None,
-                   trainable: bool = True, name: Optional[str] = None) -> Tensor:
-        """Crea un peso (un Tensor con los valores de `initializer`) y lo registra en orden de creación.
+                   trainable: bool = True, name: Optional[str] = None) -> Variable:
+        """Crea un peso (un `Variable`: un Tensor con nombre) con los valores de `initializer` y lo registra
+        en orden de creación.
 
         Como en Keras 3, la capa lo guarda donde quiera: `self.kernel = self.add_weight(...)`.
         `name` es el que usan los mensajes de error y los archivos de pesos."""
         dtype = np.dtype(dtype or self.dtype)
         value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=dtype)
-        weight = Tensor(value, dtype=dtype, requires_grad=trainable and self._trainable)
-        self._tracked_weights.append((name or f"variable_{len(self._tracked_weights)}", weight, trainable))
+        name = name or f"variable_{len(self._tracked_weights)}"
+        weight = Variable(value, dtype=dtype, requires_grad=trainable and self._trainable, name=name)
+        self._tracked_weights.append((name, weight, trainable))
         return weight
 
     def _sublayers(self) -> list:
@@ -111,6 +114,9 @@ class Layer:
 
     @property
     def trainable_weights(self) -> list:
+        return fixed_during_loop(self, "trainable_weights", self._trainable_weights)
+
+    def _trainable_weights(self) -> list:
         if not self._trainable:
             return []
         own = [w for _, w, t in self._tracked_weights if t]
@@ -389,11 +395,12 @@ Layer.build = _marks_built(Layer.build, records_shape=False)  # una capa sin pes
 
 
 def attribute_values(obj, kind) -> list:
-    """Los objetos de clase `kind` en los atributos de `obj` (también dentro de listas y diccionarios),
-    en orden de asignación y sin repetir."""
+    """Los objetos de clase `kind` en los atributos de `obj` (también dentro de una lista, tupla o
+    diccionario, como hace Keras), en orden de asignación y sin repetir."""
     found, seen = [], set()
     for value in vars(obj).values():
-        for item in tree.flatten(value) if isinstance(value, (list, tuple, dict)) else (value,):
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else (value,)
+        for item in items:
             if isinstance(item, kind) and id(item) not in seen:
                 seen.add(id(item))
                 found.append(item)
