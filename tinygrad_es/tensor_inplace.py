@@ -80,7 +80,7 @@ class InPlaceOps:
                 f"{fn}: la memoria de este tensor es de solo lectura (viene de expand/broadcast_to o de un array "
                 "de solo lectura): trabaja con una copia, Tensor(t.numpy().copy())."
             )
-        if isinstance(value, type(self)):
+        if isinstance(value, InPlaceOps):  # un Tensor (o una Variable de Keras)
             return value.data
         if isinstance(value, CudaArray):  # ya en la GPU (y ya numérico)
             return value
