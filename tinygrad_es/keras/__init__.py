@@ -7,7 +7,7 @@ Basta cambiar el import: donde el curso escribe `from tensorflow.keras.layers im
     from tinygrad_es import keras
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
 """
-from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models, optimizers,
+from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models, ops, optimizers,
                utils)
 from .layers import Input
 from .models import Sequential, load_model
@@ -15,5 +15,5 @@ from .names import clear_session
 
 __all__ = [
     "Input", "Sequential", "activations", "callbacks", "clear_session", "datasets", "initializers", "layers",
-    "load_model", "losses", "metrics", "models", "optimizers", "utils",
+    "load_model", "losses", "metrics", "models", "ops", "optimizers", "utils",
 ]
