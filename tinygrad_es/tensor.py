@@ -32,7 +32,7 @@ from .ops import device as D
 from .ops import movement as MV
 from .ops import reduce as R
 from .ops import softmax as S
-from .random import generator
+from .random import dropout_mask, generator
 from .tensor_math import MathOps
 from .tensor_shape import ShapeOps
 
@@ -462,14 +462,16 @@ class Tensor(MathOps, ShapeOps):
         return MV.Index.apply(self, index=_index_arg(index))
 
     # ------------------------------------------------------------ redes
-    def dropout(self, rate=0.5, training=True):
-        """Dropout invertido: anula cada elemento con probabilidad `rate` y escala el resto por 1/(1-rate)."""
+    def dropout(self, rate: float = 0.5, training: bool = True, noise_shape: tuple | None = None) -> Tensor:
+        """Dropout invertido: anula cada elemento con probabilidad `rate` y escala el resto por 1/(1-rate).
+
+        `noise_shape`: la forma de la máscara, que se difunde sobre el tensor (por defecto, la suya)."""
         if not training or rate == 0:
             return self
         if rate >= 1:
             return self * 0.0
-        keep = generator().random(self.shape) >= rate
-        return self * Tensor(keep / (1.0 - rate), dtype=self.dtype, device=self.device)
+        mask = dropout_mask(self.shape if noise_shape is None else noise_shape, rate)
+        return self * Tensor(mask, dtype=self.dtype, device=self.device)
 
     def one_hot(self, num_classes):
         """Etiquetas enteras -> vectores con un 1 en su clase (float32, sin gradiente)."""
@@ -480,6 +482,11 @@ class Tensor(MathOps, ShapeOps):
                 f"{labels.max()}: revisa num_classes."
             )
         return Tensor(np.eye(num_classes, dtype=DEFAULT_FLOAT)[labels], device=self.device)
+
+
+def as_tensor(value) -> Tensor:
+    """El propio Tensor, o uno nuevo con el array (o la lista, o el número) que llegó (como torch.as_tensor)."""
+    return value if isinstance(value, Tensor) else Tensor(value)
 
 
 # ---------------------------------------------------------------- ayudantes

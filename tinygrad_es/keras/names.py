@@ -40,6 +40,13 @@ def parameter_names(function) -> list:
             if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
 
 
+def init_arguments(cls) -> list:
+    """Los argumentos con nombre que acepta `cls(...)`: los de su __init__ y los de sus clases base
+    (una capa pasa **kwargs a Layer.__init__, que acepta name, dtype...)."""
+    return [name for klass in cls.__mro__ if klass is not object and "__init__" in vars(klass)
+            for name in parameter_names(klass.__init__)]
+
+
 def unknown_arguments_error(owner: str, kwargs, valid) -> TypeError:
     """El error de un argumento que no existe, con el válido más parecido: activaton -> activation."""
     valid = sorted(set(valid))
