@@ -101,9 +101,11 @@ class Trainer:
                 metrics.append(self._compile_metrics)
             if self._compile_loss is not None:
                 metrics += self._compile_loss.metrics
-        tracked = fixed_during_loop(self, "metrics", lambda: attribute_values(self, metrics_module.Metric))
-        seen = {id(m) for m in metrics} | {id(self._loss_tracker), id(self._compile_metrics)}
-        return metrics + [m for m in tracked if id(m) not in seen]
+        # Las del usuario se buscan una vez por fit (la pérdida de cada salida aparece con el primer lote).
+        tracked = fixed_during_loop(self, "user_metrics", lambda: [
+            m for m in attribute_values(self, metrics_module.Metric)
+            if m is not self._loss_tracker and m is not self._compile_metrics])
+        return metrics + [m for m in tracked if all(m is not known for known in metrics)]
 
     @property
     def metrics_names(self) -> list:
@@ -143,7 +145,8 @@ class Trainer:
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
-        """{nombre: valor} de cada métrica (las de compile se abren en sus nombres), con las claves ordenadas."""
+        """{nombre: valor} de cada métrica (las de compile se abren en sus nombres). Los callbacks y la
+        barra las ven con las claves en orden alfabético (callbacks.pythonify_logs)."""
         results = {}
         for metric in self.metrics:
             value = metric.result()
@@ -151,7 +154,7 @@ class Trainer:
                 results.update(value)
             else:
                 results[metric.name] = float(value)
-        return dict(sorted(results.items()))
+        return results
 
     def train_step(self, data) -> dict:
         """Un paso de optimización con un lote `data` = (x, y[, sample_weight]); devuelve los logs."""

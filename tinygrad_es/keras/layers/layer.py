@@ -111,6 +111,9 @@ class Layer:
 
     @property
     def trainable_weights(self) -> list:
+        return fixed_during_loop(self, "trainable_weights", self._trainable_weights)
+
+    def _trainable_weights(self) -> list:
         if not self._trainable:
             return []
         own = [w for _, w, t in self._tracked_weights if t]
@@ -389,11 +392,12 @@ Layer.build = _marks_built(Layer.build, records_shape=False)  # una capa sin pes
 
 
 def attribute_values(obj, kind) -> list:
-    """Los objetos de clase `kind` en los atributos de `obj` (también dentro de listas y diccionarios),
-    en orden de asignación y sin repetir."""
+    """Los objetos de clase `kind` en los atributos de `obj` (también dentro de una lista, tupla o
+    diccionario, como hace Keras), en orden de asignación y sin repetir."""
     found, seen = [], set()
     for value in vars(obj).values():
-        for item in tree.flatten(value) if isinstance(value, (list, tuple, dict)) else (value,):
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else (value,)
+        for item in items:
             if isinstance(item, kind) and id(item) not in seen:
                 seen.add(id(item))
                 found.append(item)

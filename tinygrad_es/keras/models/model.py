@@ -135,6 +135,8 @@ class Model(Trainer, Layer):
 
     def cast_batch(self, inputs: Tensor):
         """Un lote de arrays de NumPy recién cortado, con cada entrada en su dtype (ver data_adapters)."""
+        if isinstance(inputs, np.ndarray):  # lo de cada paso con una sola entrada: sin recorrer estructuras
+            return cast_input(inputs, self.input_dtypes([inputs])[0])
         inputs = self.standardize_data(plain_lists_as_arrays(inputs))
         flat = tree.flatten(inputs)
         return tree.pack_sequence_as(inputs, [cast_input(np.asarray(a), d)
