@@ -158,12 +158,13 @@ def test_merge_layers_gradcheck_and_errors():
     assert layers.add([keras.Input(shape=(2,)), keras.Input(shape=(2,))]).shape == (None, 2)
 
 
-def test_saving_what_the_file_format_cannot_hold_yet_raises_instead_of_losing_weights(tmp_path):
+def test_functional_and_nested_models_save_and_load(tmp_path):
+    """Un modelo funcional y un Sequential dentro de otro se guardan y se cargan (más casos en test_saving.py)."""
     x = keras.Input(shape=(3,))
     functional = keras.Model(x, layers.Dense(2)(x))
-    with pytest.raises(NotImplementedError, match="solo modelos Sequential en .keras.*model.get_config"):
-        functional.save(tmp_path / "f.keras")
     nested = keras.Sequential([keras.Input(shape=(3,)), keras.Sequential([layers.Dense(2)], name="dentro")])
-    for call in (lambda: nested.save_weights(tmp_path / "n.weights.h5"), lambda: nested.save(tmp_path / "n.keras")):
-        with pytest.raises(NotImplementedError, match=r"capas que contienen otras \(dentro\).*model.set_weights"):
-            call()
+    data = np.ones((2, 3), np.float32)
+    for model in (functional, nested):
+        model.save(tmp_path / "m.keras")
+        np.testing.assert_array_equal(keras.models.load_model(tmp_path / "m.keras").predict(data, verbose=0),
+                                      model.predict(data, verbose=0))

@@ -218,6 +218,8 @@ class Trainer:
         with training_scope(), fixed_structure():  # BLAS de un hilo y malloc que reutiliza la memoria
             training_logs = self._fit_epochs(iterator, val_iterator, callback_list, initial_epoch, epochs,
                                              validation_freq)
+        if epochs > 0:  # con use_ema, los pesos toman su media móvil al terminar (Keras)
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         callback_list.on_train_end(training_logs)
         return self.history
 

@@ -321,7 +321,7 @@ def _node_call(node, created):
     ([[capa, nodo, salida, kwargs], ...]).
     """
     if isinstance(node, dict):
-        def resolve(value: float):
+        def resolve(value):
             if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
                 return _find_tensor(value["config"]["keras_history"], created)
             return value
