@@ -25,9 +25,10 @@ salida escritos a memoria y leídos otra vez (medido en docs/08-kernels.md).
 import numpy as np
 
 from ..autograd import Function
-from ..device import contiguous
+from ..runtime.device import contiguous
 from ..kernels.cpu import winograd as K
-from .threads import chunk_size, map_chunks, scratch
+from ..runtime.scratch import scratch
+from ..runtime.threads import chunk_size, map_chunks
 
 CHUNK_BYTES = 2 << 20  # V y M de un trozo (~2 MB): que se queden en la caché entre la transformada y BLAS
 MIN_CHANNELS = 4  # con menos canales los 36 productos son demasiado finos: mejor im2col o la directa
@@ -107,7 +108,7 @@ class Conv2DWinograd(Function):
 
 
 def _tiles_buffer(name, images, th, tw, channels, dtype):
-    """V o M de un trozo, (teselas, 36, canales): un búfer de trabajo del hilo (threads.scratch)."""
+    """V o M de un trozo, (teselas, 36, canales): un búfer de trabajo del hilo (runtime/scratch.py)."""
     return scratch(name, (images * th * tw, K.POINTS, channels), dtype)
 
 
