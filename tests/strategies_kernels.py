@@ -5,12 +5,26 @@ casos límite: núcleos 1×1, núcleos tan grandes como la entrada y tamaños im
 Los tamaños son pequeños a propósito: cada ejemplo compila una sola vez (mismos dtypes) y
 corre en milisegundos.
 """
+import contextlib
+
 import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
 from tinygrad_es.errors import ShapeError
 from tinygrad_es.nn.conv import _geometry
+from tinygrad_es.ops import conv
+
+
+@contextlib.contextmanager
+def group_layout(few_channels):
+    """Fuerza la disposición de la convolución por grupos: reordenar cols (pocos canales) o x (ver ops/conv.py)."""
+    previous = conv.FEW_CHANNELS
+    conv.FEW_CHANNELS = 1_000_000 if few_channels else 1
+    try:
+        yield
+    finally:
+        conv.FEW_CHANNELS = previous
 
 
 @st.composite
@@ -18,7 +32,8 @@ def conv_cases(draw, max_side=7, max_channels=3, groups=False):
     """Un dict con x (N, H, W, C), w (KH, KW, C/G, F) float64 y una geometría válida de conv2d.
 
     El relleno puede ser 'valid', 'same', un entero, una pareja o una pareja de parejas (por lado).
-    Con groups=True, G de 1 a 3 grupos de 1 o 2 canales y filtros cada uno; si no, G = 1.
+    Con groups=True, G de 1 a 3 grupos de 1 o 2 canales y filtros cada uno, y few_channels dice con qué
+    disposición se calculan (para group_layout); si no, G = 1.
     """
     n = draw(st.integers(1, 2))
     h, w = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
@@ -39,7 +54,7 @@ def conv_cases(draw, max_side=7, max_channels=3, groups=False):
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     return dict(x=rng.standard_normal((n, h, w, c)), w=rng.standard_normal((kh, kw, c // g, f)),
                 b=rng.standard_normal(f), stride=stride, dilation=dilation, padding=padding, groups=g,
-                geometry=geometry)
+                few_channels=draw(st.booleans()), geometry=geometry)
 
 
 @st.composite

@@ -35,8 +35,7 @@ if IN_CUDA_PROCESS:
     from tinygrad_es.kernels.cpu import (gru as cpu_gru, im2col as cpu_im2col, lstm as cpu_lstm, pool as cpu_pool,
                                          simple_rnn as cpu_simple_rnn)
     from tinygrad_es.kernels.cuda import (elementwise, gru, im2col, lstm, matmul, optimizers, pool, reduce,
-                                          simple_rnn, softmax)
-    from tinygrad_es.ops.loss import SoftmaxCrossEntropy
+                                          simple_rnn)
 
 FEW = settings(max_examples=10, deadline=None)  # el simulador es lento: pocos ejemplos, pero de formas variadas
 RNG = np.random.default_rng(0)
@@ -138,7 +137,7 @@ def test_kernels_gemelos_con_la_misma_firma_en_cpu_y_cuda():
     import tinygrad_es.kernels.cuda as cuda_package
 
     cuda_families = {m.name for m in pkgutil.iter_modules(cuda_package.__path__)}
-    assert {"elementwise", "reduce", "matmul", "im2col", "pool", "simple_rnn", "lstm", "gru", "softmax",
+    assert {"elementwise", "reduce", "matmul", "im2col", "pool", "simple_rnn", "lstm", "gru",
             "optimizers"} <= cuda_families
     twins = cuda_families & {m.name for m in pkgutil.iter_modules(cpu_package.__path__)}
     assert {"im2col", "pool", "simple_rnn", "lstm", "gru"} <= twins
@@ -425,35 +424,6 @@ def test_celda_gru_reset_before():
     for actual, reference in zip(gru_reset_before_step_backward(gru, dh_out, dh_next, gates, h_prev, U, threads=8),
                                  expected):
         close(actual, reference)
-
-
-# ---------------------------------------------------------------- softmax y entropía cruzada
-@cuda_kernel_test
-@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (2, 2, 9)])  # 9 clases con 4 hilos: cada hilo da vueltas
-def test_softmax_y_entropia_cruzada(shape):
-    z = randn(*shape) * 5
-    y = RNG.dirichlet(np.ones(shape[-1]), shape[:-1]).astype(np.float32)  # probabilidades (one-hot incluido)
-    probs = np.empty_like(z)
-    softmax.softmax(z, probs, threads=4)
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    close(probs, e / e.sum(axis=-1, keepdims=True))
-
-    reference = SoftmaxCrossEntropy()
-    loss = np.empty(shape[:-1], np.float32)
-    softmax.softmax_cross_entropy(z, y, probs, loss, threads=4)
-    close(loss, reference.forward(z, y), tol=1e-4)
-    grad = randn(*shape[:-1])
-    dz = np.empty_like(z)
-    softmax.softmax_cross_entropy_backward(probs, y, grad, dz, threads=4)
-    close(dz, reference.backward(grad))
-
-
-@cuda_kernel_test
-def test_softmax_no_desborda_con_logits_enormes():
-    z = np.array([[1000.0, 0.0, -1000.0]], np.float32)
-    probs = np.empty_like(z)
-    softmax.softmax(z, probs, threads=4)
-    close(probs, [[1.0, 0.0, 0.0]])
 
 
 # ---------------------------------------------------------------- optimizadores (vectores de Keras 3)

@@ -315,6 +315,8 @@ OPS = {  # nombre -> (función, formas de las entradas)
     "conv2d por grupos, dilatada y con relleno por lados": (
         lambda x, w, b: F.conv2d(x, w, b, padding=((1, 0), (0, 2)), dilation=(1, 2), groups=2, activation="relu"),
         (2, 4, 4, 4), (2, 2, 2, 4), (4,)),
+    "conv2d por grupos de 4 canales": (lambda x, w: F.conv2d(x, w, padding="same", groups=2), (1, 3, 3, 8),
+                                       (2, 2, 4, 2)),
     "conv2d_transpose por grupos": (lambda x, w, b: F.conv2d_transpose(x, w, b, stride=2, padding="same", groups=2),
                                     (2, 2, 3, 2), (3, 2, 2, 2), (4,)),
     "conv1d causal dilatada y max_pool1d": (lambda x, w: F.max_pool1d(F.conv1d(x, w, padding="causal", dilation=2),

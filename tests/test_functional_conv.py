@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from strategies_kernels import conv_cases
+from strategies_kernels import conv_cases, group_layout
 from tinygrad_es import ShapeError, Tensor, gradcheck
 from tinygrad_es.nn import functional as F
 
@@ -69,8 +69,9 @@ def _options(case):
 @settings(deadline=None, max_examples=40)
 @given(conv_cases(groups=True))
 def test_conv2d_matches_direct_convolution(case):
-    out = F.conv2d(Tensor(case["x"], dtype="float64"), Tensor(case["w"], dtype="float64"),
-                   Tensor(case["b"], dtype="float64"), **_options(case))
+    with group_layout(case["few_channels"]):
+        out = F.conv2d(Tensor(case["x"], dtype="float64"), Tensor(case["w"], dtype="float64"),
+                       Tensor(case["b"], dtype="float64"), **_options(case))
     stride, dilation, pad, out_hw = case["geometry"]
     expected = direct_conv2d(case["x"], case["w"], case["b"], stride, dilation, pad, out_hw, case["groups"])
     np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-10)
@@ -79,7 +80,8 @@ def test_conv2d_matches_direct_convolution(case):
 @settings(deadline=None, max_examples=25)
 @given(conv_cases(max_side=5, groups=True))
 def test_conv2d_gradcheck_all_inputs(case):
-    gradcheck(lambda x, w, b: F.conv2d(x, w, b, **_options(case)), case["x"], case["w"], case["b"])
+    with group_layout(case["few_channels"]):
+        gradcheck(lambda x, w, b: F.conv2d(x, w, b, **_options(case)), case["x"], case["w"], case["b"])
 
 
 SIDES = st.tuples(st.tuples(st.integers(0, 3), st.integers(0, 3)), st.tuples(st.integers(0, 3), st.integers(0, 3)))
@@ -118,9 +120,12 @@ def test_conv2d_in_batch_chunks(monkeypatch):
     np.testing.assert_allclose(out.data, direct_conv2d(x, w, b, (1, 1), (1, 1), (0, 0), (4, 4)), rtol=1e-10)
     gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding="same", dilation=(2, 1)), x, w, b)
     w2 = rng.standard_normal((3, 2, 1, 4))  # dos grupos de un canal y dos filtros
-    grouped = F.conv2d(t64(x), t64(w2), groups=2)
-    np.testing.assert_allclose(grouped.data, direct_conv2d(x, w2, 0.0, (1, 1), (1, 1), (0, 0), (4, 4), 2), rtol=1e-10)
-    gradcheck(lambda x, w: F.conv2d(x, w, padding=((0, 1), (2, 0)), groups=2), x, w2)
+    for few_channels in (True, False):  # las dos disposiciones de los grupos
+        with group_layout(few_channels):
+            grouped = F.conv2d(t64(x), t64(w2), groups=2)
+            expected = direct_conv2d(x, w2, 0.0, (1, 1), (1, 1), (0, 0), (4, 4), 2)
+            np.testing.assert_allclose(grouped.data, expected, rtol=1e-10)
+            gradcheck(lambda x, w: F.conv2d(x, w, padding=((0, 1), (2, 0)), groups=2), x, w2)
 
 
 def test_conv1d_matches_conv2d_and_gradcheck():

@@ -14,11 +14,15 @@ regla de la cadena.
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import numpy as np
 
 from .runtime.device import check_same_device
 from .errors import AutogradError, AnomalyError
+
+if TYPE_CHECKING:  # (solo para las anotaciones: tensor.py importa este módulo)
+    from .tensor import Tensor
 
 
 _ndarray = np.ndarray  # (un nombre global: el if de Function.apply es lo más rápido posible)
@@ -32,7 +36,7 @@ class _Mode:
 
 
 @contextlib.contextmanager
-def no_grad():
+def no_grad() -> Iterator[None]:
     """Dentro de `with no_grad():` las operaciones no construyen grafo (inferencia, actualizaciones)."""
     previous = _Mode.grad_enabled
     _Mode.grad_enabled = False
@@ -47,7 +51,7 @@ def is_grad_enabled() -> bool:
 
 
 @contextlib.contextmanager
-def detect_anomaly():
+def detect_anomaly() -> Iterator[None]:
     """Comprueba en backward que cada gradiente sea finito y nombra la operación que produjo NaN/inf."""
     previous = _Mode.detect_anomaly
     _Mode.detect_anomaly = True
@@ -78,14 +82,14 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
 class Function:
     """Una operación primitiva del grafo. Las subclases implementan `forward` y `backward`."""
 
-    def __init__(self, *parents):
+    def __init__(self, *parents: Tensor):
         self.parents = parents
         # needs_grad[i] dice si hay que calcular el gradiente de la entrada i (ahorra trabajo).
         self.needs_grad = tuple(p.requires_grad for p in parents)
         self.saved = ()
         self.freed = False
 
-    def save_for_backward(self, *values):
+    def save_for_backward(self, *values) -> None:
         """Guarda lo que `backward` necesitará (arrays, formas, máscaras...)."""
         self.saved = values
 
@@ -96,7 +100,7 @@ class Function:
         raise NotImplementedError
 
     @classmethod
-    def apply(cls, *parents, **options):
+    def apply(cls, *parents: Tensor, **options) -> Tensor:
         """Ejecuta la operación sobre Tensors y, si hace falta, registra el nodo en el grafo."""
         ctx = cls(*parents)
         arrays = [p.data for p in parents]
@@ -112,7 +116,7 @@ class Function:
         return f"<{type(self).__name__}>"
 
 
-def topological_order(root) -> list:
+def topological_order(root: Tensor) -> list[Tensor]:
     """Los nodos del grafo que cuelgan de `root`, cada uno después de todas sus entradas.
 
     Búsqueda en profundidad *iterativa* (con una pila explícita, sin recursión) para que una
@@ -136,14 +140,43 @@ def topological_order(root) -> list:
     return order
 
 
-def backward(root, grad=None, retain_graph=False):
+def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_graph: bool = False) -> None:
     """Retropropagación desde `root`: acumula dL/dhoja en el `.grad` de cada hoja.
+
+    Recorre el grafo de la salida a las hojas (orden topológico inverso): cada nodo recibe la
+    suma de los gradientes que le mandan sus usuarios, se los pasa al `backward` de la operación
+    que lo produjo y reparte lo que devuelve entre sus entradas (la regla de la cadena).
 
     - Los gradientes se *acumulan* en las hojas entre llamadas (como en PyTorch): pon
       `.grad = None` (o usa `optimizer.zero_grad`) antes de cada paso.
     - Tras recorrerlo, el grafo se libera (se sueltan los arrays guardados) salvo con
       `retain_graph=True`; un segundo `backward()` por un grafo liberado lanza un error claro.
     """
+    grads = {id(root): _output_grad(root, grad)}  # id(nodo) -> dL/d(nodo), sumado de todos sus usuarios
+    for node in reversed(topological_order(root)):
+        g = grads.pop(id(node), None)
+        if g is None:
+            continue
+        ctx = node._ctx
+        if ctx is None:  # una hoja: aquí se acumula
+            _accumulate(node, g)
+            continue
+        _check_not_freed(ctx)
+        parent_grads = ctx.backward(g)
+        if not isinstance(parent_grads, tuple):
+            parent_grads = (parent_grads,)
+        if not retain_graph:
+            ctx.saved, ctx.freed = (), True
+        for parent, pg, needed in zip(ctx.parents, parent_grads, ctx.needs_grad):
+            if needed and pg is not None:
+                _check_parent_grad(ctx, parent, pg)
+                key = id(parent)
+                grads[key] = pg if key not in grads else grads[key] + pg
+
+
+# ---------------------------------------------------------------- las comprobaciones de backward
+def _output_grad(root: Tensor, grad) -> np.ndarray:
+    """dL/d(root) para empezar: 1 si root es un escalar; si no, el `grad` dado, con la forma de root."""
     from .tensor import Tensor
 
     if not root.requires_grad:
@@ -158,51 +191,45 @@ def backward(root, grad=None, retain_graph=False):
                 "reduce antes con .sum() o .mean(), o pasa el gradiente de salida, p. ej. "
                 "t.backward(Tensor.ones_like(t))."
             )
-        grad = np.ones_like(root.data)
-    else:
-        grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.dtype)
-        if grad.shape != root.shape:
-            raise AutogradError(
-                f"backward(grad) esperaba un gradiente de forma {root.shape} (la del tensor) y recibió {grad.shape}."
-            )
+        return np.ones_like(root.data)
+    grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.dtype)
+    if grad.shape != root.shape:
+        raise AutogradError(
+            f"backward(grad) esperaba un gradiente de forma {root.shape} (la del tensor) y recibió {grad.shape}."
+        )
+    return grad
 
-    grads = {id(root): grad}
-    for node in reversed(topological_order(root)):
-        g = grads.pop(id(node), None)
-        if g is None:
-            continue
-        ctx = node._ctx
-        if ctx is None:  # una hoja: aquí se acumula
-            if node.grad is None:
-                # g puede ser una vista de solo lectura (broadcast_to): la hoja se queda una copia escribible
-                node.grad = Tensor(g if g.flags.writeable else g.copy(), dtype=node.dtype)
-            else:
-                node.grad = Tensor(node.grad.data + g, dtype=node.dtype)
-            continue
-        if ctx.freed:
-            raise AutogradError(
-                f"Se intentó recorrer dos veces el grafo de {type(ctx).__name__}, y ya se liberó tras el primer "
-                "backward(): recalcula la pérdida (vuelve a ejecutar el forward) o usa backward(retain_graph=True) "
-                "la primera vez."
-            )
-        parent_grads = ctx.backward(g)
-        if not isinstance(parent_grads, tuple):
-            parent_grads = (parent_grads,)
-        if not retain_graph:
-            ctx.saved, ctx.freed = (), True
-        for parent, pg, needed in zip(ctx.parents, parent_grads, ctx.needs_grad):
-            if not needed or pg is None:
-                continue
-            if pg.shape != parent.shape:  # un backward mal escrito se delata aquí, no tres operaciones después
-                raise AutogradError(
-                    f"El backward de {type(ctx).__name__} devolvió para una entrada de forma {parent.shape} un "
-                    f"gradiente de forma {pg.shape}: cada gradiente debe tener la forma de su entrada "
-                    "(¿falta unbroadcast?)."
-                )
-            if _Mode.detect_anomaly and not np.all(np.isfinite(pg)):
-                raise AnomalyError(
-                    f"La operación {type(ctx).__name__} produjo NaN o infinito en su backward (gradiente de "
-                    f"forma {pg.shape}): revisa sus entradas (log de 0, división por 0, exp de números grandes)."
-                )
-            key = id(parent)
-            grads[key] = pg if key not in grads else grads[key] + pg
+
+def _accumulate(leaf: Tensor, g: np.ndarray) -> None:
+    """leaf.grad += g (la primera vez, leaf.grad = g)."""
+    from .tensor import Tensor
+
+    if leaf.grad is None:
+        # g puede ser una vista de solo lectura (broadcast_to): la hoja se queda una copia escribible
+        leaf.grad = Tensor(g if g.flags.writeable else g.copy(), dtype=leaf.dtype)
+    else:
+        leaf.grad = Tensor(leaf.grad.data + g, dtype=leaf.dtype)
+
+
+def _check_not_freed(ctx: Function) -> None:
+    if ctx.freed:
+        raise AutogradError(
+            f"Se intentó recorrer dos veces el grafo de {type(ctx).__name__}, y ya se liberó tras el primer "
+            "backward(): recalcula la pérdida (vuelve a ejecutar el forward) o usa backward(retain_graph=True) "
+            "la primera vez."
+        )
+
+
+def _check_parent_grad(ctx: Function, parent: Tensor, pg: np.ndarray) -> None:
+    """Un backward mal escrito se delata aquí, no tres operaciones después; con detect_anomaly, también NaN/inf."""
+    if pg.shape != parent.shape:
+        raise AutogradError(
+            f"El backward de {type(ctx).__name__} devolvió para una entrada de forma {parent.shape} un "
+            f"gradiente de forma {pg.shape}: cada gradiente debe tener la forma de su entrada "
+            "(¿falta unbroadcast?)."
+        )
+    if _Mode.detect_anomaly and not np.all(np.isfinite(pg)):
+        raise AnomalyError(
+            f"La operación {type(ctx).__name__} produjo NaN o infinito en su backward (gradiente de "
+            f"forma {pg.shape}): revisa sus entradas (log de 0, división por 0, exp de números grandes)."
+        )

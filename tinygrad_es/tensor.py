@@ -9,7 +9,7 @@ Un Tensor guarda
 
 Los métodos de este archivo se dividen en dos clases: los que llaman a una operación
 primitiva de `ops/` (`Add.apply`, `Exp.apply`...) y los que se *componen* de otros métodos
-(mean = sum / n, softmax = exp(x - logsumexp(x))...). Los compuestos no necesitan backward
+(mean = sum / n, log_softmax = x - logsumexp(x)...). Los compuestos no necesitan backward
 propio: el autograd deriva cada pieza. Más compuestos, heredados: las funciones matemáticas y
 de activación (sin, gelu, cumsum...) en `tensor_math.py`, y las de forma (flip, tile, pad,
 einsum...) en `tensor_shape.py`.

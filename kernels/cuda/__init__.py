@@ -7,7 +7,6 @@
     im2col.py       im2col / col2im (la convolución como producto de matrices)
     pool.py         max y average pooling, hacia delante y hacia atrás
     simple_rnn.py, lstm.py, gru.py   las celdas recurrentes fusionadas, adelante y atrás
-    softmax.py      softmax y entropía cruzada desde logits (y su gradiente)
     optimizers.py   un kernel fusionado por optimizador de Keras (SGD ... Nadam)
 
 Cada archivo explica arriba la matemática, la disposición en memoria y cómo se lanza; luego

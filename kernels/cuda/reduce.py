@@ -17,8 +17,8 @@ Lanzamiento: un bloque de T hilos (potencia de 2) por elemento de salida. Dos fa
 
        T=8:  [a b c d e f g h] -> [a+e b+f c+g d+h] -> [a+e+c+g b+f+d+h] -> [total]
 
-`block_reduce` (la fase 2) es una función de dispositivo: la usan también otros kernels
-(softmax) para reducir dentro de un bloque. Disposición: `x` contiguo en orden C, visto como vector.
+`block_reduce` (la fase 2) es una función de dispositivo, para que el árbol se lea aparte del
+recorrido de la fase 1. Disposición: `x` contiguo en orden C, visto como vector.
 """
 import functools
 import math

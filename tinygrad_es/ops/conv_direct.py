@@ -4,7 +4,7 @@ Es la ruta rápida de `nn.functional.conv2d` cuando la entrada tiene pocos canal
 en gris o RGB): ahí im2col copia KH·KW valores por píxel para un producto de matrices sin
 apenas cuentas (K = 9 con un canal). `kernels/cpu/conv_direct.py` explica la suma por filas.
 
-Forward y backward por trozos del lote, cada trozo en un hilo (`runtime/threads.py`):
+Forward y backward por trozos del lote, cada trozo en un hilo (`threads.map_chunks`):
 
     out = Σ_{a,b,c} X_c desplazada · W_abc           (forward, fila a fila)
     dw  = Σ_j (Σ_filas g · X_c desplazada)             (weight_grad + fold)
@@ -14,8 +14,8 @@ Forward y backward por trozos del lote, cada trozo en un hilo (`runtime/threads.
 import numpy as np
 
 from ..autograd import Function
-from ..runtime.device import contiguous
 from ..kernels.cpu import conv_direct as K
+from ..runtime.device import contiguous
 from ..runtime.scratch import scratch
 from ..runtime.threads import map_chunks, per_worker
 
@@ -79,7 +79,7 @@ class Conv2DDirect(Function):
 
     @staticmethod
     def _expanded(w, out_hw, dilation):
-        """La imagen expandida (C, Hp, Wp·F) del hilo: un búfer de trabajo del hilo (runtime/scratch.py)."""
+        """La imagen expandida (C, Hp, Wp·F) del hilo: un búfer de trabajo (threads.scratch)."""
         kh, kw, c, f = w.shape
         hp, wp = out_hw[0] + (kh - 1) * dilation[0], out_hw[1] + (kw - 1) * dilation[1]
         return scratch("conv_direct_image", (c, hp, wp * f), w.dtype)

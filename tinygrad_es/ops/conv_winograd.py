@@ -25,8 +25,8 @@ salida escritos a memoria y leídos otra vez (medido en docs/08-kernels.md).
 import numpy as np
 
 from ..autograd import Function
-from ..runtime.device import contiguous
 from ..kernels.cpu import winograd as K
+from ..runtime.device import contiguous
 from ..runtime.scratch import scratch
 from ..runtime.threads import chunk_size, map_chunks
 
@@ -108,7 +108,7 @@ class Conv2DWinograd(Function):
 
 
 def _tiles_buffer(name, images, th, tw, channels, dtype):
-    """V o M de un trozo, (teselas, 36, canales): un búfer de trabajo del hilo (runtime/scratch.py)."""
+    """V o M de un trozo, (teselas, 36, canales): un búfer de trabajo del hilo (threads.scratch)."""
     return scratch(name, (images * th * tw, K.POINTS, channels), dtype)
 
 
