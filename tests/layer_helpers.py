@@ -20,7 +20,7 @@ def weight_slots(layer):
     """(capa dueña, nombre) de cada peso entrenable, también los de las capas envueltas."""
     if hasattr(layer, "sublayers"):
         return [slot for sub in layer.sublayers() for slot in weight_slots(sub)]
-    return [(layer, n) for n in layer.weight_names_in_order() if layer._is_trained(n)]
+    return [(layer, n) for n in layer.weight_names_in_order()[:len(layer.trainable_weights)]]  # (van primero)
 
 
 def gradcheck_layer(layer, x, training=False, states=(), **call_kwargs):

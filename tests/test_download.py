@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from local_server import BODY
+from tinygrad_es import files
 from tinygrad_es.datasets import download
 from tinygrad_es.datasets.archives import UnsafeArchiveError
 from tinygrad_es.datasets.download import DownloadError, get_file
@@ -275,7 +276,7 @@ def test_los_temporales_de_una_descarga_matada_se_borran_en_la_siguiente(server,
     mine = folder / ".mis_notas.part"  # no es un nombre de tinygrad_es
     for path in (stale, alive, mine):
         path.write_bytes(b"a medias")
-    before = download.PROCESS_START - 60
+    before = files.PROCESS_START - 60
     for path in (stale, mine, folder / ".viejo.npz.0123456789abcdef0123456789abcdef.part"):
         os.utime(path, (before, before))
     get_file("datos.bin", origin=server.serve("/datos.bin"))

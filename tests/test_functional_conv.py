@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from strategies_kernels import conv_cases, group_layout
 from tinygrad_es import ShapeError, Tensor, gradcheck
 from tinygrad_es.nn import functional as F
+from tinygrad_es.ops.conv import conv2d_reference
 
 
 def direct_conv2d(x, w, b, stride, dilation, pad, out_hw, groups=1):
@@ -75,6 +76,16 @@ def test_conv2d_matches_direct_convolution(case):
     stride, dilation, pad, out_hw = case["geometry"]
     expected = direct_conv2d(case["x"], case["w"], case["b"], stride, dilation, pad, out_hw, case["groups"])
     np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-10)
+
+
+@settings(deadline=None, max_examples=25)
+@given(conv_cases())
+def test_conv2d_reference_is_the_direct_convolution(case):
+    """La referencia de ops/conv.py (im2col_reference y @) es la convolución con bucles."""
+    stride, dilation, pad, out_hw = case["geometry"]
+    expected = direct_conv2d(case["x"], case["w"], 0.0, stride, dilation, pad, out_hw, 1)
+    np.testing.assert_allclose(conv2d_reference(case["x"], case["w"], stride, dilation, pad, out_hw), expected,
+                               rtol=1e-10, atol=1e-10)
 
 
 @settings(deadline=None, max_examples=25)

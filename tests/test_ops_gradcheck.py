@@ -212,12 +212,12 @@ def test_rmatmul_with_numpy():
 # ---------------------------------------------------------------- movimiento
 @FAST
 @given(x=layouts(shapes.flatmap(values)), data=st.data())
-def test_reshape_flatten_squeeze_unsqueeze(x, data):
+def test_reshape_flatten_squeeze_expand_dims(x, data):
     check(lambda t: t.reshape(-1), lambda a: a.reshape(-1), x)
     check(lambda t: t.flatten(), lambda a: a.flatten(), x)
     check(lambda t: t.squeeze(), np.squeeze, x)
     axis = data.draw(st.integers(-x.ndim - 1, x.ndim))
-    check(lambda t: t.unsqueeze(axis), lambda a: np.expand_dims(a, axis), x)
+    check(lambda t: t.expand_dims(axis), lambda a: np.expand_dims(a, axis), x)
 
 
 @FAST

@@ -1,5 +1,8 @@
 """Las excepciones de tinygrad_es y las pocas frases que comparten los mensajes de error.
 
+También `closest_name`, que propone el nombre más parecido a una errata ('reshpe' ->
+'reshape'), para los errores de nombres desconocidos del Tensor y de Keras.
+
 Cada mensaje dice qué se esperaba, qué llegó y qué hacer. Las excepciones heredan de las de
 Python (ValueError, TypeError, RuntimeError) para que `except ValueError` siga funcionando.
 """
@@ -47,3 +50,25 @@ def normalize_axes(fn: str, axis, ndim: int) -> tuple:
     if len(set(axes)) != len(axes):
         raise ShapeError(f"{fn}: axis={axis!r} nombra el mismo eje más de una vez.")
     return axes
+
+
+def typo_distance(a: str, b: str) -> int:
+    """Cuántas erratas separan a de b: letras cambiadas, sobrantes, que faltan o dos vecinas
+    intercambiadas ('adma' -> 'adam' es una sola). Distancia de Damerau-Levenshtein restringida."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def closest_name(name: str, choices):
+    """El nombre de `choices` con menos erratas respecto a `name`, si no son demasiadas (a lo sumo
+    una por cada cuatro letras, y siempre se admiten 2): más lejos ya no es una errata."""
+    name = str(name).lower()
+    best = min(choices, key=lambda c: (typo_distance(name, c), c), default=None)
+    if best is None or typo_distance(name, best) > max(2, len(name) // 4):
+        return None
+    return best

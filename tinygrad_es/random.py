@@ -17,3 +17,10 @@ def manual_seed(seed: int) -> None:
 def generator() -> np.random.Generator:
     """El generador actual; llámalo cada vez (manual_seed lo sustituye)."""
     return _generator
+
+
+def dropout_mask(shape: tuple, rate: float) -> np.ndarray:
+    """La máscara del dropout invertido: 0 con probabilidad `rate` y 1/(1 - rate) si no (float64, 0 <= rate < 1).
+
+    El factor 1/(1 - rate) mantiene la media de cada elemento: E[x·máscara] = x."""
+    return (_generator.random(shape) >= rate) / (1.0 - rate)

@@ -20,19 +20,19 @@ import math
 
 import numpy as np
 
-from . import autograd
+from . import aliases, autograd
 from .runtime import device as _device
 from .runtime.cuda_array import CudaArray
 from .runtime.device import check_device, device_of, to_device
 from .dtypes import DEFAULT_FLOAT, is_float, to_dtype
-from .errors import DTypeError, ShapeError, shape_str
+from .errors import DTypeError, ShapeError, normalize_axes, shape_str
 from .ops import elementwise as E
 from .ops import matmul as M
 from .ops import device as D
 from .ops import movement as MV
 from .ops import reduce as R
 from .ops import softmax as S
-from .random import generator
+from .random import dropout_mask, generator
 from .tensor_math import MathOps
 from .tensor_shape import ShapeOps
 
@@ -240,7 +240,7 @@ class Tensor(MathOps, ShapeOps):
             raise ShapeError(
                 f"{name}: las formas {shape_str(a.shape)} y {shape_str(b.shape)} no se pueden combinar "
                 "(broadcasting): alineadas por la derecha, cada par de tamaños debe ser igual o 1. "
-                "Usa reshape o unsqueeze para añadir los ejes que faltan."
+                "Usa reshape o expand_dims para añadir los ejes que faltan."
             ) from None
 
     def __add__(self, o): return self._binary(E.Add, o, "suma (+)")
@@ -373,7 +373,8 @@ class Tensor(MathOps, ShapeOps):
         if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
             raise ShapeError(
                 f"permute/transpose: {axes} no es una permutación de los {self.ndim} ejes de un tensor de forma "
-                f"{shape_str(self.shape)}: nombra cada eje una vez, p. ej. {tuple(reversed(range(self.ndim)))}."
+                f"{shape_str(self.shape)}: nombra cada eje una vez, p. ej. {tuple(reversed(range(self.ndim)))}. "
+                "Para intercambiar dos ejes (el transpose de PyTorch) usa swapaxes(a, b)."
             )
         return MV.Permute.apply(self, axes=tuple(a % self.ndim for a in axes))
 
@@ -401,13 +402,19 @@ class Tensor(MathOps, ShapeOps):
         return self.expand(*shape)
 
     def squeeze(self, axis=None):
+        """Quita los ejes de tamaño 1 (axis=None: todos; si no, los nombrados, que deben medir 1)."""
         if axis is None:
             return self.reshape(*[n for n in self.shape if n != 1])
-        axes = (axis,) if isinstance(axis, int) else axis
-        axes = {a % self.ndim for a in axes}
+        axes = normalize_axes("squeeze", axis, self.ndim)
+        if any(self.shape[a] != 1 for a in axes):
+            raise ShapeError(
+                f"squeeze: solo se quitan ejes de tamaño 1 y axis={axis!r} nombra uno de tamaño distinto en "
+                f"{shape_str(self.shape)}."
+            )
         return self.reshape(*[n for i, n in enumerate(self.shape) if i not in axes])
 
-    def unsqueeze(self, axis):
+    def expand_dims(self, axis):
+        """Un eje nuevo de tamaño 1 en la posición `axis` (unsqueeze en PyTorch)."""
         axis = axis if axis >= 0 else self.ndim + 1 + axis
         return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
 
@@ -432,7 +439,7 @@ class Tensor(MathOps, ShapeOps):
     @staticmethod
     def stack(tensors, axis=0):
         tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
-        return Tensor.concatenate([t.unsqueeze(axis) for t in tensors], axis=axis)
+        return Tensor.concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
 
     def split(self, indices_or_sections, axis=0):
         """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
@@ -455,14 +462,16 @@ class Tensor(MathOps, ShapeOps):
         return MV.Index.apply(self, index=_index_arg(index))
 
     # ------------------------------------------------------------ redes
-    def dropout(self, rate=0.5, training=True):
-        """Dropout invertido: anula cada elemento con probabilidad `rate` y escala el resto por 1/(1-rate)."""
+    def dropout(self, rate: float = 0.5, training: bool = True, noise_shape: tuple | None = None) -> Tensor:
+        """Dropout invertido: anula cada elemento con probabilidad `rate` y escala el resto por 1/(1-rate).
+
+        `noise_shape`: la forma de la máscara, que se difunde sobre el tensor (por defecto, la suya)."""
         if not training or rate == 0:
             return self
         if rate >= 1:
             return self * 0.0
-        keep = generator().random(self.shape) >= rate
-        return self * Tensor(keep / (1.0 - rate), dtype=self.dtype, device=self.device)
+        mask = dropout_mask(self.shape if noise_shape is None else noise_shape, rate)
+        return self * Tensor(mask, dtype=self.dtype, device=self.device)
 
     def one_hot(self, num_classes):
         """Etiquetas enteras -> vectores con un 1 en su clase (float32, sin gradiente)."""
@@ -473,6 +482,11 @@ class Tensor(MathOps, ShapeOps):
                 f"{labels.max()}: revisa num_classes."
             )
         return Tensor(np.eye(num_classes, dtype=DEFAULT_FLOAT)[labels], device=self.device)
+
+
+def as_tensor(value) -> Tensor:
+    """El propio Tensor, o uno nuevo con el array (o la lista, o el número) que llegó (como torch.as_tensor)."""
+    return value if isinstance(value, Tensor) else Tensor(value)
 
 
 # ---------------------------------------------------------------- ayudantes
@@ -519,3 +533,6 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
             "¿Falta transponer uno de los dos (.T)?"
         )
     return M.MatMul.apply(a, b)
+
+
+aliases.install(Tensor)  # los nombres de PyTorch y tinygrad (cat, clamp, dim=...): ver aliases.py

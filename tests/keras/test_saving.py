@@ -1,7 +1,9 @@
-"""Pruebas de save/load_model y save_weights/load_weights: ida y vuelta, sin pickle, escritura
-atómica y errores claros con archivos truncados o de otra arquitectura."""
-import json
+"""save/load_model y save_weights/load_weights con modelos de tinygrad_es: ida y vuelta (con el
+optimizador), escritura atómica con permisos como open(), errores claros y los archivos del
+formato anterior de tinygrad_es, que siguen cargándose."""
 import os
+import pathlib
+import stat
 import zipfile
 
 import numpy as np
@@ -10,14 +12,20 @@ import pytest
 from tinygrad_es import keras
 from tinygrad_es.keras import Input, Sequential
 from tinygrad_es.keras.layers import LSTM, BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D
-from tinygrad_es.keras.saving import ModelFileError
+from tinygrad_es.keras.saving import ModelFileError, weights_io
 
+OLD_FORMAT = pathlib.Path(__file__).parent.parent / "fixtures" / "tinygrad_es_v1"
 rng = np.random.default_rng(0)
+SAME = dict(rtol=1e-5, atol=1e-7)  # mismos pesos; los kernels de hoy pueden sumar en otro orden que los de entonces
 
 
-def trained_cnn():
-    model = Sequential([Input(shape=(8, 8, 1)), Conv2D(3, 3, activation="relu"), BatchNormalization(),
-                        MaxPooling2D(), Flatten(), Dropout(0.2), Dense(4, activation="softmax")])
+def cnn(dropout=0.2):
+    return Sequential([Input(shape=(8, 8, 1)), Conv2D(3, 3, activation="relu"), BatchNormalization(),
+                       MaxPooling2D(), Flatten(), Dropout(dropout), Dense(4, activation="softmax")])
+
+
+def trained_cnn(dropout=0.2):
+    model = cnn(dropout)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     x = rng.random((32, 8, 8, 1)).astype(np.float32)
@@ -36,21 +44,21 @@ def test_save_and_load_model_round_trip(tmp_path):
     assert type(loaded.optimizer).__name__ == "Adam" and loaded.optimizer.learning_rate == pytest.approx(0.01)
     loss, accuracy = loaded.evaluate(x, rng.integers(0, 4, 32), verbose=0)  # viene compilado
     assert np.isfinite(loss) and 0 <= accuracy <= 1
-    assert not [p for p in os.listdir(tmp_path) if p != "modelo.keras"]  # ni rastro del temporal
+    assert os.listdir(tmp_path) == ["modelo.keras"]  # ni rastro de los temporales
+    with zipfile.ZipFile(path) as archive:  # el formato de Keras 3, sin pickle ni npz
+        assert archive.namelist() == ["metadata.json", "config.json", "model.weights.h5"]
 
 
-def test_model_file_is_json_plus_arrays_without_pickle(tmp_path):
-    model, _ = trained_cnn()
-    path = str(tmp_path / "m.keras")
-    model.save(path)
-    with zipfile.ZipFile(path) as archive:
-        assert sorted(archive.namelist()) == ["config.json", "model.weights.npz"]
-        config = json.loads(archive.read("config.json"))
-        assert [l["class_name"] for l in config["config"]["layers"]][:3] == ["InputLayer", "Conv2D",
-                                                                             "BatchNormalization"]
-        archive.extract("model.weights.npz", tmp_path)
-    with np.load(tmp_path / "model.weights.npz", allow_pickle=False) as data:
-        assert len(data.files) == len(model.get_weights()) + 1
+def test_training_continues_after_loading_as_if_never_saved(tmp_path):
+    """El estado del optimizador (iteraciones, momentos de Adam) se guarda y se recupera."""
+    model, x = trained_cnn(dropout=0.0)  # sin azar en el paso de entrenamiento
+    y = rng.integers(0, 4, 32)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.optimizer.iterations == model.optimizer.iterations == 4
+    for net in (model, loaded):
+        net.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6, atol=1e-7)
 
 
 def test_lstm_model_round_trip_keeps_forget_bias_config(tmp_path):
@@ -63,45 +71,61 @@ def test_lstm_model_round_trip_keeps_forget_bias_config(tmp_path):
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
+def test_float64_model_round_trip(tmp_path):
+    model = Sequential([Input(shape=(3,), dtype="float64"), Dense(2, dtype="float64")])
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.layers[0].kernel.dtype == np.float64
+    np.testing.assert_array_equal(loaded.get_weights()[0], model.get_weights()[0])
+
+
 def test_save_weights_and_load_weights(tmp_path):
     model, x = trained_cnn()
-    path = str(tmp_path / "pesos.weights.h5")
+    path = tmp_path / "pesos.weights.h5"
     model.save_weights(path)
+    with open(path, "rb") as f:
+        assert f.read(8) == b"\x89HDF\r\n\x1a\n"
     other, _ = trained_cnn()
     other.load_weights(path)
     np.testing.assert_array_equal(other.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert other.optimizer.iterations == model.optimizer.iterations  # como Keras: el optimizador va incluido
+    full = cnn()
+    full.load_weights(tmp_path / "pesos.weights.h5")
+    model.save(tmp_path / "m.keras")
+    full.load_weights(tmp_path / "m.keras")  # un modelo completo también vale
+    np.testing.assert_array_equal(full.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
-def test_truncated_model_file_is_explained(tmp_path):
+def test_truncated_files_are_explained(tmp_path):
     model, _ = trained_cnn()
     path = tmp_path / "m.keras"
     model.save(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ModelFileError, match="truncado o dañado.*vuelve a guardarlo"):
+    with pytest.raises(ModelFileError, match=r"'.*m.keras'.*truncado o dañado.*vuelve a guardarlo"):
         keras.models.load_model(path)
     weights = tmp_path / "w.weights.h5"
-    model.save_weights(str(weights))
+    model.save_weights(weights)
     weights.write_bytes(weights.read_bytes()[:100])
-    with pytest.raises(ValueError, match="truncado o dañado"):
-        model.load_weights(str(weights))
+    with pytest.raises(ModelFileError, match=r"'.*w.weights.h5'.*truncado o dañado"):
+        model.load_weights(weights)
 
 
 def test_weights_of_another_architecture_name_first_mismatch(tmp_path):
     keras.clear_session()
     model = Sequential([Input(shape=(4,)), Dense(8), Dense(3)])
-    path = str(tmp_path / "w.weights.h5")
+    path = tmp_path / "w.weights.h5"
     model.save_weights(path)
     wider = Sequential([Input(shape=(4,)), Dense(16), Dense(3)])
-    with pytest.raises(ModelFileError, match=r"el peso 'kernel' de la capa dense_2 \(Dense\) tiene forma \(4, 16\) y "
-                                             r"en el archivo \(dense/kernel\) tiene forma \(4, 8\).*otra arquitectura"):
-        wider.load_weights(path)
-    deeper = Sequential([Input(shape=(4,)), Dense(8), Dense(3), Dense(3)])
-    with pytest.raises(ModelFileError, match="el archivo tiene 4 pesos y el modelo 6"):
-        deeper.load_weights(path)
     before = wider.get_weights()
+    with pytest.raises(ModelFileError, match=r"'layers/dense/vars/0' \(la capa dense_2 \(Dense\), peso 'kernel'\) "
+                                             r"tiene forma \(4, 8\) y el modelo necesita \(4, 16\).*otra arquitectura"):
+        wider.load_weights(path)
     for got, want in zip(wider.get_weights(), before):  # un error no deja pesos a medias
         np.testing.assert_array_equal(got, want)
+    deeper = Sequential([Input(shape=(4,)), Dense(8), Dense(3), Dense(3)])
+    with pytest.raises(ModelFileError, match="el archivo tiene 2 capas y el modelo 3"):
+        deeper.load_weights(path)
 
 
 def test_failed_save_keeps_previous_file(tmp_path, monkeypatch):
@@ -113,23 +137,79 @@ def test_failed_save_keeps_previous_file(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise OSError("disco lleno")
 
-    monkeypatch.setattr(np, "savez", crash)
+    monkeypatch.setattr(weights_io, "write_weights_h5", crash)
     with pytest.raises(OSError, match="disco lleno"):
         model.save(path)
     assert path.read_bytes() == original and os.listdir(tmp_path) == ["m.keras"]
 
 
-def test_not_a_tinygrad_model_and_bad_extensions(tmp_path):
+def test_saved_files_get_umask_permissions_and_keep_them_on_overwrite(tmp_path):
     model, _ = trained_cnn()
-    other = tmp_path / "otro.keras"
-    with zipfile.ZipFile(other, "w") as archive:
-        archive.writestr("config.json", json.dumps({"class_name": "Functional"}))
-        archive.writestr("model.weights.npz", b"")
-    with pytest.raises(ModelFileError, match="no es un modelo guardado con tinygrad_es"):
-        keras.models.load_model(other)
-    with pytest.raises(ValueError, match="extensión .keras"):
-        model.save(tmp_path / "modelo.pkl")
+    old = os.umask(0o022)
+    try:
+        model.save(tmp_path / "m.keras")
+        model.save_weights(tmp_path / "m.weights.h5")
+    finally:
+        os.umask(old)
+    for name in ("m.keras", "m.weights.h5"):
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o644
+        os.chmod(tmp_path / name, 0o600)
+    model.save(tmp_path / "m.keras")
+    model.save_weights(tmp_path / "m.weights.h5")
+    assert all(stat.S_IMODE(os.stat(tmp_path / n).st_mode) == 0o600 for n in ("m.keras", "m.weights.h5"))
+
+
+def test_save_through_symlink_rewrites_target(tmp_path):
+    model, x = trained_cnn()
+    (tmp_path / "modelos").mkdir()
+    target = tmp_path / "modelos" / "ultimo.keras"
+    model.save(target)
+    (tmp_path / "enlace.keras").symlink_to(target)
+    model.fit(x, rng.integers(0, 4, 32), epochs=1, verbose=0)
+    model.save(tmp_path / "enlace.keras")
+    assert (tmp_path / "enlace.keras").is_symlink()
+    loaded = keras.models.load_model(target)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_bad_targets_and_extensions(tmp_path):
+    model, _ = trained_cnn()
+    with pytest.raises(ValueError, match="no termina en .keras.*model.save\\('modelo.keras'\\)"):
+        model.save(tmp_path / "modelo.h5")
     with pytest.raises(ValueError, match=".weights.h5"):
-        model.save_weights(str(tmp_path / "pesos.txt"))
+        model.save_weights(tmp_path / "pesos.txt")
+    with pytest.raises(FileNotFoundError, match=r"'.*falta/m.keras'.*no existe"):
+        model.save(tmp_path / "falta" / "m.keras")
+    (tmp_path / "carpeta.keras").mkdir()
+    with pytest.raises(IsADirectoryError, match="carpeta.keras.*es una carpeta"):
+        model.save(tmp_path / "carpeta.keras")
+    model.save(tmp_path / "m.keras")
     with pytest.raises(FileExistsError, match="overwrite=False"):
-        model.save(other, overwrite=False)
+        model.save(tmp_path / "m.keras", overwrite=False)
+    with pytest.raises(ValueError, match="no está construido"):
+        Sequential([Dense(2)]).save_weights(tmp_path / "x.weights.h5")
+
+
+def test_missing_file_and_directory_are_model_file_errors(tmp_path):
+    model, _ = trained_cnn()
+    with pytest.raises(ModelFileError, match=r"No existe el archivo '.*nada.keras'") as caught:
+        keras.models.load_model(tmp_path / "nada.keras")
+    assert isinstance(caught.value, FileNotFoundError)  # `except FileNotFoundError` sigue valiendo
+    with pytest.raises(ModelFileError, match="es una carpeta"):
+        keras.models.load_model(tmp_path)
+    with pytest.raises(ModelFileError, match="No existe el archivo"):
+        model.load_weights(tmp_path / "nada.weights.h5")
+
+
+def test_old_tinygrad_es_files_still_load():
+    """Archivos del formato anterior (JSON + npz), escritos por la versión que los escribía."""
+    data = np.load(OLD_FORMAT / "expected.npz")
+    loaded = keras.models.load_model(OLD_FORMAT / "cnn.keras")
+    np.testing.assert_allclose(loaded.predict(data["x_cnn"], verbose=0), data["pred_cnn"], **SAME)
+    assert type(loaded.optimizer).__name__ == "Adam"
+    for path in ("cnn.weights.h5", "cnn.keras"):  # el npz de save_weights y el del modelo completo
+        model = cnn()
+        model.load_weights(OLD_FORMAT / path)
+        np.testing.assert_allclose(model.predict(data["x_cnn"], verbose=0), data["pred_cnn"], **SAME)
+    lstm = keras.models.load_model(OLD_FORMAT / "lstm.keras")
+    np.testing.assert_allclose(lstm.predict(data["x_lstm"], verbose=0), data["pred_lstm"], **SAME)

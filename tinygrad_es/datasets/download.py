@@ -31,6 +31,7 @@ import urllib.request
 import uuid
 from http.client import HTTPException
 
+from ..files import clean_stale_temporaries
 from .archives import extract_archive
 
 ENV_VAR = "TINYGRAD_ES_HOME"
@@ -47,11 +48,9 @@ URL_SCHEMES = ("http", "https", "ftp", "file")
 # Extensiones de archivos binarios: si llegan como página HTML, es una página de error, no el archivo.
 BINARY_SUFFIXES = (".npz", ".npy", ".gz", ".tgz", ".tar", ".zip", ".bz2", ".xz", ".h5", ".keras", ".bin", "-ubyte")
 HTML_START = (b"<!doctype html", b"<html")
-# Los temporales de esta biblioteca: `.{nombre}.{32 hexadecimales}.part` (ver _sibling_temp_path).
+# Los temporales de las descargas: `.{nombre}.{32 hexadecimales}.part` (ver _sibling_temp_path). Los de una
+# descarga matada se borran en la siguiente descarga a esa carpeta (files.clean_stale_temporaries).
 TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{32}\.part$")
-# Un temporal anterior al arranque de este proceso es de una descarga que ya no sigue (un proceso matado):
-# las que siguen vivas escriben en él y mantienen su fecha de modificación al día.
-PROCESS_START = time.time()
 
 
 class DownloadError(OSError):
@@ -137,7 +136,7 @@ def get_file(
 
     downloaded = _needs_download(fpath, file_hash, hasher, force_download, binary)
     if downloaded:
-        remove_stale_temporaries(datadir)
+        clean_stale_temporaries(datadir, TEMP_NAME)
         _download(origin, fpath, file_hash, hasher, binary, DEADLINE if deadline is None else deadline)
 
     if extract or untar:
@@ -204,29 +203,6 @@ def _needs_download(fpath, file_hash, hasher, force_download, binary) -> bool:
 def _starts_like_html(path) -> bool:
     with open(path, "rb") as f:
         return f.read(512).lstrip().lower().startswith(HTML_START)
-
-
-def remove_stale_temporaries(folder: str) -> list:
-    """Borra de `folder` los temporales de descargas anteriores a este proceso (matadas a medias).
-
-    Solo toca lo que tiene el nombre de los temporales de esta biblioteca y no se ha modificado desde
-    que empezó el proceso: una descarga de otro proceso que sigue viva los mantiene al día.
-    Devuelve las rutas borradas.
-    """
-    removed = []
-    for entry in os.scandir(folder):
-        try:
-            stale = TEMP_NAME.match(entry.name) and entry.stat(follow_symlinks=False).st_mtime < PROCESS_START
-            if not stale:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path)
-            else:
-                os.remove(entry.path)
-            removed.append(entry.path)
-        except OSError:  # otro proceso lo borró a la vez, o no hay permiso: no impide descargar
-            continue
-    return removed
 
 
 def _download(origin, fpath, file_hash, hasher, binary, deadline) -> None:

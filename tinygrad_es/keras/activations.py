@@ -12,24 +12,20 @@ el diccionario que escribe Keras al guardar un modelo.
 import numpy as np
 
 from ..errors import ShapeError, normalize_axes, shape_str
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
 from .registry import lookup
-
-
-def _tensor(x) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 # ---------------------------------------------------------------- las del curso
 def linear(x):
     """La identidad: lo que hace `activation=None`."""
-    return _tensor(x)
+    return as_tensor(x)
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """max(x, 0); con las opciones de Keras 3: x se conserva si x > threshold (si no, 0), se recorta a
     [0, max_value] y, con negative_slope, se le resta negative_slope·relu(threshold - x)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return x.relu()
     out = x.relu() if threshold == 0.0 else Tensor.where(x > threshold, x, 0.0)
@@ -42,82 +38,82 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 def leaky_relu(x, negative_slope=0.2):
     """x si x > 0; negative_slope·x si no (Keras 3 usa 0.2 aquí y 0.3 en la capa LeakyReLU)."""
-    return _tensor(x).leaky_relu(negative_slope)
+    return as_tensor(x).leaky_relu(negative_slope)
 
 
 def relu6(x):
     """min(max(x, 0), 6)."""
-    return _tensor(x).relu6()
+    return as_tensor(x).relu6()
 
 
 def sigmoid(x):
-    return _tensor(x).sigmoid()
+    return as_tensor(x).sigmoid()
 
 
 def tanh(x):
-    return _tensor(x).tanh()
+    return as_tensor(x).tanh()
 
 
 def softmax(x, axis=-1):
     """e^x / Σ e^x a lo largo de `axis`: probabilidades que suman 1."""
-    return _tensor(x).softmax(axis)
+    return as_tensor(x).softmax(axis)
 
 
 def log_softmax(x, axis=-1):
     """log(softmax(x)), calculado de forma estable: x - logsumexp(x)."""
-    return _tensor(x).log_softmax(axis)
+    return as_tensor(x).log_softmax(axis)
 
 
 def exponential(x):
-    return _tensor(x).exp()
+    return as_tensor(x).exp()
 
 
 # ---------------------------------------------------------------- suaves
 def elu(x, alpha=1.0):
     """x si x >= 0; alpha·(e^x - 1) si no."""
-    return _tensor(x).elu(alpha)
+    return as_tensor(x).elu(alpha)
 
 
 def selu(x):
     """scale·elu(x, alpha) con alpha ≈ 1.6733 y scale ≈ 1.0507 (las constantes que autonormalizan)."""
-    return _tensor(x).selu()
+    return as_tensor(x).selu()
 
 
 def celu(x, alpha=1.0):
     """max(x, 0) + alpha·(e^(min(x, 0)/alpha) - 1)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return x.maximum(0.0) + (x.minimum(0.0) / alpha).expm1() * alpha
 
 
 def softplus(x):
     """log(1 + e^x), estable."""
-    return _tensor(x).softplus()
+    return as_tensor(x).softplus()
 
 
 def softsign(x):
     """x / (1 + |x|)."""
-    return _tensor(x).softsign()
+    return as_tensor(x).softsign()
 
 
 def squareplus(x, b=4):
     """(x + √(x² + b)) / 2, una softplus hecha de raíces."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return (x + (x * x + b).sqrt()) / 2
 
 
 def log_sigmoid(x):
     """log(σ(x)) = -softplus(-x), estable."""
-    return -(-_tensor(x)).softplus()
+    return -(-as_tensor(x)).softplus()
 
 
 def gelu(x, approximate=False):
     """x·Φ(x), con Φ la distribución normal acumulada. approximate=True usa la fórmula con tanh."""
-    return _tensor(x).gelu(approximate)
+    return as_tensor(x).gelu(approximate)
 
 
 def silu(x):
     """x·σ(x) (también llamada swish)."""
-    return _tensor(x).silu()
+    return as_tensor(x).silu()
 
 
 swish = silu
@@ -125,12 +121,12 @@ swish = silu
 
 def mish(x):
     """x·tanh(softplus(x))."""
-    return _tensor(x).mish()
+    return as_tensor(x).mish()
 
 
 def glu(x, axis=-1):
     """Gated linear unit: parte x en dos mitades a lo largo de `axis`, a y b, y devuelve a·σ(b)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     (axis,) = normalize_axes("glu", axis, x.ndim)
     if x.shape[axis] % 2:
         raise ShapeError(
@@ -143,19 +139,19 @@ def glu(x, axis=-1):
 
 def tanh_shrink(x):
     """x - tanh(x)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return x - x.tanh()
 
 
 # ---------------------------------------------------------------- a trozos
 def hard_sigmoid(x):
     """relu6(x + 3) / 6, la forma de Keras 3 (tf.keras 2 usaba clip(0.2·x + 0.5, 0, 1))."""
-    return _tensor(x).hard_sigmoid()
+    return as_tensor(x).hard_sigmoid()
 
 
 def hard_silu(x):
     """x·hard_sigmoid(x) (también llamada hard_swish)."""
-    return _tensor(x).hard_silu()
+    return as_tensor(x).hard_silu()
 
 
 hard_swish = hard_silu
@@ -163,36 +159,36 @@ hard_swish = hard_silu
 
 def hard_tanh(x):
     """clip(x, -1, 1)."""
-    return _tensor(x).hard_tanh()
+    return as_tensor(x).hard_tanh()
 
 
 def sparse_sigmoid(x):
     """0 si x <= -1; 1 si x >= 1; (x + 1)/2 entre medias."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return Tensor.where(x <= -1, 0.0, Tensor.where(x >= 1, 1.0, (x + 1) * 0.5))
 
 
 def sparse_plus(x):
     """0 si x <= -1; x si x >= 1; (x + 1)²/4 entre medias (une las dos rectas sin codo)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return Tensor.where(x <= -1, 0.0, Tensor.where(x < 1, (x + 1).square() * 0.25, x))
 
 
 def hard_shrink(x, threshold=0.5):
     """x si |x| > threshold; 0 si no."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return Tensor.where(x.abs() > threshold, x, 0.0)
 
 
 def soft_shrink(x, threshold=0.5):
     """x - threshold si x > threshold; x + threshold si x < -threshold; 0 entre medias."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return Tensor.where(x > threshold, x - threshold, Tensor.where(x < -threshold, x + threshold, 0.0))
 
 
 def threshold(x, threshold, default_value):
     """x si x > threshold; default_value si no."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return Tensor.where(x > threshold, x, default_value)
 
 
@@ -204,7 +200,7 @@ def sparsemax(x, axis=-1):
     constante para el autograd; τ se calcula con operaciones de Tensor, así que el gradiente
     incluye cómo τ depende de x.
     """
-    x = _tensor(x)
+    x = as_tensor(x)
     (axis,) = normalize_axes("sparsemax", axis, x.ndim)
     values = x.numpy()
     ordered = -np.sort(-values, axis=axis)

@@ -10,7 +10,7 @@ import inspect
 import re
 from collections import defaultdict
 
-from .registry import closest_name
+from ..errors import closest_name
 
 _counters = defaultdict(int)
 
@@ -38,6 +38,13 @@ def parameter_names(function) -> list:
     """Los argumentos con nombre de una función (sin self, *args ni **kwargs)."""
     return [name for name, p in inspect.signature(function).parameters.items()
             if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def init_arguments(cls) -> list:
+    """Los argumentos con nombre que acepta `cls(...)`: los de su __init__ y los de sus clases base
+    (una capa pasa **kwargs a Layer.__init__, que acepta name, dtype...)."""
+    return [name for klass in cls.__mro__ if klass is not object and "__init__" in vars(klass)
+            for name in parameter_names(klass.__init__)]
 
 
 def unknown_arguments_error(owner: str, kwargs, valid) -> TypeError:

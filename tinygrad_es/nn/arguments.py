@@ -1,16 +1,13 @@
-"""Las comprobaciones de argumentos que comparten las familias de `nn.functional`.
+"""Las comprobaciones de argumentos que comparten las familias de `nn.functional` y las capas de Keras.
 
-Cada una dice en su mensaje qué función la pidió, qué se esperaba, qué llegó y qué hacer.
+Cada una dice en su mensaje qué función (o capa) la pidió, qué se esperaba, qué llegó y qué
+hacer. Aquí está también, una sola vez, la fórmula del tamaño de salida de una ventana
+deslizante (convoluciones y pooling).
 """
 import numpy as np
 
 from ..errors import ShapeError, shape_str
 from ..tensor import Tensor
-
-
-def as_tensor(value) -> Tensor:
-    """El propio Tensor, o uno nuevo con el array (o la lista) que llegó."""
-    return value if isinstance(value, Tensor) else Tensor(value)
 
 
 def check_rank(fn: str, name: str, t: Tensor, rank: int, layout: str, hint: str = "") -> None:
@@ -34,14 +31,19 @@ def is_int(value, minimum: int) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
 
 
+def int_tuple(fn: str, name: str, value, n: int, minimum: int = 1) -> tuple:
+    """3 -> (3, 3) (con n = 2); (3, 2) se queda: así se leen kernel_size, strides, pool_size... (como en Keras)."""
+    values = (value,) * n if np.isscalar(value) else tuple(value) if isinstance(value, (tuple, list)) else ()
+    if len(values) != n or not all(is_int(v, minimum) for v in values):
+        what = "un entero positivo" if minimum == 1 else f"un entero >= {minimum}"
+        shape = "una pareja (alto, ancho)" if n == 2 else f"una tupla de {n}"
+        raise ValueError(f"{fn}: {name} debe ser {what} o {shape} de ellos y recibió {value!r}.")
+    return tuple(int(v) for v in values)
+
+
 def pair(fn: str, name: str, value) -> tuple:
     """Un entero o una pareja de enteros positivos -> (alto, ancho)."""
-    both = (value, value) if np.isscalar(value) else tuple(value)
-    if len(both) != 2 or not all(is_int(v, 1) for v in both):
-        raise ValueError(
-            f"{fn}: {name} debe ser un entero positivo o una pareja de ellos (alto, ancho) y recibió {value!r}."
-        )
-    return int(both[0]), int(both[1])
+    return int_tuple(fn, name, value, 2)
 
 
 def single(fn: str, name: str, value) -> int:
@@ -50,3 +52,31 @@ def single(fn: str, name: str, value) -> int:
     if not is_int(v, 1):
         raise ValueError(f"{fn}: {name} debe ser un entero positivo y recibió {value!r}.")
     return int(v)
+
+
+PADDING_MODES = {"valid": "'valid' (sin relleno)", "same": "'same' (salida de tamaño ceil(entrada/stride))",
+                 "causal": "'causal' (todo el relleno a la izquierda)"}
+
+
+def padding_mode(fn: str, value, allowed: tuple = ("valid", "same")) -> str:
+    """El padding con nombre ('valid', 'same', 'causal'), en minúsculas, si es uno de `allowed`."""
+    mode = value.lower() if isinstance(value, str) else None
+    if mode not in allowed:
+        options = ", ".join(PADDING_MODES[a] for a in allowed[:-1]) + f" o {PADDING_MODES[allowed[-1]]}"
+        raise ValueError(f"{fn}: padding debe ser {options} y recibió {value!r}.")
+    return mode
+
+
+def output_size(size, window: int, stride: int = 1, dilation: int = 1, padding="valid"):
+    """El tamaño de salida de una ventana deslizante sobre un eje de `size` (None si no se conoce: lo da None).
+
+    padding: 'same' o 'causal' (ceil(size/stride)), 'valid' (sin relleno) o (antes, después):
+
+        salida = (size + antes + después - dilation·(window - 1) - 1) // stride + 1
+    """
+    if size is None:
+        return None
+    if padding in ("same", "causal"):
+        return -(-size // stride)
+    before, after = (0, 0) if padding == "valid" else padding
+    return (size + before + after - dilation * (window - 1) - 1) // stride + 1

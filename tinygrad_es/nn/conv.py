@@ -19,8 +19,8 @@ y el de conv1d, 'valid', 'same', 'causal' (todo a la izquierda), p o (izq., der.
 from ..errors import ShapeError, shape_str
 from ..ops import conv_direct, conv_winograd
 from ..ops.conv import Conv2D, Conv2DTranspose
-from ..tensor import Tensor
-from .arguments import as_tensor, check_rank, check_shape, is_int, pair, single
+from ..tensor import Tensor, as_tensor
+from .arguments import check_rank, check_shape, is_int, output_size, pair, single
 
 AXES_2D = ("alto", "ancho")
 AXES_1D = ("alto", "de la secuencia")  # el eje 'alto' de una conv1d mide siempre 1
@@ -34,11 +34,8 @@ def _axis_geometry(fn, size, k, stride, dilation, mode, axis):
     mitad delante y el píxel sobrante detrás) o (antes, después).
     """
     eff_k = dilation * (k - 1) + 1
-    if mode == "same":
-        out = -(-size // stride)
-        before = max((out - 1) * stride + eff_k - size, 0) // 2
-    else:
-        before, out = mode[0], (size + mode[0] + mode[1] - eff_k) // stride + 1
+    out = output_size(size, k, stride, dilation, mode)
+    before = max((out - 1) * stride + eff_k - size, 0) // 2 if mode == "same" else mode[0]
     if out <= 0 or size <= 0:
         raise ShapeError(
             f"{fn}: la ventana de {eff_k} (tamaño {k}, dilatación {dilation}) no cabe en el eje {axis} de la "

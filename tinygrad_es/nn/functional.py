@@ -18,9 +18,8 @@ import numpy as np
 
 from ..errors import ShapeError, shape_str
 from ..ops.norm import BatchNorm
-from ..random import generator
-from ..tensor import Tensor
-from .arguments import as_tensor, check_rank, check_shape
+from ..tensor import Tensor, as_tensor
+from .arguments import check_rank, check_shape
 from .conv import (conv1d, conv1d_transpose, conv2d, conv2d_transpose, depthwise_conv1d, depthwise_conv2d,
                    separable_conv1d, separable_conv2d)
 from .losses import (binary_cross_entropy, categorical_cross_entropy, hinge, logistic_loss, mae, mse,
@@ -88,12 +87,7 @@ def dropout(x, rate, training=True, noise_shape=None):
             f"dropout: noise_shape {noise_shape} no se difunde sobre x de forma {shape_str(x.shape)}: "
             "cada eje debe ser 1, None o el tamaño de ese eje de x."
         )
-    if not training or rate == 0:
-        return x
-    if rate == 1:
-        return x * 0.0
-    keep = generator().random(shape) >= rate
-    return x * Tensor(keep / (1.0 - rate), dtype=x.dtype, device=x.device)
+    return x.dropout(rate, training, noise_shape=shape)
 
 
 def embedding(indices, weights):

@@ -4,16 +4,15 @@ Con canales al final: imágenes (N, H, W, C), secuencias (N, L, C). Las versione
 de una imagen de una fila, con los mismos kernels (`ops/pool.py`, `kernels/cpu/pool.py`).
 """
 from ..ops.pool import AvgPool2D, MaxPool2D
-from ..tensor import Tensor
-from .arguments import as_tensor, check_rank, pair, single
+from ..tensor import Tensor, as_tensor
+from .arguments import check_rank, padding_mode, pair, single
 from .conv import AXES_1D, _geometry
 
 
 def _pool_args(fn, x, pool, strides, padding, axis_names):
     """(x, opciones de la operación) con pool y strides ya como parejas; strides=None: igual que pool."""
     stride = pool if strides is None else strides
-    if not (isinstance(padding, str) and padding.lower() in ("valid", "same")):
-        raise ValueError(f"{fn}: padding debe ser 'valid' o 'same' y recibió {padding!r}.")
+    padding = padding_mode(fn, padding)
     stride, _, pad, out_hw = _geometry(fn, x.shape[1:3], pool, stride, (1, 1), padding, axis_names)
     return dict(pool=pool, stride=stride, pad=pad, out_hw=out_hw)
 

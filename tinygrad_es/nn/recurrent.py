@@ -24,8 +24,8 @@ import numpy as np
 
 from ..errors import ShapeError, shape_str
 from ..ops.recurrent import GRU, LSTM, GRUResetBefore, SimpleRNN
-from ..tensor import Tensor
-from .arguments import as_tensor, check_rank, check_shape
+from ..tensor import Tensor, as_tensor
+from .arguments import check_rank, check_shape
 
 
 def _recurrent_args(fn, gates, x, initial_states, W, U, b, bias_shape, state_names=("h0",)):

@@ -5,6 +5,8 @@ Forward:   cols = im2col(x)            (N·Ho·Wo, KH·KW·C)
 Backward:  dw = colsᵀ @ dout           db = Σ dout (sobre todo menos F)
            dx = col2im(dout @ w2dᵀ)    (col2im suma las ventanas solapadas)
 
+`conv2d_reference` (abajo) lo escribe en dos líneas con NumPy; `Conv2D` calcula lo mismo.
+
 Los productos son sgemm de BLAS; las copias de ventanas, kernels de Numba
 (`kernels/cpu/im2col.py`). La comprobación de formas y el cálculo del relleno viven en
 `nn/conv.py`: aquí llegan ya resueltos.
@@ -17,17 +19,12 @@ los canales de cada grupo pasan a ser un lote propio, (n, H, W, G·Cg) -> (G·n,
 hace los G productos, (G, n·Ho·Wo, KH·KW·Cg) @ (G, KH·KW·Cg, F/G). Con G = C (y F = C·M) es la
 convolución en profundidad (depthwise) de Keras. Con G = 1 nada se reordena.
 
-Con pocos canales por grupo (Cg < FEW_CHANNELS, la depthwise sobre todo) se reordena `cols` en vez
-de x: im2col copia tramos de KW·Cg valores seguidos, y con Cg = 1 son tramos de 3 valores, en los
-que el bucle cuesta más que la copia. Así que im2col trabaja sobre x entera (tramos de KW·C) y
-después `cols` pasa a orden de grupos, (n·Ho·Wo, KH·KW, G, Cg) -> (G, n·Ho·Wo, KH·KW·Cg). Medido
-con un trozo de 16 imágenes 26×26×32 y núcleo 3×3 (un hilo): im2col + productos en 21 ms
-reordenando x y en 5.4 ms reordenando cols con Cg = 1; con Cg = 4 empatan (6 ms) y con Cg = 16,
-reordenar x gana (1.7 ms contra 4.5 ms).
-
 Convolución traspuesta (`Conv2DTranspose`): la adjunta de conv2d respecto de x, con el mismo
 núcleo. Su forward es el backward de datos de conv2d (dout @ w2dᵀ y col2im) y su backward, el
 forward de conv2d (im2col y @ w2d): las mismas piezas con los papeles cambiados.
+
+Rendimiento (se puede saltar: el resultado es el de `conv2d_reference`)
+-----------------------------------------------------------------------
 
 Por trozos del lote: `cols` repite cada píxel KH·KW veces (85 MB para la segunda capa de la
 CNN del curso con lote 128). En vez de construirla entera, el lote se parte en trozos de unas
@@ -45,6 +42,14 @@ la máscara (salida > 0) y la suma de db se hacen en la misma pasada, trozo a tr
 (`kernels/cpu/relu.py`). Medido en la CNN del curso: ~10 % menos por paso y una salida
 guardada menos por capa.
 
+Con pocos canales por grupo (Cg < FEW_CHANNELS, la depthwise sobre todo) se reordena `cols` en vez
+de x: im2col copia tramos de KW·Cg valores seguidos, y con Cg = 1 son tramos de 3 valores, en los
+que el bucle cuesta más que la copia. Así que im2col trabaja sobre x entera (tramos de KW·C) y
+después `cols` pasa a orden de grupos, (n·Ho·Wo, KH·KW, G, Cg) -> (G, n·Ho·Wo, KH·KW·Cg). Medido
+con un trozo de 16 imágenes 26×26×32 y núcleo 3×3 (un hilo): im2col + productos en 21 ms
+reordenando x y en 5.4 ms reordenando cols con Cg = 1; con Cg = 4 empatan (6 ms) y con Cg = 16,
+reordenar x gana (1.7 ms contra 4.5 ms).
+
 Las mismas líneas sirven en la GPU: `kernels_for(x, im2col)` da los kernels del dispositivo
 de x (kernels/cpu/ o kernels/cuda/, mismas firmas), los arrays nacen en el dispositivo de x
 (`np.empty_like(x, shape=...)`, `scratch(..., like=w)`) y en la GPU el lote va en un solo trozo.
@@ -60,6 +65,18 @@ from ..runtime.threads import chunk_size, map_chunks
 
 CHUNK_BYTES = 4 << 20  # tamaño de `cols` por trozo: que quepa en la caché L2/L3
 FEW_CHANNELS = 4  # con menos canales por grupo, im2col sobre x entera y cols reordenada (ver arriba)
+
+
+def conv2d_reference(x, w, stride, dilation, pad, out_hw) -> np.ndarray:
+    """La convolución en dos líneas: las ventanas de x en filas (im2col) por el núcleo como matriz.
+
+    x (N, H, W, C), w (KH, KW, C, F) -> (N, Ho, Wo, F), sin grupos ni sesgo, con los argumentos de
+    Conv2D (`pad`: el relleno de arriba/izquierda; `out_hw`: (Ho, Wo)). Conv2D calcula lo mismo,
+    por trozos, en varios hilos y con kernels de Numba.
+    """
+    kh, kw, c, f = w.shape
+    cols = im2col.im2col_reference(x, kh, kw, *out_hw, *stride, *dilation, *pad)  # (N, Ho, Wo, KH, KW, C)
+    return (cols.reshape(-1, kh * kw * c) @ w.reshape(kh * kw * c, f)).reshape(x.shape[0], *out_hw, f)
 
 
 def _split_groups(images, groups):

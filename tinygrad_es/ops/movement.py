@@ -56,14 +56,15 @@ class Index(Function):
         shape, dtype, index = self.saved
         # zeros_like(grad, shape=...) y no np.zeros(shape): así el array nace en el dispositivo de grad (CPU o GPU)
         out = np.zeros_like(grad, shape=shape, dtype=dtype)
-        if _is_basic(index):
+        if is_basic_index(index):
             out[index] = grad  # cortes y enteros: cada casilla se lee una sola vez
         else:
             np.add.at(out, index, grad)
         return out
 
 
-def _is_basic(index) -> bool:
+def is_basic_index(index) -> bool:
+    """¿Solo enteros, cortes, None y `...`? Entonces x[index] es una vista y cada casilla se lee una vez."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
 

@@ -152,7 +152,9 @@ class CudaArray:
         return np.swapaxes(self, a, b)
 
     def __getitem__(self, index):
-        if _is_basic(index):
+        from ..ops.movement import is_basic_index  # (aquí: ops importa runtime al cargarse)
+
+        if is_basic_index(index):
             return _view(self, lambda p: p[_as_view_index(index)])
         rows = _row_index(index, self.shape)
         out = CudaArray.empty(rows.shape + self.shape[1:], self.dtype)
@@ -160,7 +162,9 @@ class CudaArray:
         return out
 
     def __setitem__(self, index, value):
-        if not _is_basic(index):
+        from ..ops.movement import is_basic_index
+
+        if not is_basic_index(index):
             raise _unsupported("la asignación con índices avanzados (arrays o máscaras)")
         shape, offset, strides = _layout(self.shape, lambda p: p[_as_view_index(index)])
         value = value if isinstance(value, CudaArray) else CudaArray.from_numpy(np.asarray(value, self.dtype))
@@ -278,11 +282,6 @@ def _resolve_shape(shape, size):
     if math.prod(shape) != size:
         raise ValueError(f"cannot reshape array of size {size} into shape {shape}")
     return shape
-
-
-def _is_basic(index) -> bool:
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
 
 
 def _as_view_index(index):

@@ -11,41 +11,18 @@ filtro produce un canal de salida. Parámetros: kh·kw·(C/groups)·filtros + fi
 - SeparableConv2D es una DepthwiseConv2D seguida de una Conv2D 1×1 que mezcla los canales;
 - Conv2DTranspose es la traspuesta (la adjunta) de Conv2D: agranda la imagen (decodificadores).
 
-Aquí están también las piezas que comparten todas las capas con ventanas (convoluciones,
-pooling, relleno y recorte): la lectura de `kernel_size`/`strides`, el relleno, la fórmula del
-tamaño de salida y las capas base de imágenes y secuencias, con sus pistas de error.
+Aquí están también las capas base de imágenes y secuencias que comparten todas las capas con
+ventanas (convoluciones, pooling, relleno y recorte), con sus pistas de error. La lectura de
+`kernel_size`/`strides`/`padding` y la fórmula del tamaño de salida son las de `nn.functional`
+(`nn/arguments.py`): una sola vez para las capas y las funciones.
 """
 import math
 
 from ...errors import ShapeError, shape_str
 from ...nn import functional as F
+from ...nn.arguments import int_tuple, output_size, padding_mode, pair
 from .. import activations, initializers
 from .layer import Layer
-
-
-def int_tuple(name, value, n, allow_zero=False):
-    """3 -> (3, 3) (con n = 2); (3, 2) se queda. Así aceptan Keras kernel_size, strides y pool_size."""
-    values = (value,) * n if isinstance(value, int) else tuple(value)
-    low = 0 if allow_zero else 1
-    if len(values) != n or not all(isinstance(v, int) and not isinstance(v, bool) and v >= low for v in values):
-        what = "un entero" + (" >= 0" if allow_zero else " positivo")
-        shape = "una pareja (alto, ancho)" if n == 2 else f"una tupla de {n}"
-        raise ValueError(f"{name} debe ser {what} o {shape} de ellos, y es {value!r}.")
-    return values
-
-
-def pair(name, value):
-    return int_tuple(name, value, 2)
-
-
-def padding_mode(value, allowed=("valid", "same")):
-    mode = str(value).lower()
-    if mode not in allowed:
-        names = {"valid": "'valid' (sin relleno)", "same": "'same' (salida del mismo tamaño)",
-                 "causal": "'causal' (todo el relleno a la izquierda)"}
-        options = ", ".join(names[a] for a in allowed[:-1]) + f" o {names[allowed[-1]]}"
-        raise ValueError(f"padding debe ser {options}, y es {value!r}.")
-    return mode
 
 
 def channels_last(layer_name, data_format) -> str:
@@ -56,15 +33,6 @@ def channels_last(layer_name, data_format) -> str:
             f"{data_format!r}: pasa los canales al final, p. ej. x.transpose(0, 2, 3, 1) para imágenes."
         )
     return "channels_last"
-
-
-def output_length(size, window, stride, dilation, padding):
-    """Tamaño de salida de una ventana deslizante en un eje (la fórmula de Keras)."""
-    if size is None:
-        return None
-    if padding in ("same", "causal"):
-        return (size - 1) // stride + 1
-    return (size - dilation * (window - 1) - 1) // stride + 1
 
 
 def _positive(cls, name, value):
@@ -99,7 +67,7 @@ class WindowLayer(Layer):
         return "revisa la forma de los datos y la de Input(shape=...)"
 
     def spatial_output(self, input_shape, window, strides, dilation, padding):
-        sizes = tuple(output_length(input_shape[i + 1], window[i], strides[i], dilation[i], padding)
+        sizes = tuple(output_size(input_shape[i + 1], window[i], strides[i], dilation[i], padding)
                       for i in range(self.spatial_axes))
         if any(s is not None and s <= 0 for s in sizes):
             raise ShapeError(
@@ -139,14 +107,14 @@ class BaseConv(WindowLayer):
         self.data_format = channels_last(cls, data_format)
         n = self.spatial_axes
         self.filters, self.groups = filters, groups
-        self.kernel_size = int_tuple(f"{cls}: kernel_size", kernel_size, n)
-        self.strides = int_tuple(f"{cls}: strides", strides, n)
-        self.dilation_rate = int_tuple(f"{cls}: dilation_rate", dilation_rate, n)
+        self.kernel_size = int_tuple(cls, "kernel_size", kernel_size, n)
+        self.strides = int_tuple(cls, "strides", strides, n)
+        self.dilation_rate = int_tuple(cls, "dilation_rate", dilation_rate, n)
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(
                 f"{cls}: no se pueden usar a la vez strides > 1 y dilation_rate > 1 (Keras tampoco lo permite)."
             )
-        self.padding = padding_mode(padding, self.paddings)
+        self.padding = padding_mode(cls, padding, self.paddings)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -160,9 +128,9 @@ class BaseConv(WindowLayer):
                 f"groups={self.groups} grupos iguales: usa un groups que divida a {channels}."
             )
         shape = self.kernel_size + (channels // self.groups, self.filters)
-        self.add_weight("kernel", shape, self.kernel_initializer)
+        self.kernel = self.add_weight(shape=shape, initializer=self.kernel_initializer, name="kernel")
         if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias")
 
     def compute_output_shape(self, input_shape):
         sizes = self.spatial_output(input_shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
@@ -233,7 +201,7 @@ class Conv2DTranspose(BaseConv, ImageLayer):
                          use_bias, kernel_initializer, bias_initializer, **kwargs)
         self.output_padding = None
         if output_padding is not None:
-            self.output_padding = int_tuple("Conv2DTranspose: output_padding", output_padding, 2, allow_zero=True)
+            self.output_padding = int_tuple("Conv2DTranspose", "output_padding", output_padding, 2, minimum=0)
             if any(op >= s for op, s in zip(self.output_padding, self.strides)):
                 raise ValueError(
                     f"Conv2DTranspose: cada output_padding debe ser menor que su stride, y son "
@@ -241,9 +209,10 @@ class Conv2DTranspose(BaseConv, ImageLayer):
                 )
 
     def build(self, input_shape):
-        self.add_weight("kernel", self.kernel_size + (self.filters, input_shape[-1]), self.kernel_initializer)
+        kernel_shape = self.kernel_size + (self.filters, input_shape[-1])
+        self.kernel = self.add_weight(shape=kernel_shape, initializer=self.kernel_initializer, name="kernel")
         if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias")
 
     def call(self, inputs, training=False):
         out = F.conv2d_transpose(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
@@ -282,10 +251,10 @@ class DepthwiseConv2D(ImageLayer):
         super().__init__(**kwargs)
         cls = type(self).__name__
         self.depth_multiplier = _positive(cls, "depth_multiplier", depth_multiplier)
-        self.kernel_size = pair(f"{cls}: kernel_size", kernel_size)
-        self.strides = pair(f"{cls}: strides", strides)
-        self.dilation_rate = pair(f"{cls}: dilation_rate", dilation_rate)
-        self.padding = padding_mode(padding)
+        self.kernel_size = pair(cls, "kernel_size", kernel_size)
+        self.strides = pair(cls, "strides", strides)
+        self.dilation_rate = pair(cls, "dilation_rate", dilation_rate)
+        self.padding = padding_mode(cls, padding)
         self.data_format = channels_last(cls, data_format)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -294,9 +263,11 @@ class DepthwiseConv2D(ImageLayer):
 
     def build(self, input_shape):
         channels = input_shape[-1]
-        self.add_weight("kernel", self.kernel_size + (channels, self.depth_multiplier), self.depthwise_initializer)
+        kernel_shape = self.kernel_size + (channels, self.depth_multiplier)
+        self.kernel = self.add_weight(shape=kernel_shape, initializer=self.depthwise_initializer, name="kernel")
         if self.use_bias:
-            self.add_weight("bias", (channels * self.depth_multiplier,), self.bias_initializer)
+            self.bias = self.add_weight(shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
+                                        name="bias")
 
     def call(self, inputs, training=False):
         out = F.depthwise_conv2d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
@@ -332,11 +303,13 @@ class SeparableConv2D(DepthwiseConv2D):
 
     def build(self, input_shape):
         depth = input_shape[-1] * self.depth_multiplier
-        self.add_weight("depthwise_kernel", self.kernel_size + (input_shape[-1], self.depth_multiplier),
-                        self.depthwise_initializer)
-        self.add_weight("pointwise_kernel", (1, 1, depth, self.filters), self.pointwise_initializer)
+        depthwise_shape = self.kernel_size + (input_shape[-1], self.depth_multiplier)
+        self.depthwise_kernel = self.add_weight(shape=depthwise_shape, initializer=self.depthwise_initializer,
+                                                name="depthwise_kernel")
+        self.pointwise_kernel = self.add_weight(shape=(1, 1, depth, self.filters),
+                                                initializer=self.pointwise_initializer, name="pointwise_kernel")
         if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias")
 
     def call(self, inputs, training=False):
         out = F.separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel,

@@ -68,9 +68,10 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
 
     def build(self, input_shape):
-        self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer=self.kernel_initializer,
+                                      name="kernel")
         if self.use_bias:
-            self.add_weight("bias", (self.units,), self.bias_initializer)
+            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer, name="bias")
 
     def call(self, inputs, training=False):
         out = inputs @ self.kernel

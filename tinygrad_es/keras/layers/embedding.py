@@ -36,7 +36,8 @@ class Embedding(Layer):
         self.initial_weights = weights  # p. ej. vectores preentrenados: se copian al construir la capa
 
     def build(self, input_shape):
-        self.add_weight("embeddings", (self.input_dim, self.output_dim), self.embeddings_initializer)
+        self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
+                                          initializer=self.embeddings_initializer, name="embeddings")
         if self.initial_weights is not None:
             self.set_weights(self.initial_weights)
 

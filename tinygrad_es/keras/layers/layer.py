@@ -20,13 +20,14 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
 import functools
 import math
 import warnings
+from typing import Optional
 
 import numpy as np
 
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
 from .. import initializers
-from ..names import parameter_names, unique_name, unknown_arguments_error
+from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
 
 
 class Layer:
@@ -44,17 +45,14 @@ class Layer:
                  batch_size=None, **kwargs):
         # batch_size acompaña a input_shape en Keras; aquí el tamaño del lote siempre queda libre (None).
         if kwargs:
-            valid = [name for klass in type(self).__mro__ if issubclass(klass, Layer) and "__init__" in vars(klass)
-                     for name in parameter_names(klass.__init__)]
-            raise unknown_arguments_error(type(self).__name__, kwargs, valid)
+            raise unknown_arguments_error(type(self).__name__, kwargs, init_arguments(type(self)))
         self.name = name or unique_name(type(self).__name__)
         self.dtype = np.dtype(dtype or "float32")
         self._trainable = bool(trainable)
         self.built = False
         self.input_spec_shape = None  # la forma (None, ...) con la que se construyó
         self.output_shape = None
-        self._weight_names = []  # nombres de atributo de los pesos, en orden de creación
-        self._weight_is_trainable = {}
+        self._tracked_weights = []  # (nombre, peso, entrenable) de cada peso, en orden de creación
         if input_dim is not None:
             input_shape = (input_dim,)
         self.declared_input_shape = None if input_shape is None else tuple(input_shape)
@@ -66,34 +64,38 @@ class Layer:
             )
 
     # ------------------------------------------------------------ pesos
-    def add_weight(self, name, shape, initializer="zeros", trainable=True):
-        """Crea un peso, lo guarda como atributo `self.<name>` y lo registra en orden de creación."""
-        value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=self.dtype)
-        weight = Tensor(value, dtype=self.dtype, requires_grad=trainable and self._trainable)
-        setattr(self, name, weight)
-        self._weight_names.append(name)
-        self._weight_is_trainable[name] = trainable
+    def add_weight(self, shape: tuple = (), initializer="zeros", dtype=None, trainable: bool = True,
+                   name: Optional[str] = None) -> Tensor:
+        """Crea un peso (un Tensor con los valores de `initializer`) y lo registra en orden de creación.
+
+        Como en Keras 3, la capa lo guarda donde quiera: `self.kernel = self.add_weight(...)`.
+        `name` es el que usan los mensajes de error y los archivos de pesos."""
+        dtype = np.dtype(dtype or self.dtype)
+        value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=dtype)
+        weight = Tensor(value, dtype=dtype, requires_grad=trainable and self._trainable)
+        self._tracked_weights.append((name or f"variable_{len(self._tracked_weights)}", weight, trainable))
         return weight
+
+    def _weights_in_order(self) -> list:
+        """[(nombre, peso)] en el orden de Keras: primero los entrenables, luego el resto."""
+        trained = [(n, w) for n, w, t in self._tracked_weights if self._trainable and t]
+        return trained + [(n, w) for n, w, t in self._tracked_weights if not (self._trainable and t)]
 
     @property
     def trainable_weights(self) -> list:
-        return [getattr(self, n) for n in self._weight_names if self._is_trained(n)]
+        return [w for n, w, t in self._tracked_weights if self._trainable and t]
 
     @property
     def non_trainable_weights(self) -> list:
-        return [getattr(self, n) for n in self._weight_names if not self._is_trained(n)]
-
-    def _is_trained(self, name) -> bool:
-        return self._trainable and self._weight_is_trainable[name]
+        return [w for n, w, t in self._tracked_weights if not (self._trainable and t)]
 
     def weight_names_in_order(self) -> list:
-        """Los nombres en el orden de Keras: primero los entrenables, luego el resto."""
-        return ([n for n in self._weight_names if self._is_trained(n)]
-                + [n for n in self._weight_names if not self._is_trained(n)])
+        """Los nombres de `weights`, en su orden."""
+        return [n for n, _ in self._weights_in_order()]
 
     @property
     def weights(self) -> list:
-        return [getattr(self, n) for n in self.weight_names_in_order()]
+        return [w for _, w in self._weights_in_order()]
 
     @property
     def trainable(self) -> bool:
@@ -103,8 +105,8 @@ class Layer:
     def trainable(self, value):
         """Congelar una capa (trainable=False) deja de calcular y aplicar sus gradientes."""
         self._trainable = bool(value)
-        for n in self._weight_names:
-            getattr(self, n).requires_grad = self._is_trained(n)
+        for _, weight, trainable in self._tracked_weights:
+            weight.requires_grad = self._trainable and trainable
 
     def get_weights(self) -> list:
         return [w.numpy().copy() for w in self.weights]  # siempre en la CPU, también con los pesos en la GPU
@@ -117,14 +119,15 @@ class Layer:
 
     def check_weights(self, values):
         """¿Sirven estos arrays como pesos de la capa (cuántos y de qué forma)? Si no, un error que lo dice."""
-        names = self.weight_names_in_order()
-        if len(values) != len(names):
+        named = self._weights_in_order()
+        if len(values) != len(named):
+            names = ", ".join(n for n, _ in named) or "ninguno"
             raise ValueError(
-                f"{self.name} ({type(self).__name__}) tiene {len(names)} pesos ({', '.join(names) or 'ninguno'}) "
+                f"{self.name} ({type(self).__name__}) tiene {len(named)} pesos ({names}) "
                 f"y set_weights recibió {len(values)} arrays: pasa uno por peso, en el orden de get_weights()."
             )
-        for n, value in zip(names, values):
-            weight, value = getattr(self, n), np.asarray(value)
+        for (n, weight), value in zip(named, values):
+            value = np.asarray(value)
             if value.shape != weight.shape:
                 raise ValueError(
                     f"{self.name} ({type(self).__name__}), peso '{n}': esperaba un array de forma "

@@ -41,11 +41,13 @@ class BatchNormalization(Layer):
     def build(self, input_shape):
         channels = (input_shape[-1],)
         if self.scale:
-            self.add_weight("gamma", channels, self.gamma_initializer)
+            self.gamma = self.add_weight(shape=channels, initializer=self.gamma_initializer, name="gamma")
         if self.center:
-            self.add_weight("beta", channels, self.beta_initializer)
-        self.add_weight("moving_mean", channels, self.moving_mean_initializer, trainable=False)
-        self.add_weight("moving_variance", channels, self.moving_variance_initializer, trainable=False)
+            self.beta = self.add_weight(shape=channels, initializer=self.beta_initializer, name="beta")
+        self.moving_mean = self.add_weight(shape=channels, initializer=self.moving_mean_initializer,
+                                           trainable=False, name="moving_mean")
+        self.moving_variance = self.add_weight(shape=channels, initializer=self.moving_variance_initializer,
+                                               trainable=False, name="moving_variance")
 
     def call(self, inputs, training=False):
         # Una capa congelada (trainable=False) normaliza siempre con las medias móviles, como en Keras.
@@ -97,9 +99,9 @@ class LayerNormalization(Layer):
         self.fixed_axes = tuple(self.axis)
         shape = tuple(input_shape[a] for a in self.axis)
         if self.scale or self.rms_scaling:
-            self.add_weight("gamma", shape, self.gamma_initializer)
+            self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer, name="gamma")
         if self.center and not self.rms_scaling:
-            self.add_weight("beta", shape, self.beta_initializer)
+            self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer, name="beta")
 
     def call(self, inputs, training=False):
         axes = tuple(a % inputs.ndim for a in self.axis)

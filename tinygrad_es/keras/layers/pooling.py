@@ -5,7 +5,8 @@ secuencia; las globales dejan un valor por canal.
 """
 from ...nn import functional as F
 from ...tensor import Tensor
-from .convolutional import ImageLayer, SequenceLayer, WindowLayer, channels_last, int_tuple, padding_mode
+from ...nn.arguments import int_tuple, padding_mode
+from .convolutional import ImageLayer, SequenceLayer, WindowLayer, channels_last
 from .layer import mask_array
 
 
@@ -18,9 +19,9 @@ class Pooling(WindowLayer):
         super().__init__(**kwargs)
         cls, n = type(self).__name__, self.spatial_axes
         self.data_format = channels_last(cls, data_format)
-        self.pool_size = int_tuple(f"{cls}: pool_size", pool_size, n)
-        self.strides = self.pool_size if strides is None else int_tuple(f"{cls}: strides", strides, n)
-        self.padding = padding_mode(padding)
+        self.pool_size = int_tuple(cls, "pool_size", pool_size, n)
+        self.strides = self.pool_size if strides is None else int_tuple(cls, "strides", strides, n)
+        self.padding = padding_mode(cls, padding)
 
     def compute_output_shape(self, input_shape):
         sizes = self.spatial_output(input_shape, self.pool_size, self.strides, (1,) * self.spatial_axes, self.padding)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ...errors import ShapeError, shape_str
 from ...nn import functional as F
-from ...random import generator
+from ...random import dropout_mask
 from ...tensor import Tensor
 from .. import activations, initializers
 from . import recurrent_steps
@@ -85,10 +85,12 @@ class RNN(Layer):
 
     def build(self, input_shape):
         u = self.units
-        self.add_weight("kernel", (input_shape[-1], self.gates * u), self.kernel_initializer)
-        self.add_weight("recurrent_kernel", (u, self.gates * u), self.recurrent_initializer)
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.gates * u), initializer=self.kernel_initializer,
+                                      name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(u, self.gates * u), initializer=self.recurrent_initializer,
+                                                name="recurrent_kernel")
         if self.use_bias:
-            self.add_weight("bias", self.bias_shape(), self.bias_initializer)
+            self.bias = self.add_weight(shape=self.bias_shape(), initializer=self.bias_initializer, name="bias")
 
     # ------------------------------------------------------------ la llamada
     def call(self, sequences, initial_state=None, mask=None, training=False):
@@ -185,7 +187,7 @@ class RNN(Layer):
         sortean una máscara por puerta (la "implementación 1" de Keras); si no, una sola.
         """
         def draw(shape, rate, count):
-            return [(generator().random(shape) >= rate) / (1.0 - rate) for _ in range(count)]
+            return [dropout_mask(shape, rate) for _ in range(count)]
 
         count = self.gates if 0 < self.recurrent_dropout < 1 else 1
         use_input = training and 0 < self.dropout < 1

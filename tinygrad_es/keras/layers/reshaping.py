@@ -11,7 +11,8 @@ import numpy as np
 
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
-from .convolutional import ImageLayer, channels_last, int_tuple, pair
+from ...nn.arguments import int_tuple, pair
+from .convolutional import ImageLayer, channels_last
 from .layer import Layer
 
 
@@ -122,8 +123,8 @@ def _two_sided(cls, name, value):
         value = (value, value)
     try:
         height, width = value
-        return (int_tuple(f"{cls}: {name}[0]", height, 2, allow_zero=True),
-                int_tuple(f"{cls}: {name}[1]", width, 2, allow_zero=True))
+        return (int_tuple(cls, f"{name}[0]", height, 2, minimum=0),
+                int_tuple(cls, f"{name}[1]", width, 2, minimum=0))
     except (TypeError, ValueError):
         raise ValueError(
             f"{cls}: {name} debe ser un entero >= 0, una pareja (alto, ancho) o una pareja de parejas "
@@ -195,7 +196,7 @@ class UpSampling2D(ImageLayer):
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
         self.data_format = channels_last("UpSampling2D", data_format)
-        self.size = pair("UpSampling2D: size", size)
+        self.size = pair("UpSampling2D", "size", size)
         self.interpolation = str(interpolation).lower()
         if self.interpolation not in self.interpolations:
             raise ValueError(

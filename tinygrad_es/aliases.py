@@ -1,0 +1,118 @@
+"""Los nombres de PyTorch y tinygrad, traducidos a los de Keras y NumPy: todos aquí, en un sitio.
+
+Los nombres principales de tinygrad_es son los de Keras y NumPy (`concatenate`, `clip`,
+`axis=`, `keepdims=`). Quien viene de PyTorch o de tinygrad escribe otros (`cat`, `clamp`,
+`dim=`, `keepdim=`), y aquí se traducen a los principales sin una segunda implementación:
+
+- `ARGUMENTS`: argumentos con nombre que se renombran en cualquier método que tenga el
+  principal: `x.sum(dim=1, keepdim=True)` es `x.sum(axis=1, keepdims=True)`.
+- `ALIASES`: otro nombre para el mismo método: `x.clamp(min=0)` es `x.clip(min_value=0)`.
+- `UNSUPPORTED`: nombres que no existen aquí, con lo que hay que escribir en su lugar; junto
+  con las erratas (`x.reshpe` -> '¿quisiste decir reshape?') y las operaciones en su sitio
+  (`x.add_(1)`), son el error de `x.nombre_que_no_existe`.
+
+Mismo nombre, otro significado (manda el de NumPy/Keras; conviene saberlo):
+- `repeat`: aquí repite cada elemento (np.repeat); el `repeat` de PyTorch/tinygrad es `tile`
+  (`x.repeat(2, 3)` da un error que lo dice).
+- `transpose(0, 1)`: aquí es una permutación completa de los ejes (NumPy); para intercambiar
+  dos ejes, como el de PyTorch, `swapaxes(0, 1)`.
+- `split(n)`: aquí n trozos iguales (NumPy); en PyTorch, trozos de n elementos.
+- `var` y `std`: aquí sesgadas (ddof=0, como NumPy y Keras); en PyTorch, insesgadas
+  (`unbiased=True` o `correction=1` se traducen a ddof=1).
+- `max(axis)`: aquí solo los valores; para los índices, `argmax(axis)`.
+- `size`: aquí el número de elementos (una propiedad, como NumPy); `x.shape` es la forma.
+
+`install(Tensor)`, al final de tensor.py, lo aplica a la clase.
+"""
+import functools
+import inspect
+
+from .errors import closest_name
+
+ARGUMENTS = {  # nombre de PyTorch/tinygrad -> nombre principal
+    "dim": "axis", "dims": "axis", "keepdim": "keepdims", "shifts": "shift",
+    "correction": "ddof", "unbiased": "ddof",  # True/False valen como ddof 1/0
+    "min": "min_value", "max": "max_value", "min_": "min_value", "max_": "max_value",  # clamp de PyTorch, clip de tinygrad
+    "neg_slope": "negative_slope",  # leakyrelu de tinygrad
+}
+
+ALIASES = {  # alias -> nombre principal
+    "cat": "concatenate", "concat": "concatenate", "clamp": "clip",
+    "add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__", "pow": "__pow__", "neg": "__neg__",
+    "mm": "matmul", "bmm": "matmul", "dot": "matmul",
+    "view": "reshape", "unsqueeze": "expand_dims", "swapdims": "swapaxes", "repeat_interleave": "repeat",
+    "chunk": "split", "ravel": "flatten", "absolute": "abs", "amax": "max", "amin": "min",
+    "logsoftmax": "log_softmax", "leakyrelu": "leaky_relu", "hardswish": "hard_swish", "hardsigmoid": "hard_sigmoid",
+    "hardtanh": "hard_tanh",
+}
+
+UNSUPPORTED = {  # nombre -> qué escribir en su lugar
+    "values": "max(axis) devuelve solo los valores, como NumPy; para los índices usa argmax(axis)",
+    "indices": "max(axis) devuelve solo los valores, como NumPy; para los índices usa argmax(axis)",
+    "masked_fill": "usa Tensor.where(mask, valor, x)",
+    "clone": "los Tensor no se modifican en su sitio, así que no hace falta copiarlos; para cortar el gradiente "
+             "usa detach()",
+    "contiguous": "no hace falta (la disposición en memoria la elige NumPy): quita la llamada",
+    "numel": "usa x.size (una propiedad, sin paréntesis)",
+    "dim": "usa x.ndim (una propiedad, sin paréntesis)",
+    "view_as": "usa x.reshape(*otro.shape)",
+    "reshape_as": "usa x.reshape(*otro.shape)",
+    "expand_as": "usa x.expand(*otro.shape)",
+    "type_as": "usa x.astype(otro.dtype)",
+    "long": "usa x.astype('int64')",
+    "int": "usa x.astype('int32')",
+    "pad2d": "usa pad con un par (antes, después) por eje, p. ej. x.pad(((0, 0), (arriba, abajo), (izq, der), (0, 0)))",
+    "conv2d": "usa nn.functional.conv2d(x, w): canales al final, x (N, H, W, C) y w (KH, KW, C, F)",
+    "max_pool2d": "usa nn.functional.max_pool2d(x): canales al final, x (N, H, W, C)",
+    "avg_pool2d": "usa nn.functional.avg_pool2d(x): canales al final, x (N, H, W, C)",
+    "linear": "usa x @ w + b",
+    "quick_gelu": "usa x * (x * 1.702).sigmoid(), o la aproximación gelu(approximate=True)",
+    "binary_crossentropy": "usa nn.functional.binary_cross_entropy(pred, y) o keras.losses.binary_crossentropy",
+    "sparse_categorical_crossentropy": "usa nn.functional.softmax_cross_entropy(logits, y) o "
+                                       "keras.losses.sparse_categorical_crossentropy",
+}
+
+
+def install(cls) -> None:
+    """Aplica las tres tablas a `cls`: argumentos renombrados, alias y el error de un nombre que no existe."""
+    for name in dir(cls):
+        if not name.startswith("_"):
+            _accept_argument_aliases(cls, name)
+    for alias, primary in ALIASES.items():
+        setattr(cls, alias, inspect.getattr_static(cls, primary))
+    cls.__getattr__ = _missing_attribute
+
+
+def _accept_argument_aliases(cls, name) -> None:
+    """Si el método `name` tiene argumentos principales de ARGUMENTS, acepta también sus alias."""
+    attr = inspect.getattr_static(cls, name)
+    fn = attr.__func__ if isinstance(attr, staticmethod) else attr
+    if not inspect.isfunction(fn):
+        return
+    params = inspect.signature(fn).parameters
+    renames = {old: new for old, new in ARGUMENTS.items() if new in params and old not in params}
+    if not renames:
+        return
+
+    @functools.wraps(fn)
+    def method(*args, **kwargs):
+        if kwargs:  # (sin argumentos con nombre, la llamada cuesta lo mismo que antes más una función)
+            kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
+        return fn(*args, **kwargs)
+
+    setattr(cls, name, staticmethod(method) if isinstance(attr, staticmethod) else method)
+
+
+def _missing_attribute(self, name):
+    """`x.nombre` que no existe: un error que dice qué usar (solo para los nombres públicos)."""
+    if name.startswith("_"):
+        raise AttributeError(name)
+    if name in UNSUPPORTED:
+        hint = UNSUPPORTED[name]
+    elif name.endswith("_") and hasattr(type(self), name[:-1]):
+        hint = (f"las operaciones en su sitio no existen en tinygrad_es: escribe x = x.{name[:-1]}(...), que "
+                "crea un Tensor nuevo y deja el grafo intacto")
+    else:
+        close = closest_name(name, [n for n in dir(type(self)) if not n.startswith("_")])
+        hint = f"¿quisiste decir '{close}'?" if close else "mira help(Tensor) para ver sus métodos"
+    raise AttributeError(f"Tensor no tiene '{name}': {hint}" + ("" if hint.endswith("?") else "."))
