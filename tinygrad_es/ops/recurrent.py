@@ -46,7 +46,7 @@ from ..autograd import Function
 from ..kernels.cpu import gru, lstm, simple_rnn
 from ..runtime import threads
 from ..runtime.device import contiguous, device_of, kernels_for, to_device
-from ..runtime.scratch import scratch
+from ..runtime.scratch import recycled, scratch
 
 
 def _by_batch_rows(loop, state):
@@ -74,20 +74,22 @@ def _project_block(x, r, Wb, dtype, into=None):
     """Las filas r de x en orden temporal con una columna de unos, xt (T, m, D + 1), y x_t·W + b de todos
     sus pasos (T, m, k·u), con Wb = [W; b].
 
-    Un solo producto de BLAS (T·m, D + 1) @ (D + 1, k·u), escrito directamente en `into` si se da."""
+    Un solo producto de BLAS (T·m, D + 1) @ (D + 1, k·u), escrito directamente en `into` si se da.
+    Los arrays que guarda el forward para su backward salen de `recycled` (ver runtime/scratch.py):
+    sin fallos de página de un paso a otro."""
     steps, d = x.shape[1], x.shape[2]
     m = r.stop - r.start
-    xt = np.empty_like(x, shape=(steps, m, d + 1), dtype=dtype)
+    xt = recycled("rnn_xt", (steps, m, d + 1), dtype, like=x)
     xt[..., :d] = x[r].transpose(1, 0, 2)
     xt[..., d] = 1
-    xw = np.empty_like(xt, shape=(steps, m, Wb.shape[1])) if into is None else into
+    xw = recycled("rnn_xw", (steps, m, Wb.shape[1]), dtype, like=xt) if into is None else into
     np.matmul(xt.reshape(steps * m, d + 1), Wb, out=xw.reshape(steps * m, Wb.shape[1]))
     return xt, xw
 
 
-def _states(h0, steps, dtype):
+def _states(h0, steps, dtype, name="rnn_hs"):
     """hs (T+1, m, u) con hs[0] = h0: hs[t] es h_{t-1} del paso t."""
-    hs = np.empty_like(h0, shape=(steps + 1, *h0.shape), dtype=dtype)
+    hs = recycled(name, (steps + 1, *h0.shape), dtype, like=h0)
     hs[0] = h0
     return hs
 
@@ -190,7 +192,7 @@ class LSTM(_Recurrent):
         def rows(r):
             # gates entra con x_t·W + b; la celda le suma h_{t-1}·U y lo deja con las puertas activadas
             xt, gates = _project_block(x, r, Wb, dtype)
-            hs, cs = _states(h0[r], steps, dtype), _states(c0[r], steps, dtype)
+            hs, cs = _states(h0[r], steps, dtype), _states(c0[r], steps, dtype, "lstm_cs")
             hu = scratch("lstm_hu", (r.stop - r.start, 4 * U.shape[0]), dtype, like=xt)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
@@ -250,8 +252,8 @@ class GRU(_Recurrent):
             xw = scratch("gru_xw", (steps, m, 3 * u), dtype, like=x)  # el backward no lo necesita
             xt, xw = _project_block(x, r, Wb, dtype, into=xw)
             hs = _states(h0[r], steps, dtype)
-            gates = np.empty_like(xt, shape=(steps, m, 3 * u))
-            rh = np.empty_like(xt, shape=(steps, m, u))
+            gates = recycled("gru_gates", (steps, m, 3 * u), dtype, like=xt)
+            rh = recycled("gru_rh", (steps, m, u), dtype, like=xt)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
                 np.matmul(hs[t], U, out=gates[t])
@@ -312,7 +314,7 @@ class GRUResetBefore(_Recurrent):
             m = r.stop - r.start
             xt, xw = _project_block(x, r, Wb, dtype)  # xw sale con (z, r, ĥ) de cada paso: son las puertas
             hs = _states(h0[r], steps, dtype)
-            rh = np.empty_like(xt, shape=(steps, m, u))
+            rh = recycled("gru_rh", (steps, m, u), dtype, like=xt)
             hu = scratch("gru_hu", (m, 2 * u), dtype, like=xt)
             ru = scratch("gru_ru", (m, u), dtype, like=xt)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
