@@ -2,29 +2,37 @@
 
 Cómo se recorre una página:
 - Se extraen sus bloques ```python y se ejecutan uno tras otro en un mismo espacio de nombres
-  (lo que define un bloque lo ven los siguientes, como en un cuaderno), con el directorio de
-  trabajo en docs/: así `plt.savefig("img/x.png")` escribe en docs/img/, de donde la página la lee.
+  (lo que define un bloque lo ven los siguientes, como en un cuaderno), desde una carpeta de
+  trabajo vacía: el código de una página no escribe archivos, y funciona desde cualquier carpeta.
+- Las figuras se muestran con `plt.show()`, como las vería el lector en un cuaderno o en su
+  ventana. Aquí `plt.show()` las recoge, y cada una se guarda como la imagen que la página
+  enseña justo después del bloque (`![texto](img/x.png)`, en orden): esta prueba es quien
+  escribe docs/img/ (solo si la imagen cambió). Un bloque debe mostrar tantas figuras como
+  imágenes le siguen, y no dejar figuras sin mostrar.
 - Un bloque que no debe ejecutarse (una orden de consola escrita en Python, algo que necesita
   GPU o red) lleva justo encima la línea `<!-- no-ejecutar: motivo -->`. En GitHub y en el sitio
   de mkdocs el comentario no se ve. Esos bloques se cuentan: cada página declara cuántos tiene en
   `NO_EJECUTAR`, de modo que marcar uno nuevo obliga a decirlo aquí.
-- Cada figura que la página muestra (`![texto](img/x.png)`) debe escribirla su propio código en
-  esta ejecución (no vale la copia del repositorio) y no estar vacía.
+- Cada imagen que la página enseña debe salir de un bloque ejecutado en esta ejecución (no vale
+  la copia del repositorio).
 - Cada enlace relativo (a otra página, a una figura, a `../examples/...`) debe apuntar a un
-  archivo que existe.
+  archivo que existe, y `mkdocs build --strict` falla si no (los enlaces a examples/ y tests/
+  los copia al sitio mkdocs_hooks.py).
 """
 from __future__ import annotations
 
-import os
+import io
 import re
-import time
-from dataclasses import dataclass
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
 import pytest
 
-matplotlib.use("Agg")  # sin ventanas: las figuras solo se guardan
+matplotlib.use("Agg")  # sin ventanas: plt.show() solo recoge las figuras
 
 RAIZ = Path(__file__).resolve().parent.parent
 DOCS = RAIZ / "docs"
@@ -50,14 +58,19 @@ class Bloque:
     linea: int  # línea de la página donde empieza el código (para los mensajes de error)
     codigo: str
     ejecutar: bool
+    figuras: list = field(default_factory=list)  # las imágenes img/... entre este bloque y el siguiente
 
 
 def bloques_python(texto: str) -> list[Bloque]:
-    """Los bloques ```python de una página, con su línea y si llevan la marca no-ejecutar."""
+    """Los bloques ```python de una página, con su línea, si llevan la marca no-ejecutar y las imágenes
+    que la página enseña después de cada uno (hasta el siguiente bloque de código)."""
     bloques, lineas, i = [], texto.splitlines(), 0
+    actual = None  # el bloque ```python al que pertenecen las imágenes que siguen
     while i < len(lineas):
         apertura = APERTURA.match(lineas[i])
         if not apertura:
+            if actual is not None:
+                actual.figuras += IMAGEN.findall(re.sub(r"`[^`\n]*`", "", lineas[i]))
             i += 1
             continue
         lenguaje, inicio = apertura.group(1), i
@@ -68,10 +81,12 @@ def bloques_python(texto: str) -> list[Bloque]:
             raise AssertionError(
                 f"línea {i + 1}: escribe ```python (y no ```{lenguaje}) para que el bloque se ejecute en las pruebas"
             )
+        actual = None
         if lenguaje == "python":
             anterior = next((lineas[j] for j in range(inicio - 1, -1, -1) if lineas[j].strip()), "")
             marcado = bool(MARCA.match(anterior.strip()))
-            bloques.append(Bloque(inicio + 2, "\n".join(lineas[inicio + 1:fin]), not marcado))
+            actual = Bloque(inicio + 2, "\n".join(lineas[inicio + 1:fin]), not marcado)
+            bloques.append(actual)
         i = fin + 1
     return bloques
 
@@ -116,22 +131,42 @@ def test_enlaces_relativos_existen(pagina):
     assert not rotos, f"{pagina} enlaza a archivos que no existen: {rotos}"
 
 
+def _escribir_si_cambia(ruta: Path, datos: bytes) -> None:
+    """Escribe la imagen solo si cambió: repetir las pruebas no ensucia el repositorio."""
+    if not ruta.exists() or ruta.read_bytes() != datos:
+        ruta.write_bytes(datos)
+
+
 @pytest.mark.parametrize("pagina", PAGINAS)
-def test_codigo_de_la_pagina(pagina, monkeypatch):
+def test_codigo_de_la_pagina(pagina, monkeypatch, tmp_path):
     import matplotlib.pyplot as plt
 
     texto = _texto(pagina)
     if "fashion_mnist" in texto and not FASHION_MNIST.is_dir():
-        pytest.skip(f"{pagina} usa Fashion-MNIST y falta {FASHION_MNIST}: apt-get install dataset-fashion-mnist")
-    monkeypatch.chdir(DOCS)
-    (DOCS / "img").mkdir(exist_ok=True)
-    inicio = time.time()
-    espacio = {"__name__": "__main__"}
+        pytest.skip(f"{pagina} usa Fashion-MNIST completo y falta {FASHION_MNIST}: "
+                    "instálalo con apt-get install dataset-fashion-mnist")
+    mostradas = []
+
+    def show(*args, **kwargs):
+        """Lo que vería el lector: cada figura abierta, como PNG; y se cierran, como en un cuaderno."""
+        for numero in plt.get_fignums():
+            png = io.BytesIO()
+            # Sin la versión de matplotlib en los metadatos: otra versión no reescribe una imagen igual.
+            plt.figure(numero).savefig(png, format="png", dpi=80, bbox_inches="tight",
+                                       metadata={"Software": None})
+            mostradas.append(png.getvalue())
+        plt.close("all")
+
+    monkeypatch.setattr(plt, "show", show)
+    monkeypatch.chdir(tmp_path)  # una carpeta cualquiera, vacía
+    plt.close("all")
+    espacio, escritas = {"__name__": "__main__"}, set()
     try:
         for bloque in bloques_python(texto):
             if not bloque.ejecutar:
                 continue
             codigo = compile(bloque.codigo, f"{pagina}:{bloque.linea}", "exec")
+            mostradas.clear()
             try:
                 exec(codigo, espacio)
             except Exception as error:
@@ -139,16 +174,56 @@ def test_codigo_de_la_pagina(pagina, monkeypatch):
                     f"falló el bloque de {pagina} que empieza en la línea {bloque.linea}: "
                     f"{type(error).__name__}: {error}"
                 ) from error
+            assert not plt.get_fignums(), (
+                f"el bloque de {pagina} de la línea {bloque.linea} dibuja una figura y no la muestra: "
+                "termínalo con plt.show()"
+            )
+            assert len(mostradas) == len(bloque.figuras), (
+                f"el bloque de {pagina} de la línea {bloque.linea} muestra {len(mostradas)} figuras con plt.show() "
+                f"y la página enseña {len(bloque.figuras)} justo después ({bloque.figuras}): deben coincidir"
+            )
+            for figura, png in zip(bloque.figuras, mostradas):
+                _escribir_si_cambia(DOCS / figura, png)
+                escritas.add(figura)
     finally:
         plt.close("all")
 
-    for figura in sorted(set(IMAGEN.findall(_sin_codigo(texto)))):
-        ruta = DOCS / figura
-        assert ruta.exists(), f"{pagina} muestra {figura} pero su código no la escribe"
-        assert ruta.stat().st_size > 0, f"{figura} está vacía"
-        assert os.path.getmtime(ruta) >= inicio - 1, (
-            f"{pagina} muestra {figura} y su código no la ha vuelto a escribir en esta ejecución"
-        )
+    faltan = sorted(set(IMAGEN.findall(_sin_codigo(texto))) - escritas)
+    assert not faltan, f"{pagina} enseña {faltan} pero ningún bloque ejecutado las muestra con plt.show()"
+    sobras = sorted(p.name for p in tmp_path.iterdir() if p.name != ".hypothesis")  # la base de datos de Hypothesis
+    assert not sobras, f"el código de {pagina} escribió {sobras} en la carpeta de trabajo del lector"
+
+
+# --- el sitio: mkdocs build --strict -------------------------------------------------------------
+
+def _mkdocs(carpeta: Path, destino: Path) -> subprocess.CompletedProcess:
+    pytest.importorskip("mkdocs", reason="el sitio necesita mkdocs: pip install -e \".[dev]\"")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
+                           str(carpeta / "mkdocs.yml"), "-d", str(destino)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_el_sitio_se_construye_con_strict_y_enlaza_los_ejemplos(tmp_path):
+    resultado = _mkdocs(RAIZ, tmp_path / "sitio")
+    assert resultado.returncode == 0, resultado.stdout + resultado.stderr
+    assert (tmp_path / "sitio" / "examples" / "04_mnist_mlp.py").is_file()
+    pagina = (tmp_path / "sitio" / "01-instalacion" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../examples/04_mnist_mlp.py"' in pagina  # el enlace apunta a la copia del sitio
+
+
+def test_un_enlace_roto_hace_fallar_el_sitio(tmp_path):
+    copia = tmp_path / "repo"
+    shutil.copytree(DOCS, copia / "docs")
+    for nombre in ("mkdocs.yml", "mkdocs_hooks.py"):
+        shutil.copy(RAIZ / nombre, copia / nombre)
+    for nombre in ("examples", "tests"):
+        (copia / nombre).symlink_to(RAIZ / nombre)
+    with open(copia / "docs" / "02-neurona.md", "a", encoding="utf-8") as f:
+        f.write("\nVer [la página que no existe](no-existe.md) y [un ejemplo](../examples/99_no_existe.py).\n")
+    resultado = _mkdocs(copia, tmp_path / "sitio")
+    salida = resultado.stdout + resultado.stderr
+    assert resultado.returncode != 0
+    assert "no-existe.md" in salida and "99_no_existe.py" in salida
 
 
 def test_extractor_de_bloques():
@@ -162,6 +237,9 @@ def test_extractor_de_bloques():
     bloques = bloques_python(pagina)
     assert [(b.codigo, b.ejecutar) for b in bloques] == [("a = 1", True), ("b = 2", False), ("c = 3", True)]
     assert bloques[0].linea == 3
+    # Las imágenes que siguen a un bloque (hasta el siguiente bloque de código) son las figuras que muestra.
+    pagina = "```python\nf()\n```\ntexto\n![a](img/a.png)\n![b](img/b.png) y `![no](img/c.png)`\n```bash\nls\n```\n![d](img/d.png)"
+    assert bloques_python(pagina)[0].figuras == ["img/a.png", "img/b.png"]
     with pytest.raises(AssertionError, match="no se cierra"):
         bloques_python("```python\nx = 1\n")
     with pytest.raises(AssertionError, match="escribe ```python"):

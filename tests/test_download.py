@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import sys
 import tarfile
 import time
 import zipfile
@@ -70,6 +71,16 @@ def test_progreso_sin_content_length(capsys):
     bar.update(10)
     bar.finish(2048)
     assert "2048 bytes" in capsys.readouterr().out
+
+
+def test_progreso_hacia_un_archivo_solo_la_linea_final(capsys, monkeypatch):
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    bar = download.ByteProgressBar(4096)
+    for received in range(0, 4097, 512):
+        bar.last_draw = -float("inf")  # sin esperar el intervalo: dibujaría cada vez en un terminal
+        bar.update(received)
+    bar.finish(4096)
+    assert capsys.readouterr().out == f"4096/4096 {'━' * 20} 0s\n"
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -361,11 +372,12 @@ def tar_python(request, monkeypatch):
     """Cada prueba de tar, también como en los Python sin `extractall(filter=...)`."""
     if request.param != "con filter":
         original = tarfile.TarFile.extractall
+        # Donde filter existe, "fully_trusted" es extraer sin filtro (y sin el aviso de Python 3.14).
+        no_filter = {"filter": "fully_trusted"} if hasattr(tarfile, "data_filter") else {}
 
         def extractall_without_filter(self, path=".", members=None, *, numeric_owner=False, **kwargs):
             assert not kwargs, f"este Python no tiene {sorted(kwargs)}"
-            return original(self, path, members, numeric_owner=numeric_owner, filter="fully_trusted") \
-                if hasattr(tarfile, "data_filter") else original(self, path, members, numeric_owner=numeric_owner)
+            return original(self, path, members, numeric_owner=numeric_owner, **no_filter)
 
         monkeypatch.delattr(tarfile, "data_filter", raising=False)
         monkeypatch.setattr(tarfile.TarFile, "extractall", extractall_without_filter)

@@ -53,6 +53,19 @@ ESPERADO = {
     ),
 }
 
+# Con --rapido, cada ejemplo debe seguir enseñando su lección (nada de resultados al azar):
+# ejemplo: [(expresión con un número, condición que debe cumplir cada número encontrado)]
+LECCION = {
+    "03_playground.py": [(r"Círculos, .*exactitud (\S+)", lambda v: v > 0.9),
+                         (r"XOR sin capa oculta: .*exactitud (\S+)", lambda v: v < 0.8),
+                         (r"XOR con una capa oculta: .*exactitud (\S+)", lambda v: v > 0.95),
+                         (r"Espiral, .*exactitud (\S+)", lambda v: v > 0.75)],
+    "04_mnist_mlp.py": [(r"Exactitud en test: (\S+)", lambda v: v > 0.6)],
+    "05_cnn.py": [(r"Exactitud en test: (\S+)", lambda v: v > 0.5)],
+    "06_lstm_texto.py": [(r"Pérdida al final de cada época: \[.*?(\S+)\]$", lambda v: v < 3.0)],
+    "07_optimizadores.py": [(r"^\w+ +\S+ +(\S+)$", lambda v: v > 0.7)],
+}
+
 SIN_RED = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
            "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "MPLBACKEND": "Agg"}
 
@@ -88,6 +101,9 @@ def test_ejemplo_rapido(nombre, tmp_path):
     assert resultado.returncode == 0, f"{nombre} terminó con código {resultado.returncode}:\n{salida[-3000:]}"
     faltan = [f for f in frases if f not in salida]
     assert not faltan, f"{nombre} no escribió {faltan}; su salida fue:\n{salida[-3000:]}"
+    for patron, cumple in LECCION.get(nombre, []):
+        valores = [float(v) for v in re.findall(patron, salida, flags=re.M)]
+        assert valores and all(cumple(v) for v in valores), f"{nombre} con --rapido: {patron} dio {valores}"
     for figura in figuras:
         ruta = tmp_path / "figuras" / figura
         assert ruta.exists() and ruta.stat().st_size > 0, f"{nombre} no escribió la figura {figura} en --salida"

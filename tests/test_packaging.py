@@ -55,3 +55,17 @@ def test_non_editable_install_ships_kernels_and_data(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
                          env=env, timeout=120).stdout
     assert out.split() == ["tinygrad_es", "600894"]
+
+
+def _first_bash_block(path):
+    text = (ROOT / path).read_text(encoding="utf-8")
+    return re.search(r"^```bash\n(.*?)^```", text, re.S | re.M).group(1).splitlines()
+
+
+def test_readme_commands_work_on_a_bare_debian_and_docs_repeat_them():
+    """Las dos órdenes del README (las que ejecuta .ci/run) crean su entorno: en Debian/Ubuntu pip no instala
+    en el Python del sistema (PEP 668) y no hay `python`, solo `python3`. La página 1 da las mismas."""
+    install, test = _first_bash_block("README.md")
+    assert install.startswith("python3 -m venv .venv && .venv/bin/pip install -e \".[dev]\" && ")
+    assert test == ".venv/bin/python -m pytest -q"
+    assert _first_bash_block("docs/01-instalacion.md") == [install, test]

@@ -203,3 +203,29 @@ def test_feature_maps(tmp_path):
 def test_feature_maps_errores():
     with pytest.raises(ShapeError, match=r"recibió \(2, 26, 26, 3\): pasa una sola imagen"):
         plot.feature_maps(np.zeros((2, 26, 26, 3)))
+
+
+# --- con pyplot o sin él -------------------------------------------------------------------------
+
+def test_sin_pyplot_la_figura_es_suelta_y_pyplot_no_se_importa():
+    """Un programa que no usa pyplot (los ejemplos) no lo carga: ni ventanas ni cambio de backend."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from tinygrad_es import plot; fig = plot.history({'loss': [1.0, 0.5]}); "
+            "print(fig.canvas.manager is None, 'matplotlib.pyplot' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["True", "False"]
+
+
+def test_con_pyplot_plt_show_muestra_la_figura(monkeypatch):
+    """Quien ya usa pyplot (un cuaderno, las páginas de docs/) ve la figura con plt.show()."""
+    import matplotlib.pyplot as plt
+
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.extend(plt.get_fignums()))
+    plt.close("all")
+    fig = plot.history({"loss": [1.0, 0.5], "accuracy": [0.5, 0.9]})
+    plt.show()
+    assert shown == [fig.number]
+    plt.close("all")

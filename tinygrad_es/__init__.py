@@ -11,6 +11,7 @@ operaciones primitivas), `kernels/` (Numba), `nn.functional` (convolución, pool
 y `keras` (la API del curso). Aparte, `runtime/`: hilos, memoria, dispositivos y la GPU, lo
 que se puede saltar al leer. Importar tinygrad_es no cambia nada del proceso fuera de él.
 """
+from . import device_lib
 from .autograd import detect_anomaly, is_grad_enabled, no_grad
 from .dtypes import bool_, float32, float64, int32, int64
 from .errors import AnomalyError, AutogradError, DeviceError, DTypeError, ShapeError
@@ -25,5 +26,7 @@ rand, randn = Tensor.rand, Tensor.randn
 zeros_like, ones_like, full_like = Tensor.zeros_like, Tensor.ones_like, Tensor.full_like
 rand_like, randn_like = Tensor.rand_like, Tensor.randn_like
 where, concatenate, stack, einsum = Tensor.where, Tensor.concatenate, Tensor.stack, Tensor.einsum
+
+test = device_lib  # tf.test.gpu_device_name() -> tinygrad_es.test.gpu_device_name() (ver device_lib.py)
 
 __version__ = "0.1.0"

@@ -2,17 +2,25 @@
 sus etiquetas, funciones de activación, filtros de convolución y mapas de características.
 
 Cada función devuelve la `Figure` de matplotlib y, si se le da `path`, la guarda además como
-imagen (PNG, o el formato que diga la extensión). Las figuras se crean sin pyplot: no abren
-ventanas, no cambian el backend de quien las llama y no se acumulan en memoria. En un cuaderno
-de Jupyter, dejar la figura como último valor de la celda la muestra.
+imagen (PNG, o el formato que diga la extensión). Si quien llama usa pyplot (ya importó
+`matplotlib.pyplot`, como en un cuaderno o en las páginas de docs/), la figura es una más de
+pyplot y `plt.show()` la muestra, en su ventana o dentro del cuaderno:
 
-    >>> fig = plot.history(model.fit(x, y, validation_split=0.1, epochs=5), path="salida/historia.png")
+    >>> import matplotlib.pyplot as plt
+    >>> plot.history(model.fit(x, y, validation_split=0.1, epochs=5))
+    >>> plt.show()
+
+Si no, se crea sin pyplot: un programa que solo guarda figuras (los ejemplos) no abre ventanas,
+no cambia de backend y no acumula figuras en memoria.
+
+    >>> fig = plot.history(history, path="salida/historia.png")
 """
 from __future__ import annotations
 
 import inspect
 import math
 import os
+import sys
 
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
@@ -60,7 +68,7 @@ def decision_boundary(model_or_fn, X, y, resolution=200, margin=0.5, threshold=N
         threshold = 0.0 if y.min() < 0 else 0.5
     vmin, vmax = min(y.min(), zz.min()), max(y.max(), zz.max())
 
-    fig = Figure(figsize=(6, 5))
+    fig = _figure(figsize=(6, 5))
     ax = fig.add_subplot()
     filled = ax.contourf(xx, yy, zz, levels=20, cmap=PLAYGROUND_CMAP, vmin=vmin, vmax=vmax, alpha=0.8)
     if zz.min() < threshold < zz.max():
@@ -86,7 +94,7 @@ def history(history_or_dict, title=None, path=None):
             + (f" con las claves {sorted(logs)}" if isinstance(logs, dict) else "")
         )
     metrics = ["loss"] + [k for k in logs if k != "loss" and not k.startswith("val_")]
-    fig = Figure(figsize=(5 * len(metrics), 4))
+    fig = _figure(figsize=(5 * len(metrics), 4))
     for i, name in enumerate(metrics):
         ax = fig.add_subplot(1, len(metrics), i + 1)
         for key, label, style in ((name, "entrenamiento", "o-"), (f"val_{name}", "validación", "s--")):
@@ -182,7 +190,7 @@ def activations(functions, derivatives=None, x=None, title=None, path=None):
             "activations necesita al menos una función, p. ej. {'sigmoide': lambda x: 1 / (1 + np.exp(-x))}"
         )
     rows = [("Función", functions)] + ([("Derivada", derivatives)] if derivatives else [])
-    fig = Figure(figsize=(3.5 * len(functions), 3 * len(rows)))
+    fig = _figure(figsize=(3.5 * len(functions), 3 * len(rows)))
     for r, (kind, curves) in enumerate(rows):
         for c, name in enumerate(functions):
             if name not in curves:
@@ -259,7 +267,7 @@ def _panels(n, ncols, size, title_lines=1):
     """Una figura con n paneles de imagen (sin ejes) en filas de `ncols`, con sitio para sus títulos."""
     ncols = max(1, min(ncols, n))
     nrows = max(1, math.ceil(n / ncols))
-    fig = Figure(figsize=(size * ncols, (size + 0.25 * title_lines) * nrows + 0.4))
+    fig = _figure(figsize=(size * ncols, (size + 0.25 * title_lines) * nrows + 0.4))
     axes = [fig.add_subplot(nrows, ncols, i + 1) for i in range(n)]
     for ax in axes:
         ax.axis("off")
@@ -291,6 +299,12 @@ def _array(x) -> np.ndarray:
     if hasattr(x, "numpy") and callable(x.numpy):
         return np.asarray(x.numpy())
     return np.asarray(x)
+
+
+def _figure(figsize) -> Figure:
+    """Una figura de pyplot si quien llama ya usa pyplot (así plt.show() la muestra); si no, una suelta."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    return pyplot.figure(figsize=figsize) if pyplot is not None else Figure(figsize=figsize)
 
 
 def _finish(fig, path):

@@ -143,8 +143,9 @@ def test_misspelled_arguments_suggest_the_right_one():
         model.fit(x, labels, epoch=5)
     with pytest.raises(TypeError, match="'batchsize' \\(¿quisiste decir 'batch_size'\\?\\)"):
         model.predict(x, batchsize=5)
-    with pytest.raises(TypeError, match="evaluate\\(\\) no reconoce el argumento 'sample_weight'"):
-        model.evaluate(x, labels, sample_weight=np.ones(10))
+    with pytest.raises(TypeError, match="evaluate\\(\\) no reconoce el argumento 'sample_weights' "
+                                        "\\(¿quisiste decir 'sample_weight'\\?\\)"):
+        model.evaluate(x, labels, sample_weights=np.ones(10))
 
 
 def test_second_compile_without_metrics_or_loss_keeps_them_like_keras_3():

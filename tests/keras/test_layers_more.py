@@ -24,8 +24,9 @@ FEW = settings(deadline=None, max_examples=6)
 
 
 # ---------------------------------------------------------------- gradcheck con formas de Hypothesis
+# steps >= 5: la ventana dilatada más grande (kernel 3, dilation 2) abarca 5 pasos; con menos, "valid" queda vacía.
 @FEW
-@given(steps=st.integers(3, 6), channels=st.integers(1, 3), filters=st.integers(1, 3), kernel=st.integers(1, 3),
+@given(steps=st.integers(5, 8), channels=st.integers(1, 3), filters=st.integers(1, 3), kernel=st.integers(1, 3),
        padding=st.sampled_from(["valid", "same", "causal"]), dilation=st.integers(1, 2))
 def test_conv1d_gradcheck(steps, channels, filters, kernel, padding, dilation):
     assume(padding != "valid" or steps >= dilation * (kernel - 1) + 1)  # con 'valid', la ventana debe caber
@@ -174,7 +175,7 @@ def test_masking_and_embedding_masks_reach_the_layers_that_use_them():
     np.testing.assert_array_equal(masking.compute_mask(x), expected)
     assert masking.output_mask(x, None).tolist() == expected.tolist()
     pooled = output(GlobalAveragePooling1D(), output(masking, x), mask=masking.compute_mask(x))
-    np.testing.assert_allclose(pooled[1], x[1, :2].mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(pooled[1], x[1, :2].mean(axis=0), rtol=1e-6, atol=1e-6)  # salida en float32
     ids = np.array([[3, 1, 0, 0], [2, 0, 0, 0]])
     embedding = Embedding(5, 2, mask_zero=True)
     np.testing.assert_array_equal(embedding.compute_mask(ids), ids != 0)

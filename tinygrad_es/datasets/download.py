@@ -308,21 +308,28 @@ def _offline_hint(fpath) -> str:
 
 
 class ByteProgressBar:
-    """La barra de progreso de una descarga, en bytes, como la de Keras: `1024/4096 ━━━━━───── 0s`."""
+    """La barra de progreso de una descarga, en bytes, como la de Keras: `1024/4096 ━━━━━───── 0s`.
+
+    En un terminal o en Jupyter se redibuja en su sitio; hacia un archivo o un registro de CI solo
+    se escribe la línea final, sin caracteres de control (como la barra de `fit`).
+    """
 
     WIDTH = 20
     # Redibujar en cada trozo de 64 KiB saturaría la terminal; basta unas diez veces por segundo.
     INTERVAL = 0.1
 
     def __init__(self, total, stream=None):
+        from ..keras.progbar import interactive_output  # aquí y no arriba: keras importa este módulo
+
         self.total = total
         self.stream = stream or sys.stdout
+        self.dynamic = interactive_output(self.stream)
         self.start = time.monotonic()
         self.last_draw = -float("inf")
 
     def update(self, received: int) -> None:
         now = time.monotonic()
-        if now - self.last_draw >= self.INTERVAL:
+        if self.dynamic and now - self.last_draw >= self.INTERVAL:
             self.last_draw = now
             self._draw(received, now)
 
@@ -339,7 +346,7 @@ class ByteProgressBar:
             line = f"{received}/{self.total} {bar} {elapsed}"
         else:
             line = f"{received} bytes {elapsed}"
-        self.stream.write("\r" + line)
+        self.stream.write(("\r" if self.dynamic else "") + line)
         self.stream.flush()
 
 

@@ -10,10 +10,10 @@ Basta cambiar el import: donde el curso escribe `from tensorflow.keras.layers im
 from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models, optimizers,
                utils)
 from .layers import Input
-from .models import Sequential, load_model
+from .models import Model, Sequential, load_model
 from .names import clear_session
 
 __all__ = [
-    "Input", "Sequential", "activations", "callbacks", "clear_session", "datasets", "initializers", "layers",
+    "Input", "Model", "Sequential", "activations", "callbacks", "clear_session", "datasets", "initializers", "layers",
     "load_model", "losses", "metrics", "models", "optimizers", "utils",
 ]

@@ -82,9 +82,13 @@ class Callback:
 
 
 def pythonify_logs(logs) -> dict:
-    """Claves en orden alfabético y valores float de Python (los escalares de NumPy o Tensor se convierten)."""
+    """Claves en orden alfabético y valores float de Python (los escalares de NumPy o Tensor se convierten).
+    Un valor que es un diccionario (las métricas de compile de un train_step propio) se abre en sus claves."""
     result = {}
     for key, value in sorted((logs or {}).items()):
+        if isinstance(value, dict):
+            result.update(pythonify_logs(value))
+            continue
         if hasattr(value, "item") and getattr(value, "size", 1) == 1:
             value = float(value.item())
         elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):

@@ -176,12 +176,18 @@ def resolve_accuracy(name, y_true, y_pred) -> Metric:
         sparse    si rank(y_true) < rank(y_pred), o y_true.shape[-1] == 1 < y_pred.shape[-1]
         categórica en otro caso
     """
-    true_shape, pred_shape = np.shape(_array(y_true)), np.shape(_array(y_pred))
-    if pred_shape[-1:] == (1,) or len(pred_shape) <= 1:
-        return BinaryAccuracy(name=name)
-    if len(true_shape) < len(pred_shape) or (true_shape[-1:] == (1,) and pred_shape[-1] > 1):
-        return SparseCategoricalAccuracy(name=name)
-    return CategoricalAccuracy(name=name)
+    kind = accuracy_kind(np.shape(_array(y_true)), np.shape(_array(y_pred)))
+    return {"binary": BinaryAccuracy, "sparse": SparseCategoricalAccuracy, "categorical": CategoricalAccuracy}[kind](
+        name=name)
+
+
+def accuracy_kind(true_shape, pred_shape) -> str:
+    """'binary', 'sparse' o 'categorical' a partir de las formas (la regla de arriba)."""
+    if tuple(pred_shape[-1:]) == (1,) or len(pred_shape) <= 1:
+        return "binary"
+    if len(true_shape) < len(pred_shape) or (tuple(true_shape[-1:]) == (1,) and pred_shape[-1] > 1):
+        return "sparse"
+    return "categorical"
 
 
 # ---------------------------------------------------------------- por nombre

@@ -1,37 +1,44 @@
 """Entrenar y usar un modelo: compile, fit, evaluate y predict, como en Keras 3.
 
-Un paso de entrenamiento, de arriba abajo (`Trainer._train_step`):
+Un paso de entrenamiento es `Trainer.train_step`, de arriba abajo:
 
-    y_pred = model.forward(x, training=True)     # Dropout activo, BatchNormalization con el lote
-    loss = loss_fn(y, y_pred)                    # un escalar: la media del lote
-    loss.backward()                              # dL/dw en w.grad para cada peso entrenable
-    optimizer.apply([w.grad ...], pesos)         # actualiza los pesos en su sitio
-    w.grad = None                                # para que el paso siguiente empiece de cero
+    y_pred = self(x, training=True)                  # Dropout activo, BatchNormalization con el lote
+    loss = self.compute_loss(y=y, y_pred=y_pred)     # un escalar: la media del lote (y de cada salida)
+    loss.backward()                                  # dL/dw en w.grad para cada peso entrenable
+    self.optimizer.apply([w.grad ...], pesos)        # actualiza los pesos en su sitio
+    w.grad = None                                    # para que el paso siguiente empiece de cero
 
-Lo demás es contabilidad de Keras: lotes (el último, incompleto, también cuenta), barajado en
-cada época, medias móviles ponderadas por el tamaño del lote, validación al final de cada
-época, callbacks y barra de progreso. El paso se mantiene corto a propósito: sin copias de
-pesos ni diccionarios de más, y las métricas se calculan sobre arrays de NumPy.
+Un modelo subclase puede redefinir `train_step(self, data)` (y `test_step`, `predict_step`) con
+sus propias cuentas, como en Keras 3; `fit` sigue ocupándose de lotes, épocas, callbacks y la
+barra de progreso. En vez del `GradientTape` de TensorFlow, aquí el gradiente lo da el autograd
+de tinygrad_es: `loss.backward()` deja en `w.grad` el de cada peso.
+
+Lo demás es contabilidad de Keras: los lotes (`data_adapters.py`, que convierte cada lote a
+float32 al cortarlo), medias móviles ponderadas por el tamaño del lote, validación al final de
+cada época (cada `validation_freq`), callbacks y barra de progreso.
 """
+from __future__ import annotations
+
 import math
 import warnings
 
 import numpy as np
 
 from ..autograd import no_grad
-from ..random import generator
 from ..runtime import training_scope
 from ..runtime.threads import single_thread_blas
-from ..tensor import Tensor
 from . import callbacks as callbacks_module
-from . import losses as losses_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
+from . import tree
+from .compile_utils import CompileLoss, CompileMetrics
+from .data_adapters import (ArrayDataAdapter, EpochIterator, get_data_adapter, is_dataset, is_generator, train_validation_split,
+                            unpack_x_y_sample_weight)
+from .layers.layer import attribute_values, fixed_during_loop, fixed_structure
 from .names import parameter_names, unknown_arguments_error
 
-
 class Trainer:
-    """compile/fit/evaluate/predict. La subclase (Sequential) da `prepare_inputs`, `forward` y los pesos."""
+    """compile/fit/evaluate/predict. El modelo (models/model.py) da `__call__`, los pesos y las capas."""
 
     def __init__(self):
         self.optimizer = None
@@ -39,33 +46,76 @@ class Trainer:
         self.compiled = False
         self.stop_training = False
         self.history = None
-        self._loss_fn = None
-        self._metric_identifiers = []
-        self._metrics = None  # se crean con el primer lote: 'accuracy' depende de las formas
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
 
     # ------------------------------------------------------------ compile
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **unknown):
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", **unknown):
         """Elige optimizador, pérdida y métricas (nombres como 'adam', 'mse', 'accuracy', u objetos).
 
-        Como en Keras 3, compilar otra vez sin `loss=` o sin `metrics=` conserva los de antes (el
-        curso compila dos veces seguidas y sigue viendo la exactitud).
+        Con varias salidas, `loss`, `loss_weights` y `metrics` pueden ser listas (una por salida) o
+        diccionarios por nombre de salida (ver compile_utils.py). Como en Keras 3, compilar otra
+        vez sin `loss=` o sin `metrics=` conserva los de antes (el curso compila dos veces
+        seguidas y sigue viendo la exactitud). `run_eagerly` y `jit_compile` se aceptan y no
+        cambian nada: aquí todo se ejecuta paso a paso, sin compilar un grafo.
         """
         _reject_unknown(self.compile, unknown)
+        if steps_per_execution != 1:
+            raise ValueError(
+                f"compile(steps_per_execution={steps_per_execution!r}) no está disponible en tinygrad_es: cada lote "
+                "es un paso (los callbacks ven todos los lotes); quita el argumento."
+            )
         self.optimizer = optimizers_module.get(optimizer)
+        output_names = getattr(self, "output_names", None)
         if loss is not None:
             self.loss = loss
-            self._loss_fn = losses_module.get(loss)
-        if metrics is not None:
+            self._compile_loss = CompileLoss(loss, loss_weights, output_names)
+        if metrics is not None or weighted_metrics is not None:
             if isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
                 metrics = [metrics]
-            self._metric_identifiers = list(metrics)
-            self._metrics = None
+            self._compile_metrics = CompileMetrics(metrics, weighted_metrics, output_names)
+        self._loss_tracker = metrics_module.Mean(name="loss")
         self.compiled = True
+
+    def get_compile_config(self) -> dict | None:
+        """Los argumentos de compile() tal como se dieron (lo que guarda model.save), o None sin compilar."""
+        if not self.compiled:
+            return None
+        loss, metrics = self._compile_loss, self._compile_metrics
+        return {"optimizer": self.optimizer, "loss": self.loss,
+                "loss_weights": None if loss is None else loss.loss_weights,
+                "metrics": None if metrics is None else metrics.spec,
+                "weighted_metrics": None if metrics is None else metrics.weighted_spec}
+
+    @property
+    def metrics(self) -> list:
+        """Las métricas con estado: 'loss', las de compile, la pérdida de cada salida y las del usuario
+        (objetos Metric guardados como atributos del modelo). fit las reinicia en cada época."""
+        metrics = []
+        if self.compiled:
+            metrics.append(self._loss_tracker)
+            if self._compile_metrics is not None:
+                metrics.append(self._compile_metrics)
+            if self._compile_loss is not None:
+                metrics += self._compile_loss.metrics
+        tracked = fixed_during_loop(self, "metrics", lambda: attribute_values(self, metrics_module.Metric))
+        seen = {id(m) for m in metrics} | {id(self._loss_tracker), id(self._compile_metrics)}
+        return metrics + [m for m in tracked if id(m) not in seen]
 
     @property
     def metrics_names(self) -> list:
-        names = [m.name for m in self._metrics] if self._metrics else [str(m) for m in self._metric_identifiers]
-        return ["loss"] + names
+        """Los nombres en el orden de lo que devuelve evaluate: ['loss', 'accuracy'] (o, con varias
+        salidas, también '<salida>_loss' y '<salida>_<métrica>')."""
+        compiled = self._compile_metrics
+        if compiled is not None and compiled.entries is None:
+            return ["loss"] + [str(m) for m in tree.flatten(compiled.spec or [])]
+        return self._names_in_order(self.get_metrics_result()) if self.compiled else []
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
 
     def _check_compiled(self, method):
         if not self.compiled:
@@ -73,152 +123,236 @@ class Trainer:
                 f"Hay que compilar el modelo antes de {method}(): llama primero a "
                 "model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])."
             )
-        if self._loss_fn is None:
+
+    # ------------------------------------------------------------ un paso
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """La pérdida de compile() (la suma ponderada de las de cada salida), un Tensor escalar."""
+        if self._compile_loss is None:
+            raise ValueError(
+                "El modelo se compiló sin pérdida y la necesita: pasa loss=..., p. ej. "
+                "model.compile(optimizer='adam', loss='categorical_crossentropy')."
+            )
+        return self._compile_loss(y, y_pred, sample_weight)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
+        """Actualiza las métricas de compile con este lote y devuelve los valores de todas."""
+        if self._compile_metrics is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> dict:
+        """{nombre: valor} de cada métrica (las de compile se abren en sus nombres), con las claves ordenadas."""
+        results = {}
+        for metric in self.metrics:
+            value = metric.result()
+            if isinstance(value, dict):
+                results.update(value)
+            else:
+                results[metric.name] = float(value)
+        return dict(sorted(results.items()))
+
+    def train_step(self, data) -> dict:
+        """Un paso de optimización con un lote `data` = (x, y[, sample_weight]); devuelve los logs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=True)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+        self._loss_tracker.update_state(loss.item(), sample_weight=_batch_length(x))
+        trained = self.trainable_weights
+        if trained:  # con todo congelado no hay nada que derivar ni actualizar
+            loss.backward()
+            self.optimizer.apply([w.grad for w in trained], trained)  # None: un peso que no influyó
+            for w in trained:
+                w.grad = None
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data) -> dict:
+        """La pérdida y las métricas de un lote, sin entrenar (evaluate y la validación de fit)."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        self._loss_tracker.update_state(loss.item(), sample_weight=_batch_length(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        """Las salidas del modelo para un lote (predict)."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    # ------------------------------------------------------------ fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None, sample_weight=None,
+            initial_epoch=0, steps_per_epoch=None, validation_steps=None, validation_batch_size=None,
+            validation_freq=1, **unknown):
+        """Entrena `epochs` épocas y devuelve el History (history.history['loss'], ['val_loss']...)."""
+        _reject_unknown(self.fit, unknown)
+        self._check_compiled("fit")
+        self._check_loss("fit")
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError(f"epochs es el número de pasadas por los datos y debe ser un entero >= 0; es {epochs!r}.")
+        _check_batch_size(batch_size)
+        _check_validation_freq(validation_freq)
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
+        iterator = EpochIterator(self._adapter(x, y, sample_weight, class_weight, batch_size, steps_per_epoch,
+                                               shuffle, "fit"), steps_per_epoch)
+        val_iterator = None
+        if validation_data is not None:
+            val_x, val_y, val_sw = self._unpack_validation(validation_data)
+            val_iterator = EpochIterator(self._adapter(val_x, val_y, val_sw, None, validation_batch_size or batch_size,
+                                                       validation_steps, False, "fit (validation_data)"),
+                                         validation_steps)
+        callback_list = callbacks_module.CallbackList(
+            callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+            verbose=verbose, epochs=epochs, steps=iterator.num_batches,
+        )
+        self.stop_training = False
+        self.history = callback_list.history
+        self._warn_nan = not any(isinstance(cb, callbacks_module.TerminateOnNaN) for cb in callback_list.callbacks)
+        callback_list.on_train_begin()
+        training_logs = None
+        with training_scope(), fixed_structure():  # BLAS de un hilo y malloc que reutiliza la memoria
+            training_logs = self._fit_epochs(iterator, val_iterator, callback_list, initial_epoch, epochs,
+                                             validation_freq)
+        callback_list.on_train_end(training_logs)
+        return self.history
+
+    def _fit_epochs(self, iterator, val_iterator, callback_list, initial_epoch, epochs, validation_freq):
+        training_logs = None
+        for epoch in range(initial_epoch, epochs):
+            logs = self._train_epoch(epoch, iterator, callback_list)
+            if iterator.exhausted:  # un generador ya recorrido: no quedan datos para más épocas
+                break
+            epoch_logs = dict(logs)
+            if val_iterator is not None and _should_validate(epoch, validation_freq):
+                val_logs = self._test_loop(val_iterator, callback_list)
+                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+            callback_list.on_epoch_end(epoch, dict(sorted(epoch_logs.items())))
+            training_logs = epoch_logs
+            if self.stop_training:
+                break
+        return training_logs
+
+    def _train_epoch(self, epoch, iterator, callback_list) -> dict:
+        """Una época de train_step, lote a lote; da los logs finales de la época."""
+        self.reset_metrics()
+        callback_list.on_epoch_begin(epoch)
+        logs = {}
+        for step, batch in iterator:
+            callback_list.on_train_batch_begin(step)
+            logs = self.train_step(batch)
+            loss = logs.get("loss") if isinstance(logs, dict) else None
+            if self._warn_nan and loss is not None and not math.isfinite(float(loss)):
+                _warn_nan_loss(float(loss), epoch, step)
+                self._warn_nan = False  # un aviso basta
+            callback_list.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        return self._metrics_or_logs(logs)
+
+    def _metrics_or_logs(self, logs) -> dict:
+        """Los valores de las métricas del modelo si son las mismas claves que dio el paso; si no (un
+        train_step propio que devuelve otras cosas), los logs del último paso, como Keras."""
+        results = self.get_metrics_result()
+        if isinstance(logs, dict) and set(callbacks_module.pythonify_logs(logs)) == set(results):
+            return results
+        return callbacks_module.pythonify_logs(logs)
+
+    def _unpack_validation(self, validation_data):
+        if is_dataset(validation_data) or is_generator(validation_data):
+            return validation_data, None, None
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "validation_data debe ser una tupla (x_val, y_val) (o (x_val, y_val, sample_weight)), un generador o "
+                "un PyDataset, p. ej. validation_data=(x_test, y_test)."
+            )
+        return unpack_x_y_sample_weight(tuple(validation_data))
+
+    def _adapter(self, x, y, sample_weight, class_weight, batch_size, steps, shuffle, method):
+        if y is None and method != "predict" and not _is_batch_source(x):
+            raise ValueError(
+                f"{method}() necesita los datos x y las etiquetas y, p. ej. model.{method}(x_train, y_train)."
+            )
+        adapter = get_data_adapter(x, y, sample_weight, class_weight, batch_size, steps, shuffle,
+                                   cast_inputs=getattr(self, "cast_batch", None), method=method)
+        if isinstance(adapter, ArrayDataAdapter):
+            self.check_data(adapter.x)  # las formas, una vez, con el mensaje que dice cómo arreglarlas
+        return adapter
+
+    def _check_loss(self, method):
+        if self._compile_loss is None and type(self).train_step is Trainer.train_step:
             raise ValueError(
                 f"El modelo se compiló sin pérdida y {method}() la necesita: pasa loss=..., p. ej. "
                 "model.compile(optimizer='adam', loss='categorical_crossentropy')."
             )
 
-    # ------------------------------------------------------------ fit
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0, **unknown):
-        """Entrena `epochs` épocas y devuelve el History (history.history['loss'], ['val_loss']...)."""
-        _reject_unknown(self.fit, unknown)
-        self._check_compiled("fit")
-        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-            raise ValueError(f"epochs es el número de pasadas por los datos y debe ser un entero >= 0; es {epochs!r}.")
-        x, y = self._prepare_data(x, y, "fit")
-        if validation_data is not None:
-            val_x, val_y = self._unpack_validation(validation_data)
-        elif validation_split:
-            x, y, val_x, val_y = _split_validation(x, y, validation_split)
-        else:
-            val_x = val_y = None
-        batch_size = _batch_size(batch_size)
-        steps = math.ceil(len(x) / batch_size)
-        callback_list = callbacks_module.CallbackList(
-            callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-            verbose=verbose, epochs=epochs, steps=steps,
-        )
-        self.stop_training = False
-        self.history = callback_list.history
-        self._warn_nan = not any(isinstance(cb, callbacks_module.TerminateOnNaN) for cb in callbacks or [])
-        callback_list.on_train_begin()
-        logs = {}
-        with training_scope():  # BLAS de un hilo y malloc que reutiliza la memoria, solo mientras entrena
-            for epoch in range(initial_epoch, epochs):
-                logs = self._train_epoch(epoch, x, y, batch_size, shuffle, callback_list)
-                epoch_logs = dict(logs)
-                if val_x is not None:
-                    val_logs = self._run_evaluation(val_x, val_y, batch_size, None)
-                    epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
-                callback_list.on_epoch_end(epoch, dict(sorted(epoch_logs.items())))
-                if self.stop_training:
-                    break
-        callback_list.on_train_end(logs)
-        return self.history
-
-    def _train_epoch(self, epoch, x, y, batch_size, shuffle, callback_list) -> dict:
-        """Una pasada por los datos (barajados con el generador global), lote a lote; da los logs finales."""
-        self._reset_metrics()
-        callback_list.on_epoch_begin(epoch)
-        trained = self.trainable_weights
-        order = generator().permutation(len(x)) if shuffle else None
-        logs = {}
-        for step in range(math.ceil(len(x) / batch_size)):
-            callback_list.on_train_batch_begin(step)
-            batch = slice(step * batch_size, (step + 1) * batch_size)
-            if order is not None:
-                batch = order[batch]
-            loss = self._train_step(x[batch], y[batch], trained)
-            if self._warn_nan and not math.isfinite(loss):
-                _warn_nan_loss(loss, epoch, step)
-                self._warn_nan = False  # un aviso basta
-            logs = self._logs()
-            callback_list.on_train_batch_end(step, logs)
-            if self.stop_training:
-                break
-        return logs
-
-    def _train_step(self, x_batch, y_batch, trained) -> float:
-        """Un paso de optimización con un lote: adelante, pérdida, atrás, actualizar; devuelve la pérdida."""
-        y_pred = self.forward(x_batch, training=True)
-        loss = self._loss_fn(y_batch, y_pred)
-        if trained:  # con todo congelado no hay nada que derivar ni actualizar
-            loss.backward()
-            grads = [None if w.grad is None else w.grad.data for w in trained]  # None: no influyó
-            self.optimizer.apply(grads, trained)
-            for w in trained:
-                w.grad = None
-        loss_value = loss.item()  # desde la GPU: las dos únicas lecturas del paso, la pérdida y la predicción
-        self._update_metrics(loss_value, y_batch, y_pred.numpy())
-        return loss_value
-
     # ------------------------------------------------------------ evaluate
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", callbacks=None, return_dict=False,
-                 **unknown):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **unknown):
         """La pérdida (y las métricas) sobre unos datos, sin entrenar: un número o [loss, métricas...]."""
         _reject_unknown(self.evaluate, unknown)
         self._check_compiled("evaluate")
-        x, y = self._prepare_data(x, y, "evaluate")
-        batch_size = _batch_size(batch_size)
+        if type(self).test_step is Trainer.test_step:
+            self._check_loss("evaluate")
+        _check_batch_size(batch_size)
+        iterator = EpochIterator(self._adapter(x, y, sample_weight, None, batch_size, steps, False, "evaluate"), steps)
         callback_list = callbacks_module.CallbackList(
-            callbacks, add_progbar=verbose != 0, model=self,
-            verbose=verbose, epochs=1, steps=math.ceil(len(x) / batch_size),
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=iterator.num_batches,
         )
-        logs = self._run_evaluation(x, y, batch_size, callback_list)
+        logs = self._test_loop(iterator, callback_list)
         if return_dict:
             return logs
-        values = [logs["loss"]] + [logs[m.name] for m in self._metrics]
+        values = [logs[name] for name in self._names_in_order(logs)]
         return values[0] if len(values) == 1 else values
 
-    def _run_evaluation(self, x, y, batch_size, callback_list) -> dict:
-        """Recorre los datos en orden, en modo inferencia, y da los logs ordenados (loss, accuracy...)."""
-        self._reset_metrics()
-        if callback_list is not None:
-            callback_list.on_test_begin()
+    def _test_loop(self, iterator, callback_list) -> dict:
+        """Recorre los datos en orden, en modo inferencia, y da los logs ordenados (accuracy, loss...)."""
+        self.reset_metrics()
+        callback_list.on_test_begin()
         logs = {}
-        with no_grad(), single_thread_blas():
-            for step in range(math.ceil(len(x) / batch_size)):
-                if callback_list is not None:
-                    callback_list.on_test_batch_begin(step)
-                batch = slice(step * batch_size, (step + 1) * batch_size)
-                y_pred = self.forward(x[batch], training=False)
-                loss = self._loss_fn(y[batch], y_pred)
-                self._update_metrics(loss.item(), y[batch], y_pred.numpy())
-                logs = self._logs()
-                if callback_list is not None:
-                    callback_list.on_test_batch_end(step, logs)
-        if callback_list is not None:
-            callback_list.on_test_end(logs)
+        with no_grad(), single_thread_blas(), fixed_structure():
+            for step, batch in iterator:
+                callback_list.on_test_batch_begin(step)
+                logs = self.test_step(batch)
+                callback_list.on_test_batch_end(step, logs)
+        logs = dict(sorted(self._metrics_or_logs(logs).items()))
+        callback_list.on_test_end(logs)
         return logs
 
+    def _names_in_order(self, logs) -> list:
+        """El orden de evaluate en Keras 3: 'loss', las métricas de compile por su nombre, la pérdida de
+        cada salida y luego, en orden alfabético, lo que quede (las métricas de cada salida)."""
+        names = ["loss"]
+        if self._compile_metrics is not None:
+            names += [m.name for m in self._compile_metrics.metrics]
+        if self._compile_loss is not None:
+            names += [m.name for m in self._compile_loss.metrics]
+        ordered = [n for n in names if n in logs]  # un nombre repetido se repite, como en Keras
+        return ordered + sorted(k for k in logs if k not in ordered)
+
     # ------------------------------------------------------------ predict
-    def predict(self, x, batch_size=None, verbose="auto", callbacks=None, **unknown):
-        """Las salidas del modelo para `x`, en modo inferencia, como un array de NumPy."""
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **unknown):
+        """Las salidas del modelo para `x`, en modo inferencia, como arrays de NumPy (con la estructura
+        de las salidas: un array, una lista o un diccionario)."""
         _reject_unknown(self.predict, unknown)
-        x = self.prepare_inputs(_as_array(x))
-        batch_size = _batch_size(batch_size)
-        steps = math.ceil(len(x) / batch_size)
+        _check_batch_size(batch_size)
+        iterator = EpochIterator(self._adapter(x, None, None, None, batch_size, steps, False, "predict"), steps)
         callback_list = callbacks_module.CallbackList(
-            callbacks, add_progbar=verbose != 0, model=self,
-            verbose=verbose, epochs=1, steps=steps,
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=iterator.num_batches,
         )
         callback_list.on_predict_begin()
         batches = []
-        with no_grad(), single_thread_blas():
-            for step in range(steps):
+        with no_grad(), single_thread_blas(), fixed_structure():
+            for step, batch in iterator:
                 callback_list.on_predict_batch_begin(step)
-                out = self.forward(x[step * batch_size:(step + 1) * batch_size])
-                # Una capa final con return_state da varias salidas: una lista de arrays, como Keras.
-                batches.append([o.numpy() for o in out] if isinstance(out, list) else out.numpy())
-                callback_list.on_predict_batch_end(step, {"outputs": batches[-1]})
+                outputs = tree.map_structure(lambda t: t.numpy() if hasattr(t, "numpy") else np.asarray(t),
+                                             self.predict_step(batch))
+                batches.append(outputs)
+                callback_list.on_predict_batch_end(step, {"outputs": outputs})
         callback_list.on_predict_end()
         if not batches:
             raise ValueError("predict recibió 0 muestras: x está vacío.")
-        if isinstance(batches[0], list):
-            return [np.concatenate(parts) for parts in zip(*batches)]
-        return np.concatenate(batches)
+        columns = zip(*[tree.flatten(b) for b in batches])
+        return tree.pack_sequence_as(batches[0], [np.concatenate(parts) for parts in columns])
 
     def predict_classes(self, x, batch_size=32, verbose=0):
         """La clase predicha de cada muestra (obsoleto: TF 2.6 lo quitó; se mantiene para el curso)."""
@@ -236,52 +370,46 @@ class Trainer:
                           "¿falta una activación softmax o sigmoid en la última capa?", UserWarning, stacklevel=2)
         return probs
 
-    # ------------------------------------------------------------ métricas
-    def _reset_metrics(self):
-        self._loss_total = 0.0
-        self._seen = 0
-        for m in self._metrics or ():
-            m.reset_state()
+    # ------------------------------------------------------------ un solo lote
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """Un paso de entrenamiento con este lote (sin barajar ni trocear); da la pérdida (y métricas)."""
+        self._check_compiled("train_on_batch")
+        self.reset_metrics()
+        adapter = self._adapter(x, y, sample_weight, class_weight, _length(x), None, False, "train_on_batch")
+        logs = {}
+        for batch in adapter.batches():
+            logs = self._metrics_or_logs(self.train_step(batch))
+        return logs if return_dict else _scalar_or_list([logs[n] for n in self._names_in_order(logs)])
 
-    def _update_metrics(self, loss_value, y_true, y_pred):
-        """Media móvil de la pérdida ponderada por el tamaño del lote, y cada métrica con este lote."""
-        n = len(y_true)
-        self._loss_total += loss_value * n
-        self._seen += n
-        if self._metrics is None:
-            self._metrics = [metrics_module.get(m, y_true=y_true, y_pred=y_pred) for m in self._metric_identifiers]
-        for m in self._metrics:
-            m.update_state(y_true, y_pred)
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._check_compiled("test_on_batch")
+        self.reset_metrics()
+        adapter = self._adapter(x, y, sample_weight, None, _length(x), None, False, "test_on_batch")
+        logs = {}
+        with no_grad():
+            for batch in adapter.batches():
+                logs = self._metrics_or_logs(self.test_step(batch))
+        return logs if return_dict else _scalar_or_list([logs[n] for n in self._names_in_order(logs)])
 
-    def _logs(self) -> dict:
-        """Los valores de la época hasta ahora, con las claves ordenadas como Keras 3 (accuracy, loss)."""
-        logs = {m.name: float(m.result()) for m in self._metrics}
-        logs["loss"] = self._loss_total / self._seen
-        return dict(sorted(logs.items()))
+    def predict_on_batch(self, x):
+        return self.predict(x, batch_size=_length(x), verbose=0)
 
-    # ------------------------------------------------------------ datos
-    def _prepare_data(self, x, y, method):
-        if x is None or y is None:
-            raise ValueError(
-                f"{method}() necesita los datos x y las etiquetas y, p. ej. model.{method}(x_train, y_train)."
-            )
-        x = self.prepare_inputs(_as_array(x))
-        y = _as_array(y)
-        if y.dtype.kind == "f" and y.dtype != np.float32 or y.dtype == bool:
-            y = y.astype(np.float32)  # Keras pasa las etiquetas reales (y las booleanas) a float32
-        if len(x) != len(y):
-            raise ValueError(
-                f"{method}(): x tiene {len(x)} muestras e y tiene {len(y)}; deben tener las mismas (una etiqueta "
-                "por muestra). Revisa que no mezcles datos de entrenamiento y de prueba."
-            )
-        return x, y
 
-    def _unpack_validation(self, validation_data):
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError(
-                "validation_data debe ser una tupla (x_val, y_val), p. ej. validation_data=(x_test, y_test)."
-            )
-        return self._prepare_data(*validation_data, "fit (validation_data)")
+def _is_batch_source(x) -> bool:
+    return is_dataset(x) or is_generator(x)
+
+
+def _length(x) -> int:
+    return len(tree.flatten(x)[0])
+
+
+def _batch_length(x) -> int:
+    first = tree.flatten(x)[0]
+    return first.shape[0] if hasattr(first, "shape") else len(first)
+
+
+def _scalar_or_list(values):
+    return values[0] if len(values) == 1 else values
 
 
 def _reject_unknown(method, unknown):
@@ -290,34 +418,29 @@ def _reject_unknown(method, unknown):
         raise unknown_arguments_error(f"{method.__name__}()", unknown, parameter_names(method))
 
 
-def _batch_size(batch_size) -> int:
-    """None -> 32, como en Keras; si no, un entero positivo."""
-    if batch_size is None:
-        return 32
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+def _check_batch_size(batch_size):
+    """None (32 con arrays) o un entero positivo."""
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
+                                   or batch_size <= 0):
         raise ValueError(
             f"batch_size es el número de muestras por lote y debe ser un entero positivo; es {batch_size!r}."
         )
-    return int(batch_size)
 
 
-def _as_array(data) -> np.ndarray:
-    return data.numpy() if isinstance(data, Tensor) else np.asarray(data)
-
-
-def _split_validation(x, y, fraction):
-    """Las últimas `fraction` muestras (antes de barajar) son la validación, como en Keras."""
-    if not 0 < fraction < 1:
+def _check_validation_freq(validation_freq):
+    if isinstance(validation_freq, bool) or not (
+            (isinstance(validation_freq, int) and validation_freq > 0) or isinstance(validation_freq, (list, tuple))):
         raise ValueError(
-            f"validation_split es la fracción de datos para validar y debe estar entre 0 y 1; es {fraction}."
+            f"validation_freq debe ser un entero positivo (validar cada tantas épocas) o una lista de épocas (desde "
+            f"1), y es {validation_freq!r}."
         )
-    split_at = int(len(x) * (1 - fraction))
-    if split_at in (0, len(x)):
-        raise ValueError(
-            f"validation_split={fraction} con {len(x)} muestras deja vacío el entrenamiento o la validación: "
-            "usa más datos o otra fracción."
-        )
-    return x[:split_at], y[:split_at], x[split_at:], y[split_at:]
+
+
+def _should_validate(epoch, validation_freq) -> bool:
+    """validation_freq=2 valida en las épocas 2, 4...; [1, 5] en esas (contando desde 1), como Keras."""
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return epoch + 1 in validation_freq
 
 
 def _warn_nan_loss(loss, epoch, step):

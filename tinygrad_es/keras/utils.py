@@ -1,4 +1,5 @@
-"""Utilidades de Keras que usa el curso: `to_categorical`, `set_random_seed` y `get_file`.
+"""Utilidades de Keras que usa el curso: `to_categorical`, `set_random_seed` y `get_file`; y para
+alimentar `fit` con datos por lotes, `PyDataset` (alias `Sequence`).
 
     y_train = keras.utils.to_categorical(y_train, 10)   # 5 -> [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]
 """
@@ -8,6 +9,7 @@ import numpy as np
 
 from ..datasets.download import get_file
 from ..random import manual_seed
+from .data_adapters import PyDataset, Sequence, pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .names import clear_session
 
 
@@ -44,4 +46,5 @@ def set_random_seed(seed):
     manual_seed(seed)
 
 
-__all__ = ["clear_session", "get_file", "set_random_seed", "to_categorical"]
+__all__ = ["PyDataset", "Sequence", "clear_session", "get_file", "pack_x_y_sample_weight", "set_random_seed",
+           "to_categorical", "unpack_x_y_sample_weight"]

@@ -1,6 +1,6 @@
 """Las capas de Keras, una familia por archivo como en Keras 3 (core, convolutional, pooling,
 reshaping, regularization, normalization, preprocessing, embedding, recurrent, wrappers,
-activation_layers) sobre la clase base de `layer.py`.
+activation_layers, merging) sobre la clase base de `layer.py`.
 
     from tinygrad_es.keras.layers import Dense, Dropout
 """
@@ -10,6 +10,8 @@ from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, Sep
 from .core import Activation, Dense, Input, InputLayer, Masking
 from .embedding import Embedding
 from .layer import Layer
+from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
+                      concatenate, dot, maximum, minimum, multiply, subtract)
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
                       GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D)
@@ -26,12 +28,18 @@ _CLASSES = {cls.__name__: cls for cls in (
     MaxPooling1D, AveragePooling1D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D,
     GlobalAveragePooling2D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Rescaling, Embedding,
     SimpleRNN, LSTM, GRU, TimeDistributed, Bidirectional,
+    Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
 )}
 
 
 def get(class_name: str):
-    """'Dense' -> la clase Dense; un nombre desconocido da un error con el más parecido."""
-    return lookup("Tipo de capa", class_name, _CLASSES)
+    """'Dense' -> la clase Dense; un nombre desconocido da un error con el más parecido.
+
+    Los modelos también son capas: 'Sequential' y 'Functional' (un modelo dentro de otro).
+    """
+    from ..models import MODEL_CLASSES  # aquí: models importa este paquete
+
+    return lookup("Tipo de capa", class_name, {**_CLASSES, **MODEL_CLASSES})
 
 
 def serialize(layer) -> dict:

@@ -10,16 +10,28 @@ import numpy as np
 from ...tensor import Tensor
 from .. import activations
 from .. import initializers
+from ..symbolic import KerasTensor, Node
 from .layer import Layer
 
 
 class InputLayer(Layer):
-    """La entrada del modelo: solo declara la forma de cada muestra (sin el lote). No calcula nada."""
+    """La entrada del modelo: declara la forma de cada muestra (sin el lote) y su dtype. No calcula nada.
+
+    Al crearse deja su tensor simbólico en `output` (lo que devuelve `keras.Input`), el punto de
+    partida de la API funcional.
+    """
 
     fixed_axes = ()
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None, **kwargs):
+    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None, sparse=None,
+                 ragged=None, optional=False, **kwargs):
         super().__init__(name=name, dtype=dtype, **kwargs)
+        for arg, value in (("sparse", sparse), ("ragged", ragged), ("optional", optional)):
+            if value:
+                raise ValueError(
+                    f"Input: {arg}=True no está disponible en tinygrad_es; las entradas son arrays densos y "
+                    "obligatorios: pasa los datos como un array de NumPy (rellena con ceros lo que falte)."
+                )
         if batch_shape is None:
             if shape is None:
                 raise ValueError("Input necesita la forma de cada muestra, p. ej. Input(shape=(784,)).")
@@ -28,6 +40,7 @@ class InputLayer(Layer):
         self.batch_shape = tuple(batch_shape)
         self.built = True
         self.input_spec_shape = self.output_shape = (None,) + self.batch_shape[1:]
+        Node(self, (), {}, KerasTensor(self.batch_shape, dtype=self.dtype, name=self.name))
 
     @property
     def shape(self):
@@ -38,12 +51,24 @@ class InputLayer(Layer):
         return inputs
 
     def get_config(self):
-        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype.name, "name": self.name}
+        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype.name, "sparse": False, "ragged": False,
+                "name": self.name, "optional": False}
 
 
-def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None):
-    """La entrada de un modelo: `Input(shape=(28, 28, 1))` (la forma de una muestra, sin el lote)."""
-    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape, name=name)
+def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, sparse=None, ragged=None,
+          optional=False) -> KerasTensor:
+    """La entrada de un modelo: `Input(shape=(28, 28, 1))` (la forma de una muestra, sin el lote).
+
+    Devuelve un tensor simbólico (KerasTensor): tiene forma, dtype y nombre pero no datos. Sirve
+    como primera "capa" de un Sequential o como entrada de un modelo funcional:
+
+        entrada = keras.Input(shape=(784,))
+        salida = Dense(10, activation="softmax")(entrada)
+        model = keras.Model(entrada, salida)
+    """
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape, name=name,
+                       sparse=sparse, ragged=ragged, optional=optional)
+    return layer.output
 
 
 class Dense(Layer):

@@ -11,13 +11,22 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
 - `compute_output_shape` deduce la forma de la salida sin calcular nada (para `summary()`).
 - Los nombres (`dense`, `dense_1`...), el orden de los pesos, `trainable` y `get_config` viven
   aquí, una sola vez, como dice la arquitectura del proyecto.
+- Una capa puede contener otras (un modelo es una capa; `Bidirectional` envuelve dos): las que
+  guarda en sus atributos, sueltas o en listas y diccionarios, son sus subcapas, y sus pesos
+  cuentan como pesos de la capa (primero los propios, luego los de cada subcapa, en el orden
+  en que se asignaron), como en Keras.
+- Llamada con un `KerasTensor` (la API funcional), la capa no calcula: anota un nodo del grafo
+  (ver `symbolic.py`).
 - Máscaras (secuencias de longitudes distintas rellenas con ceros): `Embedding(mask_zero=True)` y
   `Masking` crean una máscara booleana (lote, pasos); `compute_mask` dice qué máscara sale de cada
   capa y las capas cuyo `call` tiene el argumento `mask` (las recurrentes) la reciben. En Keras la
-  máscara viaja pegada al tensor; aquí se pasa aparte: los modelos la llevan de capa en capa y, a
-  mano, se escribe `lstm(x, mask=embedding.compute_mask(ids))`.
+  máscara viaja pegada al tensor; aquí se pasa aparte: los modelos (Sequential, funcionales y uno
+  dentro de otro) la llevan de capa en capa con `call_with_mask` y, a mano (en el `call` de un
+  modelo subclase), se escribe `lstm(x, mask=embedding.compute_mask(ids))`.
 """
+import contextlib
 import functools
+import inspect
 import math
 import warnings
 from typing import Optional
@@ -26,8 +35,9 @@ import numpy as np
 
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
-from .. import initializers
+from .. import initializers, tree
 from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
+from ..symbolic import is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_context
 
 
 class Layer:
@@ -52,7 +62,9 @@ class Layer:
         self.built = False
         self.input_spec_shape = None  # la forma (None, ...) con la que se construyó
         self.output_shape = None
+        self._build_input_shape = None  # la forma tal como llegó a build (con el lote), para summary()
         self._tracked_weights = []  # (nombre, peso, entrenable) de cada peso, en orden de creación
+        self._inbound_nodes = []  # las llamadas en la API funcional (ver symbolic.Node)
         if input_dim is not None:
             input_shape = (input_dim,)
         self.declared_input_shape = None if input_shape is None else tuple(input_shape)
@@ -76,26 +88,50 @@ class Layer:
         self._tracked_weights.append((name or f"variable_{len(self._tracked_weights)}", weight, trainable))
         return weight
 
+    def _sublayers(self) -> list:
+        """Las capas guardadas en atributos (sueltas, o en listas, tuplas y diccionarios), en orden de asignación."""
+        return fixed_during_loop(self, "sublayers",
+                                 lambda: [item for item in attribute_values(self, Layer) if item is not self])
+
     def _weights_in_order(self) -> list:
-        """[(nombre, peso)] en el orden de Keras: primero los entrenables, luego el resto."""
+        """[(nombre, peso)] de los pesos propios en el orden de Keras: primero los entrenables, luego el resto."""
         trained = [(n, w) for n, w, t in self._tracked_weights if self._trainable and t]
         return trained + [(n, w) for n, w, t in self._tracked_weights if not (self._trainable and t)]
 
+    def _labeled_weights(self) -> list:
+        """(capa dueña, nombre, peso) de cada peso: los propios y luego los de cada subcapa, sin repetir
+        (una capa compartida aparece una vez)."""
+        entries = [(self, n, w) for n, w in self._weights_in_order()]
+        entries += [entry for layer in self._sublayers() for entry in layer._labeled_weights()]
+        seen = set()
+        return [e for e in entries if id(e[2]) not in seen and not seen.add(id(e[2]))]
+
     @property
     def trainable_weights(self) -> list:
-        return [w for n, w, t in self._tracked_weights if self._trainable and t]
+        if not self._trainable:
+            return []
+        own = [w for _, w, t in self._tracked_weights if t]
+        return _unique(own + [w for layer in self._sublayers() for w in layer.trainable_weights])
 
     @property
     def non_trainable_weights(self) -> list:
-        return [w for n, w, t in self._tracked_weights if not (self._trainable and t)]
+        if not self._trainable:
+            return self.weights
+        own = [w for _, w, t in self._tracked_weights if not t]
+        return _unique(own + [w for layer in self._sublayers() for w in layer.non_trainable_weights])
 
     def weight_names_in_order(self) -> list:
-        """Los nombres de `weights`, en su orden."""
+        """Los nombres de los pesos propios, en el orden de `weights`."""
         return [n for n, _ in self._weights_in_order()]
+
+    def weight_labels(self) -> list:
+        """Un nombre por peso de `weights`: 'kernel' o, el de una subcapa, 'dense/kernel'."""
+        return [name if owner is self else f"{owner.name}/{name}" for owner, name, _ in self._labeled_weights()]
 
     @property
     def weights(self) -> list:
-        return [w for _, w in self._weights_in_order()]
+        """Todos los pesos: los propios (entrenables y luego el resto) y después los de cada subcapa."""
+        return [w for _, _, w in self._labeled_weights()]
 
     @property
     def trainable(self) -> bool:
@@ -103,10 +139,12 @@ class Layer:
 
     @trainable.setter
     def trainable(self, value):
-        """Congelar una capa (trainable=False) deja de calcular y aplicar sus gradientes."""
+        """Congelar una capa (trainable=False) deja de calcular y aplicar sus gradientes, también en sus subcapas."""
         self._trainable = bool(value)
         for _, weight, trainable in self._tracked_weights:
             weight.requires_grad = self._trainable and trainable
+        for layer in self._sublayers():
+            layer.trainable = value
 
     def get_weights(self) -> list:
         return [w.numpy().copy() for w in self.weights]  # siempre en la CPU, también con los pesos en la GPU
@@ -119,20 +157,21 @@ class Layer:
 
     def check_weights(self, values):
         """¿Sirven estos arrays como pesos de la capa (cuántos y de qué forma)? Si no, un error que lo dice."""
-        named = self._weights_in_order()
-        if len(values) != len(named):
-            names = ", ".join(n for n, _ in named) or "ninguno"
-            raise ValueError(
-                f"{self.name} ({type(self).__name__}) tiene {len(named)} pesos ({names}) "
-                f"y set_weights recibió {len(values)} arrays: pasa uno por peso, en el orden de get_weights()."
-            )
-        for (n, weight), value in zip(named, values):
+        entries = self._labeled_weights()
+        if len(values) != len(entries):
+            raise ValueError(self._weight_count_message(len(values)))
+        for (owner, name, weight), value in zip(entries, values):
             value = np.asarray(value)
             if value.shape != weight.shape:
                 raise ValueError(
-                    f"{self.name} ({type(self).__name__}), peso '{n}': esperaba un array de forma "
+                    f"{owner.name} ({type(owner).__name__}), peso '{name}': esperaba un array de forma "
                     f"{shape_str(weight.shape)} y recibió {shape_str(value.shape)}."
                 )
+
+    def _weight_count_message(self, received) -> str:
+        labels = self.weight_labels()
+        return (f"{self.name} ({type(self).__name__}) tiene {len(labels)} pesos ({', '.join(labels) or 'ninguno'}) "
+                f"y set_weights recibió {received} arrays: pasa uno por peso, en el orden de get_weights().")
 
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
@@ -145,8 +184,13 @@ class Layer:
         raise NotImplementedError
 
     def compute_output_shape(self, input_shape):
-        """La forma de la salida, con None en el lote. Por defecto, la misma que la entrada."""
-        return input_shape
+        """La forma de la salida, con None en el lote. Una capa de tinygrad_es que no la redefine no
+        cambia la forma (Dropout, Activation...); una capa propia del usuario que no la define la
+        deduce llamándose con ceros (`symbolic.trace_output_shape`), como Keras 3. (Solo las propias:
+        al cargar un archivo, una capa de tinygrad_es nunca calcula para saber su forma.)"""
+        if type(self).__module__.startswith("tinygrad_es."):
+            return input_shape
+        return trace_output_shape(self, input_shape)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -159,31 +203,72 @@ class Layer:
             self.check_input_shape(input_shape)
         else:
             self._check_ndim(input_shape)
-        input_shape = free_batch(input_shape)
-        if not self.built:
-            self.build(input_shape)
-        self.output_shape = self.compute_output_shape(input_shape)
+            self.build(input_shape)  # con el lote tal como llega, como Keras (summary() de una subclase lo muestra)
+        self.output_shape = self.compute_output_shape(free_batch(input_shape))
         return self.output_shape
 
-    def __call__(self, inputs, training=False, mask=None, **kwargs):
-        """`layer(x)`: construye la capa si hace falta, comprueba la forma y calcula.
+    def __call__(self, inputs, training=None, mask=None, **kwargs):
+        """`layer(x)`: con datos calcula (construyendo la capa la primera vez y comprobando la forma);
+        con un KerasTensor (keras.Input) anota el nodo del grafo funcional.
 
-        `mask` llega a `call` solo si la capa la usa (como en Keras); el resto de argumentos con
-        nombre son los del `call` de cada capa (p. ej. `initial_state` de las recurrentes).
+        Sin training=, hereda el de la llamada de fuera (False fuera de todas). `mask` llega a `call`
+        solo si la capa la usa (como en Keras); el resto de argumentos con nombre son los del `call`
+        de cada capa (p. ej. `initial_state` de las recurrentes).
         """
+        if is_symbolic(inputs, kwargs):
+            given = {k: v for k, v in (("training", training), ("mask", mask)) if v is not None}
+            return symbolic_call(self, inputs, {**kwargs, **given})
         x = self._as_tensor(inputs)
+        shape = tree.map_structure(lambda t: t.shape, x)
         if self.built:
-            self.check_input_shape(x.shape)
+            self.check_input_shape(shape)
         else:
-            self.build_from_shape(x.shape)
-        arguments = call_arguments(type(self))
-        unknown = {k: v for k, v in kwargs.items() if k not in arguments}
-        if unknown:
-            raise unknown_arguments_error(f"{self.name} ({type(self).__name__})", unknown, arguments)
-        if mask is not None and "mask" in arguments:
-            kwargs["mask"] = mask
-        return self.call(x, training=training, **kwargs)
+            self.build_from_shape(shape)
+        training = resolve_training(training)
+        with training_context(training):
+            return self.call(x, **self._call_kwargs(training, mask, kwargs))
 
+    def call_with_mask(self, inputs, training, mask=None, **kwargs):
+        """Dentro de un modelo: `call` con training (y la máscara, si `call` la acepta); da (salida,
+        máscara de la salida), que el modelo pasa a la capa siguiente (ver `output_mask`)."""
+        outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
+        return outputs, self.output_mask(inputs, mask)
+
+    def _call_kwargs(self, training, mask, kwargs) -> dict:
+        """Los argumentos con nombre para `call`: training y mask solo si los declara (una capa propia
+        puede no tenerlos); uno que no existe da el error con el más parecido."""
+        arguments = call_arguments(type(self))
+        unknown = [k for k in kwargs if k not in arguments]
+        if unknown and not call_takes_any_keyword(type(self)):
+            raise unknown_arguments_error(f"{self.name} ({type(self).__name__})", {k: kwargs[k] for k in unknown},
+                                          arguments)
+        extra = dict(kwargs)
+        if "training" in arguments:
+            extra["training"] = training
+        if mask is not None and "mask" in arguments:
+            extra["mask"] = mask
+        return extra
+
+    @property
+    def input(self):
+        """En la API funcional, el tensor simbólico que recibió la capa (si se llamó una sola vez)."""
+        return self._single_node("input").args[0]
+
+    @property
+    def output(self):
+        """En la API funcional, el tensor simbólico que produjo la capa (si se llamó una sola vez)."""
+        return self._single_node("output").outputs
+
+    def _single_node(self, what):
+        if len(self._inbound_nodes) != 1:
+            state = "no se ha llamado" if not self._inbound_nodes else f"se llamó {len(self._inbound_nodes)} veces"
+            raise AttributeError(
+                f"{self.name}.{what} solo existe si la capa se llamó una vez sobre tensores simbólicos "
+                f"(keras.Input), y {state}: usa el tensor que devolvió cada llamada."
+            )
+        return self._inbound_nodes[0]
+
+    # ------------------------------------------------------------ máscaras
     def compute_mask(self, inputs, mask=None):
         """La máscara de la salida, dada la de la entrada: la misma si la capa deja pasar máscaras
         (`supports_masking`); si no, ninguna (Keras avisa de que se pierde: ver `output_mask`)."""
@@ -192,7 +277,7 @@ class Layer:
     def output_mask(self, inputs, mask=None):
         """Lo que un modelo pasa a la capa siguiente: `compute_mask`, con el aviso de Keras cuando
         una capa que no admite máscaras recibe una (p. ej. Flatten después de Embedding(mask_zero=True))."""
-        if mask is not None and not self.supports_masking:
+        if not self.supports_masking and any(m is not None for m in tree.flatten(mask)):
             warnings.warn(
                 f"La capa '{self.name}' ({type(self).__name__}) recibió una entrada con máscara, pero no admite "
                 "máscaras y la descarta: las capas siguientes no la verán. Si la máscara importa, pon las capas "
@@ -203,6 +288,8 @@ class Layer:
 
     def _as_tensor(self, inputs) -> Tensor:
         """La entrada como Tensor del dtype de la capa (salvo un Tensor con grafo, que no se corta)."""
+        if isinstance(inputs, (list, tuple)) and not isinstance(inputs[0], (int, float)):
+            return [self._as_tensor(x) for x in inputs]  # varias entradas (p. ej. las capas de fusión)
         if isinstance(inputs, Tensor):
             if self.casts_input and inputs.dtype != self.dtype and not inputs.requires_grad:
                 return Tensor(inputs.data, dtype=self.dtype)
@@ -266,11 +353,17 @@ def mask_array(mask) -> np.ndarray:
 
 @functools.lru_cache(maxsize=None)
 def call_arguments(cls) -> tuple:
-    """Los argumentos con nombre del `call` de una clase de capa (sin inputs ni training)."""
-    return tuple(n for n in parameter_names(cls.call)[1:] if n != "training")
+    """Los argumentos con nombre del `call` de una clase de capa (sin inputs; training incluido si está)."""
+    return tuple(parameter_names(cls.call)[1:])
 
 
-def _marks_built(build):
+@functools.lru_cache(maxsize=None)
+def call_takes_any_keyword(cls) -> bool:
+    """¿El `call` de la clase acepta **kwargs?"""
+    return any(p.kind is p.VAR_KEYWORD for p in inspect.signature(cls.call).parameters.values())
+
+
+def _marks_built(build, records_shape=True):
     """Envuelve el `build` de cada capa para que, al terminar, la capa quede construida con esa forma.
 
     Así `Dense(2).build((1, 2))` llamado a mano (p. ej. antes de `set_weights`) vale igual que la
@@ -280,6 +373,8 @@ def _marks_built(build):
     @functools.wraps(build)
     def build_and_mark(self, input_shape, *args, **kwargs):
         result = build(self, input_shape, *args, **kwargs)
+        if records_shape:  # summary() de un modelo subclase muestra la salida de esta forma
+            self._build_input_shape = input_shape
         self.input_spec_shape = free_batch(input_shape)
         self.built = True
         self.output_shape = self.compute_output_shape(self.input_spec_shape)
@@ -287,7 +382,53 @@ def _marks_built(build):
     return build_and_mark
 
 
-Layer.build = _marks_built(Layer.build)
+Layer.build = _marks_built(Layer.build, records_shape=False)  # una capa sin pesos: como Keras, sin forma
+
+
+def attribute_values(obj, kind) -> list:
+    """Los objetos de clase `kind` en los atributos de `obj` (también dentro de listas y diccionarios),
+    en orden de asignación y sin repetir."""
+    found, seen = [], set()
+    for value in vars(obj).values():
+        for item in tree.flatten(value) if isinstance(value, (list, tuple, dict)) else (value,):
+            if isinstance(item, kind) and id(item) not in seen:
+                seen.add(id(item))
+                found.append(item)
+    return found
+
+
+# Mientras dura un fit, evaluate o predict, las subcapas de cada capa se buscan una sola vez (la
+# estructura del modelo no cambia a mitad de un entrenamiento; Keras la fija igual al compilar el paso).
+_structure_cache = None
+
+
+def fixed_during_loop(owner, what: str, compute):
+    """compute(), calculado una sola vez por dueño mientras dura fixed_structure()."""
+    if _structure_cache is None:
+        return compute()
+    key = (id(owner), what)
+    if key not in _structure_cache:
+        _structure_cache[key] = compute()
+    return _structure_cache[key]
+
+
+@contextlib.contextmanager
+def fixed_structure():
+    global _structure_cache
+    outermost = _structure_cache is None
+    if outermost:
+        _structure_cache = {}
+    try:
+        yield
+    finally:
+        if outermost:
+            _structure_cache = None
+
+
+def _unique(weights) -> list:
+    """Sin repetir un peso (una capa compartida aparece una vez), en el orden de la primera aparición."""
+    seen = set()
+    return [w for w in weights if id(w) not in seen and not seen.add(id(w))]
 
 
 def free_batch(shape):

@@ -86,14 +86,15 @@ def _input_layer_config(model, input_layer) -> dict:
 
 
 def keras_compile_config(model):
-    if not model.compiled:
+    compiled = model.get_compile_config()
+    if compiled is None:
         return None
-    optimizer = model.optimizer
+    optimizer = compiled["optimizer"]
     return {
         "optimizer": keras_object("optimizer", type(optimizer).__name__, optimizer.get_config()),
-        "loss": _keras_identifier("loss", model.loss),
+        "loss": _keras_identifier("loss", compiled["loss"]),
         "loss_weights": None,
-        "metrics": [_keras_identifier("metric", m) for m in model._metric_identifiers] or None,
+        "metrics": [_keras_identifier("metric", m) for m in compiled["metrics"] or []] or None,
         "weighted_metrics": None, "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False,
     }
 

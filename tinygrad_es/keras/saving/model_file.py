@@ -44,6 +44,7 @@ def save_model(model, filepath, overwrite=True) -> None:
             "model.save('modelo.keras'). (El .h5 de Keras 2 no está disponible; para solo los pesos, "
             "model.save_weights('modelo.weights.h5').)"
         )
+    _check_supported(model, "model.save", whole_model=True)
     config = keras_format.keras_sequential_config(model)
     metadata = {"keras_version": KERAS_VERSION, "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
                 "tinygrad_es_version": __version__}
@@ -69,7 +70,28 @@ def save_weights(model, filepath, overwrite=True) -> None:
     if not model.built:
         raise ValueError("El modelo aún no está construido y no tiene pesos que guardar: empieza con "
                          "Input(shape=...) o llama antes al modelo con un lote de datos.")
+    _check_supported(model, "model.save_weights")
     atomic_write(filepath, lambda temporary: weights_io.write_weights_h5(model, temporary), overwrite)
+
+
+def _check_supported(model, what: str, whole_model: bool = False) -> None:
+    """Lo que este formato aún no sabe escribir da un error, nunca un archivo al que le faltan pesos:
+    un modelo que no es Sequential (en .keras) o una capa con los pesos en sus subcapas (un modelo
+    dentro de otro, Bidirectional, TimeDistributed)."""
+    hint = ("mientras tanto guarda los arrays de model.get_weights() (p. ej. con np.savez) y recupéralos con "
+            "model.set_weights(...) en un modelo creado con el mismo código")
+    if whole_model and type(model).__name__ != "Sequential":
+        raise NotImplementedError(
+            f"{what} escribe por ahora solo modelos Sequential en .keras, y {model.name} es "
+            f"{type(model).__name__}: usa model.save_weights('pesos.weights.h5') y crea el modelo con tu código; "
+            f"su arquitectura está en model.get_config() (el formato de Keras 3)."
+        )
+    nested = [layer.name for layer in model.layers if layer.weights and layer._sublayers()]
+    if nested:
+        raise NotImplementedError(
+            f"{what} aún no sabe guardar ni leer los pesos de capas que contienen otras ({', '.join(nested)}): "
+            f"{hint}."
+        )
 
 
 # ================================================================ cargar un modelo
@@ -255,6 +277,7 @@ def load_weights(model, filepath) -> None:
             "El modelo aún no está construido, así que no tiene pesos donde cargar: empieza con Input(shape=...) o "
             "llama antes al modelo con un lote de datos."
         )
+    _check_supported(model, "model.load_weights")
     if is_hdf5(filepath):
         with open_h5(filepath, filepath) as h5file:
             _load_h5_weights(model, H5Reader(h5file, filepath))

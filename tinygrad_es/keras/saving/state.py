@@ -100,10 +100,9 @@ def keras_weights(layer) -> list:
     capa congelada (cuando `layer.weights` da el orden de creación): se ordena por esa marca y no
     por `trainable` de ahora.
     """
-    names = layer._weight_names
-    created_trainable = layer._weight_is_trainable
-    ordered = [n for n in names if created_trainable[n]] + [n for n in names if not created_trainable[n]]
-    return [(n, getattr(layer, n)) for n in ordered]
+    tracked = layer._tracked_weights
+    return [(n, w) for n, w, trainable in tracked if trainable] + [(n, w) for n, w, trainable in tracked
+                                                                    if not trainable]
 
 
 def model_groups(name: str, layers, named_weights) -> list:
