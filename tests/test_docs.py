@@ -18,14 +18,20 @@ Cómo se recorre una página:
 - Cada enlace relativo (a otra página, a una figura, a `../examples/...`) debe apuntar a un
   archivo que existe, y `mkdocs build --strict` falla si no (los enlaces a examples/ y tests/
   los copia al sitio mkdocs_hooks.py).
+- El código que una página muestra como "el kernel" o "la operación" no se copia: un bloque cuyo
+  contenido es solo `--8<-- "ruta:sección"` lo incluye del archivo, como hace pymdownx.snippets
+  al construir el sitio (ver mkdocs.yml). Esos listados no se ejecutan, pero cada inclusión debe
+  existir y ser Python válido, así que la página no puede quedarse con código que ya no existe.
 """
 from __future__ import annotations
 
+import ast
 import io
 import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,12 +59,40 @@ ENLACE = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 IMAGEN = re.compile(r"!\[[^\]]*\]\((img/[^)\s]+)\)")
 
 
+INCLUSION = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"\s*$')
+MARCADOR = re.compile(r"-{1,}8<-{1,}\s+\[\s*(start|end)\s*:\s*([a-z][-_0-9a-z]*)\s*\]", re.I)
+
+
 @dataclass
 class Bloque:
     linea: int  # línea de la página donde empieza el código (para los mensajes de error)
     codigo: str
     ejecutar: bool
     figuras: list = field(default_factory=list)  # las imágenes img/... entre este bloque y el siguiente
+    listado: bool = False  # solo inclusiones --8<--: código de un archivo que se muestra y no se ejecuta
+
+
+def incluir(destino: str) -> str:
+    """Lo que trae `--8<-- "destino"`: el archivo entero o su sección (entre los marcadores start y end)."""
+    ruta, _, seccion = destino.partition(":")
+    archivo = RAIZ / ruta
+    if not archivo.is_file():
+        raise AssertionError(f'--8<-- "{destino}": no existe el archivo {ruta}')
+    lineas = archivo.read_text(encoding="utf-8").splitlines()
+    if seccion:
+        dentro, elegidas = False, []
+        for linea in lineas:
+            marca = MARCADOR.search(linea)
+            if marca and marca.group(2) == seccion:
+                dentro = marca.group(1).lower() == "start"
+                if not dentro:
+                    break
+            elif dentro and not marca:
+                elegidas.append(linea)
+        if not elegidas:
+            raise AssertionError(f'--8<-- "{destino}": {ruta} no tiene la sección [start:{seccion}] ... [end:{seccion}]')
+        lineas = elegidas
+    return textwrap.dedent("\n".join(lineas))
 
 
 def bloques_python(texto: str) -> list[Bloque]:
@@ -85,7 +119,13 @@ def bloques_python(texto: str) -> list[Bloque]:
         if lenguaje == "python":
             anterior = next((lineas[j] for j in range(inicio - 1, -1, -1) if lineas[j].strip()), "")
             marcado = bool(MARCA.match(anterior.strip()))
-            actual = Bloque(inicio + 2, "\n".join(lineas[inicio + 1:fin]), not marcado)
+            codigo = [linea for linea in lineas[inicio + 1:fin] if linea.strip()]
+            inclusiones = [INCLUSION.match(linea) for linea in codigo]
+            if codigo and all(inclusiones):
+                listado = "\n\n".join(incluir(m.group(1)) for m in inclusiones)
+                actual = Bloque(inicio + 2, listado, False, listado=True)
+            else:
+                actual = Bloque(inicio + 2, "\n".join(lineas[inicio + 1:fin]), not marcado)
             bloques.append(actual)
         i = fin + 1
     return bloques
@@ -112,7 +152,7 @@ def test_hay_nueve_paginas_y_estan_en_mkdocs():
 @pytest.mark.parametrize("pagina", PAGINAS)
 def test_bloques_no_ejecutados_declarados(pagina):
     bloques = bloques_python(_texto(pagina))
-    marcados = sum(not b.ejecutar for b in bloques)
+    marcados = sum(not b.ejecutar and not b.listado for b in bloques)
     assert marcados == NO_EJECUTAR.get(pagina, 0), (
         f"{pagina} tiene {marcados} bloques marcados <!-- no-ejecutar --> y NO_EJECUTAR dice "
         f"{NO_EJECUTAR.get(pagina, 0)}: actualiza el diccionario si el cambio es a propósito"
@@ -216,7 +256,7 @@ def test_un_enlace_roto_hace_fallar_el_sitio(tmp_path):
     shutil.copytree(DOCS, copia / "docs")
     for nombre in ("mkdocs.yml", "mkdocs_hooks.py"):
         shutil.copy(RAIZ / nombre, copia / nombre)
-    for nombre in ("examples", "tests"):
+    for nombre in ("examples", "tests", "tinygrad_es", "kernels"):  # (las páginas incluyen código de los dos últimos)
         (copia / nombre).symlink_to(RAIZ / nombre)
     with open(copia / "docs" / "02-neurona.md", "a", encoding="utf-8") as f:
         f.write("\nVer [la página que no existe](no-existe.md) y [un ejemplo](../examples/99_no_existe.py).\n")
@@ -246,3 +286,26 @@ def test_extractor_de_bloques():
         bloques_python("```py\nx = 1\n```\n")
     # Una marca sin motivo no cuenta: el bloque se ejecuta.
     assert bloques_python("<!-- no-ejecutar -->\n```python\nx = 1\n```\n")[0].ejecutar
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_listados_incluidos_del_codigo_fuente(pagina):
+    """Cada listado --8<-- de la página se resuelve (archivo y sección existen) y es Python válido."""
+    for bloque in bloques_python(_texto(pagina)):
+        if bloque.listado:
+            ast.parse(bloque.codigo, f"{pagina}:{bloque.linea}")
+
+
+def test_inclusiones_como_pymdownx_snippets(tmp_path, monkeypatch):
+    """Un listado trae su sección, sin los marcadores ni la sangría común; lo que falta es un error claro."""
+    fuente = tmp_path / "modulo.py"
+    fuente.write_text("x = 0\nclass A:\n    # --8<-- [start:f]\n    def f(self):\n        return 1\n"
+                      "    # --8<-- [end:f]\n", encoding="utf-8")
+    monkeypatch.setitem(globals(), "RAIZ", tmp_path)  # las rutas de --8<-- son relativas a la raíz
+    (bloque,) = bloques_python('```python\n--8<-- "modulo.py:f"\n```\n')
+    assert bloque.listado and not bloque.ejecutar and bloque.codigo == "def f(self):\n    return 1"
+    assert "x = 0" in bloques_python('```python\n--8<-- "modulo.py"\n```\n')[0].codigo
+    with pytest.raises(AssertionError, match="no tiene la sección"):
+        bloques_python('```python\n--8<-- "modulo.py:g"\n```\n')
+    with pytest.raises(AssertionError, match="no existe el archivo"):
+        bloques_python('```python\n--8<-- "otro.py:f"\n```\n')

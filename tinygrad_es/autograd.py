@@ -61,6 +61,7 @@ def detect_anomaly() -> Iterator[None]:
         _Mode.detect_anomaly = previous
 
 
+# --8<-- [start:unbroadcast]
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """Suma `grad` de vuelta a `shape`.
 
@@ -77,6 +78,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad
+# --8<-- [end:unbroadcast]
 
 
 class Function:
@@ -99,6 +101,7 @@ class Function:
     def backward(self, grad):  # pragma: no cover - lo implementa cada subclase
         raise NotImplementedError
 
+    # --8<-- [start:apply]
     @classmethod
     def apply(cls, *parents: Tensor, **options) -> Tensor:
         """Ejecuta la operación sobre Tensors y, si hace falta, registra el nodo en el grafo."""
@@ -111,11 +114,13 @@ class Function:
         data = ctx.forward(*arrays, **options)
         track = _Mode.grad_enabled and any(ctx.needs_grad)
         return type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
+    # --8<-- [end:apply]
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
 
 
+# --8<-- [start:topological_order]
 def topological_order(root: Tensor) -> list[Tensor]:
     """Los nodos del grafo que cuelgan de `root`, cada uno después de todas sus entradas.
 
@@ -138,8 +143,10 @@ def topological_order(root: Tensor) -> list[Tensor]:
                 if parent.requires_grad and id(parent) not in visited:
                     stack.append((parent, False))
     return order
+# --8<-- [end:topological_order]
 
 
+# --8<-- [start:backward]
 def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_graph: bool = False) -> None:
     """Retropropagación desde `root`: acumula dL/dhoja en el `.grad` de cada hoja.
 
@@ -172,6 +179,7 @@ def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_gr
                 _check_parent_grad(ctx, parent, pg)
                 key = id(parent)
                 grads[key] = pg if key not in grads else grads[key] + pg
+# --8<-- [end:backward]
 
 
 # ---------------------------------------------------------------- las comprobaciones de backward

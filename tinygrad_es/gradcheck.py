@@ -15,6 +15,7 @@ igual a ⟨∇L, v⟩.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +40,7 @@ class GradcheckResult:
     numeric: float  # lo que dicen las diferencias finitas
     error: float  # |analytic - numeric|
 
-    def __str__(self):
+    def __str__(self) -> str:
         state = "correcto" if self.ok else "NO coincide"
         return (
             f"gradcheck {state}: peor caso en la entrada {self.input_index}, elemento {self.worst_index}: "
@@ -47,8 +48,9 @@ class GradcheckResult:
         )
 
 
-def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=512, directions=16, seed=0,
-              raise_on_failure=True) -> GradcheckResult:
+def gradcheck(fn: Callable[..., Tensor], *inputs: Tensor | np.ndarray, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, max_elements: int = 512, directions: int = 16, seed: int = 0,
+              raise_on_failure: bool = True) -> GradcheckResult:
     """Compara el gradiente de `fn(*inputs)` calculado por autograd con diferencias centrales.
 
     - `fn`: recibe Tensors y devuelve un Tensor (escalar o no).

@@ -66,7 +66,8 @@ class Tensor(MathOps, ShapeOps):
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
     __array_priority__ = 1000  # para que `ndarray + Tensor` llame a Tensor.__radd__
 
-    def __init__(self, data, dtype=None, requires_grad=False, device=None):
+    def __init__(self, data: Tensor | np.ndarray | list | float, dtype: str | np.dtype | None = None,
+                 requires_grad: bool = False, device: str | None = None):
         """`device`: 'cpu' o 'cuda'; sin él, los datos de la CPU van al dispositivo por defecto
         (ver `set_default_device`) y los que ya están en la GPU se quedan allí."""
         if isinstance(data, Tensor):
@@ -91,7 +92,7 @@ class Tensor(MathOps, ShapeOps):
         t.requires_grad = ctx is not None
         return t
 
-    def requires_grad_(self, flag=True) -> Tensor:
+    def requires_grad_(self, flag: bool = True) -> Tensor:
         if flag and not is_float(self.data.dtype):
             raise DTypeError(
                 f"Solo los tensores de coma flotante pueden tener gradiente y este es {self.data.dtype}: "
@@ -113,7 +114,7 @@ class Tensor(MathOps, ShapeOps):
         """Los valores como array de NumPy (desde la GPU, una copia a la CPU)."""
         return to_device(self.data, "cpu")
 
-    def item(self):
+    def item(self) -> float:
         return self.data.item()
 
     # ------------------------------------------------------------ dispositivo
@@ -122,7 +123,7 @@ class Tensor(MathOps, ShapeOps):
         """'cpu' o 'cuda': dónde viven los datos."""
         return device_of(self.data)
 
-    def to(self, device) -> Tensor:
+    def to(self, device: str) -> Tensor:
         """El tensor en `device` ('cpu' o 'cuda'); derivable: el gradiente vuelve al dispositivo de origen."""
         device = check_device(device)
         return self if device == self.device else D.ToDevice.apply(self, device=device)
@@ -137,7 +138,7 @@ class Tensor(MathOps, ShapeOps):
         """El mismo valor, sin historia: el gradiente no pasa a través de él."""
         return Tensor._from_op(self.data, None)
 
-    def astype(self, dtype) -> Tensor:
+    def astype(self, dtype: str | np.dtype) -> Tensor:
         """Convierte a otro tipo; entre flotantes el gradiente pasa (convertido de vuelta)."""
         dtype = to_dtype(dtype)
         if is_float(dtype) and is_float(self.dtype):
@@ -161,62 +162,69 @@ class Tensor(MathOps, ShapeOps):
     # ------------------------------------------------------------ constructores
     # device=None: el dispositivo por defecto; los *_like, el del tensor de referencia.
     @staticmethod
-    def zeros(*shape, dtype=None, requires_grad=False, device=None):
+    def zeros(*shape, dtype: str | np.dtype | None = None, requires_grad: bool = False,
+              device: str | None = None) -> Tensor:
         return Tensor(np.zeros(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT,
             requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def ones(*shape, dtype=None, requires_grad=False, device=None):
+    def ones(*shape, dtype: str | np.dtype | None = None, requires_grad: bool = False,
+             device: str | None = None) -> Tensor:
         return Tensor(np.ones(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT,
             requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def full(shape, value, dtype=None, requires_grad=False, device=None):
+    def full(shape: int | tuple, value: float, dtype: str | np.dtype | None = None, requires_grad: bool = False,
+             device: str | None = None) -> Tensor:
         return Tensor(np.full(_shape_arg((shape,)), value), dtype=dtype or DEFAULT_FLOAT,
             requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=None):
+    def arange(start: float, stop: float | None = None, step: float = 1, dtype: str | np.dtype | None = None,
+               requires_grad: bool = False, device: str | None = None) -> Tensor:
         return Tensor(np.arange(start, stop, step), dtype=dtype, requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def eye(n, m=None, dtype=None, requires_grad=False, device=None):
+    def eye(n: int, m: int | None = None, dtype: str | np.dtype | None = None, requires_grad: bool = False,
+            device: str | None = None) -> Tensor:
         return Tensor(np.eye(n, m), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def rand(*shape, dtype=None, requires_grad=False, device=None):
+    def rand(*shape, dtype: str | np.dtype | None = None, requires_grad: bool = False,
+             device: str | None = None) -> Tensor:
         """Uniforme en [0, 1), con el generador global (ver `manual_seed`)."""
         data = generator().random(_shape_arg(shape))
         return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def randn(*shape, dtype=None, requires_grad=False, device=None):
+    def randn(*shape, dtype: str | np.dtype | None = None, requires_grad: bool = False,
+              device: str | None = None) -> Tensor:
         """Normal estándar, con el generador global (ver `manual_seed`)."""
         data = generator().standard_normal(_shape_arg(shape))
         return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad, device=device)
 
     @staticmethod
-    def zeros_like(t, **kw):
+    def zeros_like(t: Tensor, **kw) -> Tensor:
         return Tensor.zeros(*t.shape, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     @staticmethod
-    def ones_like(t, **kw):
+    def ones_like(t: Tensor, **kw) -> Tensor:
         return Tensor.ones(*t.shape, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     @staticmethod
-    def full_like(t, value, **kw):
+    def full_like(t: Tensor, value: float, **kw) -> Tensor:
         return Tensor.full(t.shape, value, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     @staticmethod
-    def rand_like(t, **kw):
+    def rand_like(t: Tensor, **kw) -> Tensor:
         return Tensor.rand(*t.shape, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     @staticmethod
-    def randn_like(t, **kw):
+    def randn_like(t: Tensor, **kw) -> Tensor:
         return Tensor.randn(*t.shape, dtype=kw.pop("dtype", t.dtype), device=kw.pop("device", t.device), **kw)
 
     # ------------------------------------------------------------ autograd
-    def backward(self, grad=None, retain_graph=False):
+    def backward(self, grad: Tensor | np.ndarray | None = None, retain_graph: bool = False) -> None:
         """dL/dhoja para cada hoja del grafo de este tensor (ver `autograd.backward`)."""
         autograd.backward(self, grad, retain_graph)
 
@@ -255,10 +263,10 @@ class Tensor(MathOps, ShapeOps):
     def __rpow__(self, o): return self._binary(E.Pow, o, "potencia (**)", reverse=True)
     def __neg__(self): return E.Neg.apply(self)
 
-    def maximum(self, o): return self._binary(E.Maximum, o, "maximum")
-    def minimum(self, o): return -((-self).maximum(-self._operand(o)))
+    def maximum(self, o: Tensor | float | np.ndarray) -> Tensor: return self._binary(E.Maximum, o, "maximum")
+    def minimum(self, o: Tensor | float | np.ndarray) -> Tensor: return -((-self).maximum(-self._operand(o)))
 
-    def matmul(self, other) -> Tensor:
+    def matmul(self, other: Tensor | float | np.ndarray) -> Tensor:
         other = self._operand(other)
         return _matmul(self, other)
 
@@ -278,19 +286,19 @@ class Tensor(MathOps, ShapeOps):
     def __ne__(self, o): return self._compare(np.not_equal, o)
 
     # ------------------------------------------------------------ funciones elementales
-    def exp(self): return E.Exp.apply(self)
-    def log(self): return E.Log.apply(self)
-    def abs(self): return E.Abs.apply(self)
-    def tanh(self): return E.Tanh.apply(self)
-    def sigmoid(self): return E.Sigmoid.apply(self)
-    def relu(self): return E.Relu.apply(self)
-    def sqrt(self): return self**0.5
+    def exp(self) -> Tensor: return E.Exp.apply(self)
+    def log(self) -> Tensor: return E.Log.apply(self)
+    def abs(self) -> Tensor: return E.Abs.apply(self)
+    def tanh(self) -> Tensor: return E.Tanh.apply(self)
+    def sigmoid(self) -> Tensor: return E.Sigmoid.apply(self)
+    def relu(self) -> Tensor: return E.Relu.apply(self)
+    def sqrt(self) -> Tensor: return self**0.5
 
-    def leaky_relu(self, negative_slope=0.01):
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
         """x si x > 0; negative_slope·x si no."""
         return Tensor.where(self > 0, self, self * negative_slope)
 
-    def clip(self, min_value=None, max_value=None):
+    def clip(self, min_value: float | None = None, max_value: float | None = None) -> Tensor:
         """Recorta a [min_value, max_value]; el gradiente es 1 dentro (bordes incluidos) y 0 fuera."""
         out = self
         if min_value is not None:
@@ -300,7 +308,7 @@ class Tensor(MathOps, ShapeOps):
         return out
 
     @staticmethod
-    def where(condition, a, b) -> Tensor:
+    def where(condition: Tensor | np.ndarray, a: Tensor | float | np.ndarray, b: Tensor | float | np.ndarray) -> Tensor:
         """Elige a donde `condition` es cierta y b donde no (condition no se deriva); las tres formas se
         difunden entre sí (broadcasting) y a y b pueden ser números."""
         cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
@@ -316,49 +324,49 @@ class Tensor(MathOps, ShapeOps):
             ) from None
 
     # ------------------------------------------------------------ reducciones
-    def sum(self, axis=None, keepdims=False):
+    def sum(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         return R.Sum.apply(self, axis=_axis_arg(axis), keepdims=keepdims)
 
-    def max(self, axis=None, keepdims=False):
+    def max(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         return R.Max.apply(self, axis=_axis_arg(axis), keepdims=keepdims)
 
-    def min(self, axis=None, keepdims=False):
+    def min(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         return -((-self).max(axis, keepdims))
 
-    def mean(self, axis=None, keepdims=False):
+    def mean(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         axis = _axis_arg(axis)
         return self.sum(axis, keepdims) / _count(self.shape, axis)
 
-    def var(self, axis=None, keepdims=False, ddof=0):
+    def var(self, axis: int | tuple | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Varianza con el convenio de NumPy (ddof=0, sesgada, como Keras); ddof=1 para la insesgada."""
         axis = _axis_arg(axis)
         centered = self - self.mean(axis, keepdims=True)
         return (centered * centered).sum(axis, keepdims) / (_count(self.shape, axis) - ddof)
 
-    def std(self, axis=None, keepdims=False, ddof=0):
+    def std(self, axis: int | tuple | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         return self.var(axis, keepdims, ddof).sqrt()
 
-    def argmax(self, axis=None, keepdims=False):
+    def argmax(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         return Tensor(np.argmax(self.data, axis=axis, keepdims=keepdims))
 
-    def argmin(self, axis=None, keepdims=False):
+    def argmin(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         return Tensor(np.argmin(self.data, axis=axis, keepdims=keepdims))
 
-    def logsumexp(self, axis=-1, keepdims=False):
+    def logsumexp(self, axis: int = -1, keepdims: bool = False) -> Tensor:
         """log Σ e^x, estable: se resta el máximo (constante, sin gradiente) antes de exponenciar."""
         m = Tensor(self.data.max(axis=axis, keepdims=True))
         out = (self - m).exp().sum(axis, keepdims=True).log() + m
         return out if keepdims else out.squeeze(axis)
 
-    def log_softmax(self, axis=-1):
+    def log_softmax(self, axis: int = -1) -> Tensor:
         return self - self.logsumexp(axis, keepdims=True)
 
-    def softmax(self, axis=-1):
+    def softmax(self, axis: int = -1) -> Tensor:
         """e^x / Σ e^x a lo largo de `axis` (primitiva fusionada: ver ops/softmax.py)."""
         return S.Softmax.apply(self, axis=axis)
 
     # ------------------------------------------------------------ movimiento
-    def reshape(self, *shape):
+    def reshape(self, *shape) -> Tensor:
         shape = _shape_arg(shape)
         try:
             return MV.Reshape.apply(self, shape=shape)
@@ -368,7 +376,7 @@ class Tensor(MathOps, ShapeOps):
                 f"{shape_str(shape)}: el número de elementos debe coincidir (usa -1 para que se calcule un eje)."
             ) from None
 
-    def permute(self, *axes):
+    def permute(self, *axes) -> Tensor:
         axes = _shape_arg(axes)
         if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
             raise ShapeError(
@@ -378,18 +386,18 @@ class Tensor(MathOps, ShapeOps):
             )
         return MV.Permute.apply(self, axes=tuple(a % self.ndim for a in axes))
 
-    def transpose(self, *axes):
+    def transpose(self, *axes) -> Tensor:
         """Como NumPy: sin argumentos invierte los ejes; con ellos, los permuta."""
         return self.permute(*(axes or reversed(range(self.ndim))))
 
     T = property(lambda self: self.transpose())
 
-    def swapaxes(self, a, b):
+    def swapaxes(self, a: int, b: int) -> Tensor:
         axes = list(range(self.ndim))
         axes[a], axes[b] = axes[b], axes[a]
         return self.permute(*axes)
 
-    def expand(self, *shape):
+    def expand(self, *shape) -> Tensor:
         shape = _shape_arg(shape)
         if not _broadcastable(self.shape, shape) or len(shape) < self.ndim:
             raise ShapeError(
@@ -398,10 +406,10 @@ class Tensor(MathOps, ShapeOps):
             )
         return MV.Expand.apply(self, shape=shape)
 
-    def broadcast_to(self, shape):
+    def broadcast_to(self, shape: int | tuple) -> Tensor:
         return self.expand(*shape)
 
-    def squeeze(self, axis=None):
+    def squeeze(self, axis: int | tuple | None = None) -> Tensor:
         """Quita los ejes de tamaño 1 (axis=None: todos; si no, los nombrados, que deben medir 1)."""
         if axis is None:
             return self.reshape(*[n for n in self.shape if n != 1])
@@ -413,12 +421,12 @@ class Tensor(MathOps, ShapeOps):
             )
         return self.reshape(*[n for i, n in enumerate(self.shape) if i not in axes])
 
-    def expand_dims(self, axis):
+    def expand_dims(self, axis: int) -> Tensor:
         """Un eje nuevo de tamaño 1 en la posición `axis` (unsqueeze en PyTorch)."""
         axis = axis if axis >= 0 else self.ndim + 1 + axis
         return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
 
-    def flatten(self, start_dim=0, end_dim=-1):
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Junta los ejes de start_dim a end_dim en uno (por defecto, todos: un vector)."""
         if self.ndim == 0:
             return self.reshape(1)
@@ -426,7 +434,7 @@ class Tensor(MathOps, ShapeOps):
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
 
     @staticmethod
-    def concatenate(tensors, axis=0):
+    def concatenate(tensors: list, axis: int = 0) -> Tensor:
         tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
         try:
             return MV.Concatenate.apply(*tensors, axis=axis)
@@ -437,11 +445,11 @@ class Tensor(MathOps, ShapeOps):
             ) from None
 
     @staticmethod
-    def stack(tensors, axis=0):
+    def stack(tensors: list, axis: int = 0) -> Tensor:
         tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
         return Tensor.concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
 
-    def split(self, indices_or_sections, axis=0):
+    def split(self, indices_or_sections: int | list, axis: int = 0) -> list[Tensor]:
         """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
         n = self.shape[axis]
         if isinstance(indices_or_sections, int):
@@ -473,7 +481,7 @@ class Tensor(MathOps, ShapeOps):
         mask = dropout_mask(self.shape if noise_shape is None else noise_shape, rate)
         return self * Tensor(mask, dtype=self.dtype, device=self.device)
 
-    def one_hot(self, num_classes):
+    def one_hot(self, num_classes: int) -> Tensor:
         """Etiquetas enteras -> vectores con un 1 en su clase (float32, sin gradiente)."""
         labels = self.numpy().astype(np.int64)  # (en la CPU: se comprueban los valores)
         if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
@@ -484,7 +492,7 @@ class Tensor(MathOps, ShapeOps):
         return Tensor(np.eye(num_classes, dtype=DEFAULT_FLOAT)[labels], device=self.device)
 
 
-def as_tensor(value) -> Tensor:
+def as_tensor(value: Tensor | np.ndarray | list | float) -> Tensor:
     """El propio Tensor, o uno nuevo con el array (o la lista, o el número) que llegó (como torch.as_tensor)."""
     return value if isinstance(value, Tensor) else Tensor(value)
 

@@ -13,11 +13,16 @@ x >= 0; clip y hard_tanh dan 1 en los bordes; maximum y minimum reparten un empa
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import math
 
 from .errors import normalize_axes
 from .ops import elementwise as E
 from .ops import reduce as R
+
+if TYPE_CHECKING:  # (solo para las anotaciones: tensor.py importa este módulo)
+    from .tensor import Tensor
 
 # Constantes de SELU (Klambauer et al., 2017): con ellas la salida tiende a media 0 y varianza 1.
 SELU_ALPHA = 1.6732632423543772
@@ -30,41 +35,41 @@ class MathOps:
     __slots__ = ()
 
     # ------------------------------------------------------------ elementales
-    def square(self):
+    def square(self) -> Tensor:
         return self * self
 
-    def sign(self):
+    def sign(self) -> Tensor:
         """-1, 0 o 1 según el signo; su gradiente es 0."""
         return E.Sign.apply(self)
 
-    def sin(self):
+    def sin(self) -> Tensor:
         return E.Sin.apply(self)
 
-    def cos(self):
+    def cos(self) -> Tensor:
         """cos x = sin(π/2 - x)."""
         return (math.pi / 2 - self).sin()
 
-    def log1p(self):
+    def log1p(self) -> Tensor:
         """log(1 + x), exacta también con x cerca de 0."""
         return E.Log1p.apply(self)
 
-    def expm1(self):
+    def expm1(self) -> Tensor:
         """e^x - 1, exacta también con x cerca de 0."""
         return E.Expm1.apply(self)
 
-    def erf(self):
+    def erf(self) -> Tensor:
         """La función de error, erf(x) = 2/√π ∫₀ˣ e^(-t²) dt."""
         return E.Erf.apply(self)
 
     # ------------------------------------------------------------ acumuladas
-    def cumsum(self, axis=None):
+    def cumsum(self, axis: int | tuple | None = None) -> Tensor:
         """Sumas acumuladas a lo largo de `axis`; axis=None: del tensor aplanado (como NumPy)."""
         if axis is None:
             return R.Cumsum.apply(self.flatten(), axis=0)
         (axis,) = normalize_axes("cumsum", axis, self.ndim)
         return R.Cumsum.apply(self, axis=axis)
 
-    def prod(self, axis=None, keepdims=False):
+    def prod(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         """Producto de los elementos a lo largo de `axis` (None: todos).
 
         Se multiplica por parejas, como un torneo: [a, b, c, d] -> [ab, cd] -> [abcd] (un 1 de
@@ -85,23 +90,23 @@ class MathOps:
         return out.reshape(*(1 if i in axes else n for i, n in enumerate(self.shape))) if keepdims else out
 
     # ------------------------------------------------------------ activaciones
-    def softplus(self):
+    def softplus(self) -> Tensor:
         """log(1 + e^x), estable: max(x, 0) + log1p(e^-|x|), que nunca evalúa e^(grande)."""
         return self.maximum(0.0) + (-self.abs()).exp().log1p()
 
-    def softsign(self):
+    def softsign(self) -> Tensor:
         """x / (1 + |x|)."""
         return self / (self.abs() + 1.0)
 
-    def elu(self, alpha=1.0):
+    def elu(self, alpha: float = 1.0) -> Tensor:
         """x si x >= 0; alpha·(e^x - 1) si no. expm1 solo ve la parte negativa, así que no desborda."""
         return type(self).where(self >= 0, self, self.minimum(0.0).expm1() * alpha)
 
-    def selu(self):
+    def selu(self) -> Tensor:
         """scale·elu(x, alpha) con las constantes que autonormalizan la red (SELU_ALPHA, SELU_SCALE)."""
         return self.elu(SELU_ALPHA) * SELU_SCALE
 
-    def gelu(self, approximate=False):
+    def gelu(self, approximate: bool = False) -> Tensor:
         """x·Φ(x), con Φ la distribución normal acumulada: x·(1 + erf(x/√2))/2.
 
         approximate=True: la aproximación con tanh, x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))/2.
@@ -113,30 +118,30 @@ class MathOps:
             return self * (inner.tanh() + 1.0) * 0.5
         return self * ((self * (1 / math.sqrt(2))).erf() + 1.0) * 0.5
 
-    def relu6(self):
+    def relu6(self) -> Tensor:
         """min(max(x, 0), 6); en los codos 0 y 6 el gradiente es 0."""
         return type(self).where(self < 6, self.relu(), 6.0)
 
-    def hard_sigmoid(self):
+    def hard_sigmoid(self) -> Tensor:
         """relu6(x + 3) / 6, la de Keras 3 (tf.keras 2 usaba clip(0.2·x + 0.5, 0, 1))."""
         return (self + 3.0).relu6() / 6.0
 
-    def hard_silu(self):
+    def hard_silu(self) -> Tensor:
         """x·hard_sigmoid(x) (también llamada hard_swish)."""
         return self * self.hard_sigmoid()
 
     hard_swish = hard_silu
 
-    def hard_tanh(self):
+    def hard_tanh(self) -> Tensor:
         """clip(x, -1, 1)."""
         return self.clip(-1.0, 1.0)
 
-    def silu(self):
+    def silu(self) -> Tensor:
         """x·σ(x) (también llamada swish)."""
         return self * self.sigmoid()
 
     swish = silu
 
-    def mish(self):
+    def mish(self) -> Tensor:
         """x·tanh(softplus(x))."""
         return self * self.softplus().tanh()

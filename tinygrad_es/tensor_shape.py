@@ -7,11 +7,16 @@ varias). `einsum` (un método estático, como en tinygrad) está en su propio ar
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .einsum import einsum
 from .errors import ShapeError, normalize_axes, shape_str
 from .ops import movement as MV
+
+if TYPE_CHECKING:  # (solo para las anotaciones: tensor.py importa este módulo)
+    from .tensor import Tensor
 
 # Modos de pad que son una forma de elegir índices (np.pad sobre np.arange dice de qué casilla sale cada una).
 INDEX_PAD_MODES = ("edge", "reflect", "symmetric", "wrap")
@@ -24,12 +29,12 @@ class ShapeOps:
 
     einsum = staticmethod(einsum)
 
-    def flip(self, axis=None):
+    def flip(self, axis: int | tuple | None = None) -> Tensor:
         """Invierte el orden a lo largo de `axis` (un eje, una tupla o None: todos), como np.flip."""
         axes = normalize_axes("flip", axis, self.ndim)
         return self[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(self.ndim))]
 
-    def repeat(self, repeats, *torch_style, axis=None):
+    def repeat(self, repeats: int | tuple, *torch_style, axis: int | tuple | None = None) -> Tensor:
         """Repite cada elemento `repeats` veces a lo largo de `axis`, como np.repeat y keras.ops.repeat:
         [1, 2] -> [1, 1, 2, 2]. axis=None: sobre el tensor aplanado. repeats puede ser una lista, una
         cuenta por elemento.
@@ -53,7 +58,7 @@ class ShapeOps:
             )
         return x[(slice(None),) * axis + (np.repeat(np.arange(n), counts),)]
 
-    def tile(self, repeats):
+    def tile(self, repeats: int | tuple) -> Tensor:
         """El tensor entero repetido `repeats` veces por eje, como np.tile: tile([1, 2], 2) -> [1, 2, 1, 2].
 
         Con menos repeticiones que ejes se completan con 1 por la izquierda; con más, el tensor
@@ -69,7 +74,7 @@ class ShapeOps:
         x = x.expand(*(d for r, s in zip(reps, shape) for d in (r, s)))  # (r0, s0, r1, s1, ...)
         return x.reshape(*(r * s for r, s in zip(reps, shape)))
 
-    def roll(self, shift, axis=None):
+    def roll(self, shift: int | tuple, axis: int | tuple | None = None) -> Tensor:
         """Desplaza los elementos `shift` posiciones a lo largo de `axis`; los que salen por un extremo
         entran por el otro (np.roll). axis=None: sobre el tensor aplanado, con la forma de vuelta."""
         if axis is None:
@@ -85,12 +90,12 @@ class ShapeOps:
                 out = type(self).concatenate([out[lead + (slice(n - s, None),)], out[lead + (slice(0, n - s),)]], a)
         return out
 
-    def triu(self, k=0):
+    def triu(self, k: int = 0) -> Tensor:
         """La parte triangular superior de las matrices de los dos últimos ejes: anula x[..., i, j] con
         j - i < k (k = 0: la diagonal se queda; k = 1: también se anula)."""
         return self._triangle("triu", k, lambda rows, cols: ~np.tri(rows, cols, k - 1, dtype=bool))
 
-    def tril(self, k=0):
+    def tril(self, k: int = 0) -> Tensor:
         """La parte triangular inferior: anula x[..., i, j] con j - i > k."""
         return self._triangle("tril", k, lambda rows, cols: np.tri(rows, cols, k, dtype=bool))
 
@@ -102,12 +107,12 @@ class ShapeOps:
             )
         return type(self).where(mask(*self.shape[-2:]), self, 0.0)
 
-    def outer(self, other):
+    def outer(self, other: Tensor | float | np.ndarray) -> Tensor:
         """El producto exterior: out[i, j] = x[i]·y[j], con x e y aplanados (como np.outer)."""
         other = self._operand(other)
         return self.flatten().reshape(-1, 1) * other.flatten().reshape(1, -1)
 
-    def pad(self, pad_width, mode="constant", value=0.0):
+    def pad(self, pad_width: int | tuple, mode: str = "constant", value: float = 0.0) -> Tensor:
         """Rellena los bordes, con anchos distintos a cada lado si se quiere.
 
         pad_width como en np.pad y keras.ops.pad: un entero (igual en todos los lados),

@@ -40,6 +40,7 @@ from .activations import ONE, sigmoid, sigmoid_reference, tanh
 
 
 # ---------------------------------------------------------------- referencia en NumPy
+# --8<-- [start:forward_reference]
 def gru_cell_forward_reference(xw_t, hu, b_rec, h_prev):
     """xw_t = x_t·W + b_in, hu = h_{t-1}·U. Devuelve (gates (z, r, ĥ) (N, 3u), rh (N, u), h_t)."""
     u = h_prev.shape[1]
@@ -49,6 +50,7 @@ def gru_cell_forward_reference(xw_t, hu, b_rec, h_prev):
     rh = rec[:, 2 * u:]
     hh = np.tanh(xw_t[:, 2 * u:] + r * rh)
     return np.concatenate([z, r, hh], axis=1), rh, z * h_prev + (1 - z) * hh
+# --8<-- [end:forward_reference]
 
 
 def gru_cell_backward_reference(dh, gates, rh, h_prev):

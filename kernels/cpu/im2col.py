@@ -39,6 +39,7 @@ def _bottom_right_padding(size, out, stride, dilation, k, before):
     return max(0, (out - 1) * stride + (k - 1) * dilation + 1 - size - before)
 
 
+# --8<-- [start:im2col_reference]
 def im2col_reference(x, kh, kw, ho, wo, sh, sw, dh, dw, pt, pl):
     """im2col con cortes de NumPy: una copia por posición (a, b) del núcleo. Devuelve (N, Ho, Wo, KH, KW, C)."""
     n, h, w, c = x.shape
@@ -52,6 +53,7 @@ def im2col_reference(x, kh, kw, ho, wo, sh, sw, dh, dw, pt, pl):
             columns = slice(b * dw, b * dw + sw * (wo - 1) + 1, sw)
             cols[:, :, :, a, b, :] = xp[:, rows, columns, :]
     return cols
+# --8<-- [end:im2col_reference]
 
 
 def col2im_reference(cols, h, w, sh, sw, dh, dw, pt, pl):
@@ -69,6 +71,7 @@ def col2im_reference(cols, h, w, sh, sw, dh, dw, pt, pl):
 
 
 # ---------------------------------------------------------------- kernels de Numba
+# --8<-- [start:im2col]
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def im2col(x, cols, sh, sw, dh, dw, pt, pl):
     """Rellena `cols (N, Ho, Wo, KH, KW, C)` desde `x (N, H, W, C)`.
@@ -101,6 +104,7 @@ def im2col(x, cols, sh, sw, dh, dw, pt, pl):
                             inside = 0 <= xx < w
                             for ch in range(c):
                                 cols[n, i, j, a, b, ch] = x[n, y, xx, ch] if inside else 0.0
+# --8<-- [end:im2col]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

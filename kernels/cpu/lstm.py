@@ -31,6 +31,7 @@ from .activations import ONE, sigmoid, sigmoid_reference, tanh
 
 
 # ---------------------------------------------------------------- referencia en NumPy
+# --8<-- [start:forward_reference]
 def lstm_cell_forward_reference(xw_t, hu, c_prev):
     """xw_t = x_t·W + b, hu = h_{t-1}·U. Devuelve (gates activadas (N, 4u), c_t, h_t)."""
     u = c_prev.shape[1]
@@ -40,6 +41,7 @@ def lstm_cell_forward_reference(xw_t, hu, c_prev):
     i, f, g, o = np.split(gates, 4, axis=1)
     c = f * c_prev + i * g
     return gates, c, o * np.tanh(c)
+# --8<-- [end:forward_reference]
 
 
 def lstm_cell_backward_reference(dh, dc_next, gates, c_prev, c):
@@ -53,6 +55,7 @@ def lstm_cell_backward_reference(dh, dc_next, gates, c_prev, c):
 
 
 # ---------------------------------------------------------------- kernels de Numba
+# --8<-- [start:forward]
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def lstm_cell_forward(hu, gates, c_prev, c_out, h_out):
     """z = gates + hu; `gates` sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
@@ -71,6 +74,7 @@ def lstm_cell_forward(hu, gates, c_prev, c_out, h_out):
             gi[k], gf[k], gg[k], go[k] = i, f, g, o
             c_new[k] = c
             h_new[k] = o * tanh(c)
+# --8<-- [end:forward]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

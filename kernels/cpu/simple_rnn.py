@@ -17,9 +17,11 @@ from .activations import ONE, tanh
 
 
 # ---------------------------------------------------------------- referencia en NumPy
+# --8<-- [start:forward_reference]
 def simple_rnn_cell_forward_reference(xw_t, hu):
     """xw_t = x_t·W + b, hu = h_{t-1}·U. Devuelve h_t."""
     return np.tanh(xw_t + hu)
+# --8<-- [end:forward_reference]
 
 
 def simple_rnn_cell_backward_reference(dh, h):
@@ -28,6 +30,7 @@ def simple_rnn_cell_backward_reference(dh, h):
 
 
 # ---------------------------------------------------------------- kernels de Numba
+# --8<-- [start:forward]
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def simple_rnn_cell_forward(xw_t, h_out):
     """`h_out` entra con h_{t-1}·U y sale con h_t = tanh(xw_t + h_{t-1}·U)."""
@@ -36,6 +39,7 @@ def simple_rnn_cell_forward(xw_t, h_out):
         x_row, h_row = xw_t[n], h_out[n]  # vistas 1D: el bucle interior se vectoriza
         for k in range(u):
             h_row[k] = tanh(x_row[k] + h_row[k])
+# --8<-- [end:forward]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

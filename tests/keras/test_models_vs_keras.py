@@ -266,3 +266,13 @@ def test_weighted_metrics_and_evaluate_steps_match_keras(options):
     assert logs == pytest.approx(case["weighted_evaluate"], rel=1e-5)
     np.testing.assert_allclose(model.evaluate(d["x"], d["y"], batch_size=3, steps=2, verbose=0),
                                case["evaluate_steps"], rtol=1e-5)
+
+
+# ---------------------------------------------------------------- máscaras a través de los modelos
+@pytest.mark.parametrize("kind", ["sequential", "functional", "nested"])
+def test_masks_travel_through_sequential_functional_and_nested_models_like_keras(kind):
+    case = FIXTURE["masks"]
+    model = recipes.masked_models(keras)[kind]
+    model.set_weights(arrays(case[kind]["weights"]))
+    ids = np.asarray(case["ids"], dtype=np.int32)
+    np.testing.assert_allclose(model.predict(ids, verbose=0), case[kind]["predict"], rtol=1e-5, atol=1e-6)

@@ -98,19 +98,19 @@ def validate_file(path: str, file_hash: str, algorithm: str = "auto") -> bool:
 
 
 def get_file(
-    fname=None,
-    origin=None,
-    untar=False,
-    md5_hash=None,
-    file_hash=None,
-    cache_subdir="datasets",
-    hash_algorithm="auto",
-    extract=False,
-    archive_format="auto",
-    cache_dir=None,
-    force_download=False,
-    deadline=None,
-):
+    fname: str | None = None,
+    origin: str | None = None,
+    untar: bool = False,
+    md5_hash: str | None = None,
+    file_hash: str | None = None,
+    cache_subdir: str = "datasets",
+    hash_algorithm: str = "auto",
+    extract: bool = False,
+    archive_format: str = "auto",
+    cache_dir: str | None = None,
+    force_download: bool = False,
+    deadline: float | None = None,
+) -> str:
     """Devuelve la ruta local de `fname`, descargándolo de `origin` si no está ya en la caché.
 
     El archivo queda en `cache_dir/cache_subdir/fname` (por defecto `~/.tinygrad_es/datasets/fname`).
@@ -318,7 +318,7 @@ class ByteProgressBar:
     # Redibujar en cada trozo de 64 KiB saturaría la terminal; basta unas diez veces por segundo.
     INTERVAL = 0.1
 
-    def __init__(self, total, stream=None):
+    def __init__(self, total: int | None, stream=None):
         from ..keras.progbar import interactive_output  # aquí y no arriba: keras importa este módulo
 
         self.total = total

@@ -38,7 +38,7 @@ IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0
 MAX_BYTES = 60000 * 28 * 28
 
 
-def load_data():
+def load_data() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Devuelve `(x_train, y_train), (x_test, y_test)`, todos uint8.
 
     x_train: (60000, 28, 28); y_train: (60000,) con la clase 0-9 (nombres en `CLASS_NAMES`);

@@ -3,6 +3,8 @@
 Se descarga una vez (11 MB) del mismo sitio y con el mismo hash que usa Keras, y queda en
 `~/.tinygrad_es/datasets/mnist.npz`. Sin conexión, copia ahí ese archivo.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .download import get_file
@@ -11,7 +13,7 @@ ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 FILE_HASH = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"  # sha256, el de Keras
 
 
-def load_data(path="mnist.npz"):
+def load_data(path: str = "mnist.npz") -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Devuelve `(x_train, y_train), (x_test, y_test)`, todos uint8.
 
     x_train: (60000, 28, 28) con valores 0-255; y_train: (60000,) con el dígito 0-9;

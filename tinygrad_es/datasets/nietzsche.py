@@ -46,7 +46,7 @@ def load_text(download: bool = False) -> str:
         return f.read().lower()
 
 
-def vocabulary(text: str):
+def vocabulary(text: str) -> tuple[list[str], dict[str, int], dict[int, str]]:
     """`(chars, char_indices, indices_char)`: los caracteres distintos ordenados y los dos diccionarios
     carácter -> índice e índice -> carácter, como los construye el curso."""
     chars = sorted(set(text))
@@ -55,7 +55,7 @@ def vocabulary(text: str):
     return chars, char_indices, indices_char
 
 
-def make_sequences(text: str, maxlen: int = 40, step: int = 3):
+def make_sequences(text: str, maxlen: int = 40, step: int = 3) -> tuple[list[str], list[str]]:
     """Corta el texto en secuencias solapadas de `maxlen` caracteres, empezando cada `step`.
 
     Devuelve `(sentences, next_chars)`: cada secuencia y el carácter que la sigue, que es lo que la
@@ -73,7 +73,7 @@ def make_sequences(text: str, maxlen: int = 40, step: int = 3):
     return [text[i:i + maxlen] for i in starts], [text[i + maxlen] for i in starts]
 
 
-def encode(sentences, char_indices, dtype=bool) -> np.ndarray:
+def encode(sentences: list[str], char_indices: dict[str, int], dtype=bool) -> np.ndarray:
     """One-hot de una lista de secuencias de igual longitud: array (n, maxlen, len(char_indices)).
 
     Sirve también para preparar la semilla al generar texto: `encode([sentence], char_indices)`.
@@ -85,7 +85,8 @@ def encode(sentences, char_indices, dtype=bool) -> np.ndarray:
     return x
 
 
-def vectorize(sentences, next_chars, char_indices, dtype=bool):
+def vectorize(sentences: list[str], next_chars: list[str], char_indices: dict[str, int],
+              dtype=bool) -> tuple[np.ndarray, np.ndarray]:
     """`(x, y)` one-hot para entrenar: x (n, maxlen, len(chars)) con las secuencias e y (n, len(chars))
     con el carácter siguiente.
 
@@ -127,7 +128,8 @@ def _indices(sentences, char_indices) -> np.ndarray:
     return lookup[pos].reshape(len(sentences), maxlen)
 
 
-def sample(preds, temperature: float = 1.0) -> int:
+# --8<-- [start:sample]
+def sample(preds: np.ndarray, temperature: float = 1.0) -> int:
     """Elige el índice de un carácter al azar según las probabilidades `preds`, como el ejemplo del curso.
 
     La temperatura reescala la distribución: p_i^(1/T) normalizado. Con T pequeña casi siempre sale el
@@ -156,3 +158,4 @@ def sample(preds, temperature: float = 1.0) -> int:
     exp_preds = np.exp(logits - logits.max())
     probs = exp_preds / exp_preds.sum()
     return int(np.argmax(generator().multinomial(1, probs)))
+# --8<-- [end:sample]

@@ -27,7 +27,8 @@ SURFACE_GAUSSIANS = np.array([
 ])
 
 
-def circles(n=500, noise=0.0, seed=None, labels="01", shuffle=True):
+def circles(n: int = 500, noise: float = 0.0, seed: int | None = None, labels: str = "01",
+            shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Un disco (clase positiva, radio < 2.5) rodeado de un anillo (negativa, radio entre 3.5 y 5).
 
     Con ruido, la etiqueta se calcula sobre el punto desplazado: algunos puntos cerca de la
@@ -44,7 +45,8 @@ def circles(n=500, noise=0.0, seed=None, labels="01", shuffle=True):
     return _finish(X, y, rng, labels, shuffle)
 
 
-def xor(n=500, noise=0.0, seed=None, labels="01", shuffle=True):
+def xor(n: int = 500, noise: float = 0.0, seed: int | None = None, labels: str = "01",
+        shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Los cuatro cuadrantes: positiva donde x1 y x2 tienen el mismo signo. Ninguna recta los separa."""
     rng = _rng(n, noise, seed)
     X = rng.uniform(-5, 5, (n, 2))
@@ -54,7 +56,8 @@ def xor(n=500, noise=0.0, seed=None, labels="01", shuffle=True):
     return _finish(X, y, rng, labels, shuffle)
 
 
-def gaussians(n=500, noise=0.0, seed=None, labels="01", shuffle=True):
+def gaussians(n: int = 500, noise: float = 0.0, seed: int | None = None, labels: str = "01",
+              shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Dos nubes gaussianas, positiva en (2, 2) y negativa en (-2, -2): el problema linealmente separable.
 
     El ruido no desplaza etiquetas sino que ensancha las nubes: la varianza va de 0.5 (noise=0)
@@ -69,7 +72,8 @@ def gaussians(n=500, noise=0.0, seed=None, labels="01", shuffle=True):
     return _finish(X, y, rng, labels, shuffle)
 
 
-def spiral(n=500, noise=0.0, seed=None, labels="01", shuffle=True):
+def spiral(n: int = 500, noise: float = 0.0, seed: int | None = None, labels: str = "01",
+           shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Dos espirales entrelazadas de 1.75 vueltas, la negativa girada media vuelta respecto a la positiva."""
     rng = _rng(n, noise, seed)
     X, y = [], []
@@ -82,7 +86,8 @@ def spiral(n=500, noise=0.0, seed=None, labels="01", shuffle=True):
     return _finish(np.concatenate(X), np.concatenate(y), rng, labels, shuffle)
 
 
-def regression_plane(n=500, noise=0.0, seed=None, shuffle=True):
+def regression_plane(n: int = 500, noise: float = 0.0, seed: int | None = None,
+                     shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Regresión: y = (x1 + x2) / 10 sobre el cuadrado [-6, 6]², un plano inclinado entre -1.2 y 1.2.
 
     El ruido desplaza el punto donde se evalúa el plano, no el punto que se devuelve.
@@ -94,7 +99,8 @@ def regression_plane(n=500, noise=0.0, seed=None, shuffle=True):
     return _finish(X, y, rng, None, shuffle)
 
 
-def regression_gaussians(n=500, noise=0.0, seed=None, shuffle=True):
+def regression_gaussians(n: int = 500, noise: float = 0.0, seed: int | None = None,
+                         shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Regresión: una superficie con seis montañas y valles gaussianos (tres de altura +1, tres de -1).
 
     Cada montaña vale ±(1 - d/2) a distancia d < 2 de su centro y 0 más lejos; en cada punto manda

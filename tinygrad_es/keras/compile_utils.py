@@ -51,7 +51,10 @@ def align_outputs(y_true, y_pred, sample_weight, output_names):
     los pesos, un array (una salida; los pesos también valen para todas), una lista en el orden de
     las salidas o un diccionario por nombre.
     """
-    if isinstance(y_pred, dict):
+    if not isinstance(y_pred, (list, tuple, dict)):  # una salida, lo de cada paso: sin recorrer estructuras
+        names = list(output_names or [])[:1] or ["output_0"]
+        predictions = [y_pred]
+    elif isinstance(y_pred, dict):
         names = sorted(y_pred)
         predictions = [y_pred[n] for n in names]
     else:

@@ -36,6 +36,7 @@ from .data_adapters import (ArrayDataAdapter, EpochIterator, get_data_adapter, i
                             unpack_x_y_sample_weight)
 from .layers.layer import attribute_values, fixed_during_loop, fixed_structure
 from .names import parameter_names, unknown_arguments_error
+from ..tensor import Tensor
 
 class Trainer:
     """compile/fit/evaluate/predict. El modelo (models/model.py) da `__call__`, los pesos y las capas."""
@@ -52,7 +53,7 @@ class Trainer:
 
     # ------------------------------------------------------------ compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
-                run_eagerly=False, steps_per_execution=1, jit_compile="auto", **unknown):
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", **unknown) -> None:
         """Elige optimizador, pérdida y métricas (nombres como 'adam', 'mse', 'accuracy', u objetos).
 
         Con varias salidas, `loss`, `loss_weights` y `metrics` pueden ser listas (una por salida) o
@@ -100,9 +101,11 @@ class Trainer:
                 metrics.append(self._compile_metrics)
             if self._compile_loss is not None:
                 metrics += self._compile_loss.metrics
-        tracked = fixed_during_loop(self, "metrics", lambda: attribute_values(self, metrics_module.Metric))
-        seen = {id(m) for m in metrics} | {id(self._loss_tracker), id(self._compile_metrics)}
-        return metrics + [m for m in tracked if id(m) not in seen]
+        # Las del usuario se buscan una vez por fit (la pérdida de cada salida aparece con el primer lote).
+        tracked = fixed_during_loop(self, "user_metrics", lambda: [
+            m for m in attribute_values(self, metrics_module.Metric)
+            if m is not self._loss_tracker and m is not self._compile_metrics])
+        return metrics + [m for m in tracked if all(m is not known for known in metrics)]
 
     @property
     def metrics_names(self) -> list:
@@ -125,7 +128,8 @@ class Trainer:
             )
 
     # ------------------------------------------------------------ un paso
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    def compute_loss(self, x=None, y=None, y_pred: Tensor | None = None, sample_weight: np.ndarray | None = None,
+                     training: bool = True):
         """La pérdida de compile() (la suma ponderada de las de cada salida), un Tensor escalar."""
         if self._compile_loss is None:
             raise ValueError(
@@ -134,14 +138,15 @@ class Trainer:
             )
         return self._compile_loss(y, y_pred, sample_weight)
 
-    def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
+    def compute_metrics(self, x, y, y_pred: Tensor, sample_weight: np.ndarray | None = None) -> dict:
         """Actualiza las métricas de compile con este lote y devuelve los valores de todas."""
         if self._compile_metrics is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
-        """{nombre: valor} de cada métrica (las de compile se abren en sus nombres), con las claves ordenadas."""
+        """{nombre: valor} de cada métrica (las de compile se abren en sus nombres). Los callbacks y la
+        barra las ven con las claves en orden alfabético (callbacks.pythonify_logs)."""
         results = {}
         for metric in self.metrics:
             value = metric.result()
@@ -149,7 +154,7 @@ class Trainer:
                 results.update(value)
             else:
                 results[metric.name] = float(value)
-        return dict(sorted(results.items()))
+        return results
 
     def train_step(self, data) -> dict:
         """Un paso de optimización con un lote `data` = (x, y[, sample_weight]); devuelve los logs."""
@@ -179,10 +184,10 @@ class Trainer:
         return self(x, training=False)
 
     # ------------------------------------------------------------ fit
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None, sample_weight=None,
-            initial_epoch=0, steps_per_epoch=None, validation_steps=None, validation_batch_size=None,
-            validation_freq=1, **unknown):
+    def fit(self, x=None, y=None, batch_size: int | None = None, epochs: int = 1, verbose: int | str = "auto",
+            callbacks=None, validation_split=0.0, validation_data=None, shuffle: bool = True, class_weight=None,
+            sample_weight: np.ndarray | None = None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **unknown):
         """Entrena `epochs` épocas y devuelve el History (history.history['loss'], ['val_loss']...)."""
         _reject_unknown(self.fit, unknown)
         self._check_compiled("fit")
@@ -286,8 +291,9 @@ class Trainer:
             )
 
     # ------------------------------------------------------------ evaluate
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
-                 callbacks=None, return_dict=False, **unknown):
+    def evaluate(self, x=None, y=None, batch_size: int | None = None, verbose: int | str = "auto",
+                 sample_weight: np.ndarray | None = None, steps: int | None = None, callbacks=None,
+                 return_dict: bool = False, **unknown):
         """La pérdida (y las métricas) sobre unos datos, sin entrenar: un número o [loss, métricas...]."""
         _reject_unknown(self.evaluate, unknown)
         self._check_compiled("evaluate")
@@ -330,7 +336,8 @@ class Trainer:
         return ordered + sorted(k for k in logs if k not in ordered)
 
     # ------------------------------------------------------------ predict
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **unknown):
+    def predict(self, x, batch_size: int | None = None, verbose: int | str = "auto", steps: int | None = None,
+                callbacks=None, **unknown):
         """Las salidas del modelo para `x`, en modo inferencia, como arrays de NumPy (con la estructura
         de las salidas: un array, una lista o un diccionario)."""
         _reject_unknown(self.predict, unknown)
@@ -354,14 +361,14 @@ class Trainer:
         columns = zip(*[tree.flatten(b) for b in batches])
         return tree.pack_sequence_as(batches[0], [np.concatenate(parts) for parts in columns])
 
-    def predict_classes(self, x, batch_size=32, verbose=0):
+    def predict_classes(self, x, batch_size: int | None = 32, verbose: int | str = 0):
         """La clase predicha de cada muestra (obsoleto: TF 2.6 lo quitó; se mantiene para el curso)."""
         _warn_deprecated("predict_classes", "np.argmax(model.predict(x), axis=-1)",
                          "o, para clasificación binaria con sigmoide, (model.predict(x) > 0.5).astype('int32')")
         probs = self.predict(x, batch_size=batch_size, verbose=verbose)
         return probs.argmax(axis=-1) if probs.shape[-1] > 1 else (probs > 0.5).astype("int32")
 
-    def predict_proba(self, x, batch_size=32, verbose=0):
+    def predict_proba(self, x, batch_size: int | None = 32, verbose: int | str = 0):
         """Las probabilidades de cada clase (obsoleto: es lo mismo que predict)."""
         _warn_deprecated("predict_proba", "model.predict(x)", "")
         probs = self.predict(x, batch_size=batch_size, verbose=verbose)
@@ -371,7 +378,8 @@ class Trainer:
         return probs
 
     # ------------------------------------------------------------ un solo lote
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+    def train_on_batch(self, x, y=None, sample_weight: np.ndarray | None = None, class_weight=None,
+                       return_dict: bool = False):
         """Un paso de entrenamiento con este lote (sin barajar ni trocear); da la pérdida (y métricas)."""
         self._check_compiled("train_on_batch")
         self.reset_metrics()
@@ -381,7 +389,7 @@ class Trainer:
             logs = self._metrics_or_logs(self.train_step(batch))
         return logs if return_dict else _scalar_or_list([logs[n] for n in self._names_in_order(logs)])
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+    def test_on_batch(self, x, y=None, sample_weight: np.ndarray | None = None, return_dict: bool = False):
         self._check_compiled("test_on_batch")
         self.reset_metrics()
         adapter = self._adapter(x, y, sample_weight, None, _length(x), None, False, "test_on_batch")

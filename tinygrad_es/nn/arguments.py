@@ -4,6 +4,8 @@ Cada una dice en su mensaje qué función (o capa) la pidió, qué se esperaba, 
 hacer. Aquí está también, una sola vez, la fórmula del tamaño de salida de una ventana
 deslizante (convoluciones y pooling).
 """
+from __future__ import annotations
+
 import numpy as np
 
 from ..errors import ShapeError, shape_str
@@ -18,7 +20,7 @@ def check_rank(fn: str, name: str, t: Tensor, rank: int, layout: str, hint: str 
         )
 
 
-def check_shape(fn: str, name: str, t: Tensor, expected, hint: str = "") -> None:
+def check_shape(fn: str, name: str, t: Tensor, expected: tuple, hint: str = "") -> None:
     if tuple(t.shape) != tuple(expected):
         raise ShapeError(
             f"{fn} esperaba {name} de forma {shape_str(expected)} y recibió {shape_str(t.shape)}"
@@ -26,12 +28,12 @@ def check_shape(fn: str, name: str, t: Tensor, expected, hint: str = "") -> None
         )
 
 
-def is_int(value, minimum: int) -> bool:
+def is_int(value: float, minimum: int) -> bool:
     """¿Un entero (no un booleano) >= minimum?"""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
 
 
-def int_tuple(fn: str, name: str, value, n: int, minimum: int = 1) -> tuple:
+def int_tuple(fn: str, name: str, value: float, n: int, minimum: int = 1) -> tuple:
     """3 -> (3, 3) (con n = 2); (3, 2) se queda: así se leen kernel_size, strides, pool_size... (como en Keras)."""
     values = (value,) * n if np.isscalar(value) else tuple(value) if isinstance(value, (tuple, list)) else ()
     if len(values) != n or not all(is_int(v, minimum) for v in values):
@@ -41,12 +43,12 @@ def int_tuple(fn: str, name: str, value, n: int, minimum: int = 1) -> tuple:
     return tuple(int(v) for v in values)
 
 
-def pair(fn: str, name: str, value) -> tuple:
+def pair(fn: str, name: str, value: float) -> tuple:
     """Un entero o una pareja de enteros positivos -> (alto, ancho)."""
     return int_tuple(fn, name, value, 2)
 
 
-def single(fn: str, name: str, value) -> int:
+def single(fn: str, name: str, value: float) -> int:
     """Un entero positivo (o una tupla de uno, como acepta Keras en Conv1D)."""
     v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
     if not is_int(v, 1):
@@ -58,7 +60,7 @@ PADDING_MODES = {"valid": "'valid' (sin relleno)", "same": "'same' (salida de ta
                  "causal": "'causal' (todo el relleno a la izquierda)"}
 
 
-def padding_mode(fn: str, value, allowed: tuple = ("valid", "same")) -> str:
+def padding_mode(fn: str, value: float, allowed: tuple = ("valid", "same")) -> str:
     """El padding con nombre ('valid', 'same', 'causal'), en minúsculas, si es uno de `allowed`."""
     mode = value.lower() if isinstance(value, str) else None
     if mode not in allowed:
@@ -67,7 +69,8 @@ def padding_mode(fn: str, value, allowed: tuple = ("valid", "same")) -> str:
     return mode
 
 
-def output_size(size, window: int, stride: int = 1, dilation: int = 1, padding="valid"):
+def output_size(size: int | None, window: int, stride: int = 1, dilation: int = 1,
+                padding: str | tuple = "valid") -> int | None:
     """El tamaño de salida de una ventana deslizante sobre un eje de `size` (None si no se conoce: lo da None).
 
     padding: 'same' o 'causal' (ceil(size/stride)), 'valid' (sin relleno) o (antes, después):

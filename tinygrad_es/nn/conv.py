@@ -15,6 +15,8 @@ El relleno (`padding`) de conv2d puede ser:
     ((arriba, abajo), (izq., der.)) cada lado por separado (como ZeroPadding2D de Keras)
 y el de conv1d, 'valid', 'same', 'causal' (todo a la izquierda), p o (izq., der.).
 """
+from __future__ import annotations
+
 
 from ..errors import ShapeError, shape_str
 from ..ops import conv_direct, conv_winograd
@@ -94,7 +96,8 @@ def _padding_1d(fn, padding, eff_k):
 
 
 # ---------------------------------------------------------------- convolución
-def conv2d(x, w, b=None, stride=1, padding="valid", dilation=1, groups=1, activation=None) -> Tensor:
+def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: int | tuple = 1, padding: str | int | tuple = "valid",
+           dilation: int | tuple = 1, groups: int = 1, activation: str | None = None) -> Tensor:
     """Convolución 2D con canales al final: x (N, H, W, C), w (KH, KW, C/groups, F), b (F,) -> (N, Ho, Wo, F).
 
     stride y dilation: entero o pareja (alto, ancho). padding: 'valid', 'same', un entero, una
@@ -113,7 +116,8 @@ def conv2d(x, w, b=None, stride=1, padding="valid", dilation=1, groups=1, activa
                  padding, groups, activation=activation)
 
 
-def conv1d(x, w, b=None, stride=1, padding="valid", dilation=1, groups=1) -> Tensor:
+def conv1d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: int | tuple = 1, padding: str | int | tuple = "valid",
+           dilation: int | tuple = 1, groups: int = 1) -> Tensor:
     """Convolución 1D: x (N, L, C), w (K, C/groups, F), b (F,) -> (N, Lo, F), como `Conv1D` de Keras.
 
     padding: 'valid', 'same', 'causal' (todo el relleno a la izquierda: la salida en t solo ve
@@ -130,7 +134,8 @@ def conv1d(x, w, b=None, stride=1, padding="valid", dilation=1, groups=1) -> Ten
     return out.squeeze(1)
 
 
-def depthwise_conv2d(x, w, b=None, stride=1, padding="valid", dilation=1) -> Tensor:
+def depthwise_conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: int | tuple = 1,
+                     padding: str | int | tuple = "valid", dilation: int | tuple = 1) -> Tensor:
     """Convolución en profundidad, como `DepthwiseConv2D` de Keras: x (N, H, W, C), w (KH, KW, C, M) -> (N, Ho, Wo, C·M).
 
     Cada canal c se convoluciona solo, con sus M filtros w[:, :, c, :]; la salida c·M + m es la
@@ -145,7 +150,8 @@ def depthwise_conv2d(x, w, b=None, stride=1, padding="valid", dilation=1) -> Ten
                  pair("depthwise_conv2d", "dilation", dilation), padding, c)
 
 
-def depthwise_conv1d(x, w, b=None, stride=1, padding="valid", dilation=1) -> Tensor:
+def depthwise_conv1d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: int | tuple = 1,
+                     padding: str | int | tuple = "valid", dilation: int | tuple = 1) -> Tensor:
     """Convolución 1D en profundidad (`DepthwiseConv1D` de Keras): x (N, L, C), w (K, C, M) -> (N, Lo, C·M)."""
     x, w = as_tensor(x), as_tensor(w)
     check_rank("depthwise_conv1d", "x", x, 3, "(N, L, C)")
@@ -155,7 +161,9 @@ def depthwise_conv1d(x, w, b=None, stride=1, padding="valid", dilation=1) -> Ten
     return conv1d(x, w.reshape(k, 1, c * m), b, stride, padding, dilation, groups=c)
 
 
-def separable_conv2d(x, depthwise_w, pointwise_w, b=None, stride=1, padding="valid", dilation=1) -> Tensor:
+def separable_conv2d(x: Tensor, depthwise_w: Tensor, pointwise_w: Tensor, b: Tensor | None = None,
+                     stride: int | tuple = 1, padding: str | int | tuple = "valid",
+                     dilation: int | tuple = 1) -> Tensor:
     """Convolución separable (`SeparableConv2D` de Keras): depthwise_conv2d y después una conv2d 1×1.
 
     depthwise_w (KH, KW, C, M), pointwise_w (1, 1, C·M, F), b (F,) -> (N, Ho, Wo, F). stride,
@@ -164,7 +172,9 @@ def separable_conv2d(x, depthwise_w, pointwise_w, b=None, stride=1, padding="val
     return conv2d(depthwise_conv2d(x, depthwise_w, None, stride, padding, dilation), pointwise_w, b)
 
 
-def separable_conv1d(x, depthwise_w, pointwise_w, b=None, stride=1, padding="valid", dilation=1) -> Tensor:
+def separable_conv1d(x: Tensor, depthwise_w: Tensor, pointwise_w: Tensor, b: Tensor | None = None,
+                     stride: int | tuple = 1, padding: str | int | tuple = "valid",
+                     dilation: int | tuple = 1) -> Tensor:
     """Convolución 1D separable (`SeparableConv1D` de Keras): depthwise_w (K, C, M), pointwise_w (1, C·M, F)."""
     return conv1d(depthwise_conv1d(x, depthwise_w, None, stride, padding, dilation), pointwise_w, b)
 
@@ -228,8 +238,9 @@ def _conv(fn, x, w, b, stride, dilation, padding, groups, axis_names=AXES_2D, ac
 
 
 # ---------------------------------------------------------------- convolución traspuesta
-def conv2d_transpose(x, w, b=None, stride=1, padding="valid", output_padding=None, dilation=1,
-                     groups=1) -> Tensor:
+def conv2d_transpose(x: Tensor, w: Tensor, b: Tensor | None = None, stride: int | tuple = 1,
+                     padding: str | int | tuple = "valid", output_padding: int | tuple | None = None,
+                     dilation: int | tuple = 1, groups: int = 1) -> Tensor:
     """Convolución traspuesta, como `Conv2DTranspose` de Keras: x (N, H, W, C), w (KH, KW, F, C) -> (N, Ho, Wo, F).
 
     Es la adjunta de conv2d con el mismo núcleo: si y = conv2d(z, w, stride=s, padding=p), entonces
@@ -252,8 +263,9 @@ def conv2d_transpose(x, w, b=None, stride=1, padding="valid", output_padding=Non
                            output_padding, pair("conv2d_transpose", "dilation", dilation), groups)
 
 
-def conv1d_transpose(x, w, b=None, stride=1, padding="valid", output_padding=None, dilation=1,
-                     groups=1) -> Tensor:
+def conv1d_transpose(x: Tensor, w: Tensor, b: Tensor | None = None, stride: int | tuple = 1,
+                     padding: str | int | tuple = "valid", output_padding: int | tuple | None = None,
+                     dilation: int | tuple = 1, groups: int = 1) -> Tensor:
     """Convolución 1D traspuesta (`Conv1DTranspose` de Keras): x (N, L, C), w (K, F, C) -> (N, Lo, F).
 
     La adjunta de conv1d; padding 'valid', 'same', un entero o (izquierda, derecha). Ver conv2d_transpose.

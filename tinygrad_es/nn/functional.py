@@ -14,6 +14,8 @@ y productos de BLAS. Todo va con canales al final: imágenes (N, H, W, C), secue
     nn/losses.py     mse, mae, softmax_cross_entropy, ...
     aquí             batch_norm, dropout, embedding
 """
+from __future__ import annotations
+
 import numpy as np
 
 from ..errors import ShapeError, shape_str
@@ -42,7 +44,8 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- normalización y regularización
-def batch_norm(x, gamma, beta, moving_mean, moving_variance, training=False, momentum=0.99, epsilon=1e-3):
+def batch_norm(x: Tensor, gamma: Tensor | None, beta: Tensor | None, moving_mean: Tensor, moving_variance: Tensor,
+               training: bool = False, momentum: float = 0.99, epsilon: float = 1e-3) -> Tensor:
     """Normalización por lotes sobre todos los ejes menos el último (los canales), como Keras.
 
     training=True: normaliza con la media y la varianza (sesgada) del lote y actualiza EN SU
@@ -70,7 +73,7 @@ def batch_norm(x, gamma, beta, moving_mean, moving_variance, training=False, mom
     return BatchNorm.apply(x, gamma, beta, mean=mean, var=var, epsilon=epsilon, batch_stats=bool(training))
 
 
-def dropout(x, rate, training=True, noise_shape=None):
+def dropout(x: Tensor, rate: float, training: bool = True, noise_shape: tuple | None = None) -> Tensor:
     """Dropout invertido: anula cada elemento con probabilidad `rate` y escala el resto por 1/(1 - rate).
 
     noise_shape (como en Keras): la forma de la máscara, que se difunde sobre x; None en un eje
@@ -90,7 +93,7 @@ def dropout(x, rate, training=True, noise_shape=None):
     return x.dropout(rate, training, noise_shape=shape)
 
 
-def embedding(indices, weights):
+def embedding(indices: Tensor | np.ndarray, weights: Tensor) -> Tensor:
     """Busca filas: embedding(indices (...), weights (V, E)) -> (..., E). El gradiente se suma en cada fila usada."""
     weights = as_tensor(weights)
     check_rank("embedding", "weights", weights, 2, "(input_dim, output_dim)")

@@ -11,6 +11,8 @@ el último eje; con una salida por muestra (forma (N,)) cada elemento es una mue
 Las entropías cruzadas usan las operaciones fusionadas de `ops/loss.py` (más estables y más
 rápidas); el resto se compone de operaciones de Tensor, que ya son igual de rápidas.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from ..errors import ShapeError, shape_str
@@ -51,7 +53,7 @@ def reduce_elements(losses: Tensor, reduction: str) -> Tensor:
     return reduce_per_sample(losses, reduction)
 
 
-def class_labels(pred: Tensor, labels, name: str) -> np.ndarray:
+def class_labels(pred: Tensor, labels: Tensor | np.ndarray, name: str) -> np.ndarray:
     """Comprueba las etiquetas de una pérdida de clasificación: one-hot (forma de pred) o índices enteros.
 
     Los índices tienen la forma de `pred` sin el último eje y valores enteros en [0, clases).
@@ -88,13 +90,13 @@ def _same_shape_labels(pred: Tensor, labels, name: str) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- clasificación
-def softmax_cross_entropy(logits: Tensor, labels, reduction="mean") -> Tensor:
+def softmax_cross_entropy(logits: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """Entropía cruzada de softmax(logits) con etiquetas enteras o one-hot, estable (sin calcular softmax aparte)."""
     labels = class_labels(logits, labels, "softmax_cross_entropy")
     return reduce_per_sample(SoftmaxCrossEntropy.apply(logits, labels=labels), reduction)
 
 
-def categorical_cross_entropy(probs: Tensor, labels, reduction="mean") -> Tensor:
+def categorical_cross_entropy(probs: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """Entropía cruzada -Σ y·log p a partir de probabilidades (la salida de softmax), recortadas a [1e-7, 1-1e-7].
 
     Etiquetas enteras -> la versión "sparse"; one-hot -> la categórica.
@@ -103,14 +105,15 @@ def categorical_cross_entropy(probs: Tensor, labels, reduction="mean") -> Tensor
     return reduce_per_sample(CategoricalCrossEntropy.apply(probs, labels=labels), reduction)
 
 
-def binary_cross_entropy(pred: Tensor, labels, from_logits=False, reduction="mean") -> Tensor:
+def binary_cross_entropy(pred: Tensor, labels: Tensor | np.ndarray, from_logits: bool = False,
+                         reduction: str = "mean") -> Tensor:
     """-(y·log p + (1-y)·log(1-p)) con y en [0, 1]; `pred` son probabilidades, o logits con from_logits=True."""
     labels = _same_shape_labels(pred, labels, "binary_cross_entropy")
     op = BinaryCrossEntropyWithLogits if from_logits else BinaryCrossEntropy
     return reduce_elements(op.apply(pred, labels=labels), reduction)
 
 
-def logistic_loss(pred: Tensor, labels, reduction="mean") -> Tensor:
+def logistic_loss(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """La pérdida logística del curso, log(1 + exp(-y·f(x))), con etiquetas y en {-1, +1} y f(x) la salida sin sigmoide.
 
     Es la entropía binaria con logits f(x) y etiqueta (y + 1) / 2, y se calcula así: estable
@@ -125,7 +128,7 @@ def logistic_loss(pred: Tensor, labels, reduction="mean") -> Tensor:
     return reduce_elements(BinaryCrossEntropyWithLogits.apply(pred, labels=(labels + 1) / 2), reduction)
 
 
-def hinge(pred: Tensor, labels, reduction="mean") -> Tensor:
+def hinge(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """max(1 - y·f(x), 0) con y en {-1, +1}; como Keras, unas etiquetas 0/1 se convierten a -1/+1."""
     labels = _same_shape_labels(pred, labels, "hinge")
     if labels.size and np.all((labels == 0) | (labels == 1)):
@@ -134,12 +137,12 @@ def hinge(pred: Tensor, labels, reduction="mean") -> Tensor:
 
 
 # ---------------------------------------------------------------- regresión
-def mse(pred: Tensor, labels, reduction="mean") -> Tensor:
+def mse(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """Error cuadrático medio: media de (pred - y)²."""
     diff = pred - _same_shape_labels(pred, labels, "mse")
     return reduce_elements(diff * diff, reduction)
 
 
-def mae(pred: Tensor, labels, reduction="mean") -> Tensor:
+def mae(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """Error absoluto medio: media de |pred - y|."""
     return reduce_elements((pred - _same_shape_labels(pred, labels, "mae")).abs(), reduction)

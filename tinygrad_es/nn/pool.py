@@ -3,6 +3,8 @@
 Con canales al final: imágenes (N, H, W, C), secuencias (N, L, C). Las versiones 1D son las 2D
 de una imagen de una fila, con los mismos kernels (`ops/pool.py`, `kernels/cpu/pool.py`).
 """
+from __future__ import annotations
+
 from ..ops.pool import AvgPool2D, MaxPool2D
 from ..tensor import Tensor, as_tensor
 from .arguments import check_rank, padding_mode, pair, single
@@ -33,7 +35,8 @@ def _pool1d(fn, op, x, pool_size, strides, padding):
     return op.apply(x.unsqueeze(1), **_pool_args(fn, x.unsqueeze(1), pool, strides, padding, AXES_1D)).squeeze(1)
 
 
-def max_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def max_pool2d(x: Tensor, pool_size: int | tuple = 2, strides: int | tuple | None = None,
+               padding: str | int | tuple = "valid") -> Tensor:
     """Máximo de cada ventana: x (N, H, W, C) -> (N, Ho, Wo, C). strides=None: igual que pool_size.
 
     El gradiente va entero al máximo de cada ventana (si empatan, al primero en orden de lectura).
@@ -41,29 +44,32 @@ def max_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     return _pool2d("max_pool2d", MaxPool2D, x, pool_size, strides, padding)
 
 
-def avg_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def avg_pool2d(x: Tensor, pool_size: int | tuple = 2, strides: int | tuple | None = None,
+               padding: str | int | tuple = "valid") -> Tensor:
     """Media de cada ventana: x (N, H, W, C) -> (N, Ho, Wo, C); con 'same' solo cuentan las posiciones reales."""
     return _pool2d("avg_pool2d", AvgPool2D, x, pool_size, strides, padding)
 
 
-def max_pool1d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def max_pool1d(x: Tensor, pool_size: int | tuple = 2, strides: int | tuple | None = None,
+               padding: str | int | tuple = "valid") -> Tensor:
     """Máximo de cada ventana de una secuencia (`MaxPooling1D` de Keras): x (N, L, C) -> (N, Lo, C)."""
     return _pool1d("max_pool1d", MaxPool2D, x, pool_size, strides, padding)
 
 
-def avg_pool1d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def avg_pool1d(x: Tensor, pool_size: int | tuple = 2, strides: int | tuple | None = None,
+               padding: str | int | tuple = "valid") -> Tensor:
     """Media de cada ventana de una secuencia (`AveragePooling1D` de Keras): x (N, L, C) -> (N, Lo, C)."""
     return _pool1d("avg_pool1d", AvgPool2D, x, pool_size, strides, padding)
 
 
-def global_avg_pool2d(x) -> Tensor:
+def global_avg_pool2d(x: Tensor) -> Tensor:
     """Media de cada canal sobre toda la imagen: (N, H, W, C) -> (N, C)."""
     x = as_tensor(x)
     check_rank("global_avg_pool2d", "x", x, 4, "(N, H, W, C)")
     return x.mean(axis=(1, 2))
 
 
-def global_max_pool2d(x) -> Tensor:
+def global_max_pool2d(x: Tensor) -> Tensor:
     """Máximo de cada canal sobre toda la imagen: (N, H, W, C) -> (N, C). Es un max_pool2d de ventana H×W."""
     x = as_tensor(x)
     check_rank("global_max_pool2d", "x", x, 4, "(N, H, W, C)")
@@ -71,14 +77,14 @@ def global_max_pool2d(x) -> Tensor:
     return max_pool2d(x, (h, w)).reshape(n, c)
 
 
-def global_avg_pool1d(x) -> Tensor:
+def global_avg_pool1d(x: Tensor) -> Tensor:
     """Media de cada canal sobre toda la secuencia: (N, L, C) -> (N, C)."""
     x = as_tensor(x)
     check_rank("global_avg_pool1d", "x", x, 3, "(N, L, C)")
     return x.mean(axis=1)
 
 
-def global_max_pool1d(x) -> Tensor:
+def global_max_pool1d(x: Tensor) -> Tensor:
     """Máximo de cada canal sobre toda la secuencia: (N, L, C) -> (N, C). Es un max_pool1d de ventana L."""
     x = as_tensor(x)
     check_rank("global_max_pool1d", "x", x, 3, "(N, L, C)")

@@ -20,6 +20,8 @@ Las celdas `lstm_cell`, `gru_cell` y `simple_rnn_cell` hacen un solo paso con op
 Tensor: son la versión para leer (y la referencia de las pruebas) de las capas completas, que
 recorren la secuencia con las operaciones fusionadas de `ops/recurrent.py`.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from ..errors import ShapeError, shape_str
@@ -67,7 +69,8 @@ def _sequence_options(fn, x, mask, go_backwards):
     return x, mask
 
 
-def lstm(x, h0, c0, W, U, b, *, mask=None, go_backwards=False):
+def lstm(x: Tensor, h0: Tensor | None, c0: Tensor | None, W: Tensor, U: Tensor, b: Tensor | None, *,
+         mask: Tensor | np.ndarray | None = None, go_backwards: bool = False) -> tuple[Tensor, Tensor, Tensor]:
     """LSTM sobre toda la secuencia: x (N, T, D) -> (salidas (N, T, u), h_T (N, u), c_T (N, u)).
 
     Pesos como en Keras: W (D, 4u), U (u, 4u), b (4u,), puertas en orden i, f, c, o. h0 y c0:
@@ -81,7 +84,8 @@ def lstm(x, h0, c0, W, U, b, *, mask=None, go_backwards=False):
     return out[:, :steps], out[:, steps], out[:, steps + 1]
 
 
-def gru(x, h0, W, U, b, *, reset_after=True, mask=None, go_backwards=False):
+def gru(x: Tensor, h0: Tensor | None, W: Tensor, U: Tensor, b: Tensor | None, *, reset_after: bool = True,
+        mask: Tensor | np.ndarray | None = None, go_backwards: bool = False) -> tuple[Tensor, Tensor]:
     """GRU sobre toda la secuencia: x (N, T, D) -> (salidas (N, T, u), h_T (N, u)).
 
     W (D, 3u), U (u, 3u), puertas z, r, h. reset_after=True (Keras 3): b (2, 3u), fila 0 el sesgo
@@ -97,7 +101,8 @@ def gru(x, h0, W, U, b, *, reset_after=True, mask=None, go_backwards=False):
     return out[:, :-1], out[:, -1]
 
 
-def simple_rnn(x, h0, W, U, b, *, mask=None, go_backwards=False):
+def simple_rnn(x: Tensor, h0: Tensor | None, W: Tensor, U: Tensor, b: Tensor | None, *,
+               mask: Tensor | np.ndarray | None = None, go_backwards: bool = False) -> tuple[Tensor, Tensor]:
     """Red recurrente simple, h_t = tanh(x_t·W + b + h_{t-1}·U): x (N, T, D) -> (salidas (N, T, u), h_T (N, u)).
 
     h0: estado inicial (N, u) (None = ceros). mask y go_backwards: ver el docstring del módulo.
@@ -108,7 +113,7 @@ def simple_rnn(x, h0, W, U, b, *, mask=None, go_backwards=False):
     return out[:, :-1], out[:, -1]
 
 
-def lstm_cell(x_t, h, c, W, U, b):
+def lstm_cell(x_t: Tensor, h: Tensor, c: Tensor, W: Tensor, U: Tensor, b: Tensor | None) -> tuple[Tensor, Tensor]:
     """Un paso de LSTM con operaciones de Tensor: devuelve (h_t, c_t)."""
     u = as_tensor(U).shape[0]
     z = as_tensor(x_t) @ W + as_tensor(h) @ U + b
@@ -118,7 +123,7 @@ def lstm_cell(x_t, h, c, W, U, b):
     return o * c.tanh(), c
 
 
-def gru_cell(x_t, h, W, U, b, reset_after=True):
+def gru_cell(x_t: Tensor, h: Tensor, W: Tensor, U: Tensor, b: Tensor | None, reset_after: bool = True) -> Tensor:
     """Un paso de GRU con operaciones de Tensor: devuelve h_t. reset_after como en gru."""
     b, U, h = as_tensor(b), as_tensor(U), as_tensor(h)
     u = U.shape[0]
@@ -135,6 +140,6 @@ def gru_cell(x_t, h, W, U, b, reset_after=True):
     return z * h + (1 - z) * candidate
 
 
-def simple_rnn_cell(x_t, h, W, U, b):
+def simple_rnn_cell(x_t: Tensor, h: Tensor, W: Tensor, U: Tensor, b: Tensor | None) -> Tensor:
     """Un paso de la red recurrente simple: h_t = tanh(x_t·W + h·U + b)."""
     return (as_tensor(x_t) @ W + as_tensor(h) @ U + b).tanh()

@@ -67,6 +67,7 @@ CHUNK_BYTES = 4 << 20  # tamaño de `cols` por trozo: que quepa en la caché L2/
 FEW_CHANNELS = 4  # con menos canales por grupo, im2col sobre x entera y cols reordenada (ver arriba)
 
 
+# --8<-- [start:conv2d_reference]
 def conv2d_reference(x, w, stride, dilation, pad, out_hw) -> np.ndarray:
     """La convolución en dos líneas: las ventanas de x en filas (im2col) por el núcleo como matriz.
 
@@ -77,6 +78,7 @@ def conv2d_reference(x, w, stride, dilation, pad, out_hw) -> np.ndarray:
     kh, kw, c, f = w.shape
     cols = im2col.im2col_reference(x, kh, kw, *out_hw, *stride, *dilation, *pad)  # (N, Ho, Wo, KH, KW, C)
     return (cols.reshape(-1, kh * kw * c) @ w.reshape(kh * kw * c, f)).reshape(x.shape[0], *out_hw, f)
+# --8<-- [end:conv2d_reference]
 
 
 def _split_groups(images, groups):
@@ -188,6 +190,7 @@ def _total(parts, index):
     return sum(values[1:], values[0])
 
 
+# --8<-- [start:conv2d]
 class Conv2D(Function):
     """conv2d(x (N, H, W, C), w (KH, KW, C/G, F)[, b (F,)]) -> (N, Ho, Wo, F), canales al final.
 
@@ -245,6 +248,7 @@ class Conv2D(Function):
         dw = _total(parts, 0).reshape(plan.w.shape) if need_w else None
         db = _total(parts, 1) if need_b else None
         return (dx, dw, db)[:len(self.parents)]
+# --8<-- [end:conv2d]
 
 
 class Conv2DTranspose(Function):

@@ -34,6 +34,7 @@ class Sub(Function):
         return unbroadcast(grad, a_shape), unbroadcast(-grad, b_shape) if self.needs_grad[1] else None
 
 
+# --8<-- [start:mul]
 class Mul(Function):
     def forward(self, a, b):
         self.save_for_backward(a, b)
@@ -44,6 +45,7 @@ class Mul(Function):
         da = unbroadcast(grad * b, a.shape) if self.needs_grad[0] else None
         db = unbroadcast(grad * a, b.shape) if self.needs_grad[1] else None
         return da, db
+# --8<-- [end:mul]
 
 
 class Div(Function):
@@ -220,6 +222,7 @@ class Tanh(Function):
         return grad * (1 - out * out)
 
 
+# --8<-- [start:sigmoid]
 class Sigmoid(Function):
     """σ(x) = 1 / (1 + e^-x), primitiva (y no compuesta) por estabilidad: para x muy negativo
     se calcula como e^x / (1 + e^x) y así nunca se evalúa e^(+grande)."""
@@ -233,6 +236,7 @@ class Sigmoid(Function):
     def backward(self, grad):
         (out,) = self.saved
         return grad * out * (1 - out)
+# --8<-- [end:sigmoid]
 
 
 class Relu(Function):

@@ -24,6 +24,7 @@ def _product(a, b):
     return a @ b
 
 
+# --8<-- [start:matmul]
 class MatMul(Function):
     def forward(self, a, b):
         self.save_for_backward(a, b)
@@ -41,3 +42,4 @@ class MatMul(Function):
         if self.needs_grad[1]:
             db = unbroadcast(_product(np.swapaxes(a2, -1, -2), g2), b2.shape).reshape(b.shape)
         return da, db
+# --8<-- [end:matmul]

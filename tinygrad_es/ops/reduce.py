@@ -12,6 +12,7 @@ def _restore_axes(grad, shape, axis, keepdims):
     return np.expand_dims(grad, axes)
 
 
+# --8<-- [start:sum]
 class Sum(Function):
     """Cada entrada contribuye con peso 1 a su suma: el gradiente se copia a todas las posiciones."""
 
@@ -22,6 +23,7 @@ class Sum(Function):
     def backward(self, grad):
         shape, axis, keepdims = self.saved
         return np.broadcast_to(_restore_axes(grad, shape, axis, keepdims), shape)
+# --8<-- [end:sum]
 
 
 class Max(Function):

@@ -62,6 +62,7 @@ def per_worker(n: int) -> int:
     return max(1, math.ceil(n / WORKERS))
 
 
+# --8<-- [start:map_chunks]
 def map_chunks(fn: Callable[[int, int], object], n: int, size: int) -> list:
     """[fn(inicio, fin) para cada trozo de `size` elementos de range(n)], en paralelo y con BLAS de un hilo."""
     starts = range(0, n, size)
@@ -69,6 +70,7 @@ def map_chunks(fn: Callable[[int, int], object], n: int, size: int) -> list:
         if WORKERS == 1 or len(starts) == 1:
             return [fn(s, min(s + size, n)) for s in starts]
         return list(_workers_pool().map(lambda s: fn(s, min(s + size, n)), starts))
+# --8<-- [end:map_chunks]
 
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -4,6 +4,8 @@ activation_layers, merging) sobre la clase base de `layer.py`.
 
     from tinygrad_es.keras.layers import Dense, Dropout
 """
+from __future__ import annotations
+
 from ..registry import lookup
 from .activation_layers import LeakyReLU
 from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
@@ -42,7 +44,7 @@ def get(class_name: str):
     return lookup("Tipo de capa", class_name, {**_CLASSES, **MODEL_CLASSES})
 
 
-def serialize(layer) -> dict:
+def serialize(layer: Layer) -> dict:
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 

@@ -2,9 +2,12 @@
 
 Son como `Activation`, pero con un hiperparámetro propio que se guarda en la configuración.
 """
+from __future__ import annotations
+
 import warnings
 
 from .layer import Layer
+from ...tensor import Tensor
 
 
 class LeakyReLU(Layer):
@@ -12,7 +15,7 @@ class LeakyReLU(Layer):
 
     fixed_axes = ()
 
-    def __init__(self, negative_slope=0.3, **kwargs):
+    def __init__(self, negative_slope: float = 0.3, **kwargs):
         if "alpha" in kwargs:
             warnings.warn("LeakyReLU: el argumento alpha está obsoleto; se llama negative_slope.",
                           DeprecationWarning, stacklevel=2)
@@ -22,8 +25,8 @@ class LeakyReLU(Layer):
             raise ValueError(f"LeakyReLU: negative_slope debe ser >= 0 y es {negative_slope}.")
         self.negative_slope = negative_slope
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return inputs.leaky_relu(self.negative_slope)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "negative_slope": self.negative_slope}

@@ -16,6 +16,10 @@ ventanas (convoluciones, pooling, relleno y recorte), con sus pistas de error. L
 `kernel_size`/`strides`/`padding` y la fórmula del tamaño de salida son las de `nn.functional`
 (`nn/arguments.py`): una sola vez para las capas y las funciones.
 """
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import math
 
 from ...errors import ShapeError, shape_str
@@ -23,9 +27,10 @@ from ...nn import functional as F
 from ...nn.arguments import int_tuple, output_size, padding_mode, pair
 from .. import activations, initializers
 from .layer import Layer
+from ...tensor import Tensor
 
 
-def channels_last(layer_name, data_format) -> str:
+def channels_last(layer_name, data_format: str | None) -> str:
     """El data_format de Keras resuelto: solo 'channels_last' (None significa eso)."""
     if data_format not in (None, "channels_last"):
         raise ValueError(
@@ -54,7 +59,7 @@ class WindowLayer(Layer):
     def axes_description(self):
         return self.axes_text
 
-    def ndim_hint(self, shape):
+    def ndim_hint(self, shape: tuple):
         if self.spatial_axes == 1:
             if len(shape) == 2:
                 return f"si es una serie con un solo canal, añade su eje con x.reshape(-1, {shape[1]}, 1)"
@@ -66,7 +71,8 @@ class WindowLayer(Layer):
             return f"si son imágenes aplanadas en gris, usa x.reshape(-1, {side}, {side}, 1)"
         return "revisa la forma de los datos y la de Input(shape=...)"
 
-    def spatial_output(self, input_shape, window, strides, dilation, padding):
+    def spatial_output(self, input_shape: tuple, window, strides: int | tuple | None, dilation: int | tuple,
+                       padding: str):
         sizes = tuple(output_size(input_shape[i + 1], window[i], strides[i], dilation[i], padding)
                       for i in range(self.spatial_axes))
         if any(s is not None and s <= 0 for s in sizes):
@@ -94,8 +100,9 @@ class BaseConv(WindowLayer):
 
     paddings = ("valid", "same")
 
-    def __init__(self, filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation,
-                 use_bias, kernel_initializer, bias_initializer, **kwargs):
+    def __init__(self, filters: int, kernel_size: int | tuple, strides: int | tuple | None, padding: str,
+                 data_format: str | None, dilation_rate: int | tuple, groups: int, activation: str | Callable | None,
+                 use_bias: bool, kernel_initializer: str | Callable, bias_initializer: str | Callable, **kwargs):
         super().__init__(**kwargs)
         cls = type(self).__name__
         _positive(cls, "filters", filters)
@@ -120,7 +127,7 @@ class BaseConv(WindowLayer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         channels = input_shape[-1]
         if channels % self.groups:
             raise ShapeError(
@@ -132,11 +139,11 @@ class BaseConv(WindowLayer):
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias")
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         sizes = self.spatial_output(input_shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
         return (input_shape[0],) + sizes + (self.filters,)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
                 "strides": list(self.strides), "padding": self.padding, "data_format": self.data_format,
                 "dilation_rate": list(self.dilation_rate), "groups": self.groups,
@@ -154,13 +161,15 @@ class Conv1D(BaseConv, SequenceLayer):
 
     paddings = ("valid", "same", "causal")
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
-                 groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+    def __init__(self, filters: int, kernel_size: int | tuple, strides: int | tuple | None = 1,
+                 padding: str = "valid", data_format: str | None = None, dilation_rate: int | tuple = 1,
+                 groups: int = 1, activation: str | Callable | None = None, use_bias: bool = True,
+                 kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 **kwargs):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation,
                          use_bias, kernel_initializer, bias_initializer, **kwargs)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = F.conv1d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides[0],
                        padding=self.padding, dilation=self.dilation_rate[0], groups=self.groups)
         return self.activation(out)
@@ -169,13 +178,15 @@ class Conv1D(BaseConv, SequenceLayer):
 class Conv2D(BaseConv, ImageLayer):
     """Convolución sobre imágenes (N, alto, ancho, C) -> (N, alto', ancho', filtros)."""
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
-                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+    def __init__(self, filters: int, kernel_size: int | tuple, strides: int | tuple | None = (1, 1),
+                 padding: str = "valid", data_format: str | None = None,
+                 dilation_rate: int | tuple = (1, 1), groups: int = 1, activation: str | Callable | None = None,
+                 use_bias: bool = True, kernel_initializer: str | Callable = "glorot_uniform",
+                 bias_initializer: str | Callable = "zeros", **kwargs):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation,
                          use_bias, kernel_initializer, bias_initializer, **kwargs)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         # ReLU (la activación de casi todas las convoluciones) va fusionada con la convolución: una
         # operación en vez de dos, más rápida y con una copia menos de la salida (ver ops/conv.py).
         fused = self.activation is activations.relu
@@ -194,9 +205,12 @@ class Conv2DTranspose(BaseConv, ImageLayer):
     output_padding op: (n - 1)·s + k + op ('valid') o (n - 1)·s + k - 2·(k // 2) + op ('same').
     """
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", output_padding=None,
-                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+    def __init__(self, filters: int, kernel_size: int | tuple, strides: int | tuple | None = (1, 1),
+                 padding: str = "valid", output_padding: int | tuple | None = None,
+                 data_format: str | None = None, dilation_rate: int | tuple = (1, 1),
+                 activation: str | Callable | None = None, use_bias: bool = True,
+                 kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 **kwargs):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, 1, activation,
                          use_bias, kernel_initializer, bias_initializer, **kwargs)
         self.output_padding = None
@@ -208,19 +222,19 @@ class Conv2DTranspose(BaseConv, ImageLayer):
                     f"output_padding={self.output_padding} y strides={self.strides}."
                 )
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         kernel_shape = self.kernel_size + (self.filters, input_shape[-1])
         self.kernel = self.add_weight(shape=kernel_shape, initializer=self.kernel_initializer, name="kernel")
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias")
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = F.conv2d_transpose(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
                                  padding=self.padding, output_padding=self.output_padding,
                                  dilation=self.dilation_rate)
         return self.activation(out)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         sizes = []
         for i in range(2):
             n, s = input_shape[i + 1], self.strides[i]
@@ -234,7 +248,7 @@ class Conv2DTranspose(BaseConv, ImageLayer):
                 sizes.append((n - 1) * s + k - trim + self.output_padding[i])
         return (input_shape[0], *sizes, self.filters)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         config = super().get_config()
         del config["groups"]  # Keras no tiene groups en Conv2DTranspose
         return {**config, "output_padding": None if self.output_padding is None else list(self.output_padding)}
@@ -245,9 +259,11 @@ class DepthwiseConv2D(ImageLayer):
     (N, H', W', C·depth_multiplier). Núcleo `kernel` (alto, ancho, C, depth_multiplier); la salida
     c·depth_multiplier + m es la del filtro m del canal c. Parámetros: kh·kw·C·M + C·M."""
 
-    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1, data_format=None,
-                 dilation_rate=(1, 1), activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+    def __init__(self, kernel_size: int | tuple, strides: int | tuple | None = (1, 1),
+                 padding: str = "valid", depth_multiplier: int = 1, data_format: str | None = None,
+                 dilation_rate: int | tuple = (1, 1), activation: str | Callable | None = None, use_bias: bool = True,
+                 depthwise_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 **kwargs):
         super().__init__(**kwargs)
         cls = type(self).__name__
         self.depth_multiplier = _positive(cls, "depth_multiplier", depth_multiplier)
@@ -261,7 +277,7 @@ class DepthwiseConv2D(ImageLayer):
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         channels = input_shape[-1]
         kernel_shape = self.kernel_size + (channels, self.depth_multiplier)
         self.kernel = self.add_weight(shape=kernel_shape, initializer=self.depthwise_initializer, name="kernel")
@@ -269,16 +285,16 @@ class DepthwiseConv2D(ImageLayer):
             self.bias = self.add_weight(shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
                                         name="bias")
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = F.depthwise_conv2d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
                                  padding=self.padding, dilation=self.dilation_rate)
         return self.activation(out)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         sizes = self.spatial_output(input_shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
         return (input_shape[0], *sizes, input_shape[-1] * self.depth_multiplier)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "depth_multiplier": self.depth_multiplier,
                 "kernel_size": list(self.kernel_size), "strides": list(self.strides), "padding": self.padding,
                 "data_format": self.data_format, "dilation_rate": list(self.dilation_rate),
@@ -292,16 +308,19 @@ class SeparableConv2D(DepthwiseConv2D):
     canales en `filters`. Pesos: depthwise_kernel (alto, ancho, C, M), pointwise_kernel
     (1, 1, C·M, filtros) y bias (filtros,): muchos menos que una Conv2D del mismo tamaño."""
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
-                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
-                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+    def __init__(self, filters: int, kernel_size: int | tuple, strides: int | tuple | None = (1, 1),
+                 padding: str = "valid", data_format: str | None = None,
+                 dilation_rate: int | tuple = (1, 1), depth_multiplier: int = 1,
+                 activation: str | Callable | None = None, use_bias: bool = True,
+                 depthwise_initializer: str | Callable = "glorot_uniform",
+                 pointwise_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 **kwargs):
         super().__init__(kernel_size, strides, padding, depth_multiplier, data_format, dilation_rate, activation,
                          use_bias, depthwise_initializer, bias_initializer, **kwargs)
         self.filters = _positive("SeparableConv2D", "filters", filters)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         depth = input_shape[-1] * self.depth_multiplier
         depthwise_shape = self.kernel_size + (input_shape[-1], self.depth_multiplier)
         self.depthwise_kernel = self.add_weight(shape=depthwise_shape, initializer=self.depthwise_initializer,
@@ -311,15 +330,15 @@ class SeparableConv2D(DepthwiseConv2D):
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias")
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = F.separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel,
                                  self.bias if self.use_bias else None, stride=self.strides, padding=self.padding,
                                  dilation=self.dilation_rate)
         return self.activation(out)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         return super().compute_output_shape(input_shape)[:-1] + (self.filters,)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "filters": self.filters,
                 "pointwise_initializer": initializers.serialize(self.pointwise_initializer)}

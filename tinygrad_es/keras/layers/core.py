@@ -5,6 +5,10 @@ Con ellas se escribe el perceptrón multicapa del curso:
 
     Sequential([Input(shape=(784,)), Dense(16, activation='relu'), Dropout(0.2), Dense(10, activation='softmax')])
 """
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
 
 from ...tensor import Tensor
@@ -23,8 +27,8 @@ class InputLayer(Layer):
 
     fixed_axes = ()
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None, sparse=None,
-                 ragged=None, optional=False, **kwargs):
+    def __init__(self, shape: tuple | None = None, batch_size: int | None = None, dtype: str | np.dtype | None = None,
+                 batch_shape=None, name: str | None = None, sparse=None, ragged=None, optional=False, **kwargs):
         super().__init__(name=name, dtype=dtype, **kwargs)
         for arg, value in (("sparse", sparse), ("ragged", ragged), ("optional", optional)):
             if value:
@@ -47,16 +51,16 @@ class InputLayer(Layer):
         """Como el tensor simbólico de Keras: (None, 784)."""
         return self.batch_shape
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return inputs
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {"batch_shape": list(self.batch_shape), "dtype": self.dtype.name, "sparse": False, "ragged": False,
                 "name": self.name, "optional": False}
 
 
-def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, sparse=None, ragged=None,
-          optional=False) -> KerasTensor:
+def Input(shape: tuple | None = None, batch_size: int | None = None, dtype: str | np.dtype | None = None,
+          name: str | None = None, batch_shape=None, sparse=None, ragged=None, optional=False) -> KerasTensor:
     """La entrada de un modelo: `Input(shape=(28, 28, 1))` (la forma de una muestra, sin el lote).
 
     Devuelve un tensor simbólico (KerasTensor): tiene forma, dtype y nombre pero no datos. Sirve
@@ -81,8 +85,9 @@ class Dense(Layer):
     min_ndim = 2
     supports_masking = True
 
-    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+    def __init__(self, units: int, activation: str | Callable | None = None, use_bias: bool = True,
+                 kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 **kwargs):
         super().__init__(**kwargs)
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
             raise ValueError(f"Dense: units debe ser un entero positivo (el número de neuronas) y es {units!r}.")
@@ -92,22 +97,22 @@ class Dense(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer=self.kernel_initializer,
                                       name="kernel")
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer, name="bias")
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = inputs @ self.kernel
         if self.use_bias:
             out = out + self.bias
         return self.activation(out)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape[:-1]) + (self.units,)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer)}
@@ -119,14 +124,14 @@ class Activation(Layer):
     fixed_axes = ()
     supports_masking = True
 
-    def __init__(self, activation, **kwargs):
+    def __init__(self, activation: str | Callable | None, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return self.activation(inputs)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
@@ -145,14 +150,14 @@ class Masking(Layer):
         super().__init__(**kwargs)
         self.mask_value = mask_value
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         keep = np.broadcast_to(self.compute_mask(inputs)[..., None], inputs.shape)
         return Tensor.where(keep, inputs, 0.0)
 
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None) -> np.ndarray | None:
         """(lote, pasos): True donde algún rasgo es distinto de mask_value (un paso real)."""
         values = inputs.numpy() if isinstance(inputs, Tensor) else np.asarray(inputs)
         return (values != self.mask_value).any(axis=-1)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "mask_value": self.mask_value}

@@ -6,6 +6,10 @@ Entrada (lote, ...) de enteros -> salida (lote, ..., output_dim). Parámetros: i
 Con mask_zero=True el índice 0 es el relleno de las secuencias cortas: `compute_mask` da la
 máscara (lote, pasos) con False en esos pasos, que las capas recurrentes usan para saltarlos.
 """
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import warnings
 
 import numpy as np
@@ -20,8 +24,8 @@ class Embedding(Layer):
     casts_input = False  # los índices se quedan enteros
     fixed_axes = ()
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False, weights=None,
-                 **kwargs):
+    def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: str | Callable = "uniform",
+                 mask_zero: bool = False, weights: Tensor | None = None, **kwargs):
         if "input_length" in kwargs:
             kwargs.pop("input_length")
             warnings.warn("Embedding: el argumento input_length está obsoleto y no se usa; quítalo.",
@@ -35,25 +39,25 @@ class Embedding(Layer):
         self.mask_zero = self.supports_masking = bool(mask_zero)
         self.initial_weights = weights  # p. ej. vectores preentrenados: se copian al construir la capa
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
                                           initializer=self.embeddings_initializer, name="embeddings")
         if self.initial_weights is not None:
             self.set_weights(self.initial_weights)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return F.embedding(inputs, self.embeddings)
 
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None) -> np.ndarray | None:
         """(lote, pasos): False donde el índice es 0 (relleno), si mask_zero=True; si no, ninguna."""
         if not self.mask_zero:
             return None
         return np.asarray(inputs.numpy() if isinstance(inputs, Tensor) else inputs) != 0
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape) + (self.output_dim,)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
                 "mask_zero": self.mask_zero}

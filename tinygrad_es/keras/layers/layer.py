@@ -24,6 +24,8 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
   dentro de otro) la llevan de capa en capa con `call_with_mask` y, a mano (en el `call` de un
   modelo subclase), se escribe `lstm(x, mask=embedding.compute_mask(ids))`.
 """
+from __future__ import annotations
+
 import contextlib
 import functools
 import inspect
@@ -51,8 +53,9 @@ class Layer:
     # ¿Deja pasar la máscara de su entrada a su salida? (Dense, Dropout, normalizaciones... sí; Flatten no.)
     supports_masking = False
 
-    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
-                 batch_size=None, **kwargs):
+    def __init__(self, name: str | None = None, trainable: bool = True, dtype: str | np.dtype | None = None,
+                 input_shape: tuple | None = None, input_dim: int | None = None, batch_size: int | None = None,
+                 **kwargs):
         # batch_size acompaña a input_shape en Keras; aquí el tamaño del lote siempre queda libre (None).
         if kwargs:
             raise unknown_arguments_error(type(self).__name__, kwargs, init_arguments(type(self)))
@@ -76,8 +79,8 @@ class Layer:
             )
 
     # ------------------------------------------------------------ pesos
-    def add_weight(self, shape: tuple = (), initializer="zeros", dtype=None, trainable: bool = True,
-                   name: Optional[str] = None) -> Tensor:
+    def add_weight(self, shape: tuple = (), initializer="zeros", dtype: str | np.dtype | None = None,
+                   trainable: bool = True, name: Optional[str] = None) -> Tensor:
         """Crea un peso (un Tensor con los valores de `initializer`) y lo registra en orden de creación.
 
         Como en Keras 3, la capa lo guarda donde quiera: `self.kernel = self.add_weight(...)`.
@@ -108,6 +111,9 @@ class Layer:
 
     @property
     def trainable_weights(self) -> list:
+        return fixed_during_loop(self, "trainable_weights", self._trainable_weights)
+
+    def _trainable_weights(self) -> list:
         if not self._trainable:
             return []
         own = [w for _, w, t in self._tracked_weights if t]
@@ -138,7 +144,7 @@ class Layer:
         return self._trainable
 
     @trainable.setter
-    def trainable(self, value):
+    def trainable(self, value: bool) -> None:
         """Congelar una capa (trainable=False) deja de calcular y aplicar sus gradientes, también en sus subcapas."""
         self._trainable = bool(value)
         for _, weight, trainable in self._tracked_weights:
@@ -149,7 +155,7 @@ class Layer:
     def get_weights(self) -> list:
         return [w.numpy().copy() for w in self.weights]  # siempre en la CPU, también con los pesos en la GPU
 
-    def set_weights(self, values):
+    def set_weights(self, values) -> None:
         """Copia los arrays dentro de los pesos (en su sitio: quien los referencia ve los nuevos)."""
         self.check_weights(values)
         for weight, value in zip(self.weights, values):
@@ -177,13 +183,13 @@ class Layer:
         return sum(w.size for w in self.weights)
 
     # ------------------------------------------------------------ construcción y llamada
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         """Crea los pesos; las capas sin pesos no necesitan redefinirlo."""
 
-    def call(self, inputs, training=False):  # pragma: no cover - lo implementa cada subclase
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:  # pragma: no cover - lo implementa cada subclase
         raise NotImplementedError
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         """La forma de la salida, con None en el lote. Una capa de tinygrad_es que no la redefine no
         cambia la forma (Dropout, Activation...); una capa propia del usuario que no la define la
         deduce llamándose con ceros (`symbolic.trace_output_shape`), como Keras 3. (Solo las propias:
@@ -197,7 +203,7 @@ class Layer:
         if "build" in vars(cls):
             cls.build = _marks_built(vars(cls)["build"])
 
-    def build_from_shape(self, input_shape):
+    def build_from_shape(self, input_shape: tuple):
         """Construye la capa para una entrada de esta forma (el lote no importa) y da la de salida."""
         if self.built:
             self.check_input_shape(input_shape)
@@ -207,7 +213,7 @@ class Layer:
         self.output_shape = self.compute_output_shape(free_batch(input_shape))
         return self.output_shape
 
-    def __call__(self, inputs, training=None, mask=None, **kwargs):
+    def __call__(self, inputs: Tensor, training: bool | None = None, mask: Tensor | np.ndarray | None = None, **kwargs):
         """`layer(x)`: con datos calcula (construyendo la capa la primera vez y comprobando la forma);
         con un KerasTensor (keras.Input) anota el nodo del grafo funcional.
 
@@ -228,7 +234,7 @@ class Layer:
         with training_context(training):
             return self.call(x, **self._call_kwargs(training, mask, kwargs))
 
-    def call_with_mask(self, inputs, training, mask=None, **kwargs):
+    def call_with_mask(self, inputs: Tensor, training: bool, mask: Tensor | np.ndarray | None = None, **kwargs):
         """Dentro de un modelo: `call` con training (y la máscara, si `call` la acepta); da (salida,
         máscara de la salida), que el modelo pasa a la capa siguiente (ver `output_mask`)."""
         outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
@@ -269,12 +275,12 @@ class Layer:
         return self._inbound_nodes[0]
 
     # ------------------------------------------------------------ máscaras
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None) -> np.ndarray | None:
         """La máscara de la salida, dada la de la entrada: la misma si la capa deja pasar máscaras
         (`supports_masking`); si no, ninguna (Keras avisa de que se pierde: ver `output_mask`)."""
         return mask if self.supports_masking else None
 
-    def output_mask(self, inputs, mask=None):
+    def output_mask(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None):
         """Lo que un modelo pasa a la capa siguiente: `compute_mask`, con el aviso de Keras cuando
         una capa que no admite máscaras recibe una (p. ej. Flatten después de Embedding(mask_zero=True))."""
         if not self.supports_masking and any(m is not None for m in tree.flatten(mask)):
@@ -298,7 +304,7 @@ class Layer:
         return Tensor(data, dtype=self.dtype if self.casts_input else data.dtype)
 
     # ------------------------------------------------------------ comprobación de formas
-    def check_input_shape(self, shape):
+    def check_input_shape(self, shape: tuple):
         """¿Encaja esta entrada con la forma con la que se construyó la capa? Si no, un error claro."""
         expected = self.input_spec_shape
         if len(shape) != len(expected) or any(shape[a] != expected[a] for a in self.fixed_axes):
@@ -328,7 +334,7 @@ class Layer:
     def axes_description(self) -> str:
         return "(lote, ..., características)"
 
-    def ndim_hint(self, shape) -> str:
+    def ndim_hint(self, shape: tuple) -> str:
         if self.min_ndim is not None and len(shape) < self.min_ndim:
             return "falta el eje del lote: para una sola muestra usa x.reshape(1, -1) (o x[None])"
         return "revisa la forma de los datos y la de Input(shape=...)"
@@ -338,7 +344,7 @@ class Layer:
         return {"name": self.name, "trainable": self._trainable, "dtype": self.dtype.name}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict):
         return cls(**config)
 
     def __repr__(self):
@@ -346,7 +352,7 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, {state}>"
 
 
-def mask_array(mask) -> np.ndarray:
+def mask_array(mask: Tensor | np.ndarray | None) -> np.ndarray:
     """Una máscara (Tensor o array, True = paso real) como array booleano de NumPy en la CPU."""
     return np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask, dtype=bool)
 
@@ -371,7 +377,7 @@ def _marks_built(build, records_shape=True):
     pesos (ni los reinicia al azar).
     """
     @functools.wraps(build)
-    def build_and_mark(self, input_shape, *args, **kwargs):
+    def build_and_mark(self, input_shape: tuple, *args, **kwargs):
         result = build(self, input_shape, *args, **kwargs)
         if records_shape:  # summary() de un modelo subclase muestra la salida de esta forma
             self._build_input_shape = input_shape
@@ -386,11 +392,12 @@ Layer.build = _marks_built(Layer.build, records_shape=False)  # una capa sin pes
 
 
 def attribute_values(obj, kind) -> list:
-    """Los objetos de clase `kind` en los atributos de `obj` (también dentro de listas y diccionarios),
-    en orden de asignación y sin repetir."""
+    """Los objetos de clase `kind` en los atributos de `obj` (también dentro de una lista, tupla o
+    diccionario, como hace Keras), en orden de asignación y sin repetir."""
     found, seen = [], set()
     for value in vars(obj).values():
-        for item in tree.flatten(value) if isinstance(value, (list, tuple, dict)) else (value,):
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else (value,)
+        for item in items:
             if isinstance(item, kind) and id(item) not in seen:
                 seen.add(id(item))
                 found.append(item)
@@ -431,7 +438,7 @@ def _unique(weights) -> list:
     return [w for w in weights if id(w) not in seen and not seen.add(id(w))]
 
 
-def free_batch(shape):
+def free_batch(shape: tuple):
     """(32, 784) -> (None, 784): la forma con el lote libre (también para una lista de formas)."""
     if isinstance(shape, list):
         return [free_batch(s) for s in shape]

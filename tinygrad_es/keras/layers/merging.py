@@ -63,7 +63,7 @@ class Merge(Layer):
             )
         self.compute_output_shape(shapes)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: list) -> tuple:
         ranks = {len(s) for s in input_shape}
         if len(ranks) > 1:
             raise ShapeError(
@@ -87,13 +87,13 @@ class Merge(Layer):
         )
 
     # ------------------------------------------------------------ cálculo
-    def call(self, inputs, mask=None):
+    def call(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None) -> Tensor:
         return self.merge(list(inputs), mask)
 
-    def merge(self, inputs: list, mask) -> Tensor:  # pragma: no cover - lo implementa cada subclase
+    def merge(self, inputs: list, mask: Tensor | np.ndarray | None) -> Tensor:  # pragma: no cover (cada subclase)
         raise NotImplementedError
 
-    def compute_mask(self, inputs, previous_mask=None):
+    def compute_mask(self, inputs: Tensor, previous_mask=None) -> np.ndarray | None:
         """Enmascarado donde lo están todas las entradas; sin máscara si alguna no la tiene."""
         if previous_mask is None or any(m is None for m in previous_mask):
             return None
@@ -112,7 +112,7 @@ class Merge(Layer):
 class Add(Merge):
     """La suma de las entradas, elemento a elemento."""
 
-    def merge(self, inputs, mask):
+    def merge(self, inputs: Tensor, mask: Tensor | np.ndarray | None):
         output = inputs[0]
         for x in inputs[1:]:
             output = output + x
@@ -124,14 +124,14 @@ class Subtract(Merge):
 
     exact_inputs = 2
 
-    def merge(self, inputs, mask):
+    def merge(self, inputs: Tensor, mask: Tensor | np.ndarray | None):
         return inputs[0] - inputs[1]
 
 
 class Multiply(Merge):
     """El producto de las entradas, elemento a elemento."""
 
-    def merge(self, inputs, mask):
+    def merge(self, inputs: Tensor, mask: Tensor | np.ndarray | None):
         self._refuse_masks(mask)
         output = inputs[0]
         for x in inputs[1:]:
@@ -142,7 +142,7 @@ class Multiply(Merge):
 class Average(Merge):
     """La media de las entradas, elemento a elemento."""
 
-    def merge(self, inputs, mask):
+    def merge(self, inputs: Tensor, mask: Tensor | np.ndarray | None):
         output = inputs[0]
         for x in inputs[1:]:
             output = output + x
@@ -152,7 +152,7 @@ class Average(Merge):
 class Maximum(Merge):
     """El máximo de las entradas, elemento a elemento."""
 
-    def merge(self, inputs, mask):
+    def merge(self, inputs: Tensor, mask: Tensor | np.ndarray | None):
         self._refuse_masks(mask)
         output = inputs[0]
         for x in inputs[1:]:
@@ -163,7 +163,7 @@ class Maximum(Merge):
 class Minimum(Merge):
     """El mínimo de las entradas, elemento a elemento."""
 
-    def merge(self, inputs, mask):
+    def merge(self, inputs: Tensor, mask: Tensor | np.ndarray | None):
         self._refuse_masks(mask)
         output = inputs[0]
         for x in inputs[1:]:
@@ -174,11 +174,11 @@ class Minimum(Merge):
 class Concatenate(Merge):
     """Pega las entradas a lo largo de `axis` (por defecto el último): (N, 3) y (N, 5) -> (N, 8)."""
 
-    def __init__(self, axis=-1, **kwargs):
+    def __init__(self, axis: int | tuple | None = -1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: list) -> tuple:
         rank = len(input_shape[0])
         if not -rank <= self.axis < rank or self.axis % rank == 0:
             raise ShapeError(
@@ -197,10 +197,10 @@ class Concatenate(Merge):
             output[axis] = None if output[axis] is None or shape[axis] is None else output[axis] + shape[axis]
         return (None,) + tuple(output[1:])
 
-    def merge(self, inputs, mask):
+    def merge(self, inputs: Tensor, mask: Tensor | np.ndarray | None):
         return Tensor.concatenate(inputs, axis=self.axis)
 
-    def compute_mask(self, inputs, previous_mask=None):
+    def compute_mask(self, inputs: Tensor, previous_mask=None) -> np.ndarray | None:
         """La máscara de cada entrada (unos si no tiene), pegada igual que los datos; luego un "o" del último eje."""
         if previous_mask is None or all(m is None for m in previous_mask):
             return None
@@ -210,7 +210,7 @@ class Concatenate(Merge):
             masks.append(np.broadcast_to(m[..., None], x.shape) if m.ndim < len(x.shape) else m)
         return np.concatenate(masks, axis=self.axis).any(axis=-1)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis}
 
 
@@ -241,7 +241,7 @@ class Dot(Merge):
             raise ShapeError(f"{self.name} (Dot): no se puede sumar sobre el eje 0, el del lote; usa axes desde 1.")
         return axes
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: list) -> tuple:
         first, second = input_shape
         if len(first) < 2 or len(second) < 2:
             raise ShapeError(f"{self.name} (Dot) necesita entradas de al menos 2 ejes (lote, ...).")
@@ -254,7 +254,7 @@ class Dot(Merge):
         output = [d for i, d in enumerate(first) if i != a0] + [d for i, d in enumerate(second) if i not in (0, a1)]
         return tuple(output) if len(output) > 1 else (None, 1)
 
-    def merge(self, inputs, mask):
+    def merge(self, inputs: Tensor, mask: Tensor | np.ndarray | None):
         x, y = inputs
         a0, a1 = self._axes((x.ndim, y.ndim))
         if self.normalize:
@@ -267,10 +267,10 @@ class Dot(Merge):
         out = out.reshape(x.shape[0], *rows, *cols)
         return out.reshape(x.shape[0], 1) if out.ndim == 1 else out
 
-    def compute_mask(self, inputs, previous_mask=None):
+    def compute_mask(self, inputs: Tensor, previous_mask=None) -> np.ndarray | None:
         return None
 
-    def get_config(self):
+    def get_config(self) -> dict:
         axes = self.axes if isinstance(self.axes, int) else list(self.axes)
         return {**super().get_config(), "axes": axes, "normalize": self.normalize}
 
@@ -281,33 +281,33 @@ def _l2_normalize(x: Tensor, axis: int) -> Tensor:
 
 
 # Las formas funcionales de Keras: keras.layers.add([a, b]) = Add()([a, b]).
-def add(inputs, **kwargs):
+def add(inputs: Tensor, **kwargs) -> None:
     return Add(**kwargs)(inputs)
 
 
-def subtract(inputs, **kwargs):
+def subtract(inputs: Tensor, **kwargs):
     return Subtract(**kwargs)(inputs)
 
 
-def multiply(inputs, **kwargs):
+def multiply(inputs: Tensor, **kwargs):
     return Multiply(**kwargs)(inputs)
 
 
-def average(inputs, **kwargs):
+def average(inputs: Tensor, **kwargs):
     return Average(**kwargs)(inputs)
 
 
-def maximum(inputs, **kwargs):
+def maximum(inputs: Tensor, **kwargs):
     return Maximum(**kwargs)(inputs)
 
 
-def minimum(inputs, **kwargs):
+def minimum(inputs: Tensor, **kwargs):
     return Minimum(**kwargs)(inputs)
 
 
-def concatenate(inputs, axis=-1, **kwargs):
+def concatenate(inputs: Tensor, axis: int | tuple | None = -1, **kwargs):
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
-def dot(inputs, axes=-1, **kwargs):
+def dot(inputs: Tensor, axes=-1, **kwargs):
     return Dot(axes=axes, **kwargs)(inputs)

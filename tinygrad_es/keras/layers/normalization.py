@@ -10,21 +10,27 @@ aprenden; cambia sobre qué se calculan la media y la varianza:
 - LayerNormalization: cada muestra sobre sus propios rasgos (el eje `axis`), igual al entrenar
   y al predecir; no depende del lote. Pesos: gamma y beta, 2·rasgos parámetros.
 """
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import warnings
 
 from ...errors import shape_str
 from ...nn import functional as F
 from .. import initializers
 from .layer import Layer
+from ...tensor import Tensor
 
 
 class BatchNormalization(Layer):
     min_ndim = 2
     supports_masking = True
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
-                 moving_variance_initializer="ones", **kwargs):
+    def __init__(self, axis: int | tuple | None = -1, momentum: float = 0.99, epsilon: float = 1e-3,
+                 center: bool = True, scale: bool = True, beta_initializer: str | Callable = "zeros",
+                 gamma_initializer: str | Callable = "ones", moving_mean_initializer: str | Callable = "zeros",
+                 moving_variance_initializer: str | Callable = "ones", **kwargs):
         super().__init__(**kwargs)
         if axis != -1:
             raise ValueError(
@@ -38,7 +44,7 @@ class BatchNormalization(Layer):
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         channels = (input_shape[-1],)
         if self.scale:
             self.gamma = self.add_weight(shape=channels, initializer=self.gamma_initializer, name="gamma")
@@ -49,13 +55,13 @@ class BatchNormalization(Layer):
         self.moving_variance = self.add_weight(shape=channels, initializer=self.moving_variance_initializer,
                                                trainable=False, name="moving_variance")
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         # Una capa congelada (trainable=False) normaliza siempre con las medias móviles, como en Keras.
         return F.batch_norm(inputs, self.gamma if self.scale else None, self.beta if self.center else None,
                             self.moving_mean, self.moving_variance, training=training and self.trainable,
                             momentum=self.momentum, epsilon=self.epsilon)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale,
                 "beta_initializer": initializers.serialize(self.beta_initializer),
@@ -71,8 +77,9 @@ class LayerNormalization(Layer):
 
     supports_masking = True
 
-    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
-                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+    def __init__(self, axis: int | tuple | None = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
+                 rms_scaling: bool = False, beta_initializer: str | Callable = "zeros",
+                 gamma_initializer: str | Callable = "ones", **kwargs):
         super().__init__(**kwargs)
         if not isinstance(axis, (int, list, tuple)) or isinstance(axis, bool):
             raise TypeError(f"LayerNormalization: axis debe ser un entero o una lista de enteros y es {axis!r}.")
@@ -86,7 +93,7 @@ class LayerNormalization(Layer):
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         ndim = len(input_shape)
         axes = self.axis if isinstance(self.axis, list) else [self.axis]
         if any(not -ndim <= a < ndim for a in axes) or any(a % ndim == 0 for a in axes):
@@ -103,7 +110,7 @@ class LayerNormalization(Layer):
         if self.center and not self.rms_scaling:
             self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer, name="beta")
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         axes = tuple(a % inputs.ndim for a in self.axis)
         # gamma y beta tienen la forma de los ejes normalizados: se les dan 1 en los demás para difundirlos
         shape = tuple(n if i in axes else 1 for i, n in enumerate(inputs.shape))
@@ -118,7 +125,7 @@ class LayerNormalization(Layer):
             out = out + self.beta.reshape(*shape)
         return out
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
                 "scale": self.scale, "rms_scaling": self.rms_scaling,
                 "beta_initializer": initializers.serialize(self.beta_initializer),

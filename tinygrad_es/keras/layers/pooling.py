@@ -3,6 +3,10 @@
 MaxPooling2D((2, 2)) reduce a la mitad alto y ancho; MaxPooling1D(2), la longitud de una
 secuencia; las globales dejan un valor por canal.
 """
+from __future__ import annotations
+
+import numpy as np
+
 from ...nn import functional as F
 from ...tensor import Tensor
 from ...nn.arguments import int_tuple, padding_mode
@@ -15,7 +19,8 @@ class Pooling(WindowLayer):
 
     fixed_axes = ()
 
-    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
+    def __init__(self, pool_size: int | tuple, strides: int | tuple | None = None, padding: str = "valid",
+                 data_format: str | None = None, **kwargs):
         super().__init__(**kwargs)
         cls, n = type(self).__name__, self.spatial_axes
         self.data_format = channels_last(cls, data_format)
@@ -23,11 +28,11 @@ class Pooling(WindowLayer):
         self.strides = self.pool_size if strides is None else int_tuple(cls, "strides", strides, n)
         self.padding = padding_mode(cls, padding)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         sizes = self.spatial_output(input_shape, self.pool_size, self.strides, (1,) * self.spatial_axes, self.padding)
         return (input_shape[0],) + sizes + (input_shape[-1],)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "pool_size": list(self.pool_size), "strides": list(self.strides),
                 "padding": self.padding, "data_format": self.data_format}
 
@@ -35,14 +40,14 @@ class Pooling(WindowLayer):
 class Pooling2D(Pooling, ImageLayer):
     pool_function = None
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return self.pool_function(inputs, self.pool_size, self.strides, self.padding)
 
 
 class Pooling1D(Pooling, SequenceLayer):
     pool_function = None
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return self.pool_function(inputs, self.pool_size, self.strides, self.padding)
 
 
@@ -51,7 +56,8 @@ class MaxPooling2D(Pooling2D):
 
     pool_function = staticmethod(F.max_pool2d)
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+    def __init__(self, pool_size: int | tuple = (2, 2), strides: int | tuple | None = None,
+                 padding: str = "valid", data_format: str | None = None, **kwargs):
         super().__init__(pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -66,7 +72,8 @@ class MaxPooling1D(Pooling1D):
 
     pool_function = staticmethod(F.max_pool1d)
 
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+    def __init__(self, pool_size: int | tuple = 2, strides: int | tuple | None = None,
+                 padding: str = "valid", data_format: str | None = None, **kwargs):
         super().__init__(pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -81,24 +88,24 @@ class GlobalPooling(WindowLayer):
 
     fixed_axes = ()
 
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
+    def __init__(self, data_format: str | None = None, keepdims: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.data_format = channels_last(type(self).__name__, data_format)
         self.keepdims = keepdims
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = self.pool(inputs)
         return out.reshape(out.shape[0], *(1,) * self.spatial_axes, out.shape[1]) if self.keepdims else out
 
-    def pool(self, inputs):  # pragma: no cover - lo implementa cada subclase
+    def pool(self, inputs: Tensor):  # pragma: no cover - lo implementa cada subclase
         raise NotImplementedError
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         if self.keepdims:
             return (input_shape[0],) + (1,) * self.spatial_axes + (input_shape[-1],)
         return (input_shape[0], input_shape[-1])
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
 
 
@@ -116,7 +123,7 @@ class GlobalAveragePooling1D(GlobalPooling, SequenceLayer):
 
     supports_masking = True
 
-    def call(self, inputs, training=False, mask=None):
+    def call(self, inputs: Tensor, training: bool = False, mask: Tensor | np.ndarray | None = None) -> Tensor:
         if mask is None:
             return super().call(inputs)
         weights = Tensor(mask_array(mask)[:, :, None], dtype=inputs.dtype, device=inputs.device)
@@ -125,7 +132,7 @@ class GlobalAveragePooling1D(GlobalPooling, SequenceLayer):
 
     pool = staticmethod(F.global_avg_pool1d)
 
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None) -> np.ndarray | None:
         return None
 
 

@@ -3,6 +3,8 @@
 `Rescaling(1/255)` como primera capa convierte píxeles de 0-255 a 0-1 dentro del propio modelo,
 así que el modelo guardado recibe las imágenes tal cual.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from ...tensor import Tensor
@@ -15,7 +17,7 @@ class Rescaling(Layer):
     fixed_axes = ()
     supports_masking = True
 
-    def __init__(self, scale, offset=0.0, **kwargs):
+    def __init__(self, scale: bool, offset=0.0, **kwargs):
         super().__init__(**kwargs)
         for name, value in (("scale", scale), ("offset", offset)):
             array = np.asarray(value)
@@ -23,14 +25,14 @@ class Rescaling(Layer):
                 raise TypeError(f"Rescaling: {name} debe ser un número o una lista de números y es {value!r}.")
         self.scale, self.offset = scale, offset
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         # Keras convierte la escala al dtype de la capa antes de multiplicar: mismos redondeos en float32
         scale = Tensor(np.asarray(self.scale), dtype=self.dtype, device=inputs.device)
         offset = Tensor(np.asarray(self.offset), dtype=self.dtype, device=inputs.device)
         return inputs * scale + offset
 
-    def get_config(self):
-        def plain(value):  # un array de NumPy no cabe en JSON: como lista
+    def get_config(self) -> dict:
+        def plain(value: float):  # un array de NumPy no cabe en JSON: como lista
             return value.tolist() if isinstance(value, np.ndarray) else value
 
         return {**super().get_config(), "scale": plain(self.scale), "offset": plain(self.offset)}

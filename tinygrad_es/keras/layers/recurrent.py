@@ -20,6 +20,10 @@ opciones que esos kernels no tienen (recurrent_dropout, máscaras, GRU con reset
 van por `recurrent_steps.py`, un bucle paso a paso con operaciones de Tensor: más lento, pero
 con las ecuaciones a la vista y el gradiente gratis.
 """
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
 
 from ...errors import ShapeError, shape_str
@@ -39,11 +43,13 @@ class RNN(Layer):
     gates = 1
     state_count = 1
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 dropout=0.0, recurrent_dropout=0.0, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, unroll=False, zero_output_for_mask=False, seed=None,
-                 **kwargs):
+    def __init__(self, units: int, activation: str | Callable | None = "tanh",
+                 recurrent_activation: str | Callable | None = "sigmoid", use_bias: bool = True,
+                 kernel_initializer: str | Callable = "glorot_uniform",
+                 recurrent_initializer: str | Callable = "orthogonal", bias_initializer: str | Callable = "zeros",
+                 dropout: float = 0.0, recurrent_dropout: float = 0.0, return_sequences: bool = False,
+                 return_state: bool = False, go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
+                 zero_output_for_mask=False, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         name = type(self).__name__
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
@@ -74,7 +80,7 @@ class RNN(Layer):
     def axes_description(self):
         return "(lote, pasos de tiempo, rasgos)"
 
-    def ndim_hint(self, shape):
+    def ndim_hint(self, shape: tuple):
         if len(shape) == 2:
             return ("una serie con un solo rasgo por paso necesita su eje: usa x.reshape(len(x), -1, 1); "
                     "una sola secuencia, x.reshape(1, pasos, rasgos)")
@@ -83,7 +89,7 @@ class RNN(Layer):
     def bias_shape(self):
         return (self.gates * self.units,)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         u = self.units
         self.kernel = self.add_weight(shape=(input_shape[-1], self.gates * u), initializer=self.kernel_initializer,
                                       name="kernel")
@@ -93,7 +99,8 @@ class RNN(Layer):
             self.bias = self.add_weight(shape=self.bias_shape(), initializer=self.bias_initializer, name="bias")
 
     # ------------------------------------------------------------ la llamada
-    def call(self, sequences, initial_state=None, mask=None, training=False):
+    def call(self, sequences, initial_state: list | None = None, mask: Tensor | np.ndarray | None = None,
+             training: bool = False) -> Tensor:
         batch = sequences.shape[0]
         states = self._initial_states(initial_state, batch, sequences)
         if mask is not None:
@@ -122,11 +129,11 @@ class RNN(Layer):
         """¿Calculan los kernels fusionados esta configuración? (GRU con reset_after=False, no.)"""
         return True
 
-    def run(self, inputs, states, bias):  # pragma: no cover - lo implementa cada subclase
+    def run(self, inputs: Tensor, states, bias):  # pragma: no cover - lo implementa cada subclase
         """(todas las salidas, estado final h[, c]) con el kernel fusionado de nn.functional."""
         raise NotImplementedError
 
-    def step(self, x_t, states, bias, input_masks, recurrent_masks):  # pragma: no cover - cada subclase
+    def step(self, x_t: Tensor, states, bias, input_masks, recurrent_masks):  # pragma: no cover - cada subclase
         """Un paso con operaciones de Tensor (ver recurrent_steps.py): los estados nuevos, h primero."""
         raise NotImplementedError
 
@@ -162,7 +169,7 @@ class RNN(Layer):
                 )
         return states
 
-    def reset_states(self):
+    def reset_states(self) -> None:
         """Vuelve a poner a cero los estados de una capa stateful (p. ej. al empezar otra secuencia)."""
         if self.states is not None:
             for s in self.states:
@@ -186,7 +193,7 @@ class RNN(Layer):
         (lote, units) con valores 0 o 1/(1 - tasa), o None. Con recurrent_dropout, la LSTM y la GRU
         sortean una máscara por puerta (la "implementación 1" de Keras); si no, una sola.
         """
-        def draw(shape, rate, count):
+        def draw(shape: tuple, rate: float, count):
             return [dropout_mask(shape, rate) for _ in range(count)]
 
         count = self.gates if 0 < self.recurrent_dropout < 1 else 1
@@ -195,18 +202,18 @@ class RNN(Layer):
         return (draw((batch, features), self.dropout, count) if use_input else None,
                 draw((batch, self.units), self.recurrent_dropout, count) if use_recurrent else None)
 
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None) -> np.ndarray | None:
         output_mask = mask if self.return_sequences else None
         return [output_mask] + [None] * self.state_count if self.return_state else output_mask
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         batch = input_shape[0]
         output = (batch, input_shape[1], self.units) if self.return_sequences else (batch, self.units)
         if self.return_state:
             return [output] + [(batch, self.units)] * self.state_count
         return output
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "return_sequences": self.return_sequences, "return_state": self.return_state,
                 "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
                 "zero_output_for_mask": self.zero_output_for_mask, "units": self.units,
@@ -221,15 +228,15 @@ class RNN(Layer):
 class SimpleRNN(RNN):
     """h_t = tanh(x_t·W + b + h_{t-1}·U). Parámetros: u·(rasgos + u) + u."""
 
-    def __init__(self, units, activation="tanh", **kwargs):
+    def __init__(self, units: int, activation: str | Callable | None = "tanh", **kwargs):
         super().__init__(units, activation=activation, **kwargs)
 
-    def run(self, inputs, states, bias):
+    def run(self, inputs: Tensor, states, bias):
         return F.simple_rnn(inputs, states[0], self.kernel, self.recurrent_kernel, bias)
 
     step = recurrent_steps.simple_rnn_step
 
-    def get_config(self):
+    def get_config(self) -> dict:
         config = super().get_config()
         del config["recurrent_activation"], config["seed"]  # Keras no los guarda en SimpleRNN
         return config
@@ -245,18 +252,18 @@ class LSTM(RNN):
     gates = 4
     state_count = 2
 
-    def __init__(self, units, unit_forget_bias=True, **kwargs):
+    def __init__(self, units: int, unit_forget_bias: bool = True, **kwargs):
         super().__init__(units, **kwargs)
         self.unit_forget_bias = unit_forget_bias
         if unit_forget_bias:
             self.bias_initializer = _ForgetBiasInitializer(self.bias_initializer)
 
-    def run(self, inputs, states, bias):
+    def run(self, inputs: Tensor, states, bias):
         return F.lstm(inputs, states[0], states[1], self.kernel, self.recurrent_kernel, bias)
 
     step = recurrent_steps.lstm_step
 
-    def get_config(self):
+    def get_config(self) -> dict:
         config = {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
         if self.unit_forget_bias:
             config["bias_initializer"] = initializers.serialize(self.bias_initializer.base)
@@ -274,7 +281,7 @@ class GRU(RNN):
 
     gates = 3
 
-    def __init__(self, units, reset_after=True, **kwargs):
+    def __init__(self, units: int, reset_after: bool = True, **kwargs):
         super().__init__(units, **kwargs)
         self.reset_after = bool(reset_after)
 
@@ -284,12 +291,12 @@ class GRU(RNN):
     def fused_available(self):
         return self.reset_after
 
-    def run(self, inputs, states, bias):
+    def run(self, inputs: Tensor, states, bias):
         return F.gru(inputs, states[0], self.kernel, self.recurrent_kernel, bias)
 
     step = recurrent_steps.gru_step
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "reset_after": self.reset_after}
 
 
@@ -299,6 +306,6 @@ class _ForgetBiasInitializer(initializers.Initializer):
     def __init__(self, base):
         self.base = base
 
-    def __call__(self, shape, dtype="float32"):
+    def __call__(self, shape: tuple, dtype: str | np.dtype | None = "float32"):
         u = shape[0] // 4
         return np.concatenate([self.base((u,), dtype), np.ones(u, dtype), self.base((2 * u,), dtype)])

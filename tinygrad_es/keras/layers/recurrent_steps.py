@@ -8,10 +8,15 @@ Con recurrent_dropout, Keras usa su "implementación 1": cada puerta g recibe su
 de la entrada (x·m_g)·W_g y del estado (h·r_g)·U_g. Sin él, una sola máscara de entrada.
 Con máscara, en un paso enmascarado los estados nuevos se descartan: pasan los anteriores.
 """
+from __future__ import annotations
+
+import numpy as np
+
 from ...tensor import Tensor
+from .layer import Layer
 
 
-def run(layer, sequences, states, mask, bias, input_masks, recurrent_masks):
+def run(layer: Layer, sequences, states, mask: Tensor | np.ndarray | None, bias, input_masks, recurrent_masks):
     """Recorre la secuencia: (salidas (N, T, u), [estados finales])."""
     n, steps, _ = sequences.shape
     device = sequences.device
@@ -54,13 +59,13 @@ def _gate_state(h, recurrent_kernel, recurrent_masks, gates):
                               axis=1)
 
 
-def simple_rnn_step(layer, x_t, states, bias, input_masks, recurrent_masks):
+def simple_rnn_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_masks):
     """h_t = tanh(x_t·W + b + h·U)."""
     z = _gate_inputs(x_t, layer.kernel, input_masks, 1) + bias
     return [(z + _gate_state(states[0], layer.recurrent_kernel, recurrent_masks, 1)).tanh()]
 
 
-def lstm_step(layer, x_t, states, bias, input_masks, recurrent_masks):
+def lstm_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_masks):
     """z = x·W + h·U + b; i, f, o = sigmoid; c = f·c + i·tanh(z_c); h = o·tanh(c)."""
     h, c = states
     u = layer.units
@@ -71,7 +76,7 @@ def lstm_step(layer, x_t, states, bias, input_masks, recurrent_masks):
     return [z[:, 3 * u:].sigmoid() * c.tanh(), c]
 
 
-def gru_step(layer, x_t, states, bias, input_masks, recurrent_masks):
+def gru_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_masks):
     """z, r = sigmoid(x·W + h·U + b); candidato hh = tanh(x·W_h + reinicio); h = z·h + (1-z)·hh.
 
     reset_after=True: reinicio = r·(h·U_h + b_rec,h), con el sesgo (2, 3u);

@@ -4,6 +4,8 @@ Solo actúan al entrenar (fit pasa training=True); en evaluate/predict devuelven
 cual. El azar sale del generador global (keras.utils.set_random_seed lo hace reproducible);
 `seed=` se acepta y se guarda en la configuración como en Keras.
 """
+from __future__ import annotations
+
 from ...nn import functional as F
 from ...random import generator
 from ...tensor import Tensor
@@ -23,15 +25,15 @@ class Dropout(Layer):
     fixed_axes = ()
     supports_masking = True
 
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+    def __init__(self, rate: float, noise_shape: tuple | None = None, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         _check_rate(type(self).__name__, rate)
         self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return F.dropout(inputs, self.rate, training=training, noise_shape=self.noise_shape)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}
 
 
@@ -43,14 +45,14 @@ class SpatialDropout1D(Dropout):
     input_ndim = 3
     noise_axes = (1,)
 
-    def __init__(self, rate, seed=None, **kwargs):
+    def __init__(self, rate: float, seed: int | None = None, **kwargs):
         super().__init__(rate, seed=seed, **kwargs)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         noise_shape = tuple(1 if axis in self.noise_axes else n for axis, n in enumerate(inputs.shape))
         return F.dropout(inputs, self.rate, training=training, noise_shape=noise_shape)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         # Keras guarda solo estos cuatro (ni trainable ni noise_shape)
         return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype.name}
 
@@ -62,11 +64,11 @@ class SpatialDropout2D(SpatialDropout1D):
     input_ndim = 4
     noise_axes = (1, 2)
 
-    def __init__(self, rate, data_format=None, seed=None, **kwargs):
+    def __init__(self, rate: float, data_format: str | None = None, seed: int | None = None, **kwargs):
         super().__init__(rate, seed=seed, **kwargs)
         self.data_format = channels_last("SpatialDropout2D", data_format)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "data_format": self.data_format}
 
 
@@ -77,7 +79,7 @@ class GaussianNoise(Layer):
     fixed_axes = ()
     supports_masking = True
 
-    def __init__(self, stddev, seed=None, **kwargs):
+    def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= stddev <= 1:
             raise ValueError(
@@ -86,11 +88,11 @@ class GaussianNoise(Layer):
             )
         self.stddev, self.seed = stddev, seed
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         if not training or self.stddev == 0:
             return inputs
         noise = generator().normal(0.0, self.stddev, size=inputs.shape)
         return inputs + Tensor(noise, dtype=inputs.dtype, device=inputs.device)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}

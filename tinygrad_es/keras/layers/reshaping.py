@@ -5,6 +5,8 @@ Solo mueven, copian o rellenan valores, así que su gradiente es el de las opera
 movimiento del Tensor (reshape, permute, expand, pad, índices) y de un producto de matrices
 (UpSampling2D bilineal).
 """
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -22,36 +24,36 @@ class Flatten(Layer):
     min_ndim = 1
     fixed_axes = ()
 
-    def __init__(self, data_format=None, **kwargs):
+    def __init__(self, data_format: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = channels_last("Flatten", data_format)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return inputs.reshape(inputs.shape[0], -1)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         rest = input_shape[1:]
         return (input_shape[0], None if None in rest else math.prod(rest))
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "data_format": self.data_format}
 
 
 class Reshape(Layer):
     """Cambia la forma de cada muestra: `Reshape((28, 28, 1))` (un -1 se calcula solo)."""
 
-    def __init__(self, target_shape, **kwargs):
+    def __init__(self, target_shape: tuple, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         self.fixed_axes = tuple(range(1, len(input_shape)))
         self.compute_output_shape(input_shape)  # valida el número de elementos
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return inputs.reshape(inputs.shape[0], *self.target_shape)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         size = math.prod(input_shape[1:])
         known = math.prod(n for n in self.target_shape if n != -1)
         target = self.target_shape
@@ -64,7 +66,7 @@ class Reshape(Layer):
             )
         return (input_shape[0],) + target
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "target_shape": list(self.target_shape)}
 
 
@@ -74,7 +76,7 @@ class Permute(Layer):
 
     fixed_axes = ()
 
-    def __init__(self, dims, **kwargs):
+    def __init__(self, dims: tuple, **kwargs):
         super().__init__(**kwargs)
         self.dims = tuple(dims)
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
@@ -84,13 +86,13 @@ class Permute(Layer):
             )
         self.input_ndim = len(self.dims) + 1
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return inputs.permute(0, *self.dims)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "dims": list(self.dims)}
 
 
@@ -100,20 +102,20 @@ class RepeatVector(Layer):
 
     input_ndim = 2
 
-    def __init__(self, n, **kwargs):
+    def __init__(self, n: int, **kwargs):
         super().__init__(**kwargs)
         if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
             raise ValueError(f"RepeatVector: n (las repeticiones) debe ser un entero positivo y es {n!r}.")
         self.n = n
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         batch, features = inputs.shape
         return inputs.reshape(batch, 1, features).expand(batch, self.n, features)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], self.n, input_shape[1])
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "n": self.n}
 
 
@@ -137,20 +139,20 @@ class ZeroPadding2D(ImageLayer):
 
     fixed_axes = ()
 
-    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+    def __init__(self, padding: int | tuple = (1, 1), data_format: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = channels_last("ZeroPadding2D", data_format)
         self.padding = _two_sided("ZeroPadding2D", "padding", padding)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return inputs.pad(((0, 0),) + self.padding + ((0, 0),))
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         n, h, w, c = input_shape
         (top, bottom), (left, right) = self.padding
         return (n, None if h is None else h + top + bottom, None if w is None else w + left + right, c)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "padding": [list(p) for p in self.padding], "data_format": self.data_format}
 
 
@@ -159,18 +161,18 @@ class Cropping2D(ImageLayer):
 
     fixed_axes = ()
 
-    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+    def __init__(self, cropping: int | tuple = ((0, 0), (0, 0)), data_format: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = channels_last("Cropping2D", data_format)
         self.cropping = _two_sided("Cropping2D", "cropping", cropping)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         self.compute_output_shape(inputs.shape)  # el mismo error si una imagen es demasiado pequeña
         (top, bottom), (left, right) = self.cropping
         h, w = inputs.shape[1:3]
         return inputs[:, top:h - bottom, left:w - right]
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         n, h, w, c = input_shape
         sizes = [None if size is None else size - a - b for size, (a, b) in zip((h, w), self.cropping)]
         if any(s is not None and s <= 0 for s in sizes):
@@ -180,7 +182,7 @@ class Cropping2D(ImageLayer):
             )
         return (n, sizes[0], sizes[1], c)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "cropping": [list(p) for p in self.cropping],
                 "data_format": self.data_format}
 
@@ -193,7 +195,7 @@ class UpSampling2D(ImageLayer):
     fixed_axes = ()
     interpolations = ("nearest", "bilinear")
 
-    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+    def __init__(self, size: int = (2, 2), data_format: str | None = None, interpolation: str = "nearest", **kwargs):
         super().__init__(**kwargs)
         self.data_format = channels_last("UpSampling2D", data_format)
         self.size = pair("UpSampling2D", "size", size)
@@ -204,7 +206,7 @@ class UpSampling2D(ImageLayer):
                 "(repetir píxeles) o 'bilinear' (interpolar entre vecinos)."
             )
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         n, h, w, c = inputs.shape
         sh, sw = self.size
         if self.interpolation == "nearest":
@@ -216,11 +218,11 @@ class UpSampling2D(ImageLayer):
         out = out.permute(0, 3, 2, 1) @ cols.T  # y las columnas: (n, h·sh, c, w·sw)
         return out.permute(0, 1, 3, 2)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         n, h, w, c = input_shape
         return (n, None if h is None else h * self.size[0], None if w is None else w * self.size[1], c)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "size": list(self.size), "data_format": self.data_format,
                 "interpolation": self.interpolation}
 

@@ -9,6 +9,10 @@
 Sus pesos son los de las capas envueltas: en Bidirectional, primero los de la capa hacia
 delante y luego los de la de hacia atrás.
 """
+from __future__ import annotations
+
+import numpy as np
+
 from ...errors import shape_str
 from ...tensor import Tensor
 from .layer import Layer, call_arguments
@@ -31,7 +35,7 @@ class Wrapper(Layer):
 
     fixed_axes = ()
 
-    def __init__(self, layer, **kwargs):
+    def __init__(self, layer: Layer, **kwargs):
         if not isinstance(layer, Layer):
             raise TypeError(
                 f"{type(self).__name__} envuelve una capa, p. ej. {type(self).__name__}(Dense(10)), y recibió "
@@ -58,7 +62,7 @@ class Wrapper(Layer):
         return self.trainable_weights + self.non_trainable_weights
 
     @Layer.trainable.setter
-    def trainable(self, value):
+    def trainable(self, value: bool) -> None:
         """Congelar la envoltura congela las capas envueltas."""
         self._trainable = bool(value)
         for layer in self.sublayers():
@@ -78,11 +82,11 @@ class Wrapper(Layer):
                     f"{shape_str(weight.shape)} y recibió {shape_str(getattr(value, 'shape', ()))}."
                 )
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "layer": _serialize(self.layer)}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict):
         config = dict(config)
         return cls(_deserialize(config.pop("layer")), **config)
 
@@ -97,10 +101,10 @@ class TimeDistributed(Wrapper):
     def axes_description(self):
         return "(lote, pasos, ...)"
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         self.layer.build_from_shape((input_shape[0],) + tuple(input_shape[2:]))
 
-    def call(self, inputs, training=False, mask=None):
+    def call(self, inputs: Tensor, training: bool = False, mask: Tensor | np.ndarray | None = None) -> Tensor:
         self.layer.check_input_shape((inputs.shape[0],) + tuple(inputs.shape[2:]))
         takes_mask = mask is not None and "mask" in call_arguments(type(self.layer))
         outputs = []
@@ -109,7 +113,7 @@ class TimeDistributed(Wrapper):
             outputs.append(self.layer.call(inputs[:, t], training=training, **extra))
         return Tensor.stack(outputs, axis=1)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         inner = self.layer.compute_output_shape((input_shape[0],) + tuple(input_shape[2:]))
         return (inner[0], input_shape[1]) + tuple(inner[1:])
 
@@ -126,7 +130,8 @@ class Bidirectional(Wrapper):
     supports_masking = True
     merge_modes = ("concat", "sum", "mul", "ave", None)
 
-    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
+    def __init__(self, layer: Layer, merge_mode: str | None = "concat", weights: Tensor | None = None,
+                 backward_layer=None, **kwargs):
         super().__init__(layer, **kwargs)
         if merge_mode not in self.merge_modes:
             raise ValueError(
@@ -179,13 +184,14 @@ class Bidirectional(Wrapper):
     def axes_description(self):
         return self.forward_layer.axes_description()
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         for direction in self.sublayers():
             direction.build_from_shape(input_shape)
         if self.initial_weights:
             self.set_weights(self.initial_weights)
 
-    def call(self, sequences, initial_state=None, mask=None, training=False):
+    def call(self, sequences, initial_state: list | None = None, mask: Tensor | np.ndarray | None = None,
+             training: bool = False) -> Tensor:
         forward_state = backward_state = None
         if initial_state is not None:
             half = len(initial_state) // 2
@@ -214,7 +220,7 @@ class Bidirectional(Wrapper):
             return y * y_rev
         return [y, y_rev]
 
-    def reset_states(self):
+    def reset_states(self) -> None:
         """Pone a cero los estados de las dos direcciones (solo con stateful=True)."""
         if not self.stateful:
             raise AttributeError("Bidirectional.reset_states: la capa no es stateful (usa stateful=True).")
@@ -223,7 +229,7 @@ class Bidirectional(Wrapper):
 
     reset_state = reset_states
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         output = self.forward_layer.compute_output_shape(input_shape)
         state_shapes = []
         if self.return_state:
@@ -235,7 +241,7 @@ class Bidirectional(Wrapper):
             return outputs + state_shapes * 2
         return outputs if self.merge_mode is None else output
 
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None) -> np.ndarray | None:
         if self.return_sequences:
             output_mask = [mask, mask] if self.merge_mode is None else mask
         else:
@@ -245,13 +251,13 @@ class Bidirectional(Wrapper):
             return (output_mask if self.merge_mode is None else [output_mask]) + [None] * count
         return output_mask
 
-    def get_config(self):
+    def get_config(self) -> dict:
         config = {**Layer.get_config(self), "merge_mode": self.merge_mode,
                   "layer": _serialize(self.forward_layer), "backward_layer": _serialize(self.backward_layer)}
         return config
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict):
         config = dict(config)
         layer = _deserialize(config.pop("layer"))
         backward = config.pop("backward_layer", None)

@@ -20,6 +20,8 @@ se reconstruye aquí capa a capa.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ...errors import ShapeError, shape_str
 from .. import layers as layers_module
 from .. import tree
@@ -28,6 +30,7 @@ from ..layers.layer import reshape_hint
 from ..symbolic import KerasTensor, resolve_training
 from .graph import GraphError, map_graph
 from .model import Model
+from ...tensor import Tensor
 
 _CLASSES = {}
 
@@ -48,7 +51,7 @@ def functional_class(cls):
 class Functional(Model):
     _accepts_functional_init = False
 
-    def __init__(self, inputs, outputs, name: str | None = None, trainable: bool = True, **kwargs):
+    def __init__(self, inputs: Tensor, outputs, name: str | None = None, trainable: bool = True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._inputs_struct = _checked_inputs(inputs)
         self._outputs_struct = _checked_outputs(outputs)
@@ -95,14 +98,14 @@ class Functional(Model):
         """El nombre de cada salida: su clave si las salidas son un diccionario, si no su capa."""
         return _names(self._outputs_struct)
 
-    def build(self, input_shape=None):
+    def build(self, input_shape: tuple | None = None) -> None:
         """Un modelo funcional ya nace construido (sus capas se construyeron al llamarlas)."""
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         return self.output_shape
 
     # ------------------------------------------------------------ cálculo
-    def prepare_inputs(self, inputs):
+    def prepare_inputs(self, inputs: Tensor):
         """Empareja los datos con las entradas del modelo, los convierte y comprueba sus formas."""
         inputs = super().prepare_inputs(inputs)
         for tensor, x in zip(self._input_tensors, inputs):
@@ -113,10 +116,10 @@ class Functional(Model):
         for tensor, data in zip(self._input_tensors, self.standardize_data(x)):
             _check_shape(tensor, data.shape)
 
-    def input_dtypes(self, inputs) -> list:
+    def input_dtypes(self, inputs: Tensor) -> list:
         return [t.dtype for t in self._input_tensors]
 
-    def standardize_data(self, inputs) -> list:
+    def standardize_data(self, inputs: Tensor) -> list:
         """Los datos como una lista en el orden de `self.inputs`, vengan como vengan."""
         names = self.input_names
         count = len(self._input_tensors)
@@ -142,10 +145,10 @@ class Functional(Model):
             )
         return [inputs]
 
-    def call(self, inputs, training=None, mask=None):
+    def call(self, inputs: Tensor, training: bool | None = None, mask: Tensor | np.ndarray | None = None) -> Tensor:
         return self.call_with_mask(inputs, training, mask)[0]
 
-    def call_with_mask(self, inputs, training, mask=None, **kwargs):
+    def call_with_mask(self, inputs: Tensor, training: bool, mask: Tensor | np.ndarray | None = None, **kwargs):
         """Evalúa cada nodo, en orden, con los Tensors de sus entradas; da las salidas y sus máscaras."""
         training = resolve_training(training)
         inputs = inputs if isinstance(inputs, list) else self.standardize_data(inputs)
@@ -195,7 +198,7 @@ class Functional(Model):
         return kept
 
     @classmethod
-    def from_config(cls, config, deserialize_layer=None):
+    def from_config(cls, config: dict, deserialize_layer=None):
         """Reconstruye el grafo: crea cada capa y la vuelve a llamar sobre los tensores de sus nodos.
 
         `deserialize_layer(config) -> capa` crea cada capa (por defecto, `keras.layers.deserialize`;
@@ -289,7 +292,7 @@ def _tensors_config(structure, kept):
 
 
 def _node_config(node, kept) -> dict:
-    def tensor_config(value):
+    def tensor_config(value: float):
         if not isinstance(value, KerasTensor):
             return value
         return {"class_name": "__keras_tensor__",
@@ -318,7 +321,7 @@ def _node_call(node, created):
     ([[capa, nodo, salida, kwargs], ...]).
     """
     if isinstance(node, dict):
-        def resolve(value):
+        def resolve(value: float):
             if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
                 return _find_tensor(value["config"]["keras_history"], created)
             return value

@@ -23,6 +23,8 @@ entre las capas de un `call` escrito a mano: pásalas como en Keras,
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from ...autograd import no_grad
@@ -50,7 +52,7 @@ class Model(Trainer, Layer):
             cls = functional_class(cls)
         return object.__new__(cls)
 
-    def __init__(self, name: str | None = None, trainable: bool = True, dtype=None, **kwargs):
+    def __init__(self, name: str | None = None, trainable: bool = True, dtype: str | np.dtype | None = None, **kwargs):
         Trainer.__init__(self)
         Layer.__init__(self, name=name, trainable=trainable, dtype=dtype, **kwargs)
 
@@ -99,7 +101,7 @@ class Model(Trainer, Layer):
         return sum(w.size for w in self.weights)
 
     # ------------------------------------------------------------ llamada
-    def __call__(self, inputs, training=None, mask=None, **kwargs):
+    def __call__(self, inputs: Tensor, training: bool | None = None, mask: Tensor | np.ndarray | None = None, **kwargs):
         """El modelo como función: model(x) con arrays o Tensors (o listas y diccionarios de ellos)."""
         if is_symbolic(inputs, kwargs):
             return Layer.__call__(self, inputs, training=training, mask=mask, **kwargs)
@@ -111,7 +113,7 @@ class Model(Trainer, Layer):
             self._mark_called(tree.map_structure(lambda t: t.shape, inputs))
         return outputs
 
-    def prepare_inputs(self, inputs):
+    def prepare_inputs(self, inputs: Tensor):
         """Los datos de una llamada, listos para `call`: Tensors en el dispositivo de los pesos, con
         los números reales (y los booleanos) en el dtype de su entrada. Un Tensor con grafo no se corta.
         Un modelo subclase con su propio build() se construye aquí la primera vez."""
@@ -123,16 +125,18 @@ class Model(Trainer, Layer):
             self.build(tree.map_structure(lambda t: t.shape, inputs))
         return inputs
 
-    def standardize_data(self, inputs):
+    def standardize_data(self, inputs: Tensor):
         """Los datos con la estructura que espera `call` (un modelo funcional los ordena por entrada)."""
         return inputs
 
-    def input_dtypes(self, inputs) -> list:
+    def input_dtypes(self, inputs: Tensor) -> list:
         """El dtype al que se convierte cada entrada, en el orden de tree.flatten (None: no se toca)."""
         return [self.dtype] * len(tree.flatten(inputs))
 
-    def cast_batch(self, inputs):
+    def cast_batch(self, inputs: Tensor):
         """Un lote de arrays de NumPy recién cortado, con cada entrada en su dtype (ver data_adapters)."""
+        if isinstance(inputs, np.ndarray):  # lo de cada paso con una sola entrada: sin recorrer estructuras
+            return cast_input(inputs, self.input_dtypes([inputs])[0])
         inputs = self.standardize_data(plain_lists_as_arrays(inputs))
         flat = tree.flatten(inputs)
         return tree.pack_sequence_as(inputs, [cast_input(np.asarray(a), d)
@@ -143,7 +147,7 @@ class Model(Trainer, Layer):
         self.input_spec_shape = map_shapes(free_batch, input_shape)
         self.built = True
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         """Construye un modelo subclase llamándolo una vez con ceros de esa forma (None -> 1), como Keras."""
         if not _overrides(self, "call"):
             return
@@ -151,14 +155,14 @@ class Model(Trainer, Layer):
         with no_grad():
             self(dummy)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         raise NotImplementedError(
             f"El modelo {type(self).__name__} no define call: en un modelo subclase escribe "
             "def call(self, x, training=False) con las cuentas (o crea uno funcional con keras.Model(entradas, "
             "salidas))."
         )
 
-    def check_input_shape(self, shape):
+    def check_input_shape(self, shape: tuple):
         """Un modelo subclase no fija la forma de sus entradas (su call decide qué acepta)."""
 
     def _check_ndim(self, shape):
@@ -166,7 +170,7 @@ class Model(Trainer, Layer):
 
     # ------------------------------------------------------------ resumen y configuración
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
-                layer_range=None):
+                layer_range=None) -> None:
         """Imprime la tabla de Keras 3: capas, formas de salida y número de parámetros."""
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
@@ -181,7 +185,7 @@ class Model(Trainer, Layer):
         return super().get_config()
 
     @classmethod
-    def from_config(cls, config, **kwargs):
+    def from_config(cls, config: dict, **kwargs):
         """Una configuración funcional (con `input_layers`) da un modelo funcional, como en Keras."""
         if "input_layers" in config and "layers" in config:
             from .functional import functional_class
@@ -189,15 +193,15 @@ class Model(Trainer, Layer):
             return functional_class(cls).from_config(config, **kwargs)
         return cls(**config)
 
-    def save(self, filepath, overwrite=True):
+    def save(self, filepath: str | os.PathLike, overwrite: bool = True) -> None:
         """Guarda arquitectura, pesos y compile en un solo archivo .keras (ver saving.py)."""
         saving.save_model(self, filepath, overwrite=overwrite)
 
-    def save_weights(self, filepath, overwrite=True):
+    def save_weights(self, filepath: str | os.PathLike, overwrite: bool = True) -> None:
         """Solo los pesos, p. ej. model.save_weights('modelo.weights.h5')."""
         saving.save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath):
+    def load_weights(self, filepath: str | os.PathLike) -> None:
         """Carga pesos guardados con save_weights en un modelo con la misma arquitectura."""
         saving.load_weights(self, filepath)
 

@@ -12,6 +12,8 @@ intermedias con `keras.Model(model.inputs, model.layers[0].output)`, como en Ker
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ...errors import ShapeError, shape_str
 from .. import layers as layers_module
 from ..layers.core import InputLayer
@@ -19,12 +21,13 @@ from ..layers.layer import Layer, reshape_hint
 from ..names import unique_name
 from ..symbolic import KerasTensor, resolve_training
 from .model import Model, plain_lists_as_arrays
+from ...tensor import Tensor
 
 
 class Sequential(Model):
     _accepts_functional_init = False
 
-    def __init__(self, layers=None, trainable: bool = True, name: str | None = None):
+    def __init__(self, layers: list | None = None, trainable: bool = True, name: str | None = None):
         super().__init__(name=name, trainable=trainable)
         self._adding_initial_layers = False
         self._layers = []  # sin la InputLayer, como model.layers en Keras
@@ -42,7 +45,7 @@ class Sequential(Model):
         self._count_chain()
 
     # ------------------------------------------------------------ estructura
-    def add(self, layer):
+    def add(self, layer: Layer) -> None:
         """Añade una capa al final. Si ya se conoce la forma de la entrada, la capa se construye ahora."""
         if isinstance(layer, KerasTensor) and isinstance(layer._keras_history.operation, InputLayer):
             layer = layer._keras_history.operation  # keras.Input(...) dentro de un Sequential: su InputLayer
@@ -113,7 +116,7 @@ class Sequential(Model):
     def layers(self) -> list:
         return list(self._layers)
 
-    def build(self, input_shape=None):
+    def build(self, input_shape: tuple | None = None) -> None:
         """Deduce la forma de la salida de cada capa (y crea sus pesos) a partir de la de la entrada."""
         if not self._layers:
             raise ValueError("El modelo no tiene capas todavía: añade alguna con model.add(...) antes de usarlo.")
@@ -123,7 +126,7 @@ class Sequential(Model):
             self._rebuild_chain()
             self._count_chain()
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         shape = input_shape
         for layer in self._layers:
             shape = layer.compute_output_shape(shape)
@@ -154,7 +157,7 @@ class Sequential(Model):
         return [self._layers[-1].name] if self._layers else []
 
     # ------------------------------------------------------------ cálculo
-    def prepare_inputs(self, inputs):
+    def prepare_inputs(self, inputs: Tensor):
         """Convierte la entrada al dtype de la primera capa y comprueba su forma (o construye el modelo)."""
         if not self._layers:
             raise ValueError("El modelo no tiene capas todavía: añade alguna con model.add(...) antes de usarlo.")
@@ -169,7 +172,7 @@ class Sequential(Model):
         self.check_input_shape(inputs.shape)
         return inputs
 
-    def input_dtypes(self, inputs) -> list:
+    def input_dtypes(self, inputs: Tensor) -> list:
         first = self._layers[0] if self._layers else None
         return [first.dtype if first is not None and first.casts_input else None]
 
@@ -177,7 +180,7 @@ class Sequential(Model):
         if self.built and not isinstance(x, (list, tuple, dict)):
             self.check_input_shape(x.shape)
 
-    def check_input_shape(self, shape):
+    def check_input_shape(self, shape: tuple):
         expected = self.input_spec_shape
         if len(shape) != len(expected) or any(e is not None and s != e for s, e in zip(shape[1:], expected[1:])):
             first = self._layers[0]
@@ -190,10 +193,10 @@ class Sequential(Model):
         if not isinstance(shape, tuple):
             raise ShapeError(f"El modelo {self.name} (Sequential) tiene una sola entrada y recibió {len(shape)}.")
 
-    def call(self, inputs, training=None, mask=None):
+    def call(self, inputs: Tensor, training: bool | None = None, mask: Tensor | np.ndarray | None = None) -> Tensor:
         return self.call_with_mask(inputs, training, mask)[0]
 
-    def call_with_mask(self, inputs, training, mask=None, **kwargs):
+    def call_with_mask(self, inputs: Tensor, training: bool, mask: Tensor | np.ndarray | None = None, **kwargs):
         """Pasa la entrada por todas las capas; la máscara de cada una llega a la siguiente."""
         training = resolve_training(training)
         x = inputs
@@ -209,7 +212,7 @@ class Sequential(Model):
         return {"name": self.name, "trainable": self.trainable, "layers": layer_configs}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict):
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config["layers"]:
             model.add(layers_module.deserialize(layer_config))

@@ -30,6 +30,7 @@ class Adadelta(Optimizer):
         self.accumulated_grads, self.accumulated_delta_vars = self.add_optimizer_variables(
             variables, ["accumulated_grad", "accumulated_delta_var"])
 
+    # --8<-- [start:update_step]
     def update_step(self, gradient, variable: Tensor, learning_rate: float) -> None:
         i = self._get_variable_index(variable)
         eg2, edx2 = self.accumulated_grads[i], self.accumulated_delta_vars[i]
@@ -39,6 +40,7 @@ class Adadelta(Optimizer):
         edx2 *= self.rho
         edx2 += (1 - self.rho) * dx * dx
         variable.data += learning_rate * dx
+    # --8<-- [end:update_step]
 
     def update_step_cuda(self, gradient, variable: Tensor, learning_rate: float) -> None:
         i = self._get_variable_index(variable)

@@ -28,10 +28,12 @@ class Adagrad(Optimizer):
         super().build(variables)
         self.accumulators = self.add_optimizer_variables(variables, "accumulator", self.initial_accumulator_value)
 
+    # --8<-- [start:update_step]
     def update_step(self, gradient, variable: Tensor, learning_rate: float) -> None:
         acc = self.accumulators[self._get_variable_index(variable)]
         acc += gradient * gradient
         variable.data -= learning_rate * gradient / np.sqrt(acc + self.epsilon)
+    # --8<-- [end:update_step]
 
     def update_step_cuda(self, gradient, variable: Tensor, learning_rate: float) -> None:
         acc = self.accumulators[self._get_variable_index(variable)]

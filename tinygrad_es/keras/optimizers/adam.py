@@ -40,6 +40,7 @@ class Adam(Optimizer):
         i = self._get_variable_index(variable)
         return self.momentums[i], self.velocities[i], self.velocity_hats[i] if self.amsgrad else None
 
+    # --8<-- [start:update_step]
     def update_step(self, gradient, variable: Tensor, learning_rate: float) -> None:
         m, v, vhat = self._state(variable)
         t = self.iterations + 1
@@ -50,6 +51,7 @@ class Adam(Optimizer):
             np.maximum(vhat, v, out=vhat)
             v = vhat
         variable.data -= m * alpha / (np.sqrt(v) + self.epsilon)
+    # --8<-- [end:update_step]
 
     def update_step_cuda(self, gradient, variable: Tensor, learning_rate: float) -> None:
         m, v, vhat = self._state(variable)

@@ -29,6 +29,7 @@ class Adamax(Optimizer):
         super().build(variables)
         self.m, self.u = self.add_optimizer_variables(variables, ["momentum", "norm"])
 
+    # --8<-- [start:update_step]
     def update_step(self, gradient, variable: Tensor, learning_rate: float) -> None:
         i = self._get_variable_index(variable)
         m, u = self.m[i], self.u[i]
@@ -37,6 +38,7 @@ class Adamax(Optimizer):
         u *= self.beta_2
         np.maximum(u, np.abs(gradient), out=u)
         variable.data -= learning_rate * m / ((1 - self.beta_1**t) * (u + self.epsilon))
+    # --8<-- [end:update_step]
 
     def update_step_cuda(self, gradient, variable: Tensor, learning_rate: float) -> None:
         i = self._get_variable_index(variable)

@@ -121,6 +121,7 @@ class Optimizer:
         return self._variable_index[id(variable)]
 
     # ------------------------------------------------------------ el paso
+    # --8<-- [start:apply]
     def apply(self, grads: Sequence, variables: Iterable[Tensor]) -> None:
         """Un paso de optimización: actualiza cada peso de `variables` con su gradiente en `grads`.
 
@@ -138,6 +139,7 @@ class Optimizer:
             update_step = self.update_step_cuda if variable.device == "cuda" else self.update_step
             update_step(gradient.astype(variable.dtype, copy=False), variable, learning_rate)
         self.iterations += 1
+    # --8<-- [end:apply]
 
     def apply_gradients(self, grads_and_vars: Iterable) -> None:
         """Como en Keras: `opt.apply_gradients(zip(gradientes, pesos))`."""
@@ -147,7 +149,8 @@ class Optimizer:
     def _check_pairs(self, grads: Sequence, variables: list) -> list:
         """Los gradientes como arrays (o None), tras comprobar que emparejan con los pesos; build la primera vez."""
         if not variables:
-            raise ValueError("El optimizador no recibió ningún peso que actualizar: ¿el modelo tiene capas con pesos?")
+            raise ValueError(
+                "El optimizador no recibió ningún peso que actualizar: ¿tiene el modelo capas con pesos?")
         if not self.built or not self._trainable_variables:  # sin construir, o construido con build([]) (Keras)
             self.build(variables)
         elif len(variables) != len(self._trainable_variables) or any(
@@ -243,7 +246,7 @@ def _legacy_arguments(cls_name, learning_rate, kwargs, optimizer):
     return learning_rate
 
 
-def check_unit_interval(cls_name: str, name: str, value) -> None:
+def check_unit_interval(cls_name: str, name: str, value: float) -> None:
     if not isinstance(value, (float, np.floating)) or not 0.0 <= value <= 1.0:
         raise ValueError(
             f"{cls_name}: {name} debe ser un float entre 0 y 1 y recibió {value!r} ({type(value).__name__}), "

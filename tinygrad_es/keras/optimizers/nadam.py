@@ -43,6 +43,7 @@ class Nadam(Optimizer):
         self.u_product *= self.u_t
         self.u_product_t1 = self.u_product * self.u_t1
 
+    # --8<-- [start:update_step]
     def update_step(self, gradient, variable: Tensor, learning_rate: float) -> None:
         i = self._get_variable_index(variable)
         m, v = self.momentums[i], self.velocities[i]
@@ -52,6 +53,7 @@ class Nadam(Optimizer):
         m_hat = self.u_t1 * m / (1 - self.u_product_t1) + (1 - self.u_t) * gradient / (1 - self.u_product)
         v_hat = v / (1 - self.beta_2**t)
         variable.data -= learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
+    # --8<-- [end:update_step]
 
     def update_step_cuda(self, gradient, variable: Tensor, learning_rate: float) -> None:
         # u_product ya incluye u_t (prepare_step): es el Π_t que pide el kernel

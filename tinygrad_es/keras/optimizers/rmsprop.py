@@ -40,6 +40,7 @@ class RMSprop(Optimizer):
         return (self.velocities[i], self.average_gradients[i] if self.centered else None,
                 self.momentums[i] if self.momentum > 0 else None)
 
+    # --8<-- [start:update_step]
     def update_step(self, gradient, variable: Tensor, learning_rate: float) -> None:
         v, a, mom = self._state(variable)
         v *= self.rho
@@ -57,6 +58,7 @@ class RMSprop(Optimizer):
             variable.data -= mom
         else:
             variable.data -= inc
+    # --8<-- [end:update_step]
 
     def update_step_cuda(self, gradient, variable: Tensor, learning_rate: float) -> None:
         v, a, mom = self._state(variable)

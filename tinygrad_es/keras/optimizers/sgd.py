@@ -28,6 +28,7 @@ class SGD(Optimizer):
         super().build(variables)
         self.momentums = self.add_optimizer_variables(variables, "momentum") if self.momentum else None
 
+    # --8<-- [start:update_step]
     def update_step(self, gradient, variable: Tensor, learning_rate: float) -> None:
         if not self.momentum:
             variable.data -= learning_rate * gradient
@@ -39,6 +40,7 @@ class SGD(Optimizer):
             variable.data += self.momentum * v - learning_rate * gradient
         else:
             variable.data += v
+    # --8<-- [end:update_step]
 
     def update_step_cuda(self, gradient, variable: Tensor, learning_rate: float) -> None:
         v = self.momentums[self._get_variable_index(variable)] if self.momentum else None
