@@ -156,3 +156,18 @@ def test_ops_holds_only_operations():
         functions = [v for v in vars(module).values()
                      if isinstance(v, type) and issubclass(v, Function) and v.__module__ == module.__name__]
         assert functions, f"ops/{info.name}.py no define ninguna operación (Function)"
+
+
+def test_every_module_stays_under_600_lines_and_backward_fits_one_screen():
+    """Se leen de una sentada: ningún módulo de tinygrad_es/ ni de kernels/ pasa de 600 líneas, y
+    autograd.backward (lo que más se lee) cabe en una pantalla, con sus comprobaciones aparte."""
+    import inspect
+    import pathlib
+
+    from tinygrad_es import autograd
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    long = {str(p.relative_to(root)): n for folder in ("tinygrad_es", "kernels") for p in (root / folder).rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600}
+    assert not long, f"módulos de más de 600 líneas (pártelos por familias): {long}"
+    assert len(inspect.getsource(autograd.backward).splitlines()) <= 40

@@ -123,7 +123,8 @@ def test_legacy_tf_keras_inbound_nodes_format_is_read():
         {"class_name": "Dense", "name": "d", "config": {"units": 1, "name": "d"}, "inbound_nodes": [[["x", 0, 0, {}]]]},
     ], "input_layers": [["x", 0, 0]], "output_layers": [["d", 0, 0]]}
     model = keras.Model.from_config(config)
-    assert model.name == "viejo" and model.output_shape == [(None, 1)]
+    assert model.name == "viejo" and model.output_shape == (None, 1)  # [salida] es una sola salida, como Keras
+    assert model.predict(np.ones((3, 2)), verbose=0).shape == (3, 1)
 
 
 def test_summary_of_a_chain_is_sequential_like_and_lists_the_input(capsys):
@@ -158,12 +159,13 @@ def test_merge_layers_gradcheck_and_errors():
     assert layers.add([keras.Input(shape=(2,)), keras.Input(shape=(2,))]).shape == (None, 2)
 
 
-def test_saving_what_the_file_format_cannot_hold_yet_raises_instead_of_losing_weights(tmp_path):
+def test_functional_and_nested_models_save_and_load(tmp_path):
+    """Un modelo funcional y un Sequential dentro de otro se guardan y se cargan (más casos en test_saving.py)."""
     x = keras.Input(shape=(3,))
     functional = keras.Model(x, layers.Dense(2)(x))
-    with pytest.raises(NotImplementedError, match="solo modelos Sequential en .keras.*model.get_config"):
-        functional.save(tmp_path / "f.keras")
     nested = keras.Sequential([keras.Input(shape=(3,)), keras.Sequential([layers.Dense(2)], name="dentro")])
-    for call in (lambda: nested.save_weights(tmp_path / "n.weights.h5"), lambda: nested.save(tmp_path / "n.keras")):
-        with pytest.raises(NotImplementedError, match=r"capas que contienen otras \(dentro\).*model.set_weights"):
-            call()
+    data = np.ones((2, 3), np.float32)
+    for model in (functional, nested):
+        model.save(tmp_path / "m.keras")
+        np.testing.assert_array_equal(keras.models.load_model(tmp_path / "m.keras").predict(data, verbose=0),
+                                      model.predict(data, verbose=0))

@@ -134,13 +134,13 @@ def test_rescaling_masking_and_noise_layers_gradcheck():
 
 
 def test_noise_layers_gradcheck_in_training_with_fixed_randomness():
-    x = rng.normal(size=(3, 4, 5))
-    for layer in (SpatialDropout1D(0.4, **F64), GaussianNoise(0.5, **F64)):
+    for layer, shape in ((SpatialDropout1D(0.4, **F64), (3, 4, 5)), (SpatialDropout2D(0.4, **F64), (2, 2, 3, 4)),
+                         (GaussianNoise(0.5, **F64), (3, 4))):
         def fn(t, layer=layer):
             manual_seed(11)  # el mismo ruido en cada evaluación de las diferencias finitas
             return layer.call(t, training=True)
 
-        gradcheck(fn, x)
+        gradcheck(fn, rng.normal(size=shape))
 
 
 # ---------------------------------------------------------------- lo aleatorio

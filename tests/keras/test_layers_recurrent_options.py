@@ -31,11 +31,15 @@ def random_mask(batch, steps):
 
 @FEW
 @given(kind=st.sampled_from(sorted(KINDS)), steps=st.integers(1, 4), units=st.integers(1, 3),
-       backwards=st.booleans(), use_mask=st.booleans())
-def test_recurrent_options_gradcheck(kind, steps, units, backwards, use_mask):
+       backwards=st.booleans(), use_mask=st.booleans(), activations=st.sampled_from(
+           [("tanh", "sigmoid"), ("softsign", "tanh")]))
+def test_recurrent_options_gradcheck(kind, steps, units, backwards, use_mask, activations):
     x = rng.normal(size=(2, steps, 2))
-    layer = built(KINDS[kind](units, return_sequences=True, return_state=True, go_backwards=backwards, **F64),
-                  x.shape)
+    options = {"activation": activations[0]}
+    if kind != "simple":
+        options["recurrent_activation"] = activations[1]
+    layer = built(KINDS[kind](units, return_sequences=True, return_state=True, go_backwards=backwards, **options,
+                              **F64), x.shape)
     states = [rng.normal(size=(2, units)) for _ in range(STATES[kind])]
     kwargs = {"mask": random_mask(2, steps)} if use_mask else {}
     gradcheck_layer(layer, x, states=states, **kwargs)
@@ -51,15 +55,19 @@ def test_recurrent_dropout_gradcheck_with_fixed_masks(kind):
     gradcheck_layer(layer, x, training=True)
 
 
-@pytest.mark.parametrize("kind", ["simple", "lstm", "gru"])
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_step_loop_and_fused_kernel_agree(kind):
-    """Con una máscara toda a True la capa va por el bucle paso a paso: debe dar lo mismo que el kernel."""
+    """Con recurrent_dropout de máscaras todo unos la capa va por el bucle paso a paso: debe dar lo
+    mismo que el kernel fusionado, con y sin máscara de relleno."""
     x = rng.normal(size=(3, 5, 2))
-    layer = built(KINDS[kind](3, return_sequences=True, return_state=True, **F64), x.shape)
-    fused = layer(x)
-    looped = layer(x, mask=np.ones((3, 5), bool))
-    for a, b in zip(fused, looped):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
+    layer = built(KINDS[kind](3, return_sequences=True, return_state=True, recurrent_dropout=0.5, **F64), x.shape)
+    gates = {"simple": 1, "lstm": 4}.get(kind, 3)
+    layer._dropout_masks = lambda batch, features, training: (None, [np.ones((batch, 3))] * gates)
+    for mask in (None, random_mask(3, 5)):
+        fused = layer(x, mask=mask)
+        looped = layer(x, mask=mask, training=True)
+        for a, b in zip(fused, looped):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_masked_steps_keep_the_state_and_repeat_the_output():
@@ -187,3 +195,5 @@ def test_bidirectional_errors():
         TimeDistributed("dense")
     with pytest.raises(ValueError, match="exactamente 3 ejes"):
         Bidirectional(LSTM(2))(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="devuelve varias salidas.*quita return_state=True"):
+        TimeDistributed(LSTM(2, return_state=True))(np.zeros((2, 3, 4, 1)))

@@ -132,3 +132,15 @@ def test_summary_matches_keras(name, capsys):
     model = keras.Sequential([keras.Input(**first["kwargs"])] + [build(spec) for spec in rest])
     model.summary(line_length=76)
     assert capsys.readouterr().out.rstrip("\n") == summary["text"].rstrip("\n")
+
+
+@pytest.mark.parametrize("name", sorted(REPORT["models"]))
+def test_masks_travel_through_sequential_like_keras(name):
+    """Embedding(mask_zero=True) y Masking: la máscara llega a las recurrentes y a GlobalAveragePooling1D."""
+    model_spec = REPORT["models"][name]
+    keras.clear_session()
+    first, *rest = model_spec["layers"]
+    model = keras.Sequential([keras.Input(**first["kwargs"])] + [build(spec) for spec in rest])
+    model.set_weights([ARRAYS[f"model_{name}/w{i}"] for i in range(model_spec["weights"])])
+    np.testing.assert_allclose(model.predict(ARRAYS[f"model_{name}/x"], verbose=0), ARRAYS[f"model_{name}/y"],
+                               rtol=RTOL, atol=ATOL)

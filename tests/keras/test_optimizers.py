@@ -378,9 +378,13 @@ def test_all_at_once_equals_one_by_one(name, hp):
         for g in grads:
             single.apply([g[i]], [alone])
         np.testing.assert_array_equal(together[i].data, alone.data)
-    # opt.variables: todo el estado (como en Keras), el mismo número de arrays para cada peso, con su forma
-    per_weight = len(opt.variables) // len(shapes)
-    assert Counter(x.shape for x in opt.variables) == Counter({s: per_weight for s in shapes})
+    # opt.variables: como en Keras, iteration y learning_rate, y luego el estado (el mismo número de arrays
+    # para cada peso, con su forma; Nadam añade al final su u_product)
+    iteration, rate, *state = opt.variables
+    assert iteration == 4 and iteration.dtype == np.int64 and rate == np.float32(0.05)
+    state = state[:-1] if name == "nadam" else state
+    per_weight = len(state) // len(shapes)
+    assert Counter(x.shape for x in state) == Counter({s: per_weight for s in shapes})
 
 
 def test_weights_replaced_between_steps_are_respected():

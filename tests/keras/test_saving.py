@@ -6,6 +6,7 @@ import pathlib
 import stat
 import zipfile
 
+import h5py
 import numpy as np
 import pytest
 
@@ -213,3 +214,58 @@ def test_old_tinygrad_es_files_still_load():
         np.testing.assert_allclose(model.predict(data["x_cnn"], verbose=0), data["pred_cnn"], **SAME)
     lstm = keras.models.load_model(OLD_FORMAT / "lstm.keras")
     np.testing.assert_allclose(lstm.predict(data["x_lstm"], verbose=0), data["pred_lstm"], **SAME)
+
+
+def functional_with_two_outputs():
+    a, b = keras.Input(shape=(4,), name="a"), keras.Input(shape=(3,), name="b")
+    h = keras.layers.Concatenate()([Dense(5, activation="tanh")(a), b])
+    model = keras.Model({"a": a, "b": b}, {"clase": Dense(3, activation="softmax", name="clase")(h),
+                                           "valor": Dense(1, name="valor")(h)}, name="varias")
+    model.compile(optimizer="adam", loss={"clase": "categorical_crossentropy", "valor": "mse"},
+                  loss_weights={"clase": 1.0, "valor": 0.5}, metrics={"clase": ["accuracy"], "valor": ["mae"]})
+    x = {"a": rng.random((8, 4), dtype=np.float32), "b": rng.random((8, 3), dtype=np.float32)}
+    y = {"clase": np.eye(3, dtype=np.float32)[rng.integers(0, 3, 8)], "valor": rng.random((8, 1), dtype=np.float32)}
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    return model, x, y
+
+
+def test_functional_model_round_trip_with_named_inputs_outputs_and_compile(tmp_path):
+    model, x, y = functional_with_two_outputs()
+    model.save(tmp_path / "f.keras")
+    loaded = keras.models.load_model(tmp_path / "f.keras")
+    assert loaded.get_compile_config()["loss_weights"] == {"clase": 1.0, "valor": 0.5}
+    for net in (model, loaded):
+        net.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    ours, theirs = model.predict(x, verbose=0), loaded.predict(x, verbose=0)
+    for key in ("clase", "valor"):
+        np.testing.assert_allclose(theirs[key], ours[key], rtol=1e-6, atol=1e-7)
+
+
+def test_models_inside_models_and_custom_layers_with_layers_inside(tmp_path):
+    """Un Sequential dentro de un funcional, y una capa propia con una Dense dentro: sus pesos van por
+    el nombre del atributo, como en Keras."""
+
+    class Block(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = Dense(3)
+
+        def call(self, x, training=False):
+            return self.inner(x).relu()
+
+    inner = Sequential([Input(shape=(4,)), Dense(3), BatchNormalization()], name="interno")
+    inputs = keras.Input(shape=(4,))
+    model = keras.Model(inputs, Block(name="bloque")(Dense(2)(inner(inputs))))
+    x = rng.random((5, 4), dtype=np.float32)
+    model.save_weights(tmp_path / "m.weights.h5")
+    other = keras.Model.from_config(model.get_config(), deserialize_layer=lambda e: (
+        Block.from_config(e["config"]) if e["class_name"] == "Block" else keras.layers.deserialize(e)))
+    other.load_weights(tmp_path / "m.weights.h5")
+    np.testing.assert_array_equal(other.predict(x, verbose=0), model.predict(x, verbose=0))
+    with h5py.File(tmp_path / "m.weights.h5") as f:
+        assert "layers/sequential/layers/batch_normalization/vars/3" in f and "layers/block/inner/vars/1" in f
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(ModelFileError, match=r"usa la capa 'bloque' \(Block\), que tinygrad_es no tiene"):
+        keras.models.load_model(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"Block": Block})
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -12,8 +12,9 @@ from . import (activations, callbacks, datasets, initializers, layers, losses, m
 from .layers import Input
 from .models import Model, Sequential, load_model
 from .names import clear_session
+from .variables import Variable
 
 __all__ = [
-    "Input", "Model", "Sequential", "activations", "callbacks", "clear_session", "datasets", "initializers", "layers",
-    "load_model", "losses", "metrics", "models", "optimizers", "utils",
+    "Input", "Model", "Sequential", "Variable", "activations", "callbacks", "clear_session", "datasets",
+    "initializers", "layers", "load_model", "losses", "metrics", "models", "optimizers", "utils",
 ]

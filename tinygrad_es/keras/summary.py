@@ -214,8 +214,8 @@ def _footer(model):
 
 
 def _optimizer_params(optimizer):
-    """Variables del optimizador (sus "slots" más iterations y learning_rate), si ya dio algún paso."""
+    """Las variables del optimizador (iteration, learning_rate y su estado, como Keras), si ya dio algún paso."""
     if not getattr(optimizer, "built", False):
         return None
-    count = sum(s.size for s in optimizer.variables) + 2
-    return count, sum(s.nbytes for s in optimizer.variables) + 12  # iterations (int64) y lr
+    variables = optimizer.variables
+    return sum(v.size for v in variables), sum(v.nbytes for v in variables)

@@ -218,6 +218,8 @@ class Trainer:
         with training_scope(), fixed_structure():  # BLAS de un hilo y malloc que reutiliza la memoria
             training_logs = self._fit_epochs(iterator, val_iterator, callback_list, initial_epoch, epochs,
                                              validation_freq)
+        if epochs > 0:  # con use_ema, los pesos toman su media móvil al terminar (Keras)
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         callback_list.on_train_end(training_logs)
         return self.history
 
@@ -230,7 +232,8 @@ class Trainer:
             epoch_logs = dict(logs)
             if val_iterator is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._test_loop(val_iterator, callback_list)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+                if not val_iterator.exhausted:  # un generador de validación ya recorrido no da val_*
+                    epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, dict(sorted(epoch_logs.items())))
             training_logs = epoch_logs
             if self.stop_training:

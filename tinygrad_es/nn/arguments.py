@@ -28,12 +28,12 @@ def check_shape(fn: str, name: str, t: Tensor, expected: tuple, hint: str = "") 
         )
 
 
-def is_int(value: float, minimum: int) -> bool:
+def is_int(value: object, minimum: int) -> bool:
     """¿Un entero (no un booleano) >= minimum?"""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
 
 
-def int_tuple(fn: str, name: str, value: float, n: int, minimum: int = 1) -> tuple:
+def int_tuple(fn: str, name: str, value: int | tuple | list, n: int, minimum: int = 1) -> tuple:
     """3 -> (3, 3) (con n = 2); (3, 2) se queda: así se leen kernel_size, strides, pool_size... (como en Keras)."""
     values = (value,) * n if np.isscalar(value) else tuple(value) if isinstance(value, (tuple, list)) else ()
     if len(values) != n or not all(is_int(v, minimum) for v in values):
@@ -43,12 +43,12 @@ def int_tuple(fn: str, name: str, value: float, n: int, minimum: int = 1) -> tup
     return tuple(int(v) for v in values)
 
 
-def pair(fn: str, name: str, value: float) -> tuple:
+def pair(fn: str, name: str, value: int | tuple | list) -> tuple:
     """Un entero o una pareja de enteros positivos -> (alto, ancho)."""
     return int_tuple(fn, name, value, 2)
 
 
-def single(fn: str, name: str, value: float) -> int:
+def single(fn: str, name: str, value: int | tuple | list) -> int:
     """Un entero positivo (o una tupla de uno, como acepta Keras en Conv1D)."""
     v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
     if not is_int(v, 1):
@@ -60,7 +60,7 @@ PADDING_MODES = {"valid": "'valid' (sin relleno)", "same": "'same' (salida de ta
                  "causal": "'causal' (todo el relleno a la izquierda)"}
 
 
-def padding_mode(fn: str, value: float, allowed: tuple = ("valid", "same")) -> str:
+def padding_mode(fn: str, value: str, allowed: tuple = ("valid", "same")) -> str:
     """El padding con nombre ('valid', 'same', 'causal'), en minúsculas, si es uno de `allowed`."""
     mode = value.lower() if isinstance(value, str) else None
     if mode not in allowed:

@@ -40,6 +40,7 @@ from ...tensor import Tensor
 from .. import initializers, tree
 from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
 from ..symbolic import is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_context
+from ..variables import Variable
 
 
 class Layer:
@@ -80,15 +81,17 @@ class Layer:
 
     # ------------------------------------------------------------ pesos
     def add_weight(self, shape: tuple = (), initializer="zeros", dtype: str | np.dtype | None = None,
-                   trainable: bool = True, name: Optional[str] = None) -> Tensor:
-        """Crea un peso (un Tensor con los valores de `initializer`) y lo registra en orden de creación.
+                   trainable: bool = True, name: Optional[str] = None) -> Variable:
+        """Crea un peso (un `Variable`: un Tensor con nombre) con los valores de `initializer` y lo registra
+        en orden de creación.
 
         Como en Keras 3, la capa lo guarda donde quiera: `self.kernel = self.add_weight(...)`.
         `name` es el que usan los mensajes de error y los archivos de pesos."""
         dtype = np.dtype(dtype or self.dtype)
         value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=dtype)
-        weight = Tensor(value, dtype=dtype, requires_grad=trainable and self._trainable)
-        self._tracked_weights.append((name or f"variable_{len(self._tracked_weights)}", weight, trainable))
+        name = name or f"variable_{len(self._tracked_weights)}"
+        weight = Variable(value, dtype=dtype, requires_grad=trainable and self._trainable, name=name)
+        self._tracked_weights.append((name, weight, trainable))
         return weight
 
     def _sublayers(self) -> list:

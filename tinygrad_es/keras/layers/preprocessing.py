@@ -32,7 +32,7 @@ class Rescaling(Layer):
         return inputs * scale + offset
 
     def get_config(self) -> dict:
-        def plain(value: float):  # un array de NumPy no cabe en JSON: como lista
+        def plain(value):  # un array de NumPy no cabe en JSON: como lista
             return value.tolist() if isinstance(value, np.ndarray) else value
 
         return {**super().get_config(), "scale": plain(self.scale), "offset": plain(self.offset)}

@@ -15,10 +15,10 @@ estado y `bias`, con k = 1, 4 o 3 puertas. Qué se devuelve y cómo:
 - dropout: anula rasgos de la entrada (la misma máscara en todos los pasos, como Keras);
   recurrent_dropout: anula unidades del estado antes de multiplicarlo por recurrent_kernel.
 
-El recorrido lo hacen `nn.functional.simple_rnn`, `lstm` y `gru` (kernels fusionados). Las
-opciones que esos kernels no tienen (recurrent_dropout, máscaras, GRU con reset_after=False)
-van por `recurrent_steps.py`, un bucle paso a paso con operaciones de Tensor: más lento, pero
-con las ecuaciones a la vista y el gradiente gratis.
+El recorrido lo hacen `nn.functional.simple_rnn`, `lstm` y `gru` (kernels fusionados, con
+máscaras y GRU de los dos tipos). Lo que esos kernels no tienen (recurrent_dropout, activaciones
+que no sean tanh y sigmoid) va por `recurrent_steps.py`, un bucle paso a paso con operaciones de
+Tensor: más lento, pero con las ecuaciones a la vista y el gradiente gratis.
 """
 from __future__ import annotations
 
@@ -57,11 +57,6 @@ class RNN(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
-        if self.activation is not activations.tanh or self.recurrent_activation is not activations.sigmoid:
-            raise ValueError(
-                f"{name}: solo se admiten activation='tanh' y recurrent_activation='sigmoid' (los valores por defecto "
-                "de Keras), que son los que calculan los núcleos recurrentes de tinygrad_es."
-            )
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
@@ -111,13 +106,13 @@ class RNN(Layer):
         input_masks, recurrent_masks = self._dropout_masks(batch, sequences.shape[2], training)
         bias = self.bias if self.use_bias else Tensor.zeros(*self.bias_shape(), dtype=self.dtype,
                                                              device=sequences.device)
-        if recurrent_masks is not None or mask is not None or not self.fused_available():
+        if recurrent_masks is not None or not self.fused_available():
             outputs, states = recurrent_steps.run(self, sequences, states, mask, bias, input_masks, recurrent_masks)
         else:
             if input_masks is not None:  # la misma máscara en todos los pasos: se aplica a la secuencia entera
                 sequences = sequences * Tensor(input_masks[0][:, None, :], dtype=sequences.dtype,
                                                device=sequences.device)
-            outputs, *states = self.run(sequences, states, bias)
+            outputs, *states = self.run(sequences, states, bias, mask)
         if mask is not None and self.zero_output_for_mask:
             outputs = outputs * Tensor(mask[:, :, None], dtype=outputs.dtype, device=outputs.device)
         if self.stateful:
@@ -126,10 +121,10 @@ class RNN(Layer):
         return [output, *states] if self.return_state else output
 
     def fused_available(self) -> bool:
-        """¿Calculan los kernels fusionados esta configuración? (GRU con reset_after=False, no.)"""
-        return True
+        """¿Calculan los kernels fusionados esta configuración? Solo tienen tanh y sigmoid, las de Keras."""
+        return self.activation is activations.tanh and self.recurrent_activation is activations.sigmoid
 
-    def run(self, inputs: Tensor, states, bias):  # pragma: no cover - lo implementa cada subclase
+    def run(self, inputs: Tensor, states, bias, mask):  # pragma: no cover - lo implementa cada subclase
         """(todas las salidas, estado final h[, c]) con el kernel fusionado de nn.functional."""
         raise NotImplementedError
 
@@ -193,7 +188,7 @@ class RNN(Layer):
         (lote, units) con valores 0 o 1/(1 - tasa), o None. Con recurrent_dropout, la LSTM y la GRU
         sortean una máscara por puerta (la "implementación 1" de Keras); si no, una sola.
         """
-        def draw(shape: tuple, rate: float, count):
+        def draw(shape, rate, count):
             return [dropout_mask(shape, rate) for _ in range(count)]
 
         count = self.gates if 0 < self.recurrent_dropout < 1 else 1
@@ -231,8 +226,8 @@ class SimpleRNN(RNN):
     def __init__(self, units: int, activation: str | Callable | None = "tanh", **kwargs):
         super().__init__(units, activation=activation, **kwargs)
 
-    def run(self, inputs: Tensor, states, bias):
-        return F.simple_rnn(inputs, states[0], self.kernel, self.recurrent_kernel, bias)
+    def run(self, inputs: Tensor, states, bias, mask):
+        return F.simple_rnn(inputs, states[0], self.kernel, self.recurrent_kernel, bias, mask=mask)
 
     step = recurrent_steps.simple_rnn_step
 
@@ -252,14 +247,17 @@ class LSTM(RNN):
     gates = 4
     state_count = 2
 
-    def __init__(self, units: int, unit_forget_bias: bool = True, **kwargs):
+    def __init__(self, units: int, unit_forget_bias: bool = True, use_cudnn: str | bool = "auto",
+                 implementation: int = 2, **kwargs):
         super().__init__(units, **kwargs)
+        # use_cudnn e implementation eligen kernels en Keras; aquí no cambian nada (ver _dropout_masks)
+        self.use_cudnn, self.implementation = use_cudnn, implementation
         self.unit_forget_bias = unit_forget_bias
         if unit_forget_bias:
             self.bias_initializer = _ForgetBiasInitializer(self.bias_initializer)
 
-    def run(self, inputs: Tensor, states, bias):
-        return F.lstm(inputs, states[0], states[1], self.kernel, self.recurrent_kernel, bias)
+    def run(self, inputs: Tensor, states, bias, mask):
+        return F.lstm(inputs, states[0], states[1], self.kernel, self.recurrent_kernel, bias, mask=mask)
 
     step = recurrent_steps.lstm_step
 
@@ -281,18 +279,18 @@ class GRU(RNN):
 
     gates = 3
 
-    def __init__(self, units: int, reset_after: bool = True, **kwargs):
+    def __init__(self, units: int, reset_after: bool = True, use_cudnn: str | bool = "auto", implementation: int = 2,
+                 **kwargs):
         super().__init__(units, **kwargs)
+        self.use_cudnn, self.implementation = use_cudnn, implementation  # (como en LSTM: sin efecto)
         self.reset_after = bool(reset_after)
 
     def bias_shape(self):
         return (2, self.gates * self.units) if self.reset_after else (self.gates * self.units,)
 
-    def fused_available(self):
-        return self.reset_after
-
-    def run(self, inputs: Tensor, states, bias):
-        return F.gru(inputs, states[0], self.kernel, self.recurrent_kernel, bias)
+    def run(self, inputs: Tensor, states, bias, mask):
+        return F.gru(inputs, states[0], self.kernel, self.recurrent_kernel, bias, reset_after=self.reset_after,
+                     mask=mask)
 
     step = recurrent_steps.gru_step
 

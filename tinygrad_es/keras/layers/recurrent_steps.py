@@ -1,12 +1,15 @@
 """El bucle paso a paso de las capas recurrentes, con operaciones de Tensor.
 
 Lo usan SimpleRNN, LSTM y GRU para lo que sus kernels fusionados no calculan: recurrent_dropout
-(una máscara sobre el estado en cada paso), máscaras de relleno y la GRU con reset_after=False.
+(una máscara sobre el estado en cada paso) y activaciones distintas de tanh y sigmoid. (Las
+máscaras de relleno y la GRU con reset_after=False también se calculan aquí en esos casos.)
 Son las ecuaciones de las celdas de Keras 3, escritas tal cual; el gradiente sale del autograd.
 
 Con recurrent_dropout, Keras usa su "implementación 1": cada puerta g recibe su propia máscara
 de la entrada (x·m_g)·W_g y del estado (h·r_g)·U_g. Sin él, una sola máscara de entrada.
-Con máscara, en un paso enmascarado los estados nuevos se descartan: pasan los anteriores.
+Con máscara, en un paso enmascarado los estados nuevos se descartan (pasan los anteriores) y la
+salida repite la salida anterior: ceros si aún no hubo ningún paso real, como Keras con
+TensorFlow (aunque el estado inicial no sea cero).
 """
 from __future__ import annotations
 
@@ -31,11 +34,14 @@ def run(layer: Layer, sequences, states, mask: Tensor | np.ndarray | None, bias,
     outputs = []
     for t in range(steps):
         new_states = layer.step(sequences[:, t], states, bias, input_masks, recurrent_masks)
-        if mask is not None:
-            keep = mask[:, t:t + 1]
-            new_states = [Tensor.where(keep, new, old) for new, old in zip(new_states, states)]
-        states = new_states
-        outputs.append(states[0])  # la salida es h (en un paso enmascarado, la anterior)
+        if mask is None:
+            states = new_states
+            outputs.append(states[0])  # la salida es h
+            continue
+        keep = mask[:, t:t + 1]
+        previous = outputs[-1] if outputs else Tensor.zeros(n, layer.units, dtype=sequences.dtype, device=device)
+        outputs.append(Tensor.where(keep, new_states[0], previous))
+        states = [Tensor.where(keep, new, old) for new, old in zip(new_states, states)]
     return Tensor.stack(outputs, axis=1), states
 
 
@@ -60,24 +66,27 @@ def _gate_state(h, recurrent_kernel, recurrent_masks, gates):
 
 
 def simple_rnn_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_masks):
-    """h_t = tanh(x_t·W + b + h·U)."""
+    """h_t = act(x_t·W + b + h·U), con act = activation (tanh por defecto)."""
     z = _gate_inputs(x_t, layer.kernel, input_masks, 1) + bias
-    return [(z + _gate_state(states[0], layer.recurrent_kernel, recurrent_masks, 1)).tanh()]
+    return [layer.activation(z + _gate_state(states[0], layer.recurrent_kernel, recurrent_masks, 1))]
 
 
 def lstm_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_masks):
-    """z = x·W + h·U + b; i, f, o = sigmoid; c = f·c + i·tanh(z_c); h = o·tanh(c)."""
+    """z = x·W + h·U + b; i, f, o = σ(z_i, z_f, z_o); c = f·c + i·act(z_c); h = o·act(c).
+
+    σ es recurrent_activation (sigmoid por defecto) y act, activation (tanh por defecto).
+    """
     h, c = states
     u = layer.units
+    gate, act = layer.recurrent_activation, layer.activation
     z = _gate_inputs(x_t, layer.kernel, input_masks, 4) + _gate_state(h, layer.recurrent_kernel,
                                                                        recurrent_masks, 4) + bias
-    i, f = z[:, :u].sigmoid(), z[:, u:2 * u].sigmoid()
-    c = f * c + i * z[:, 2 * u:3 * u].tanh()
-    return [z[:, 3 * u:].sigmoid() * c.tanh(), c]
+    c = gate(z[:, u:2 * u]) * c + gate(z[:, :u]) * act(z[:, 2 * u:3 * u])
+    return [gate(z[:, 3 * u:]) * act(c), c]
 
 
 def gru_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_masks):
-    """z, r = sigmoid(x·W + h·U + b); candidato hh = tanh(x·W_h + reinicio); h = z·h + (1-z)·hh.
+    """z, r = σ(x·W + h·U + b); candidato hh = act(x·W_h + reinicio); h = z·h + (1-z)·hh (σ y act como en la LSTM).
 
     reset_after=True: reinicio = r·(h·U_h + b_rec,h), con el sesgo (2, 3u);
     reset_after=False: reinicio = (r·h)·U_h, con el sesgo (3u,).
@@ -93,11 +102,11 @@ def gru_step(layer: Layer, x_t: Tensor, states, bias, input_masks, recurrent_mas
     hu = _gate_state(h, kernel_zr, masks_zr, 2)
     if layer.reset_after:
         hu = hu + recurrent_bias[:2 * u]
-    z = (xw[:, :u] + hu[:, :u]).sigmoid()
-    r = (xw[:, u:2 * u] + hu[:, u:]).sigmoid()
+    z = layer.recurrent_activation(xw[:, :u] + hu[:, :u])
+    r = layer.recurrent_activation(xw[:, u:2 * u] + hu[:, u:])
     if layer.reset_after:
         reset = r * (_gate_state(h, kernel_h, masks_h, 1) + recurrent_bias[2 * u:])
     else:
         reset = _gate_state(r * h, kernel_h, masks_h, 1)
-    candidate = (xw[:, 2 * u:] + reset).tanh()
+    candidate = layer.activation(xw[:, 2 * u:] + reset)
     return [z * h + (1 - z) * candidate]

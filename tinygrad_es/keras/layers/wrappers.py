@@ -11,9 +11,6 @@ delante y luego los de la de hacia atrás.
 """
 from __future__ import annotations
 
-import numpy as np
-
-from ...errors import shape_str
 from ...tensor import Tensor
 from .layer import Layer, call_arguments
 
@@ -31,56 +28,15 @@ def _deserialize(config) -> Layer:
 
 
 class Wrapper(Layer):
-    """Lo común: los pesos, `trainable` y la configuración salen de las capas envueltas."""
+    """Una capa que envuelve a otra (`self.layer`): sus pesos son los de la envuelta (la base Layer
+    recorre las capas guardadas en atributos) y su configuración la incluye."""
 
     fixed_axes = ()
 
     def __init__(self, layer: Layer, **kwargs):
-        if not isinstance(layer, Layer):
-            raise TypeError(
-                f"{type(self).__name__} envuelve una capa, p. ej. {type(self).__name__}(Dense(10)), y recibió "
-                f"{layer!r}."
-            )
+        _check_layer(type(self).__name__, layer)
         super().__init__(**kwargs)
         self.layer = layer
-
-    def sublayers(self) -> list:
-        return [self.layer]
-
-    @property
-    def trainable_weights(self) -> list:
-        return [w for layer in self.sublayers() for w in layer.trainable_weights] if self._trainable else []
-
-    @property
-    def non_trainable_weights(self) -> list:
-        if not self._trainable:
-            return [w for layer in self.sublayers() for w in layer.weights]
-        return [w for layer in self.sublayers() for w in layer.non_trainable_weights]
-
-    @property
-    def weights(self) -> list:
-        return self.trainable_weights + self.non_trainable_weights
-
-    @Layer.trainable.setter
-    def trainable(self, value: bool) -> None:
-        """Congelar la envoltura congela las capas envueltas."""
-        self._trainable = bool(value)
-        for layer in self.sublayers():
-            layer.trainable = value
-
-    def check_weights(self, values):
-        weights = self.weights
-        if len(values) != len(weights):
-            raise ValueError(
-                f"{self.name} ({type(self).__name__}) tiene {len(weights)} pesos y set_weights recibió "
-                f"{len(values)} arrays: pasa uno por peso, en el orden de get_weights()."
-            )
-        for i, (weight, value) in enumerate(zip(weights, values)):
-            if tuple(getattr(value, "shape", ())) != weight.shape:
-                raise ValueError(
-                    f"{self.name} ({type(self).__name__}), peso {i}: esperaba un array de forma "
-                    f"{shape_str(weight.shape)} y recibió {shape_str(getattr(value, 'shape', ()))}."
-                )
 
     def get_config(self) -> dict:
         return {**super().get_config(), "layer": _serialize(self.layer)}
@@ -89,6 +45,11 @@ class Wrapper(Layer):
     def from_config(cls, config: dict):
         config = dict(config)
         return cls(_deserialize(config.pop("layer")), **config)
+
+
+def _check_layer(owner: str, layer) -> None:
+    if not isinstance(layer, Layer):
+        raise TypeError(f"{owner} envuelve una capa, p. ej. {owner}(Dense(10)), y recibió {layer!r}.")
 
 
 class TimeDistributed(Wrapper):
@@ -111,6 +72,11 @@ class TimeDistributed(Wrapper):
         for t in range(inputs.shape[1]):
             extra = {"mask": mask[:, t]} if takes_mask else {}
             outputs.append(self.layer.call(inputs[:, t], training=training, **extra))
+        if isinstance(outputs[0], list):
+            raise ValueError(
+                f"{self.name} (TimeDistributed): la capa envuelta {self.layer.name} devuelve varias salidas y "
+                "TimeDistributed solo junta una por paso: quita return_state=True de esa capa."
+            )
         return Tensor.stack(outputs, axis=1)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
@@ -118,7 +84,7 @@ class TimeDistributed(Wrapper):
         return (inner[0], input_shape[1]) + tuple(inner[1:])
 
 
-class Bidirectional(Wrapper):
+class Bidirectional(Layer):
     """Una capa recurrente en los dos sentidos: Bidirectional(LSTM(16)) da (lote, 32) con
     merge_mode='concat' (las dos salidas una tras otra); 'sum', 'mul' y 'ave' las combinan
     elemento a elemento y None las devuelve por separado. Con return_sequences, la salida de la
@@ -130,9 +96,10 @@ class Bidirectional(Wrapper):
     supports_masking = True
     merge_modes = ("concat", "sum", "mul", "ave", None)
 
-    def __init__(self, layer: Layer, merge_mode: str | None = "concat", weights: Tensor | None = None,
-                 backward_layer=None, **kwargs):
-        super().__init__(layer, **kwargs)
+    def __init__(self, layer: Layer, merge_mode: str | None = "concat", weights: list | None = None,
+                 backward_layer: Layer | None = None, **kwargs):
+        _check_layer("Bidirectional", layer)
+        super().__init__(**kwargs)
         if merge_mode not in self.merge_modes:
             raise ValueError(
                 f"Bidirectional: merge_mode={merge_mode!r} no existe; usa 'concat' (por defecto), 'sum', 'mul', "
@@ -178,14 +145,11 @@ class Bidirectional(Wrapper):
                     f"{getattr(forward, attribute)} (hacia delante) y {getattr(backward, attribute)} (hacia atrás)."
                 )
 
-    def sublayers(self):
-        return [self.forward_layer, self.backward_layer]
-
     def axes_description(self):
         return self.forward_layer.axes_description()
 
     def build(self, input_shape: tuple) -> None:
-        for direction in self.sublayers():
+        for direction in (self.forward_layer, self.backward_layer):
             direction.build_from_shape(input_shape)
         if self.initial_weights:
             self.set_weights(self.initial_weights)
@@ -252,9 +216,8 @@ class Bidirectional(Wrapper):
         return output_mask
 
     def get_config(self) -> dict:
-        config = {**Layer.get_config(self), "merge_mode": self.merge_mode,
-                  "layer": _serialize(self.forward_layer), "backward_layer": _serialize(self.backward_layer)}
-        return config
+        return {**super().get_config(), "merge_mode": self.merge_mode, "layer": _serialize(self.forward_layer),
+                "backward_layer": _serialize(self.backward_layer)}
 
     @classmethod
     def from_config(cls, config: dict):

@@ -1,4 +1,5 @@
-"""Optimizadores de Keras: SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax y Nadam, uno por archivo.
+"""Optimizadores de Keras: SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam, AdamW, Lion, Ftrl y
+Adafactor, uno por archivo; `schedules` tiene las tasas programadas (ExponentialDecay, CosineDecay...).
 
     opt = Adam(learning_rate=0.001)
     opt.apply(gradientes, pesos)   # pesos: Tensors; gradientes: arrays en el mismo orden
@@ -7,19 +8,25 @@
 cada archivo, la ecuación de un optimizador en `update_step`. Aquí, buscarlos por nombre.
 """
 from ..registry import lookup
+from . import schedules
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
+from .adamw import AdamW
 from .base_optimizer import Optimizer
+from .ftrl import Ftrl
+from .lion import Lion
 from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam", "get", "serialize",
-           "deserialize"]
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam", "AdamW", "Lion", "Ftrl",
+           "Adafactor", "schedules", "get", "serialize", "deserialize"]
 
-ALL = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam)}
+ALL = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam, AdamW, Lion, Ftrl,
+                                                 Adafactor)}
 
 
 def get(identifier: "str | dict | Optimizer") -> Optimizer:

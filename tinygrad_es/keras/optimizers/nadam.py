@@ -36,6 +36,15 @@ class Nadam(Optimizer):
         super().build(variables)
         self.momentums, self.velocities = self.add_optimizer_variables(variables, ["momentum", "velocity"])
 
+    @property
+    def variables(self) -> list:
+        """Las de la base y, al final, u_product (como Keras)."""
+        return super().variables + [np.array(self.u_product, dtype=np.float32)]
+
+    def _assign_scalars(self, weights) -> None:
+        super()._assign_scalars(weights)
+        self.u_product = float(weights[-1])
+
     def prepare_step(self, learning_rate: float) -> None:
         t = self.iterations + 1
         self.u_t = self.beta_1 * (1 - 0.5 * 0.96**t)

@@ -15,6 +15,7 @@ modelo y no el archivo, cada forma se comprueba antes de leer, y cualquier probl
 se toca (ver `tinygrad_es/files.py`).
 """
 from .archive import ModelFileError, ModelFileNotFoundError
-from .model_file import load_model, load_weights, save_model, save_weights
+from .model_file import load_model, save_model
+from .weights_file import load_weights, save_weights
 
 __all__ = ["ModelFileError", "ModelFileNotFoundError", "load_model", "load_weights", "save_model", "save_weights"]

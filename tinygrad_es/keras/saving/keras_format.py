@@ -18,6 +18,7 @@ import numpy as np
 from .. import initializers, layers as layers_module, losses, metrics, optimizers
 from ..names import init_arguments
 from .archive import ModelFileError
+from .state import is_model
 
 # Claves de Keras que no describen el objeto sino cómo lo guardó Keras, o cómo ejecutarlo.
 BOOKKEEPING = {"module", "registered_name", "shared_object_id", "build_config", "compile_config",
@@ -26,6 +27,10 @@ BOOKKEEPING = {"module", "registered_name", "shared_object_id", "build_config", 
 # None y False): renorm_momentum solo cuenta con renorm=True, ema_momentum con use_ema=True...
 NEUTRAL = {"renorm_momentum": (0.99,), "ema_momentum": (0.99,), "axis": (-1,), "dtype": ("float32",),
            "zero_output_for_mask": (True,)}
+# Las capas cuyo dtype escribe Keras como cadena ('float32'); el resto, como política (DTypePolicy).
+STRING_DTYPE = {"InputLayer", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"}
+# Las claves con una capa dentro (las envolturas: TimeDistributed, Bidirectional), que se traducen igual.
+NESTED_LAYER_KEYS = ("layer", "backward_layer")
 MODULES = {"layer": "keras.layers", "initializer": "keras.initializers", "optimizer": "keras.optimizers",
            "loss": "keras.losses", "metric": "keras.metrics"}
 
@@ -42,31 +47,58 @@ def dtype_policy(dtype) -> dict:
 
 def keras_layer_config(layer, input_shape=None) -> dict:
     """Una capa como la escribe Keras 3; `input_shape` (con None en el lote) va en build_config."""
+    return _keras_layer_dict(type(layer).__name__, layer.get_config(), input_shape)
+
+
+def _keras_layer_dict(class_name: str, layer_config: dict, input_shape=None) -> dict:
     config = {}
-    for key, value in layer.get_config().items():
-        if key == "dtype" and layer_has_policy(layer):
+    for key, value in layer_config.items():
+        if key == "dtype" and class_name not in STRING_DTYPE:
             value = dtype_policy(value)
         elif key.endswith("_initializer") and isinstance(value, dict):
             value = keras_object("initializer", value["class_name"], value.get("config", {}))
+        elif key in NESTED_LAYER_KEYS and isinstance(value, dict):
+            value = _keras_layer_dict(value["class_name"], value["config"])
         config[key] = value
-    extra = {"build_config": {"input_shape": list(input_shape)}} if input_shape is not None else {}
-    return keras_object("layer", type(layer).__name__, config, **extra)
+    extra = {"build_config": {"input_shape": _shape_list(input_shape)}} if input_shape is not None else {}
+    return keras_object("layer", class_name, config, **extra)
 
 
-def layer_has_policy(layer) -> bool:
-    """Keras escribe el dtype de InputLayer como cadena y el de las demás capas como DTypePolicy."""
-    return type(layer).__name__ != "InputLayer"
+def keras_model_config(model) -> dict:
+    """El modelo entero como lo escribe Keras (`serialize_keras_object`): config, build_config y compile_config."""
+    return {**_keras_model_entry(model), "compile_config": keras_compile_config(model)}
 
 
-def keras_sequential_config(model) -> dict:
-    """El Sequential entero: config, build_config y compile_config, como `serialize_keras_object`."""
+def _keras_model_entry(model) -> dict:
+    if type(model).__name__ == "Sequential":
+        return _keras_sequential(model)
+    body = model.get_config()  # el formato funcional de Keras; aquí se traduce cada capa
+    layers = []
+    for layer, entry in zip(model.layers, body["layers"], strict=True):
+        layers.append({**_keras_entry(layer), "name": entry["name"], "inbound_nodes": entry["inbound_nodes"]})
+    return {"module": "keras.src.models.functional", "class_name": "Functional", "config": {**body, "layers": layers},
+            "registered_name": "Functional", "build_config": {"input_shape": None}}
+
+
+def _keras_entry(layer) -> dict:
+    """Una capa (o un modelo dentro del modelo) como la escribe Keras, con la forma con que se construyó."""
+    shape = layer.input_spec_shape if layer.built and type(layer).__name__ != "InputLayer" else None
+    if is_model(layer):
+        entry = _keras_model_entry(layer)
+        return {**entry, "build_config": {"input_shape": _shape_list(shape)}} if shape is not None else entry
+    return keras_layer_config(layer, shape)
+
+
+def _shape_list(shape):
+    """(None, 4) -> [None, 4]; una lista de formas (capas de varias entradas) -> lista de listas."""
+    return [_shape_list(s) for s in shape] if isinstance(shape, list) else list(shape)
+
+
+def _keras_sequential(model) -> dict:
     layer_configs = []
-    input_layer = getattr(model, "_input_layer", None)
     if model.input_spec_shape is not None:
-        layer_configs.append(_input_layer_config(model, input_layer))
-    for layer in model.layers:
-        shape = layer.input_spec_shape if layer.built else None
-        layer_configs.append(keras_layer_config(layer, shape))
+        layer_configs.append(_input_layer_config(model, model._input_layer))
+    layer_configs += [_keras_entry(layer) for layer in model.layers]
     config = {"name": model.name, "trainable": model.trainable, "dtype": dtype_policy("float32"),
               "layers": layer_configs}
     build = None
@@ -74,7 +106,7 @@ def keras_sequential_config(model) -> dict:
         config["build_input_shape"] = list(model.input_spec_shape)
         build = {"input_shape": list(model.input_spec_shape)}
     return {"module": "keras", "class_name": "Sequential", "config": config, "registered_name": None,
-            "build_config": build, "compile_config": keras_compile_config(model)}
+            "build_config": build}
 
 
 def _input_layer_config(model, input_layer) -> dict:
@@ -90,13 +122,29 @@ def keras_compile_config(model):
     if compiled is None:
         return None
     optimizer = compiled["optimizer"]
+
+    def objects(kind, spec):
+        return map_structure(lambda identifier: _keras_identifier(kind, identifier), spec)
+
     return {
         "optimizer": keras_object("optimizer", type(optimizer).__name__, optimizer.get_config()),
-        "loss": _keras_identifier("loss", compiled["loss"]),
-        "loss_weights": None,
-        "metrics": [_keras_identifier("metric", m) for m in compiled["metrics"] or []] or None,
-        "weighted_metrics": None, "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False,
+        "loss": objects("loss", compiled["loss"]), "loss_weights": compiled["loss_weights"],
+        "metrics": objects("metric", compiled["metrics"]), "weighted_metrics": objects("metric", compiled[
+            "weighted_metrics"]),
+        "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False,
     }
+
+
+def map_structure(function, spec):
+    """Aplica `function` a cada pérdida o métrica de una estructura de compile (suelta, lista o dict por
+    salida); un objeto serializado ({'class_name': ...}) es una hoja, y None se queda None."""
+    if spec is None:
+        return None
+    if isinstance(spec, dict) and "class_name" not in spec:
+        return {key: map_structure(function, value) for key, value in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [map_structure(function, value) for value in spec]
+    return function(spec)
 
 
 def _keras_identifier(kind, identifier):
@@ -133,19 +181,20 @@ def keras_object_parts(entry, what: str, filepath, allow_registered=None) -> tup
 def layer_from_keras(entry, filepath, custom_objects=None):
     """Una capa nueva (sin construir) a partir de su entrada en config.json; `custom_objects`
     ({nombre: clase}) da las capas propias del usuario."""
+    cls, kwargs, what = _layer_arguments(entry, filepath, custom_objects or {})
+    return build_object(lambda: cls.from_config(kwargs), what, filepath)
+
+
+def _layer_arguments(entry, filepath, custom_objects) -> tuple:
+    """(clase, argumentos de tinygrad_es, descripción para los errores) de una capa serializada por Keras."""
     class_name, config = keras_object_parts(entry, "una capa", filepath, allow_registered=custom_objects)
     what = f"la capa '{config.get('name', '?')}' ({class_name})"
-    cls = (custom_objects or {}).get(entry.get("registered_name") or class_name)
+    cls = custom_objects.get(entry.get("registered_name") or class_name)
     if cls is None:
         try:
             cls = layers_module.get(class_name)
         except ValueError as error:
             raise ModelFileError(f"'{filepath}' usa {what}, que tinygrad_es no tiene. {error}") from None
-    kwargs = clean_arguments(cls, _layer_values(config, what, filepath), what, filepath)
-    return build_object(lambda: cls.from_config(kwargs), what, filepath)
-
-
-def _layer_values(config, what, filepath) -> dict:
     values = {}
     for key, value in config.items():
         if key == "dtype":
@@ -155,10 +204,13 @@ def _layer_values(config, what, filepath) -> dict:
         elif key in ("activation", "recurrent_activation") and not isinstance(value, (str, type(None))):
             keras_object_parts(value, f"{key} de {what}", filepath)  # explica por qué no se admite
             raise ModelFileError(f"'{filepath}': {key} de {what} debe ser un nombre ('relu'...) y es {_short(value)}.")
+        elif key in NESTED_LAYER_KEYS and isinstance(value, dict):
+            inner, inner_kwargs, _ = _layer_arguments(value, filepath, custom_objects)
+            value = {"class_name": inner.__name__, "config": inner_kwargs}
         elif key == "batch_input_shape":  # tf.keras 2 llamaba así a batch_shape
             key = "batch_shape"
         values[key] = value
-    return values
+    return cls, clean_arguments(cls, values, what, filepath), what
 
 
 def _dtype_name(value, what, filepath) -> str:

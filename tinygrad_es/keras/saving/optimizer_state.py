@@ -1,10 +1,9 @@
 """El estado del optimizador en el orden de variables de Keras 3 (grupo `optimizer/vars`).
 
-Keras guarda `optimizer.variables`: `iteration` (int64), `learning_rate` (float32) y después el
-estado de cada peso en el orden en que `build` lo creó. Los optimizadores de tinygrad_es crean
-ese estado igual que Keras (`add_optimizer_variables`, ver optimizers/base_optimizer.py), así que
-`optimizer.variables` ya está en ese orden. Solo falta lo que Keras guarda como variable y aquí es
-un número: `KERAS_EXTRA` (Nadam guarda al final su `u_product`).
+Keras guarda `optimizer.variables`: `iteration` (int64), `learning_rate` (float32; no está si la
+tasa es un programa de `schedules`), el estado de cada peso en el orden en que `build` lo creó y,
+en Nadam, `u_product`. `optimizer.variables` de tinygrad_es es esa misma lista (ver
+optimizers/base_optimizer.py), y `optimizer.set_weights` la carga.
 """
 from __future__ import annotations
 
@@ -12,28 +11,16 @@ import warnings
 
 import numpy as np
 
-KERAS_EXTRA = {"Nadam": ("u_product",)}
 
-
-def _extras(optimizer) -> tuple:
-    for cls in type(optimizer).__mro__:  # una subclase de Nadam guarda lo mismo
-        if cls.__name__ in KERAS_EXTRA:
-            return KERAS_EXTRA[cls.__name__]
-    return ()
-
-
-def _extra_dtype(optimizer):
-    variables = getattr(optimizer, "_trainable_variables", None)
-    return np.dtype(variables[0].dtype) if variables else np.dtype(np.float32)
+def scalar_count(optimizer) -> int:
+    """Cuántas variables escalares van delante del estado: iteration y, si la tasa es un número, learning_rate."""
+    return 1 if callable(optimizer._learning_rate) else 2
 
 
 def keras_variables(optimizer) -> list:
-    """Los arrays que Keras guardaría para este optimizador, en su orden."""
-    values = [np.array(optimizer.iterations, dtype=np.int64), np.array(optimizer.learning_rate, dtype=np.float32)]
-    if not optimizer.built:  # compilado pero sin entrenar: Keras guarda solo esas dos
-        return values
-    values += [np.asarray(v) for v in optimizer.variables]  # (desde la GPU, una copia a la CPU)
-    return values + [np.array(getattr(optimizer, name), dtype=_extra_dtype(optimizer)) for name in _extras(optimizer)]
+    """Los arrays que Keras guardaría para este optimizador, en su orden (sin entrenar: solo los escalares)."""
+    values = [np.asarray(v) for v in optimizer.variables]  # (desde la GPU, una copia a la CPU)
+    return values if optimizer.built else values[:scalar_count(optimizer)]
 
 
 def planned_shapes(optimizer, trainable_weights) -> list:
@@ -43,25 +30,18 @@ def planned_shapes(optimizer, trainable_weights) -> list:
     """
     if not optimizer.built:
         optimizer.build(trainable_weights)
-    shapes = [((), np.dtype(np.int64)), ((), np.dtype(np.float32))]
-    shapes += [(tuple(v.shape), np.dtype(v.dtype)) for v in optimizer.variables]
-    return shapes + [((), _extra_dtype(optimizer)) for _ in _extras(optimizer)]
+    return [(tuple(v.shape), np.dtype(v.dtype)) for v in optimizer.variables]
 
 
 def assign_keras_variables(optimizer, values) -> None:
     """Carga en `optimizer` (ya construido) las variables de Keras `values`, comprobadas en forma y tipo.
 
-    Con solo dos (iteración y tasa: se guardó sin haber entrenado) el estado se queda a cero.
+    Con solo los escalares (se guardó sin haber entrenado) el estado se queda a cero.
     """
-    optimizer.iterations = int(values[0])
-    optimizer.learning_rate = float(values[1])
-    if len(values) == 2:
+    if len(values) == scalar_count(optimizer):
+        optimizer._assign_scalars(values)
         return
-    slots = values[2:2 + len(optimizer.variables)]
-    for variable, value in zip(optimizer.variables, slots):
-        variable[...] = value
-    for name, value in zip(_extras(optimizer), values[2 + len(optimizer.variables):]):
-        setattr(optimizer, name, float(value))
+    optimizer.set_weights(values)
 
 
 def warn_skipped(optimizer, expected: int, found: int, filepath) -> None:

@@ -6,19 +6,28 @@ Keras recorre el modelo y guarda cada objeto en su grupo: el modelo en `vars`, c
 Dentro de una capa van sus variables en el orden de Keras: primero las que se crearon entrenables,
 luego el resto (`_trainable_variables + _non_trainable_variables`).
 
-La mayoría de las capas guardan sus pesos en su propio grupo. Las que no, están en `LAYER_STATE`
-(una entrada por clase): las recurrentes de Keras guardan los pesos en su celda, `<capa>/cell`.
-Una capa nueva sin entrada aquí usa el caso general y no necesita nada más para guardarse.
+Las capas que contienen otras las recorre por el nombre del atributo que las guarda:
+- `LAYER_CHILDREN`: las envolturas (Bidirectional en `backward_layer` y `forward_layer`,
+  TimeDistributed en `layer`);
+- las recurrentes de Keras guardan sus pesos en su celda, `<capa>/cell` (`CELL_NAMES`);
+- un modelo dentro de otro guarda sus capas en `<modelo>/layers/...`, como el de fuera;
+- un modelo subclase, o una capa propia con capas dentro, las guarda por el nombre del atributo
+  que las contiene (`_attribute_children`).
+Una capa nueva sin entrada en estas tablas guarda sus pesos en su propio grupo y no necesita nada más.
 """
 from __future__ import annotations
 
-import inspect
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..names import snake_case
+
+# clase -> atributos con las capas que contiene, como los recorre Keras (por orden alfabético)
+LAYER_CHILDREN = {"Bidirectional": ("backward_layer", "forward_layer"), "TimeDistributed": ("layer",)}
+# clase recurrente -> nombre de su celda en Keras (la celda guarda los pesos de la capa)
+CELL_NAMES = {"SimpleRNN": "simple_rnn_cell", "LSTM": "lstm_cell", "GRU": "gru_cell"}
 
 
 @dataclass(frozen=True)
@@ -51,50 +60,119 @@ class Group:
     owner: object = None
 
 
-def _own(layer, count: int) -> list:
-    return [("", layer.name, slice(0, count))]
+def _table_entry(table: dict, obj, default=None):
+    """La entrada de la clase del objeto o de la más cercana de sus bases (una subclase de LSTM es una LSTM)."""
+    for cls in type(obj).__mro__:
+        if cls.__name__ in table:
+            return table[cls.__name__]
+    return default
 
 
-def _in_cell(cell_name: str):
-    """SimpleRNN/LSTM/GRU de Keras: la capa no tiene variables propias; las tiene su celda."""
-    def groups(layer, count):
-        return [("", layer.name, slice(0, 0)), ("cell", cell_name, slice(0, count))]
+def is_model(obj) -> bool:
+    from ..models import Model  # aquí: models importa este paquete
+
+    return isinstance(obj, Model)
+
+
+def children(obj) -> list:
+    """Todas las capas dentro de una capa o modelo (en sus atributos)."""
+    return obj._sublayers()
+
+
+def model_groups(model, named_weights) -> list:
+    """Todos los grupos de un modelo: el suyo (`vars`) y los de todo lo que contiene.
+
+    `named_weights(capa)` da los [(nombre, peso)] propios de cada capa en el orden de Keras (pesos
+    de verdad, o WeightSpec del plan).
+    """
+    return object_groups(model, "", named_weights, set())
+
+
+def object_groups(obj, path: str, named_weights, visited: set) -> list:
+    """Los grupos de una capa o modelo que está en `path`, con los de lo que contiene (una capa
+    compartida se guarda una vez, en el primer sitio donde Keras la encuentra)."""
+    if id(obj) in visited:
+        return []
+    visited.add(id(obj))
+    own = named_weights(obj)
+    group = Group(path, obj.name, [w for _, w in own], [n for n, _ in own], obj)
+    cell = _table_entry(CELL_NAMES, obj)
+    if cell:  # la capa no tiene variables propias: las tiene su celda
+        groups = [Group(path, obj.name, [], [], obj),
+                  Group(_join(path, "cell"), cell, group.weights, group.weight_names, obj)]
+    else:
+        groups = [group]
+    for attribute, value in _keras_children(obj):
+        groups += _value_groups(value, _join(path, attribute), named_weights, visited)
     return groups
 
 
-# clase -> función (capa, número de pesos) -> [(subruta, nombre del objeto, qué pesos, en el orden de Keras)]
-LAYER_STATE = {
-    "SimpleRNN": _in_cell("simple_rnn_cell"),
-    "LSTM": _in_cell("lstm_cell"),
-    "GRU": _in_cell("gru_cell"),
-}
+def _join(path: str, part: str) -> str:
+    return f"{path}/{part}" if path else part
 
 
-def layer_groups(layer, path: str, named_weights) -> list:
-    """Los grupos de una capa que está en `path` (p. ej. 'layers/dense_1'); `named_weights`:
-    [(nombre, peso)] en el orden de Keras."""
-    groups = LAYER_STATE.get(type(layer).__name__, _own)(layer, len(named_weights))
-    return [Group(f"{path}/{sub}" if sub else path, name, [w for _, w in named_weights[part]],
-                  [n for n, _ in named_weights[part]], layer)
-            for sub, name, part in groups]
+def is_graph_model(obj) -> bool:
+    """Sequential y funcional: Keras guarda sus capas en `layers/`, en el orden de model.layers."""
+    from ..models import Functional, Sequential
+
+    return isinstance(obj, (Sequential, Functional))
 
 
-def container_paths(layers, prefix: str = "layers") -> list:
-    """'layers/dense', 'layers/dense_1', 'layers/lstm'...: como numera Keras las capas de una lista."""
-    used, paths = {}, []
-    for layer in layers:
-        base = snake_case(type(layer).__name__)
-        if base in used:
-            used[base] += 1
-            paths.append(f"{prefix}/{base}_{used[base]}")
-        else:
-            used[base] = 0
-            paths.append(f"{prefix}/{base}")
-    return paths
+def _keras_children(obj) -> list:
+    """(atributo, capa o lista de capas) en el orden en que Keras recorre lo que `obj` contiene."""
+    if is_graph_model(obj):
+        return [("layers", obj.layers)]
+    attributes = _table_entry(LAYER_CHILDREN, obj)
+    if attributes is not None:
+        return [(attribute, getattr(obj, attribute)) for attribute in attributes]
+    return _attribute_children(obj)
+
+
+def _attribute_children(obj) -> list:
+    """Un modelo subclase o una capa propia con capas dentro: Keras recorre sus atributos por orden
+    alfabético, los privados al final; en un modelo, `layers` (todas sus capas) es uno más. Así una
+    capa en `self.oculta` va en 'oculta/...' pero una en `self.salida` ('salida' va después de
+    'layers') ya se guardó en 'layers/dense_1'."""
+    names = [name for name, value in vars(obj).items() if any(_is_layer(item) for item in _items(value))]
+    if is_model(obj):
+        names.append("layers")
+    ordered = sorted(names, key=lambda name: ("~" + name) if name.startswith("_") else name)
+    return [(name, obj.layers if name == "layers" else getattr(obj, name)) for name in ordered]
+
+
+def _is_layer(value) -> bool:
+    return hasattr(value, "_sublayers")
+
+
+def _items(value) -> list:
+    """Las hojas de una lista, tupla o diccionario (anidados); un valor suelto es su propia hoja."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _items(item)]
+    return [value]
+
+
+def _value_groups(value, path, named_weights, visited) -> list:
+    """Una capa va en `path`; una lista (o dict) de capas, cada una en `path/<clase>[_n]` (una lista
+    dentro de otra, en `path/container[_n]`), como Keras."""
+    if not isinstance(value, (list, tuple, dict)):
+        return object_groups(value, path, named_weights, visited) if _is_layer(value) else []
+    used, groups = {}, []
+    for item in (value.values() if isinstance(value, dict) else value):
+        nested = isinstance(item, (list, tuple, dict))
+        if not nested and not _is_layer(item):
+            continue
+        base = "container" if nested else snake_case(type(item).__name__)
+        used[base] = used.get(base, -1) + 1  # la cuenta avanza también con las ya guardadas, como en Keras
+        name = f"{base}_{used[base]}" if used[base] else base
+        groups += _value_groups(item, _join(path, name), named_weights, visited)
+    return groups
 
 
 def keras_weights(layer) -> list:
-    """[(nombre, peso)] de una capa construida, en el orden en que Keras los guarda.
+    """[(nombre, peso)] propios de una capa construida (sin los de las capas que contiene), en el
+    orden en que Keras los guarda.
 
     Keras guarda primero los pesos que se crearon entrenables y luego el resto, también con la
     capa congelada (cuando `layer.weights` da el orden de creación): se ordena por esa marca y no
@@ -103,44 +181,3 @@ def keras_weights(layer) -> list:
     tracked = layer._tracked_weights
     return [(n, w) for n, w, trainable in tracked if trainable] + [(n, w) for n, w, trainable in tracked
                                                                     if not trainable]
-
-
-def model_groups(name: str, layers, named_weights) -> list:
-    """Los grupos de un modelo: el suyo (`vars`, sin pesos) y los de sus capas; `named_weights(capa)`
-    da los [(nombre, peso)] de cada una."""
-    groups = [Group("", name, [], [])]
-    for layer, path in zip(layers, container_paths(layers)):
-        groups += layer_groups(layer, path, named_weights(layer))
-    return groups
-
-
-# ---------------------------------------------------------------- plan sin reservar memoria
-def planned_weights(layer, input_shape):
-    """[(nombre, WeightSpec)] de los pesos que `layer` creará para esta entrada, en el orden de
-    Keras, y su forma de salida, SIN crearlos.
-
-    Se construye una copia de la capa (misma configuración) con `add_weight` sustituido por uno
-    que solo anota nombre, forma y dtype y devuelve un array de cero bytes de esa forma
-    (np.broadcast_to). Así un config.json que pide `units=10**12` se puede comparar con los
-    arrays guardados antes de reservar nada.
-    """
-    probe = type(layer).from_config(layer.get_config())
-    specs = []
-    signature = inspect.signature(type(probe).add_weight)
-
-    def record(*args, **kwargs):
-        bound = signature.bind(probe, *args, **kwargs)
-        bound.apply_defaults()
-        shape = tuple(int(s) for s in bound.arguments["shape"])
-        name, trainable = bound.arguments.get("name"), bool(bound.arguments.get("trainable", True))
-        spec = WeightSpec(name or f"variable_{len(specs)}", shape, probe.dtype, trainable)
-        specs.append(spec)
-        placeholder = np.broadcast_to(np.zeros((), probe.dtype), shape)
-        if name:
-            setattr(probe, name, placeholder)
-        return placeholder
-
-    probe.add_weight = record
-    output_shape = probe.build_from_shape(input_shape)
-    ordered = [s for s in specs if s.trainable] + [s for s in specs if not s.trainable]
-    return [(s.name, s) for s in ordered], output_shape

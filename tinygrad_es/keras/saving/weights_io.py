@@ -13,7 +13,7 @@ import numpy as np
 
 from . import optimizer_state
 from .h5 import H5Reader, write_group
-from .state import keras_weights, model_groups
+from .state import is_graph_model, keras_weights, model_groups
 
 OPTIMIZER_PATH = "optimizer"
 
@@ -21,15 +21,19 @@ OPTIMIZER_PATH = "optimizer"
 def write_weights_h5(model, path: str) -> None:
     """El HDF5 de `model.save_weights`: capas y, si el modelo está compilado, el optimizador."""
     with h5py.File(path, "w") as h5file:
-        for group in model_groups(model.name, model.layers, keras_weights):
+        for group in model_groups(model, keras_weights):
             write_group(h5file, group.path, group.name, [w.numpy() for w in group.weights])
         if model.compiled and model.optimizer is not None:
             write_group(h5file, OPTIMIZER_PATH, model.optimizer.name,
                         optimizer_state.keras_variables(model.optimizer))
 
 
-def check_layer_count(reader: H5Reader, layers) -> None:
-    """El archivo debe tener un grupo por capa: con más o menos, se guardó desde otra arquitectura."""
+def check_layer_count(reader: H5Reader, model) -> None:
+    """Un Sequential o funcional tiene en el archivo un grupo por capa: con más o menos, se guardó
+    desde otra arquitectura."""
+    if not is_graph_model(model):
+        return
+    layers = model.layers
     group = reader.file.get("layers", getlink=True)
     found = len(reader.file["layers"]) if isinstance(group, h5py.HardLink) else 0
     if found != len(layers):
@@ -100,7 +104,7 @@ def load_optimizer_state(reader: H5Reader, model) -> None:
     trainable = model.trainable_weights
     expected = optimizer_state.planned_shapes(optimizer, trainable)
     found = len(h5group)
-    if found not in (2, len(expected)):
+    if found not in (optimizer_state.scalar_count(optimizer), len(expected)):
         optimizer_state.warn_skipped(optimizer, len(expected), found, reader.filepath)
         return
     values = []
