@@ -134,6 +134,20 @@ def test_not_a_model_file(tmp_path):
             keras.models.load_model(path)
 
 
+def test_corrupted_compressed_member_is_explained(tmp_path):
+    """Un miembro recomprimido (deflate) con bytes cambiados: ni zlib.error ni BadZipFile escapan."""
+    path = write_zip(tmp_path / "comprimido.keras", members_of(MLP), zipfile.ZIP_DEFLATED)
+    keras.models.load_model(path)  # recomprimido pero sano: se carga
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("model.weights.h5")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + 100:start + 400] = bytes(300)
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match=r"'.*comprimido.keras'.*truncado o dañado"):
+        keras.models.load_model(path)
+
+
 def test_nan_weights_load_with_a_spanish_warning(tmp_path):
     path = with_weights(tmp_path, replace_dataset("layers/dense/vars/1", np.full(16, np.nan, np.float32)))
     with pytest.warns(UserWarning, match=r"'.*editado.keras' tiene pesos con NaN o infinitos \(layers/dense/vars/1\)"):
