@@ -177,6 +177,7 @@ NUMPY_CASES = {  # la función de NumPy que prueba cada caso -> lo mismo con arr
     np.not_equal: lambda a, b, m: (a > 0) != (b > 0), np.negative: lambda a, b, m: -a,
     np.exp: lambda a, b, m: np.exp(a), np.log: lambda a, b, m: np.log(np.abs(a) + 0.1),
     np.log1p: lambda a, b, m: np.log1p(np.abs(a)), np.absolute: lambda a, b, m: np.abs(a),
+    np.expm1: lambda a, b, m: np.expm1(a), np.sin: lambda a, b, m: np.sin(a), np.cos: lambda a, b, m: np.cos(a),
     np.tanh: lambda a, b, m: np.tanh(a), np.sign: lambda a, b, m: np.sign(a),
     np.sqrt: lambda a, b, m: np.sqrt(np.abs(a)), np.isfinite: lambda a, b, m: np.isfinite(a / (a > 0)),
     np.matmul: lambda a, b, m: (a @ m, a[0] @ m, m[:, 0] @ a[0].T, a @ np.swapaxes(a, 1, 2)),
@@ -291,6 +292,12 @@ OPS = {  # nombre -> (función, formas de las entradas)
     "maximum": (lambda a, b: a.maximum(b) + a.minimum(0.1), (2, 3), (2, 3)),
     "unarias": (lambda a: a.exp() + a.tanh() + a.sigmoid() + a.relu() + (a.abs() + 1).log() - a.abs().sqrt(), (2, 3)),
     "cast": (lambda a: a.astype("float32").astype("float64") * 2, (3,)),
+    "compuestas de tensor_math y tensor_shape": (lambda a: a.sin() + a.cos() + a.elu() + a.softplus() + a.mish()
+                                                 + a.relu6() + a.hard_silu() + a.square() + a.sign() + a.abs().log1p()
+                                                 + a.flip(1).roll(1, 0) + a.triu() + a.prod(0), (2, 3)),
+    "tile, repeat, outer, einsum, pad con modo": (lambda a, b: Tensor.einsum("ij,jk->ik", a, b.outer(b)) + a.tile((2, 1))[2:]
+                                                  + a.repeat(2, axis=1).pad(((0, 0), (1, 1)), mode="edge")[:, 1:-1]
+                                                  .sum(), (2, 3), (3,)),
     "where, clip, leaky_relu": (lambda a, b: Tensor.where(a > 0, a, b) + a.clip(-0.5, 0.5) + a.leaky_relu(), (2, 3),
                                 (3,)),
     "sum, max, mean, var": (lambda a: a.sum(1) + a.max(0).sum() + a.mean() + a.var(axis=(0, 2)).sum() + a.min(),

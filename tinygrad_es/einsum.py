@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from .errors import ShapeError, shape_str
 
 
@@ -108,8 +106,8 @@ def _diagonals(subscripts, t, term):
         if count == 2:
             first, second = (i for i, l in enumerate(term) if l == label)
             rest = [i for i in range(len(term)) if i not in (first, second)]
-            steps = np.arange(t.shape[first])
-            t = t.permute(first, second, *rest)[steps, steps]
+            n = t.shape[first]  # la diagonal de n×n: cada (n + 1)-ésimo elemento de los n² aplanados
+            t = t.permute(first, second, *rest).reshape(n * n, *(t.shape[i] for i in rest))[::n + 1]
             term = label + "".join(term[i] for i in rest)
     return t, term
 

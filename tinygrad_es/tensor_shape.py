@@ -56,7 +56,12 @@ class ShapeOps:
                 f"repeat: repeats debe ser un entero >= 0 o una lista de {n} enteros >= 0 (uno por elemento del eje "
                 f"{axis}) y recibió {repeats!r}."
             )
-        return x[(slice(None),) * axis + (np.repeat(np.arange(n), counts),)]
+        if counts.size == 1:  # la misma cuenta para todos: un expand sin copiar y un reshape, como tile
+            r = int(counts.reshape(-1)[0])
+            x = x.expand_dims(axis + 1)
+            return x.expand(*x.shape[:axis + 1], r, *x.shape[axis + 2:]).reshape(
+                *x.shape[:axis], n * r, *x.shape[axis + 2:])
+        return _take(x, np.repeat(np.arange(n), counts), axis)
 
     def tile(self, repeats: int | tuple) -> Tensor:
         """El tensor entero repetido `repeats` veces por eje, como np.tile: tile([1, 2], 2) -> [1, 2, 1, 2].
@@ -134,9 +139,14 @@ class ShapeOps:
             if before or after:
                 if self.shape[axis] == 0:
                     raise ShapeError(f"pad: mode={mode!r} copia casillas y el eje {axis} de la entrada está vacío.")
-                index = np.pad(np.arange(self.shape[axis]), (before, after), mode=mode)
-                out = out[(slice(None),) * axis + (index,)]
+                out = _take(out, np.pad(np.arange(self.shape[axis]), (before, after), mode=mode), axis)
         return out
+
+
+def _take(x, index, axis):
+    """x[..., index, ...] con `index` (enteros) en el eje `axis`. Se indexa el primer eje (con swapaxes
+    delante y detrás): así también vale en la GPU, que solo tiene ese caso de índices con array."""
+    return x[index] if axis == 0 else x.swapaxes(0, axis)[index].swapaxes(0, axis)
 
 
 def _pad_widths(pad_width, shape) -> tuple:

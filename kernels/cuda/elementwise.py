@@ -2,7 +2,7 @@
 
 `fill(out, valor)` rellena un array con una constante.
 Unarias: `out[k] = f(x[k])` para f en `UNARY` (neg, exp, log, abs, tanh, sigmoid, relu, sign,
-sqrt, log1p, isfinite).
+sqrt, log1p, expm1, sin, cos, isfinite).
 Binarias: `out[k] = f(a[ka], b[kb])` para f en `BINARY` (add, sub, mul, div, maximum, minimum,
 pow, las comparaciones, que dan bool, y los backward de las activaciones, que combinan la
 salida guardada `y` con el gradiente `g`):
@@ -103,6 +103,21 @@ def _log1p(x):
 
 
 @cuda.jit(device=True)
+def _expm1(x):
+    return math.expm1(x)
+
+
+@cuda.jit(device=True)
+def _sin(x):
+    return math.sin(x)
+
+
+@cuda.jit(device=True)
+def _cos(x):
+    return math.cos(x)
+
+
+@cuda.jit(device=True)
 def _isfinite(x):
     return not (math.isinf(x) or math.isnan(x))
 
@@ -188,7 +203,8 @@ def _tanh_backward(y, g):
 
 
 UNARY = {"neg": _neg, "exp": _exp, "log": _log, "abs": _abs, "tanh": _tanh, "sigmoid": sigmoid, "relu": _relu,
-         "sign": _sign, "sqrt": _sqrt, "log1p": _log1p, "isfinite": _isfinite}
+         "sign": _sign, "sqrt": _sqrt, "log1p": _log1p, "expm1": _expm1, "sin": _sin, "cos": _cos,
+         "isfinite": _isfinite}
 BINARY = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "maximum": _maximum, "minimum": _minimum,
           "pow": _pow, "greater": _greater, "greater_equal": _greater_equal, "less": _less,
           "less_equal": _less_equal, "equal": _equal, "not_equal": _not_equal,

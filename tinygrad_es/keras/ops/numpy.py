@@ -377,12 +377,16 @@ def tril(x, k=0):
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
-    """La diagonal de los ejes axis1 y axis2 (desplazada `offset`), como último eje de la salida."""
-    x = moveaxis(x, (axis1, axis2), (-2, -1))
-    rows, cols = x.shape[-2:]
+    """La diagonal de los ejes axis1 y axis2 (desplazada `offset`), como último eje de la salida.
+
+    Con esos dos ejes delante y aplanados en uno, la diagonal es un elemento de cada cols + 1
+    (un corte con paso, sin índices de array: vale también en la GPU)."""
+    x = moveaxis(x, (axis1, axis2), (0, 1))
+    rows, cols, rest = x.shape[0], x.shape[1], x.shape[2:]
     n = builtins.max(0, builtins.min(rows + builtins.min(offset, 0), cols - builtins.max(offset, 0)))
-    steps = np.arange(n)
-    return x[..., steps - builtins.min(offset, 0), steps + builtins.max(offset, 0)]
+    start = offset if offset >= 0 else -offset * cols
+    flat = x.reshape(rows * cols, *rest)[start:start + n * (cols + 1):cols + 1]
+    return moveaxis(flat, 0, -1)
 
 
 def trace(x, offset=0, axis1=0, axis2=1):
