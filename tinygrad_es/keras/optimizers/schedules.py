@@ -191,8 +191,10 @@ ALL = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay, P
 
 
 def serialize(schedule: LearningRateSchedule) -> dict:
-    """El programa como diccionario JSON: {'class_name': 'ExponentialDecay', 'config': {...}}."""
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+    """El programa como diccionario JSON, como lo escribe Keras 3 (así lo lee también un archivo .keras de Keras):
+    {'module': 'keras.optimizers.schedules', 'class_name': 'ExponentialDecay', 'config': {...}, ...}."""
+    return {"module": "keras.optimizers.schedules", "class_name": type(schedule).__name__,
+            "config": schedule.get_config(), "registered_name": None}
 
 
 def deserialize(config: dict) -> LearningRateSchedule:
