@@ -147,7 +147,15 @@ def course_models():
     for name, optimizer in [("sgd", tk.optimizers.SGD(0.1, momentum=0.9, nesterov=True)),
                             ("rmsprop", tk.optimizers.RMSprop(0.01, momentum=0.5, centered=True)),
                             ("adagrad", "adagrad"), ("adadelta", tk.optimizers.Adadelta(1.0)),
-                            ("adam", tk.optimizers.Adam(0.01, amsgrad=True)), ("adamax", "adamax")]:
+                            ("adam", tk.optimizers.Adam(0.01, amsgrad=True)), ("adamax", "adamax"),
+                            ("adamw", tk.optimizers.AdamW(0.01, weight_decay=0.1, amsgrad=True)),
+                            ("lion", tk.optimizers.Lion(0.01)),
+                            ("ftrl", tk.optimizers.Ftrl(0.1, l1_regularization_strength=0.01,
+                                                        l2_shrinkage_regularization_strength=0.01)),
+                            ("adafactor", tk.optimizers.Adafactor(0.1)),
+                            ("programa", tk.optimizers.SGD(tk.optimizers.schedules.ExponentialDecay(
+                                0.1, decay_steps=2, decay_rate=0.5), momentum=0.9)),
+                            ("ema", tk.optimizers.Adam(0.01, use_ema=True, ema_momentum=0.9))]:
         model = tk.Sequential([tk.Input(shape=(5,), dtype="float64"), tk.layers.Dense(4, activation="tanh",
                                                                                        dtype="float64"),
                                tk.layers.Dense(3, dtype="float64")])
@@ -175,7 +183,7 @@ def assert_same(theirs, prefix, ours, **close):
         np.testing.assert_allclose(theirs[key], value, **close)
 
 
-@pytest.mark.parametrize("index", range(15))
+@pytest.mark.parametrize("index", range(21))
 def test_model_trained_here_loads_in_keras(index, run_in_keras, tmp_path):
     name, model, shape, outputs, kind = list(course_models())[index]
     x, y = data(shape, outputs, kind)

@@ -44,15 +44,20 @@ class Adafactor(Optimizer):
         for variable in variables:  # como Keras: r, c y v de cada peso, seguidos (r y c escalares si no es matriz)
             shape = variable.shape
             matrix = len(shape) >= 2
-            self.rows.append(self._zeros(variable, shape[:-1] if matrix else ()))
-            self.columns.append(self._zeros(variable, shape[:-2] + shape[-1:] if matrix else ()))
+            self.rows.append(self._zeros(variable, shape[:-1]) if matrix else self._placeholder(variable))
+            self.columns.append(self._zeros(variable, shape[:-2] + shape[-1:]) if matrix else self._placeholder(variable))
             self.velocities.append(self.add_variable_from_reference(variable, "velocity"))
 
-    def _zeros(self, variable: Tensor, shape: tuple):
+    def _zeros(self, variable: Tensor, shape: tuple, dtype=None):
         """Un array de estado de ceros con otra forma que el peso (en su dispositivo y con su tipo)."""
-        state = np.zeros_like(variable.data, shape=shape)
+        state = np.zeros_like(variable.data, shape=shape, dtype=dtype)
         self._slots.append(state)
         return state
+
+    def _placeholder(self, variable: Tensor):
+        """r y c de un peso que no es matriz: no se usan, pero Keras los crea (un entero 0, int32) y
+        ocupan su sitio en optimizer.variables y en los archivos."""
+        return self._zeros(variable, (), np.int32)
 
     def update_step(self, gradient, variable: Tensor, learning_rate: float) -> None:
         i = self._get_variable_index(variable)

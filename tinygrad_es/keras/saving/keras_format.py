@@ -32,7 +32,7 @@ STRING_DTYPE = {"InputLayer", "SpatialDropout1D", "SpatialDropout2D", "SpatialDr
 # Las claves con una capa dentro (las envolturas: TimeDistributed, Bidirectional), que se traducen igual.
 NESTED_LAYER_KEYS = ("layer", "backward_layer")
 MODULES = {"layer": "keras.layers", "initializer": "keras.initializers", "optimizer": "keras.optimizers",
-           "loss": "keras.losses", "metric": "keras.metrics"}
+           "loss": "keras.losses", "metric": "keras.metrics", "schedule": "keras.optimizers.schedules"}
 
 
 # ================================================================ escribir (tinygrad_es -> Keras)
@@ -126,8 +126,12 @@ def keras_compile_config(model):
     def objects(kind, spec):
         return map_structure(lambda identifier: _keras_identifier(kind, identifier), spec)
 
+    optimizer_config = optimizer.get_config()
+    rate = optimizer_config.get("learning_rate")
+    if isinstance(rate, dict):  # un programa de tasas, también como objeto de Keras
+        optimizer_config["learning_rate"] = keras_object("schedule", rate["class_name"], rate["config"])
     return {
-        "optimizer": keras_object("optimizer", type(optimizer).__name__, optimizer.get_config()),
+        "optimizer": keras_object("optimizer", type(optimizer).__name__, optimizer_config),
         "loss": objects("loss", compiled["loss"]), "loss_weights": compiled["loss_weights"],
         "metrics": objects("metric", compiled["metrics"]), "weighted_metrics": objects("metric", compiled[
             "weighted_metrics"]),
