@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import io
 import os
+import urllib.error
 import urllib.request
 
 import numpy as np
@@ -22,6 +23,7 @@ from hypothesis.extra import numpy as hnp
 from tinygrad_es import manual_seed
 from tinygrad_es.datasets import fashion_mnist, mnist, nietzsche
 from tinygrad_es.datasets.download import DownloadError
+from tinygrad_es.keras.utils import get_file
 from tinygrad_es.errors import ShapeError
 
 needs_debian = pytest.mark.skipif(
@@ -274,6 +276,34 @@ def test_load_text_download_usa_la_url_de_keras(server, home, monkeypatch, capsy
     assert os.path.exists(home / "datasets" / "nietzsche.txt")
     server.stop()
     assert nietzsche.load_text() == "preface\n\nsupposing ä"  # después, de la caché
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    def no_connection(*args, **kwargs):
+        raise urllib.error.URLError("sin red")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_connection)
+
+
+def test_la_celda_del_curso_sin_conexion_usa_la_copia_del_paquete(home, offline, capsys):
+    # La celda [10] del curso, literal: get_file con la URL de Keras.
+    path = get_file('nietzsche.txt', origin='https://s3.amazonaws.com/text-datasets/nietzsche.txt')
+    assert path == str(home / "datasets" / "nietzsche.txt")
+    with open(path, "rb") as f, gzip.open(nietzsche.PACKAGED, "rb") as packaged:
+        assert f.read() == packaged.read()
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "No se pudo descargar: se usa la copia de nietzsche.txt que viaja con tinygrad_es (el texto del curso).")
+    assert get_file('nietzsche.txt', origin=nietzsche.ORIGIN) == path  # ya en la caché: sin mensajes
+    assert capsys.readouterr().out == ""
+
+
+def test_sin_conexion_otra_url_o_con_hash_sigue_siendo_un_error(home, offline):
+    with pytest.raises(DownloadError, match="no hubo conexión"):
+        get_file("otro.txt", origin="https://example.com/nietzsche.txt")
+    with pytest.raises(DownloadError, match="no hubo conexión"):
+        get_file("nietzsche.txt", origin=nietzsche.ORIGIN, file_hash="0" * 64)
+    assert not os.path.exists(home / "datasets" / "nietzsche.txt")
 
 
 def test_nietzsche_usa_la_url_del_ejemplo_de_keras():

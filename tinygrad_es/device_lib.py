@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from .runtime import cuda
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LocalDevice:
     """Un dispositivo, con los campos de TensorFlow que muestran los cuadernos.
 
@@ -44,7 +44,10 @@ class LocalDevice:
 
     def __str__(self):
         return (f'name: "{self.name}"\ndevice_type: "{self.device_type}"\nmemory_limit: {self.memory_limit}\n'
-                f'physical_device_desc: "{self.physical_device_desc}"\ntinygrad_es_name: "{self.tinygrad_es_name}"')
+                f'physical_device_desc: "{self.physical_device_desc}"\ntinygrad_es_name: "{self.tinygrad_es_name}"\n')
+
+    # print(list_local_devices()) escribe cada dispositivo en ese formato de texto, como TensorFlow.
+    __repr__ = __str__
 
 
 def list_local_devices() -> list[LocalDevice]:

@@ -18,6 +18,7 @@ dónde copiar el archivo a mano si no hay conexión.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import re
@@ -31,7 +32,7 @@ import urllib.request
 import uuid
 from http.client import HTTPException
 
-from ..files import clean_stale_temporaries
+from ..files import atomic_write, clean_stale_temporaries
 from .archives import extract_archive
 
 ENV_VAR = "TINYGRAD_ES_HOME"
@@ -119,6 +120,7 @@ def get_file(
     `untar=True`) se descomprime un .tar(.gz) o .zip en `fname + "_extracted"` y se devuelve esa
     carpeta. `md5_hash` es el nombre antiguo de `file_hash` con md5. `deadline` es el tiempo máximo
     de la descarga entera, en segundos (por defecto `DEADLINE`, media hora).
+    Sin conexión, la URL del texto de Nietzsche del curso da la copia que viaja con el paquete.
 
         >>> ruta = get_file("mnist.npz", "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz")
     """
@@ -137,7 +139,11 @@ def get_file(
     downloaded = _needs_download(fpath, file_hash, hasher, force_download, binary)
     if downloaded:
         clean_stale_temporaries(datadir, TEMP_NAME)
-        _download(origin, fpath, file_hash, hasher, binary, DEADLINE if deadline is None else deadline)
+        try:
+            _download(origin, fpath, file_hash, hasher, binary, DEADLINE if deadline is None else deadline)
+        except DownloadError:
+            if file_hash is not None or not _use_packaged_copy(origin, fpath):
+                raise
 
     if extract or untar:
         return _extract(fpath, archive_format if extract else "tar", origin, refresh=downloaded)
@@ -169,7 +175,7 @@ def _check_origin(origin) -> None:
 
 def _checked_fname(fname, origin) -> str:
     """Solo un nombre de archivo: la carpeta de la caché es el único sitio donde una descarga escribe."""
-    if fname is None:
+    if fname is None or fname == "":  # sin nombre, como en Keras: el de la URL
         fname = os.path.basename(urllib.parse.urlparse(origin).path)
         if not fname:
             raise ValueError(
@@ -288,6 +294,27 @@ def _fetch(origin, out, fpath, deadline) -> str:
             f"No se ha guardado nada en la caché. Vuelve a intentarlo; {_offline_hint(fpath)}"
         )
     return content_type
+
+
+def _use_packaged_copy(origin: str, fpath: str) -> bool:
+    """Sin conexión, el texto de Nietzsche de la celda del curso (`get_file('nietzsche.txt', origin=...)`)
+    sale de la copia que viaja con el paquete: se escribe en la caché, como si se hubiera descargado.
+
+    Solo para esa URL; cualquier otra descarga fallida sigue siendo un error. Da True si la usó.
+    """
+    from .nietzsche import ORIGIN, PACKAGED  # aquí y no arriba: nietzsche importa este módulo
+
+    if origin != ORIGIN:
+        return False
+
+    def copy(temporary):
+        with gzip.open(PACKAGED, "rb") as packaged, open(temporary, "wb") as out:
+            shutil.copyfileobj(packaged, out)
+
+    atomic_write(fpath, copy)
+    print(f"No se pudo descargar: se usa la copia de {os.path.basename(fpath)} que viaja con tinygrad_es "
+          "(el texto del curso).")
+    return True
 
 
 def _sibling_temp_path(fpath) -> str:

@@ -7,7 +7,7 @@ Basta cambiar el import: donde el curso escribe `from tensorflow.keras.layers im
     from tinygrad_es import keras
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
 """
-from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models, optimizers,
+from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models, ops, optimizers,
                utils)
 from .layers import Input
 from .models import Model, Sequential, load_model
@@ -16,5 +16,5 @@ from .variables import Variable
 
 __all__ = [
     "Input", "Model", "Sequential", "Variable", "activations", "callbacks", "clear_session", "datasets",
-    "initializers", "layers", "load_model", "losses", "metrics", "models", "optimizers", "utils",
+    "initializers", "layers", "load_model", "losses", "metrics", "models", "ops", "optimizers", "utils",
 ]

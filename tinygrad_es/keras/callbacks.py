@@ -229,8 +229,9 @@ class ProgbarLogger(Callback):
 
     def _update(self, batch, logs):
         self.seen = batch + 1
-        # El último lote lo dibuja _finalize, con los logs de la época: dibujarlo aquí lo escribiría dos veces.
-        if self.progbar is not None and self.verbose == 1 and self.seen != self.target:
+        # También el último lote, como Keras: si un callback escribe al final de la época (el texto generado
+        # del curso), la barra que queda encima es la del último lote. Fuera de un terminal no se dibuja.
+        if self.progbar is not None and self.verbose == 1:
             self.progbar.update(self.seen, list((logs or {}).items()), finalize=False)
 
     def _finalize(self, logs):

@@ -75,14 +75,13 @@ def format_eta(seconds) -> str:
 class Progbar:
     """Una barra de progreso para `target` pasos. `update(paso_actual, [(nombre, valor), ...])`."""
 
-    def __init__(self, target, width=20, verbose=1, interval=0.05, unit_name="step", stream=None,
-                 clock=time.monotonic):
+    def __init__(self, target, width=20, verbose=1, interval=0.05, unit_name="step", stream=None, clock=None):
         self.target, self.width, self.verbose = target, width, verbose
         self.interval, self.unit_name = interval, unit_name
         self.stream = stream  # None: sys.stdout en el momento de escribir
-        self.clock = clock
+        self.clock = clock or time.monotonic  # las pruebas ponen un reloj falso
         self.values = {}  # nombre -> último valor, en el orden en que aparecieron
-        self._start = clock()
+        self._start = self.clock()
         self._last_update = None
         self._time_after_first_step = None
         self._prev_width = 0
