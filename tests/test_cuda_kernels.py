@@ -343,9 +343,9 @@ def test_celda_simple_rnn():
 def test_celda_lstm():
     n, u = 3, 5
     xw, hu, c_prev = randn(n, 4 * u), randn(n, 4 * u), randn(n, u)
-    gates_ref, c_ref, h_ref = cpu_lstm.lstm_cell_forward_reference(xw, hu, c_prev)
-    gates, c, h = hu.copy(), np.empty_like(c_prev), np.empty_like(c_prev)
-    lstm.lstm_cell_forward(xw, gates, c_prev, c, h, threads=8)
+    gates_ref, c_ref, h_ref = cpu_lstm.lstm_cell_forward_reference(xw + hu, c_prev)
+    gates, c, h = xw + hu, np.empty_like(c_prev), np.empty_like(c_prev)
+    lstm.lstm_cell_forward(gates, c_prev, c, h, threads=8)
     close(gates, gates_ref)
     close(c, c_ref)
     close(h, h_ref)
@@ -370,8 +370,9 @@ def test_paso_lstm_completo_en_la_gpu():
     matmul.matmul(d["x"], d["W"], xw, tile=4)
     elementwise.binary("add", xw, cuda.to_device(bias), xw, threads=32)
     matmul.matmul(d["h"], d["U"], gates, tile=4)
+    elementwise.binary("add", gates, xw, gates, threads=32)  # z = x·W + b + h·U
     c, h = cuda.device_array((n, u), np.float32), cuda.device_array((n, u), np.float32)
-    lstm.lstm_cell_forward(xw, gates, d["c"], c, h, threads=8)
+    lstm.lstm_cell_forward(gates, d["c"], c, h, threads=8)
 
     dh = randn(n, u)
     dz, dc = cuda.device_array((n, 4 * u), np.float32), cuda.to_device(np.zeros((n, u), np.float32))
@@ -384,7 +385,7 @@ def test_paso_lstm_completo_en_la_gpu():
     matmul.matmul(dz, d["U"], dh_prev, trans_b=True, tile=4)  # dh_{t-1} = dz·Uᵀ
     reduce.reduce("sum", dz, d_bias, axis=0, threads=4)  # db = Σ_lote dz
 
-    gates_ref, c_ref, h_ref = cpu_lstm.lstm_cell_forward_reference(x @ kernel + bias, h_prev @ recurrent, c_prev)
+    gates_ref, c_ref, h_ref = cpu_lstm.lstm_cell_forward_reference(x @ kernel + bias + h_prev @ recurrent, c_prev)
     dz_ref, _ = cpu_lstm.lstm_cell_backward_reference(dh, np.zeros((n, u), np.float32), gates_ref, c_prev, c_ref)
     close(h.copy_to_host(), h_ref, tol=1e-4)
     close(d_kernel.copy_to_host(), x.T @ dz_ref, tol=1e-4)

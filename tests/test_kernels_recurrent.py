@@ -22,9 +22,9 @@ def _arrays(seed, *shapes, scale=1.5):
 def test_lstm_cell_matches_reference(size):
     n, u, seed = size
     xw, hu, c_prev, dh_out, dh_next, dc_next = _arrays(seed, (n, 4 * u), (n, 4 * u), (n, u), (n, u), (n, u), (n, u))
-    gates, c, h = hu.copy(), np.empty((n, u)), np.empty((n, u))
-    L.lstm_cell_forward(xw, gates, c_prev, c, h)
-    ref_gates, ref_c, ref_h = L.lstm_cell_forward_reference(xw, hu, c_prev)
+    gates, c, h = xw + hu, np.empty((n, u)), np.empty((n, u))
+    L.lstm_cell_forward(gates, c_prev, c, h)
+    ref_gates, ref_c, ref_h = L.lstm_cell_forward_reference(xw + hu, c_prev)
     for got, want in ((gates, ref_gates), (c, ref_c), (h, ref_h)):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
 
@@ -85,9 +85,8 @@ def test_simple_rnn_cell_matches_reference(size):
 @pytest.mark.parametrize("z", [-800.0, 800.0])
 def test_lstm_cell_saturates_without_nan(z):
     """Con preactivaciones enormes, exp desborda a inf pero σ = 1/(1+inf) = 0: nada de NaN."""
-    xw = np.full((1, 4), z)
-    gates, c, h = np.zeros((1, 4)), np.empty((1, 1)), np.empty((1, 1))
-    L.lstm_cell_forward(xw, gates, np.ones((1, 1)), c, h)
+    gates, c, h = np.full((1, 4), z), np.empty((1, 1)), np.empty((1, 1))
+    L.lstm_cell_forward(gates, np.ones((1, 1)), c, h)
     assert np.all(np.isfinite(gates)) and np.all(np.isfinite(h))
 
 
@@ -107,8 +106,8 @@ def test_float32_activations_are_accurate_and_float64_exact():
 
 def test_lstm_cell_float32_close_to_float64_reference():
     xw, hu, c_prev = _arrays(11, (8, 20), (8, 20), (8, 5), scale=3.0)
-    gates, c, h = hu.astype(np.float32), np.empty((8, 5), np.float32), np.empty((8, 5), np.float32)
-    L.lstm_cell_forward(xw.astype(np.float32), gates, c_prev.astype(np.float32), c, h)
-    ref_gates, ref_c, ref_h = L.lstm_cell_forward_reference(xw, hu, c_prev)
+    gates, c, h = (xw + hu).astype(np.float32), np.empty((8, 5), np.float32), np.empty((8, 5), np.float32)
+    L.lstm_cell_forward(gates, c_prev.astype(np.float32), c, h)
+    ref_gates, ref_c, ref_h = L.lstm_cell_forward_reference(xw + hu, c_prev)
     for got, want in ((gates, ref_gates), (c, ref_c), (h, ref_h)):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=2e-6)

@@ -111,6 +111,7 @@ def _grad_row(grad_rows, relu_rows, n, i, buffer):
     return buffer
 
 
+# --8<-- [start:forward]
 @numba.njit(**_jit)
 def forward(x, w_tiled, bias_tiled, relu, out, pt, pl, dh, dw, expanded, n0, n1):
     """out[n0:n1] (Ho, Wo, F) <- conv(x) + bias, y max(·, 0) con relu. bias_tiled (Wo·F,) o vacío."""
@@ -142,6 +143,7 @@ def forward(x, w_tiled, bias_tiled, relu, out, pt, pl, dh, dw, expanded, n0, n1)
             if relu:
                 for e in range(length):
                     row[e] = max(row[e], 0)
+# --8<-- [end:forward]
 
 
 @numba.njit(**_jit)

@@ -2,7 +2,7 @@
 
 Con u unidades y las puertas en el orden de Keras (i, f, c, o) a lo largo del eje 4u:
 
-    z = x_t·W + b + h_{t-1}·U                (los productos los hace BLAS fuera de aquí)
+    z = x_t·W + b + h_{t-1}·U                (un producto de BLAS, fuera de aquí)
     i = σ(z_i)   f = σ(z_f)   g = tanh(z_c)   o = σ(z_o)
     c_t = f·c_{t-1} + i·g
     h_t = o·tanh(c_t)
@@ -19,10 +19,9 @@ que es lo que necesita el backward:
 Las activaciones vienen de `activations.py` (vectorizables en float32). Sin `prange`: con
 N·u = 16 384 elementos por paso, el trabajo es menor que el coste de despertar hilos.
 
-Disposición: matrices `(N, 4u)` y `(N, u)` en orden C. z llega en dos sumandos: el array
-`gates` entra con uno (en ops/recurrent.py, x_t·W + b, que BLAS calcula directamente ahí para
-todos los pasos a la vez) y `hu` trae el otro (h_{t-1}·U); `gates` sale con las puertas
-activadas: así no hace falta ningún array temporal.
+Disposición: matrices `(N, 4u)` y `(N, u)` en orden C. El array `gates` entra con z (en
+ops/recurrent.py, BLAS escribe ahí [x_t, 1, h_{t-1}]·[W; b; U], los tres sumandos en un solo
+producto) y sale con las puertas activadas: así no hace falta ningún array temporal.
 """
 import numba
 import numpy as np
@@ -32,10 +31,9 @@ from .activations import ONE, sigmoid, sigmoid_reference, tanh
 
 # ---------------------------------------------------------------- referencia en NumPy
 # --8<-- [start:forward_reference]
-def lstm_cell_forward_reference(xw_t, hu, c_prev):
-    """xw_t = x_t·W + b, hu = h_{t-1}·U. Devuelve (gates activadas (N, 4u), c_t, h_t)."""
+def lstm_cell_forward_reference(z, c_prev):
+    """z = x_t·W + b + h_{t-1}·U (N, 4u). Devuelve (gates activadas (N, 4u), c_t, h_t)."""
     u = c_prev.shape[1]
-    z = xw_t + hu
     gates = np.concatenate([sigmoid_reference(z[:, :2 * u]), np.tanh(z[:, 2 * u:3 * u]),
                             sigmoid_reference(z[:, 3 * u:])], axis=1)
     i, f, g, o = np.split(gates, 4, axis=1)
@@ -57,19 +55,18 @@ def lstm_cell_backward_reference(dh, dc_next, gates, c_prev, c):
 # ---------------------------------------------------------------- kernels de Numba
 # --8<-- [start:forward]
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def lstm_cell_forward(hu, gates, c_prev, c_out, h_out):
-    """z = gates + hu; `gates` sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
+def lstm_cell_forward(gates, c_prev, c_out, h_out):
+    """`gates` entra con z y sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
     n_batch, u = c_prev.shape
     for n in range(n_batch):
         # una vista 1D por puerta: así el compilador ve cuatro vectores independientes y vectoriza
-        xi, xf, xg, xo = hu[n, :u], hu[n, u:2 * u], hu[n, 2 * u:3 * u], hu[n, 3 * u:]
         gi, gf, gg, go = gates[n, :u], gates[n, u:2 * u], gates[n, 2 * u:3 * u], gates[n, 3 * u:]
         c_before, c_new, h_new = c_prev[n], c_out[n], h_out[n]
         for k in range(u):
-            i = sigmoid(gi[k] + xi[k])
-            f = sigmoid(gf[k] + xf[k])
-            g = tanh(gg[k] + xg[k])
-            o = sigmoid(go[k] + xo[k])
+            i = sigmoid(gi[k])
+            f = sigmoid(gf[k])
+            g = tanh(gg[k])
+            o = sigmoid(go[k])
             c = f * c_before[k] + i * g
             gi[k], gf[k], gg[k], go[k] = i, f, g, o
             c_new[k] = c

@@ -45,6 +45,7 @@ compilador vectoriza bien) y otra tesela a tesela sobre tramos de C valores. Las
 import numba
 import numpy as np
 
+# --8<-- [start:matrices]
 # Las matrices de F(4×4, 3×3) en los puntos 0, 1, -1, 2, -2 e ∞ (Lavin y Gray, 2015)
 BT = np.array([[4, 0, -5, 0, 1, 0],
                [0, -4, -4, 1, 1, 0],
@@ -62,6 +63,7 @@ AT = np.array([[1, 1, 1, 1, 1, 0],
                [0, 1, -1, 2, -2, 0],
                [0, 1, 1, 4, 4, 0],
                [0, 1, -1, 8, -8, 1]], dtype=np.float64)
+# --8<-- [end:matrices]
 TILE, WINDOW = 4, 6  # salidas e entradas por lado de tesela
 POINTS = WINDOW * WINDOW
 BIAS_POINT = 7  # (fila 1, columna 1): ver el docstring
@@ -75,6 +77,7 @@ def tiles(out_hw) -> tuple:
 
 
 # ---------------------------------------------------------------- referencia en NumPy
+# --8<-- [start:weight_transform]
 def weight_transform(w) -> np.ndarray:
     """U (36, C, F) = G g Gᵀ para cada par (canal, filtro) de w (3, 3, C, F), calculado en float64.
 
@@ -82,6 +85,7 @@ def weight_transform(w) -> np.ndarray:
     c, f = w.shape[2], w.shape[3]
     rows = (G @ w.reshape(3, 3 * c * f)).reshape(WINDOW, 3, c * f)  # (G g)[i, b]
     return np.ascontiguousarray(np.matmul(G, rows).reshape(POINTS, c, f), dtype=w.dtype)  # (G g Gᵀ)[i, j]
+# --8<-- [end:weight_transform]
 
 
 def weight_grad_transform(du, dtype) -> np.ndarray:
@@ -91,6 +95,7 @@ def weight_grad_transform(du, dtype) -> np.ndarray:
     return (G.T @ columns.reshape(WINDOW, 3 * c * f)).reshape(3, 3, c, f).astype(dtype)
 
 
+# --8<-- [start:reference]
 def input_tiles_reference(x, th, tw, pt, pl):
     """Las teselas 6×6 de x, con ceros fuera de la imagen: (N, th, tw, 6, 6, C)."""
     n, h, w, c = x.shape
@@ -114,6 +119,7 @@ def output_transform_reference(m, n, out_hw, bias=None, relu=False):
     y = np.einsum("pk,ntsklf,ql->ntpsqf", AT, m, AT).reshape(n, TILE * th, TILE * tw, -1)
     y = y[:, :out_hw[0], :out_hw[1]] + (0 if bias is None else bias)
     return (np.maximum(y, 0) if relu else y).astype(m.dtype)
+# --8<-- [end:reference]
 
 
 def output_grad_transform_reference(grad, relu_out=None):
@@ -142,12 +148,14 @@ def input_grad_transform_reference(dv, x_shape, th, tw, pt, pl):
     return out
 
 
+# --8<-- [start:conv2d_reference]
 def conv2d_reference(x, w, pt, pl, out_hw, bias=None, relu=False):
     """La convolución entera por Winograd en NumPy: las cuatro piezas de arriba y los 36 productos."""
     th, tw = tiles(out_hw)
     v = input_transform_reference(x, th, tw, pt, pl)
     m = np.einsum("tkc,kcf->tkf", v, weight_transform(w))
     return output_transform_reference(m, x.shape[0], out_hw, bias, relu)
+# --8<-- [end:conv2d_reference]
 
 
 # ---------------------------------------------------------------- kernels de Numba
@@ -156,6 +164,7 @@ def conv2d_reference(x, w, pt, pl, out_hw, bias=None, relu=False):
 _jit = dict(cache=True, nogil=True, error_model="numpy")
 
 
+# --8<-- [start:bt]
 @numba.njit(forceinline=True, **_jit)
 def _bt(d0, d1, d2, d3, d4, d5, o0, o1, o2, o3, o4, o5, L):
     """o = Bᵀ d (las filas de BT, escritas a mano sin los ceros)."""
@@ -167,6 +176,7 @@ def _bt(d0, d1, d2, d3, d4, d5, o0, o1, o2, o3, o4, o5, L):
         o3[e] = TWO * (a3 - a1) + a4 - a2
         o4[e] = TWO * (a1 - a3) + a4 - a2
         o5[e] = FOUR * a1 - FIVE * a3 + a5
+# --8<-- [end:bt]
 
 
 @numba.njit(forceinline=True, **_jit)
@@ -233,6 +243,7 @@ def _image_row(rows, n, y, offset, buffer):
     return buffer
 
 
+# --8<-- [start:input_transform]
 @numba.njit(**_jit)
 def input_transform(x, v, th, tw, pt, pl, rows, n0, n1):
     """V (T, 36, C) <- Bᵀ d B de cada tesela de las imágenes n0..n1-1 de x (N, H, W, C).
@@ -259,6 +270,7 @@ def input_transform(x, v, th, tw, pt, pl, rows, n0, n1):
                     k = WINDOW * i
                     _bt(seg[:c], seg[c:2 * c], seg[2 * c:3 * c], seg[3 * c:4 * c], seg[4 * c:5 * c], seg[5 * c:],
                         tile[k], tile[k + 1], tile[k + 2], tile[k + 3], tile[k + 4], tile[k + 5], c)
+# --8<-- [end:input_transform]
 
 
 @numba.njit(**_jit)

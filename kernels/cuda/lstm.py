@@ -3,7 +3,7 @@
 Las mismas ecuaciones, firmas y disposición que `kernels/cpu/lstm.py` (allí está la
 explicación completa). Puertas en el orden de Keras (i, f, c, o) a lo largo del eje 4u:
 
-    z = x_t·W + b + h_{t-1}·U          (los productos, con el kernel de matmul.py)
+    z = x_t·W + b + h_{t-1}·U          (un producto, con el kernel de matmul.py)
     i = σ(z_i)  f = σ(z_f)  g = tanh(z_c)  o = σ(z_o)
     c_t = f·c_{t-1} + i·g              h_t = o·tanh(c_t)
 
@@ -15,9 +15,8 @@ explicación completa). Puertas en el orden de Keras (i, f, c, o) a lo largo del
 estado de celda y salida) es UN kernel: cada valor se lee de la memoria global una vez, en
 vez de una vez por operación elemental.
 
-Disposición: `(N, 4u)` y `(N, u)` contiguos en orden C. z llega en dos sumandos: `gates` entra
-con x_t·W + b, `hu` trae h_{t-1}·U; `gates` sale con las puertas activadas (i, f, g, o), que es
-lo que guarda el backward.
+Disposición: `(N, 4u)` y `(N, u)` contiguos en orden C. `gates` entra con z y sale con las
+puertas activadas (i, f, g, o), que es lo que guarda el backward.
 Lanzamiento: un hilo por pareja (n, k) de lote y unidad, N·u hilos; hilos consecutivos
 tienen unidades consecutivas (accesos coalescidos dentro de cada cuarto de `gates`).
 """
@@ -30,16 +29,16 @@ from .launch import THREADS_PER_BLOCK, blocks_for
 
 
 @cuda.jit
-def _forward_kernel(hu, gates, c_prev, c_out, h_out):
+def _forward_kernel(gates, c_prev, c_out, h_out):
     n_batch, u = c_prev.shape
     t = cuda.grid(1)
     if t >= n_batch * u:
         return
     n, k = t // u, t % u
-    i = sigmoid(gates[n, k] + hu[n, k])
-    f = sigmoid(gates[n, u + k] + hu[n, u + k])
-    g = math.tanh(gates[n, 2 * u + k] + hu[n, 2 * u + k])
-    o = sigmoid(gates[n, 3 * u + k] + hu[n, 3 * u + k])
+    i = sigmoid(gates[n, k])
+    f = sigmoid(gates[n, u + k])
+    g = math.tanh(gates[n, 2 * u + k])
+    o = sigmoid(gates[n, 3 * u + k])
     c = f * c_prev[n, k] + i * g
     gates[n, k] = i
     gates[n, u + k] = f
@@ -70,9 +69,9 @@ def _backward_kernel(dh_out, dh_next, dc, gates, c_prev, c, dz):
     dc[n, k] = dct * f
 
 
-def lstm_cell_forward(hu, gates, c_prev, c_out, h_out, threads=THREADS_PER_BLOCK):
-    """z = gates + hu; `gates` sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
-    _forward_kernel[blocks_for(c_prev.size, threads), threads](hu, gates, c_prev, c_out, h_out)
+def lstm_cell_forward(gates, c_prev, c_out, h_out, threads=THREADS_PER_BLOCK):
+    """`gates` entra con z y sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
+    _forward_kernel[blocks_for(c_prev.size, threads), threads](gates, c_prev, c_out, h_out)
 
 
 def lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, dz, threads=THREADS_PER_BLOCK):

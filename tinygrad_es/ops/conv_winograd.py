@@ -34,6 +34,7 @@ CHUNK_BYTES = 2 << 20  # V y M de un trozo (~2 MB): que se queden en la caché e
 MIN_CHANNELS = 4  # con menos canales los 36 productos son demasiado finos: mejor im2col o la directa
 
 
+# --8<-- [start:applies]
 def applies(x, w, stride, dilation, out_hw, groups=1) -> bool:
     """¿Sirve Winograd para esta convolución? (CPU, 3×3, paso 1, sin dilatación ni grupos, y que compense).
 
@@ -45,6 +46,7 @@ def applies(x, w, stride, dilation, out_hw, groups=1) -> bool:
         return False
     th, tw = K.tiles(out_hw)
     return w.shape[2] >= MIN_CHANNELS and th * tw * K.POINTS <= 0.6 * 9 * out_hw[0] * out_hw[1]
+# --8<-- [end:applies]
 
 
 class Conv2DWinograd(Function):
@@ -53,6 +55,7 @@ class Conv2DWinograd(Function):
     pad = (arriba, izquierda); con relu=True devuelve max(conv + b, 0), como Conv2D.
     """
 
+    # --8<-- [start:forward]
     def forward(self, x, w, *bias, pad, out_hw, relu=False):
         dtype = np.result_type(x, w)
         x, w = contiguous(x, dtype=dtype), w.astype(dtype, copy=False)
@@ -73,6 +76,7 @@ class Conv2DWinograd(Function):
         # con la ReLU, el backward necesita la salida (su máscara): el mismo array que se devuelve
         self.save_for_backward(x, u, pad, out if relu else None)
         return out
+    # --8<-- [end:forward]
 
     def backward(self, grad):
         x, u, pad, relu_out = self.saved
