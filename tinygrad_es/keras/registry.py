@@ -23,3 +23,35 @@ def lookup(kind: str, name: str, table: dict):
         if key in table:
             return table[key]
     raise unknown_name_error(kind, name, table)
+
+
+def get_object(noun: str, identifier, table: dict, example: str):
+    """Un objeto de Keras (regularizador, restricción...) a partir de lo que acepta su `get`, como Keras 3:
+
+    None -> None; un nombre ('l2') o una clase -> un objeto nuevo con sus valores por defecto;
+    {'class_name': 'L2', 'config': {...}} -> el objeto de esa configuración; un objeto o una función
+    f(x) -> el mismo. `noun` nombra el tipo en los errores ('regularizador'); `table` da las clases
+    por nombre; `example` se muestra en el error.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict) and isinstance(identifier.get("class_name"), str):
+        cls = lookup(f"Nombre de {noun}", identifier["class_name"], table)
+        return cls.from_config(dict(identifier.get("config") or {}))
+    if isinstance(identifier, str):
+        return lookup(f"Nombre de {noun}", identifier, table)()
+    if isinstance(identifier, type):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"No se puede interpretar {identifier!r} como {noun}: pasa un nombre, un objeto como "
+                     f"{example} o una función.")
+
+
+def serialize_object(obj) -> dict | None:
+    """{'class_name': 'L2', 'config': {'l2': 0.01}}, o None; una función suelta se nombra (no se puede guardar)."""
+    if obj is None:
+        return None
+    if not hasattr(obj, "get_config"):
+        return {"class_name": "function", "config": getattr(obj, "__name__", repr(obj))}
+    return {"class_name": type(obj).__name__, "config": obj.get_config()}
