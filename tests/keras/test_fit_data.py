@@ -142,6 +142,9 @@ def test_validation_freq_and_validation_data_from_a_dataset():
 
     history = model().fit(X, Y, epochs=2, validation_data=Validacion(), verbose=0)
     assert len(history.history["val_loss"]) == 2
+    with pytest.warns(UserWarning, match="solo se recorre una vez"):
+        once = model().fit(X, Y, epochs=2, validation_data=((X[i:i + 5], Y[i:i + 5]) for i in (0, 5)), verbose=0)
+    assert len(once.history["val_loss"]) == 1 and len(once.history["loss"]) == 2
     with pytest.raises(ValueError, match="validation_freq debe ser un entero positivo"):
         model().fit(X, Y, validation_freq=0, verbose=0)
     with pytest.raises(ValueError, match="validation_split solo funciona con arrays"):

@@ -123,7 +123,8 @@ def test_legacy_tf_keras_inbound_nodes_format_is_read():
         {"class_name": "Dense", "name": "d", "config": {"units": 1, "name": "d"}, "inbound_nodes": [[["x", 0, 0, {}]]]},
     ], "input_layers": [["x", 0, 0]], "output_layers": [["d", 0, 0]]}
     model = keras.Model.from_config(config)
-    assert model.name == "viejo" and model.output_shape == [(None, 1)]
+    assert model.name == "viejo" and model.output_shape == (None, 1)  # [salida] es una sola salida, como Keras
+    assert model.predict(np.ones((3, 2)), verbose=0).shape == (3, 1)
 
 
 def test_summary_of_a_chain_is_sequential_like_and_lists_the_input(capsys):

@@ -232,7 +232,8 @@ class Trainer:
             epoch_logs = dict(logs)
             if val_iterator is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._test_loop(val_iterator, callback_list)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+                if not val_iterator.exhausted:  # un generador de validación ya recorrido no da val_*
+                    epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, dict(sorted(epoch_logs.items())))
             training_logs = epoch_logs
             if self.stop_training:

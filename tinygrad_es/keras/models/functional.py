@@ -258,6 +258,8 @@ def _checked_outputs(outputs):
             )
     if isinstance(outputs, dict) and any(tree.is_nested(v) for v in outputs.values()):
         raise TypeError("keras.Model: las salidas en un diccionario deben ser tensores sueltos, no listas.")
+    if isinstance(outputs, list) and len(outputs) == 1:
+        return outputs[0]  # como Keras: [salida] es una sola salida (predict da un array, no una lista)
     return outputs
 
 
