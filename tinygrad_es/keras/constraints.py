@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from ..autograd import no_grad
 from ..tensor import Tensor
-from .registry import get_object, serialize_object
+from .names import snake_case
+from .registry import ConfigObject, object_functions
 
 EPSILON = 1e-7  # keras.backend.epsilon()
 
@@ -31,22 +32,11 @@ def _norms(w: Tensor, axis) -> Tensor:
     return w.square().sum(axis=axis, keepdims=True).sqrt()
 
 
-class Constraint:
+class Constraint(ConfigObject):
     """Base: `constraint(peso)` -> peso proyectado (esta no cambia nada); `get_config()` lo describe."""
 
     def __call__(self, w: Tensor) -> Tensor:
         return w
-
-    def get_config(self) -> dict:
-        return {}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self):
-        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
 
 
 class MaxNorm(Constraint):
@@ -103,23 +93,11 @@ class MinMaxNorm(Constraint):
 max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm
 
 _CLASSES = (Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm)
-ALL = {**{cls.__name__: cls for cls in _CLASSES},
-       **{name: cls for name, cls in (("constraint", Constraint), ("max_norm", MaxNorm),
-                                      ("min_max_norm", MinMaxNorm), ("non_neg", NonNeg), ("unit_norm", UnitNorm))}}
+ALL = {**{cls.__name__: cls for cls in _CLASSES}, **{snake_case(cls.__name__): cls for cls in _CLASSES}}
 
 
-def get(identifier) -> Constraint | None:
-    """'non_neg' -> NonNeg(); un objeto o una función f(peso) -> el mismo; {'class_name', 'config'} -> ese."""
-    return get_object("restricción", identifier, ALL, "keras.constraints.MaxNorm(3)")
-
-
-def serialize(constraint) -> dict | None:
-    """{'class_name': 'MaxNorm', 'config': {'max_value': 3, 'axis': 0}} (None si no hay restricción)."""
-    return serialize_object(constraint)
-
-
-def deserialize(config: dict) -> Constraint:
-    return get(config)
+# get('non_neg') -> NonNeg(); serialize(MaxNorm(3)) -> {'class_name': 'MaxNorm', 'config': {...}}; deserialize, su inversa.
+get, serialize, deserialize = object_functions("restricción", ALL, "keras.constraints.MaxNorm(3)")
 
 
 def apply_constraints(variables) -> None:

@@ -25,6 +25,22 @@ def lookup(kind: str, name: str, table: dict):
     raise unknown_name_error(kind, name, table)
 
 
+class ConfigObject:
+    """Lo común a los objetos que se describen con get_config (regularizadores, restricciones):
+    se recrean con from_config y se muestran como Clase(argumento=valor...)."""
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def __repr__(self):
+        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({arguments})"
+
+
 def get_object(noun: str, identifier, table: dict, example: str):
     """Un objeto de Keras (regularizador, restricción...) a partir de lo que acepta su `get`, como Keras 3:
 
@@ -46,6 +62,16 @@ def get_object(noun: str, identifier, table: dict, example: str):
         return identifier
     raise ValueError(f"No se puede interpretar {identifier!r} como {noun}: pasa un nombre, un objeto como "
                      f"{example} o una función.")
+
+
+def object_functions(noun: str, table: dict, example: str) -> tuple:
+    """(get, serialize, deserialize) de un módulo de objetos de Keras (regularizers, constraints)."""
+    def get(identifier):
+        return get_object(noun, identifier, table, example)
+
+    get.__doc__ = (f"Un {noun} a partir de un nombre, una clase, un objeto, una función o "
+                   "{'class_name': ..., 'config': ...}; None -> None.")
+    return get, serialize_object, get
 
 
 def serialize_object(obj) -> dict | None:

@@ -25,7 +25,8 @@ import math
 import numpy as np
 
 from ..tensor import Tensor
-from .registry import get_object, serialize_object
+from .names import snake_case
+from .registry import ConfigObject, object_functions
 
 EPSILON = 1e-7  # keras.backend.epsilon(): el tope de 1/norma al normalizar
 
@@ -42,7 +43,7 @@ def _factor(value, name: str, cls: str, float32: bool = False) -> float:
     return float(np.float32(value)) if float32 else float(value)
 
 
-class Regularizer:
+class Regularizer(ConfigObject):
     """Base: `regularizer(peso)` -> Tensor escalar; `get_config()` lo describe para guardarlo."""
 
     def __call__(self, x) -> Tensor:
@@ -53,14 +54,6 @@ class Regularizer:
             f"{type(self).__name__} no define get_config(): añádelo (un diccionario con sus argumentos) para "
             "poder guardar el modelo."
         )
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self):
-        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({arguments})"
 
 
 class L1L2(Regularizer):
@@ -148,20 +141,8 @@ l1, l2, l1_l2, orthogonal_regularizer = L1, L2, L1L2, OrthogonalRegularizer
 
 _CLASSES = (Regularizer, L1, L2, L1L2, OrthogonalRegularizer)
 # Como Keras: cada clase por su nombre y por su nombre en minúsculas ('l2', 'l1l2', 'orthogonal_regularizer').
-ALL = {**{cls.__name__: cls for cls in _CLASSES},
-       **{name: cls for name, cls in (("regularizer", Regularizer), ("l1", L1), ("l2", L2), ("l1l2", L1L2),
-                                      ("orthogonal_regularizer", OrthogonalRegularizer))}}
+ALL = {**{cls.__name__: cls for cls in _CLASSES}, **{snake_case(cls.__name__): cls for cls in _CLASSES}}
 
 
-def get(identifier) -> Regularizer | None:
-    """'l2' -> L2(0.01); un objeto o una función f(peso) -> el mismo; {'class_name', 'config'} -> ese; None -> None."""
-    return get_object("regularizador", identifier, ALL, "keras.regularizers.L2(0.01)")
-
-
-def serialize(regularizer) -> dict | None:
-    """{'class_name': 'L2', 'config': {'l2': 0.01}} (None si no hay regularizador)."""
-    return serialize_object(regularizer)
-
-
-def deserialize(config: dict) -> Regularizer:
-    return get(config)
+# get('l2') -> L2(0.01); serialize(L2(0.01)) -> {'class_name': 'L2', 'config': {'l2': 0.01}}; deserialize, su inversa.
+get, serialize, deserialize = object_functions("regularizador", ALL, "keras.regularizers.L2(0.01)")

@@ -31,6 +31,7 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import inspect
@@ -511,14 +512,15 @@ def weight_options(layer: Layer, *weights: str, activity: bool = False) -> dict:
 
 
 def _all_sublayers(layer) -> list:
-    """Las subcapas a cualquier profundidad (las de las subcapas también), sin repetir."""
-    found, pending, seen = [], list(layer._sublayers()), {id(layer)}
+    """Las subcapas a cualquier profundidad, sin repetir, en el orden en que las recorre Keras 3
+    (`_flatten_layers`: tras cada capa, sus subcapas, la última primero)."""
+    found, pending, seen = [], collections.deque(layer._sublayers()), {id(layer)}
     while pending:
-        sub = pending.pop(0)
+        sub = pending.popleft()
         if id(sub) not in seen:
             seen.add(id(sub))
             found.append(sub)
-            pending.extend(sub._sublayers())
+            pending.extendleft(sub._sublayers())
     return found
 
 

@@ -44,6 +44,7 @@ import numpy as np
 from ...ops.loss import EPSILON
 from ...runtime.cuda_array import CudaArray
 from ...tensor import Tensor
+from ..constraints import apply_constraints
 from . import schedules
 from .schedules import LearningRateSchedule
 
@@ -203,6 +204,7 @@ class Optimizer:
         """Un paso de optimización: actualiza cada peso de `variables` con su gradiente en `grads`.
 
         Un gradiente None (un peso que no influyó en la pérdida) deja ese peso y su estado como estaban.
+        Tras actualizar, cada peso con restricción (`kernel_constraint`...) se proyecta, como en Keras 3.
         """
         variables = list(variables)
         grads = self._check_pairs(grads, variables)
@@ -221,6 +223,7 @@ class Optimizer:
                 update_step(gradient.astype(variable.dtype, copy=False), variable, learning_rate)
             if self.use_ema:
                 self._update_moving_averages()
+            apply_constraints(variables)  # kernel_constraint...: tras actualizar, como Keras 3
         self.iterations += 1
     # --8<-- [end:apply]
 

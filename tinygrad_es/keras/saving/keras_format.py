@@ -26,7 +26,7 @@ BOOKKEEPING = {"module", "registered_name", "shared_object_id", "build_config", 
 # Argumentos de Keras que tinygrad_es no tiene, con los valores con los que no hacen nada (además de
 # None y False): renorm_momentum solo cuenta con renorm=True, ema_momentum con use_ema=True...
 NEUTRAL = {"renorm_momentum": (0.99,), "ema_momentum": (0.99,), "axis": (-1,), "dtype": ("float32",),
-           "zero_output_for_mask": (True,)}
+           "zero_output_for_mask": (True,), "autocast": (True,)}
 # Las capas cuyo dtype escribe Keras como cadena ('float32'); el resto, como política (DTypePolicy).
 STRING_DTYPE = {"InputLayer", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"}
 # Las claves con una capa dentro (las envolturas: TimeDistributed, Bidirectional), que se traducen igual.
