@@ -6,6 +6,9 @@ ganchos los copian al sitio (`examples/`, `tests/`), generan `examples/index.md`
 ejemplos (el destino de los enlaces a la carpeta `../examples/`) y reescriben los enlaces de cada
 página hacia esas copias. Un enlace a un archivo que no existe queda como está y
 `mkdocs build --strict` lo da por roto.
+
+Cada página que tiene su cuaderno de Jupyter al lado (docs/03-autograd.ipynb, ver cuadernos.py)
+lleva bajo su título un enlace para descargarlo; mkdocs copia el .ipynb al sitio.
 """
 from __future__ import annotations
 
@@ -42,4 +45,17 @@ def _indice_de_ejemplos(carpeta: Path) -> str:
 
 def on_page_markdown(markdown, page, config, files):
     markdown = ENLACE_A_CARPETA.sub("](examples/index.md)", markdown)
-    return ENLACE.sub(r"](\1/", markdown)
+    return _enlace_al_cuaderno(ENLACE.sub(r"](\1/", markdown), page)
+
+
+def _enlace_al_cuaderno(markdown: str, page) -> str:
+    """Bajo el título de la página, el enlace a su cuaderno, si lo tiene."""
+    if page.file.abs_src_path is None:  # una página generada (examples/index.md)
+        return markdown
+    cuaderno = Path(page.file.abs_src_path).with_suffix(".ipynb")
+    if not cuaderno.is_file():
+        return markdown
+    titulo, salto, resto = markdown.partition("\n")
+    aviso = (f"*Esta página es también un cuaderno de Jupyter: [{cuaderno.name}]({cuaderno.name}) "
+             "(descárgalo y ábrelo con JupyterLab o VS Code; ver [cómo](index.md#las-paginas-como-cuadernos-de-jupyter)).*")
+    return f"{titulo}\n\n{aviso}\n{salto}{resto}" if titulo.startswith("# ") else f"{aviso}\n\n{markdown}"

@@ -1,17 +1,32 @@
-"""Velocidad de los kernels con las formas del curso: CNN de MNIST y LSTM de Nietzsche.
+"""Convolución y LSTM de `nn.functional` frente a PyTorch, en los tamaños del curso y alrededor.
 
-Ejecuta: python benchmarks/kernels.py [--repeticiones 5]
+    python benchmarks/kernels.py                     # las tres tablas, con todos los hilos y con uno
+    python benchmarks/kernels.py --hilos uno --repeticiones 3
+    python benchmarks/kernels.py --tablas conv lstm  # solo los barridos
 
-Para cada modelo mide forward+backward por lote (el mejor de varias repeticiones, tras un
-calentamiento que compila Numba), los GFLOP/s conseguidos al lado de los que consigue el
-producto de matrices float32 de NumPy en esta misma máquina y, si `torch` está instalado, el
-mismo trabajo en PyTorch (modo eager, CPU) y el cociente tiempo_nuestro / tiempo_torch.
-Cada medida corre en un proceso propio, dos veces: con todos los hilos (tiempo de reloj) y con
-un solo hilo (tiempo de CPU, que no se estropea si otros programas ocupan la máquina).
-Al final, el tiempo de la primera llamada en un proceso nuevo (con la caché de Numba llena).
-Sin aserciones: es una medida para leer, no una prueba.
+Tres tablas, cada una con forward + backward y el código que escribiría un estudiante con
+`nn.functional` (sin sesgo y con la ReLU aparte: la ruta que no usa la fusión de la capa de Keras):
+
+1. La pila convolucional de la CNN del curso (cinco conv 3×3 con ReLU y tres max pooling 2×2),
+   entrada 28×28×1, lote 128. La entrada es el dato: no pide gradiente.
+2. Una conv 3×3 'valid' + ReLU con gradiente de x y de w, barriendo el lote (8-512), el lado de
+   la imagen (26-52) y los canales (16->32, 32->64, 64->128).
+3. La LSTM (57 rasgos de entrada, como los caracteres del curso) barriendo el lote (32-512), los
+   pasos (40-160) y las unidades (128-512).
+
+Cada fila da el mejor tiempo de las repeticiones (tras una de calentamiento, que compila Numba)
+de tinygrad_es y de PyTorch (modo eager, CPU), la razón tinygrad_es/PyTorch y los GFLOP/s de
+tinygrad_es con el porcentaje que son del producto float32 1024×1024 de NumPy medido en la
+misma tabla. Los FLOPs son los de la cuenta directa (con Winograd, tinygrad_es hace menos
+multiplicaciones: su porcentaje puede pasar del 100 %). La meta: conv <= 1.2x y LSTM <= 1.0x
+en cada fila; una '!' marca las filas que no llegan.
+
+Cada medida corre en un proceso propio (los hilos de PyTorch, de BLAS y de Numba no se estorban),
+dos veces: con todos los hilos, en tiempo de reloj, y con un hilo, en tiempo de CPU (que apenas
+cambia si otros programas ocupan la máquina).
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -19,18 +34,21 @@ import time
 
 import numpy as np
 
-from tinygrad_es import Tensor
-from tinygrad_es.nn import functional as F
+# La CNN del curso: ("conv", C, F) o ("pool",); entrada 28×28×1, lote 128
+STACK = [("conv", 1, 32), ("conv", 32, 32), ("pool",), ("conv", 32, 64), ("conv", 64, 64), ("pool",),
+         ("conv", 64, 64), ("pool",)]
+STACK_BATCH, STACK_SIDE = 128, 28
+FEATURES = 57  # rasgos de entrada de la LSTM: los 57 caracteres del texto del curso
+# (lote, lado, C, F): la fila del curso (128, 26, 32 -> 64) y un eje cambiado cada vez
+CONV_ROWS = [(8, 26, 32, 64), (32, 26, 32, 64), (128, 26, 32, 64), (512, 26, 32, 64), (128, 38, 32, 64),
+             (128, 52, 32, 64), (128, 26, 16, 32), (128, 26, 64, 128)]
+# (lote, pasos, unidades): la fila del curso (128, 40, 128) y un eje cambiado cada vez
+LSTM_ROWS = [(32, 40, 128), (128, 40, 128), (512, 40, 128), (128, 80, 128), (128, 160, 128), (128, 40, 256),
+             (128, 40, 512)]
+GOALS = {"pila": 1.2, "conv": 1.2, "lstm": 1.0}
 
-# La CNN del curso (Conv2D 3×3 'valid' + ReLU, MaxPooling2D 2×2), entrada 28×28×1, lote 128
-CNN = [("conv", 1, 32), ("conv", 32, 32), ("pool",), ("conv", 32, 64), ("conv", 64, 64), ("pool",),
-       ("conv", 64, 64), ("pool",)]
-BATCH, SIDE = 128, 28
-# El LSTM del curso: 40 pasos de 57 rasgos (caracteres) -> 128 unidades, lote 128
-STEPS, FEATURES, UNITS = 40, 57, 128
 
-
-def best_time(fn, repeats, clock=time.perf_counter):
+def best_time(fn, repeats, clock):
     fn()  # calentamiento (compilación de Numba, cachés)
     times = []
     for _ in range(repeats):
@@ -40,208 +58,189 @@ def best_time(fn, repeats, clock=time.perf_counter):
     return min(times)
 
 
-# ---------------------------------------------------------------- CNN
-def cnn_weights(rng):
-    """Un núcleo (3, 3, C, F) con escala de He por cada conv; None en las capas de pooling."""
-    weights = []
-    for layer in CNN:
-        if layer[0] == "conv":
-            cin, cout = layer[1:]
-            scale = np.float32(np.sqrt(2 / (9 * cin)))
-            weights.append(rng.standard_normal((3, 3, cin, cout)).astype(np.float32) * scale)
-        else:
-            weights.append(None)
-    return weights
+# ---------------------------------------------------------------- FLOPs (de la cuenta directa)
+def conv_flops(n, side, c, f, with_dx=True):
+    """Forward 2·N·Ho·Wo·9·C·F; el backward, otro tanto para dw y otro para dx."""
+    return 2 * n * (side - 2) ** 2 * 9 * c * f * (3 if with_dx else 2)
 
 
-def cnn_flops():
-    """FLOPs de forward+backward: forward 2·N·Ho·Wo·9·C·F por conv; en backward, dW otro tanto y dx otro
-    tanto (salvo en la primera capa, cuya entrada es el dato y no necesita gradiente)."""
-    side, total = SIDE, 0
-    for k, layer in enumerate(CNN):
+def stack_flops():
+    side, total = STACK_SIDE, 0
+    for k, layer in enumerate(STACK):
         if layer[0] == "pool":
             side //= 2
             continue
+        total += conv_flops(STACK_BATCH, side, layer[1], layer[2], with_dx=k > 0)  # la entrada no pide gradiente
         side -= 2
-        forward = 2 * BATCH * side * side * 9 * layer[1] * layer[2]
-        total += forward * (2 if k == 0 else 3)
     return total
 
 
-def ours_cnn(x, weights, biases):
-    def step():
-        params = [Tensor(w, requires_grad=True) if w is not None else None for w in weights]
-        bs = [Tensor(b, requires_grad=True) if b is not None else None for b in biases]
-        h = Tensor(x)
-        for layer, w, b in zip(CNN, params, bs):
-            h = F.conv2d(h, w, b).relu() if layer[0] == "conv" else F.max_pool2d(h, 2)
-        h.sum().backward()
-    return step
+def lstm_flops(n, steps, units):
+    """Forward 2·N·T·(D + u)·4u; backward 2·N·T·(D + 2u)·4u (dW, dU y dh; sin dx: x es el dato)."""
+    return 2 * n * steps * (2 * FEATURES + 3 * units) * 4 * units
 
 
-def torch_cnn(torch, x, weights, biases):
-    xt = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
-    ws = [torch.from_numpy(w.transpose(3, 2, 0, 1).copy()).requires_grad_() if w is not None else None
-          for w in weights]
-    bs = [torch.from_numpy(b).requires_grad_() if b is not None else None for b in biases]
+# ---------------------------------------------------------------- las cargas, en tinygrad_es y en PyTorch
+def stack_step(framework, rng):
+    x = rng.random((STACK_BATCH, STACK_SIDE, STACK_SIDE, 1), dtype=np.float32)
+    weights = [(rng.standard_normal((3, 3, layer[1], layer[2])) * np.sqrt(2 / (9 * layer[1]))).astype(np.float32)
+               if layer[0] == "conv" else None for layer in STACK]
+    if framework == "tinygrad_es":
+        from tinygrad_es import Tensor
+        from tinygrad_es.nn import functional as F
+
+        def step():
+            h = Tensor(x)
+            for w in weights:
+                h = F.max_pool2d(h, 2) if w is None else F.conv2d(h, Tensor(w, requires_grad=True)).relu()
+            h.sum().backward()
+        return step
+    import torch
+
     fn = torch.nn.functional
+    xt = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
+    ws = [None if w is None else torch.from_numpy(w.transpose(3, 2, 0, 1).copy()).requires_grad_() for w in weights]
 
-    def step():
-        for w in ws + bs:
+    def torch_step():
+        h = xt
+        for w in ws:
             if w is not None:
                 w.grad = None
-        h = xt
-        for layer, w, b in zip(CNN, ws, bs):
-            h = fn.relu(fn.conv2d(h, w, b)) if layer[0] == "conv" else fn.max_pool2d(h, 2)
+            h = fn.max_pool2d(h, 2) if w is None else fn.relu(fn.conv2d(h, w))
         h.sum().backward()
-    return step
+    return torch_step
 
 
-# ---------------------------------------------------------------- LSTM
-def lstm_flops():
-    """Forward 2·N·T·(D+u)·4u (los productos); backward el doble (dW/dU y dh; sin dx: x es el dato)."""
-    forward = 2 * BATCH * STEPS * (FEATURES + UNITS) * 4 * UNITS
-    backward = 2 * BATCH * STEPS * (FEATURES + 2 * UNITS) * 4 * UNITS
-    return forward + backward
+def conv_step(framework, rng, n, side, c, f):
+    x = rng.random((n, side, side, c), dtype=np.float32)
+    w = (rng.standard_normal((3, 3, c, f)) * np.sqrt(2 / (9 * c))).astype(np.float32)
+    if framework == "tinygrad_es":
+        from tinygrad_es import Tensor
+        from tinygrad_es.nn import functional as F
+
+        return lambda: F.conv2d(Tensor(x, requires_grad=True), Tensor(w, requires_grad=True)).relu().sum().backward()
+    import torch
+
+    xt = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
+    wt = torch.from_numpy(w.transpose(3, 2, 0, 1).copy())
+
+    def torch_step():
+        xg, wg = xt.detach().requires_grad_(), wt.detach().requires_grad_()
+        torch.nn.functional.relu(torch.nn.functional.conv2d(xg, wg)).sum().backward()
+    return torch_step
 
 
-def ours_lstm(x, W, U, b):
-    def step():
-        params = [Tensor(p, requires_grad=True) for p in (W, U, b)]
-        _, h, _ = F.lstm(Tensor(x), None, None, *params)
-        h.sum().backward()
-    return step
+def lstm_step(framework, rng, n, steps, units):
+    x = rng.random((n, steps, FEATURES), dtype=np.float32)
+    W = (rng.standard_normal((FEATURES, 4 * units)) * 0.1).astype(np.float32)
+    U = (rng.standard_normal((units, 4 * units)) * 0.1).astype(np.float32)
+    b = np.zeros(4 * units, dtype=np.float32)
+    if framework == "tinygrad_es":
+        from tinygrad_es import Tensor
+        from tinygrad_es.nn import functional as F
 
+        def step():
+            _, h, _ = F.lstm(Tensor(x), None, None, *(Tensor(p, requires_grad=True) for p in (W, U, b)))
+            h.sum().backward()
+        return step
+    import torch
 
-def torch_lstm(torch, x, W, U, b):
-    layer = torch.nn.LSTM(FEATURES, UNITS, batch_first=True)
-    with torch.no_grad():  # mismos pesos; PyTorch guarda Wᵀ y tiene dos sesgos
+    layer = torch.nn.LSTM(FEATURES, units, batch_first=True)
+    with torch.no_grad():  # los mismos pesos; PyTorch guarda Wᵀ y tiene dos sesgos
         layer.weight_ih_l0.copy_(torch.from_numpy(W.T.copy()))
         layer.weight_hh_l0.copy_(torch.from_numpy(U.T.copy()))
         layer.bias_ih_l0.copy_(torch.from_numpy(b))
         layer.bias_hh_l0.zero_()
     xt = torch.from_numpy(x)
 
-    def step():
+    def torch_step():
         layer.zero_grad()
         _, (h, _) = layer(xt)
         h.sum().backward()
-    return step
+    return torch_step
 
 
-# ---------------------------------------------------------------- primera llamada
-FIRST_CALL = """
-import time
-start = time.perf_counter()
-import numpy as np
-from tinygrad_es import Tensor
-from tinygrad_es.nn import functional as F
-x = Tensor(np.ones((2, 8, 8, 1), dtype=np.float32))
-w = Tensor(np.ones((3, 3, 1, 4), dtype=np.float32), requires_grad=True)
-F.max_pool2d(F.conv2d(x, w, padding='same'), 2).sum().backward()
-W, U = Tensor(np.ones((3, 8), dtype=np.float32), requires_grad=True), Tensor(np.ones((2, 8), dtype=np.float32))
-x = Tensor(np.ones((2, 4, 3), dtype=np.float32))
-F.lstm(x, None, None, W, U, Tensor(np.zeros(8, dtype=np.float32)))[1].sum().backward()
-print(time.perf_counter() - start)
-"""
-
-
-def first_call_seconds():
-    subprocess.run([sys.executable, "-c", FIRST_CALL], check=True, capture_output=True)  # llena la caché
-    out = subprocess.run([sys.executable, "-c", FIRST_CALL], check=True, capture_output=True, text=True)
-    return float(out.stdout.strip())
-
-
-def report(name, seconds, flops, blas, torch_seconds):
-    gflops = flops / seconds / 1e9
-    line = (f"{name}: {seconds * 1e3:8.1f} ms por lote (forward+backward), {gflops:6.1f} GFLOP/s "
-            f"({gflops / blas:.0%} del matmul)")
-    if torch_seconds is not None:
-        line += f" | PyTorch {torch_seconds * 1e3:8.1f} ms, cociente nuestro/torch = {seconds / torch_seconds:.2f}"
-    print(line)
-
-
-WORKLOADS = ("matmul", "cnn", "cnn-torch", "lstm", "lstm-torch")
-
-
-def run_workload(name, repeats, one_thread):
-    """Mide una carga en ESTE proceso y devuelve segundos (o GFLOP/s para 'matmul').
-
-    one_thread: todo en un hilo y midiendo tiempo de CPU del proceso, que apenas cambia si la
-    máquina está ocupada con otros programas (el tiempo de reloj sí).
-    """
+def measure(spec, repeats, one_thread):
+    """Mide una carga en ESTE proceso: segundos por forward+backward, o GFLOP/s si es el producto de NumPy."""
     clock = time.process_time if one_thread else time.perf_counter
-    if name == "matmul":
+    kind, framework, *sizes = spec
+    if kind == "matmul":
         a = np.random.default_rng(0).standard_normal((1024, 1024)).astype(np.float32)
-        return 2 * 1024**3 / best_time(lambda: a @ a, repeats, clock) / 1e9
-    rng = np.random.default_rng(0)
-    if name.startswith("cnn"):
-        x = rng.random((BATCH, SIDE, SIDE, 1), dtype=np.float32)
-        weights = cnn_weights(rng)
-        biases = [np.zeros(w.shape[-1], dtype=np.float32) if w is not None else None for w in weights]
-        args = (x, weights, biases)
-        make = ours_cnn if name == "cnn" else torch_cnn
-    else:
-        x = rng.random((BATCH, STEPS, FEATURES), dtype=np.float32)
-        W = (rng.standard_normal((FEATURES, 4 * UNITS)) * 0.1).astype(np.float32)
-        U = (rng.standard_normal((UNITS, 4 * UNITS)) * 0.1).astype(np.float32)
-        args = (x, W, U, np.zeros(4 * UNITS, dtype=np.float32))
-        make = ours_lstm if name == "lstm" else torch_lstm
-    if name.endswith("torch"):
+        return 2 * 1024 ** 3 / best_time(lambda: a @ a, repeats, clock) / 1e9
+    if framework == "torch":
         import torch
 
         if one_thread:
             torch.set_num_threads(1)
-        return best_time(make(torch, *args), repeats, clock)
-    return best_time(make(*args), repeats, clock)
+    make = {"pila": stack_step, "conv": conv_step, "lstm": lstm_step}[kind]
+    return best_time(make(framework, np.random.default_rng(0), *sizes), repeats, clock)
 
 
 ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                   "MKL_NUM_THREADS": "1"}
 
 
-def in_fresh_process(name, repeats, one_thread):
-    """Cada carga en su propio proceso: los hilos de PyTorch (OpenMP), de BLAS y de Numba no se estorban."""
-    command = [sys.executable, __file__, "--carga", name, "--repeticiones", str(repeats)]
+def in_fresh_process(spec, repeats, one_thread):
+    """Cada medida en su propio proceso: los hilos de PyTorch (OpenMP), de BLAS y de Numba no se estorban."""
+    command = [sys.executable, os.path.abspath(__file__), "--carga", json.dumps(spec), "--repeticiones", str(repeats)]
     env = dict(os.environ, **ONE_THREAD_ENV) if one_thread else None
-    out = subprocess.run(command + (["--un-hilo"] if one_thread else []), check=True, capture_output=True,
-                         text=True, env=env)
-    return float(out.stdout.strip())
+    out = subprocess.run(command + (["--un-hilo"] if one_thread else []), capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise RuntimeError(f"La medida {spec} falló:\n{out.stderr[-3000:]}")
+    return float(out.stdout.strip().splitlines()[-1])
 
 
-def table(title, repeats, one_thread, with_torch):
-    print(title)
-    result = {name: in_fresh_process(name, repeats, one_thread) for name in WORKLOADS
-              if with_torch or not name.endswith("torch")}
-    blas = result["matmul"]
-    print(f"  Producto de matrices float32 de NumPy (1024×1024): {blas:6.1f} GFLOP/s")
-    report(f"  CNN del curso (lote {BATCH})", result["cnn"], cnn_flops(), blas, result.get("cnn-torch"))
-    report(f"  LSTM del curso ({STEPS}×{FEATURES} -> {UNITS}, lote {BATCH})", result["lstm"], lstm_flops(), blas,
-           result.get("lstm-torch"))
+# ---------------------------------------------------------------- tablas
+def table(kind, rows, repeats, one_thread, with_torch, blas):
+    """Mide y imprime una tabla; devuelve las razones tinygrad_es/PyTorch de sus filas."""
+    titles = {"pila": "Pila convolucional de la CNN del curso (28×28×1, lote 128)",
+              "conv": "Una conv 3×3 + ReLU, gradiente de x y de w (lote, lado, C -> F)",
+              "lstm": f"LSTM con {FEATURES} rasgos de entrada (lote, pasos, unidades)"}
+    print(f"  {titles[kind]}:")
+    ratios = []
+    for sizes in rows:
+        ours = in_fresh_process([kind, "tinygrad_es", *sizes], repeats, one_thread)
+        flops = {"pila": stack_flops, "conv": conv_flops, "lstm": lstm_flops}[kind](*sizes)
+        gflops = flops / ours / 1e9
+        label = "CNN del curso" if kind == "pila" else (
+            f"{sizes[0]}, {sizes[1]}×{sizes[1]}, {sizes[2]} -> {sizes[3]}" if kind == "conv" else
+            f"{sizes[0]}, {sizes[1]}, {sizes[2]}")
+        line = f"    {label:<26} tinygrad_es {ours * 1e3:8.1f} ms {gflops:6.1f} GFLOP/s ({gflops / blas:4.0%} del matmul)"
+        if with_torch:
+            theirs = in_fresh_process([kind, "torch", *sizes], repeats, one_thread)
+            ratios.append(ours / theirs)
+            mark = " !" if ours / theirs > GOALS[kind] else ""
+            line += f" | PyTorch {theirs * 1e3:8.1f} ms | razón {ours / theirs:5.2f}x{mark}"
+        print(line)
+    return ratios
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeticiones", type=int, default=10)
-    parser.add_argument("--carga", choices=WORKLOADS, help="(interno) mide solo esta carga e imprime el número")
+    parser.add_argument("--repeticiones", type=int, default=5, help="se da el mejor tiempo de estas repeticiones")
+    parser.add_argument("--hilos", choices=("todos", "uno", "ambos"), default="ambos")
+    parser.add_argument("--tablas", nargs="+", choices=("pila", "conv", "lstm"), default=["pila", "conv", "lstm"])
+    parser.add_argument("--carga", help="(interno) mide solo esta carga, en JSON, e imprime el número")
     parser.add_argument("--un-hilo", action="store_true", help="(interno) con --carga: un hilo, tiempo de CPU")
     args = parser.parse_args()
     if args.carga:
-        print(run_workload(args.carga, args.repeticiones, args.un_hilo))
+        print(measure(json.loads(args.carga), args.repeticiones, args.un_hilo))
         return
-    try:
-        import torch
-        torch_info = f"PyTorch {torch.__version__} con {torch.get_num_threads()} hilos"
-    except ImportError:
-        torch = None
-        torch_info = "PyTorch no instalado"
-    print(f"{os.cpu_count()} CPU; {torch_info}; carga media de la máquina: {os.getloadavg()[0]:.1f}")
-    table("Todos los hilos, tiempo de reloj (el mejor de las repeticiones):", args.repeticiones, False,
-          torch is not None)
-    table("Un hilo, tiempo de CPU (estable aunque la máquina tenga otra carga):", args.repeticiones, True,
-          torch is not None)
-    print(f"Primera llamada en un proceso nuevo (importar + conv/pool/lstm con la caché de Numba llena): "
-          f"{first_call_seconds():.2f} s")
+    torch_version = subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__)"],
+                                   capture_output=True, text=True).stdout.strip()
+    print(f"{os.cpu_count()} CPU; {'PyTorch ' + torch_version if torch_version else 'PyTorch no instalado'}; "
+          f"carga media de la máquina: {os.getloadavg()[0]:.1f}; el mejor de {args.repeticiones} repeticiones")
+    rows = {"pila": [()], "conv": CONV_ROWS, "lstm": LSTM_ROWS}
+    for one_thread in {"todos": (False,), "uno": (True,), "ambos": (False, True)}[args.hilos]:
+        print()
+        print("Un hilo, tiempo de CPU:" if one_thread else "Todos los hilos, tiempo de reloj:")
+        blas = in_fresh_process(["matmul", None], args.repeticiones, one_thread)
+        print(f"  Producto de matrices float32 de NumPy (1024×1024): {blas:6.1f} GFLOP/s")
+        worst = {kind: table(kind, rows[kind], args.repeticiones, one_thread, bool(torch_version), blas)
+                 for kind in args.tablas}
+        if torch_version:
+            print("  Peor razón de cada tabla (meta: conv <= 1.2x, LSTM <= 1.0x): " + ", ".join(
+                f"{kind} {max(ratios):.2f}x" for kind, ratios in worst.items()))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Entrenar las tres redes del curso: tiempo por paso, muestras por segundo y memoria, frente a PyTorch.
 
-    python benchmarks/train.py              # 30 pasos medidos por red (tras 3 de calentamiento)
+    python benchmarks/train.py              # 30 pasos medidos por red (tras 3 de calentamiento), dos tablas
     python benchmarks/train.py --pasos 100
+    python benchmarks/train.py --keras      # y Keras 3 (con TensorFlow en la CPU) como segundo marco
     python benchmarks/train.py --rapido     # 2 pasos: solo comprueba que todo corre (prueba de humo)
 
 Las tres redes, con los datos aleatorios en memoria y los tamaños de lote del curso:
@@ -13,7 +14,8 @@ Las tres redes, con los datos aleatorios en memoria y los tamaños de lote del c
   RMSprop(learning_rate=0.01), lote 128.
 
 En tinygrad_es es un `model.fit` de verdad (una época sobre los datos, un callback anota el
-tiempo de cada lote). En PyTorch, el bucle equivalente en modo eager con la misma red, la
+tiempo de cada lote); con --keras, el mismo código con Keras 3 (`import keras`, el backend de
+KERAS_BACKEND; TensorFlow por defecto), si está instalado: nunca es una dependencia. En PyTorch, el bucle equivalente en modo eager con la misma red, la
 misma inicialización (Glorot uniforme; ortogonal en el núcleo recurrente; sesgo de olvido 1),
 la misma pérdida de Keras (softmax, recorte a [1e-7, 1-1e-7], -Σ y·log p) y los mismos
 optimizadores con los épsilon de Keras (1e-7; en RMSprop, rho = alpha = 0.9).
@@ -37,15 +39,24 @@ entre hilos depende de cuántos núcleos quedan libres en cada momento.
 
 GFLOP/s: los FLOPs del paso de la CNN (convoluciones y Dense) entre su tiempo de reloj, al lado
 de los del producto float32 1024×1024 de NumPy medido en el mismo proceso, antes de importar el
-marco (con los hilos de BLAS por defecto de esa tabla).
+marco (con los hilos de BLAS por defecto de esa tabla). Son los FLOPs de la convolución directa:
+con Winograd (ver docs/08-kernels.md) tinygrad_es hace menos multiplicaciones, así que su cifra
+puede pasar de la del producto de matrices.
+
+Primer paso: al final, lo que el primer paso de `fit` tarda de más sobre un paso normal, en
+tinygrad_es: con la caché de Numba vacía (un directorio NUMBA_CACHE_DIR nuevo: lo que paga una
+instalación recién hecha, casi todo compilar los kernels) y con la caché ya llena (un proceso
+nuevo que carga el código compilado).
 """
 import argparse
 import json
 import os
 import resource
 import statistics
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -53,7 +64,7 @@ import numpy as np
 from common import CHARS, CNN_CONVS, STEPS, UNITS, course_model
 
 MODELS = ("mlp", "cnn", "lstm")
-FRAMEWORKS = ("tinygrad_es", "torch")
+NAMES = {"tinygrad_es": "tinygrad_es", "torch": "PyTorch", "keras": "Keras"}
 BATCH = {"mlp": 64, "cnn": 128, "lstm": 128}
 TITLES = {"mlp": "MLP 784-16-32-10 (lote 64)", "cnn": "CNN del curso (lote 128)",
           "lstm": "LSTM 128, 40×57 (lote 128)"}
@@ -111,16 +122,18 @@ def reset_peak_rss():
         return False
 
 
-# ================================================================ tinygrad_es.keras
+# ================================================================ tinygrad_es.keras y Keras
 def keras_model(model):
     from tinygrad_es import keras
 
     return course_model(keras, model)
 
 
-def train_keras(model, x, y):
-    """model.fit de una época; devuelve [(reloj, cpu) por lote] medidos por un callback."""
-    from tinygrad_es import keras
+def train_keras(model, x, y, keras=None):
+    """model.fit de una época con `keras` (tinygrad_es.keras si no se da); devuelve [(reloj, cpu) por lote]
+    medidos por un callback."""
+    if keras is None:
+        from tinygrad_es import keras
 
     class StepTimer(keras.callbacks.Callback):
         def __init__(self):
@@ -133,10 +146,25 @@ def train_keras(model, x, y):
         def on_train_batch_end(self, batch, logs=None):
             self.times.append((time.perf_counter() - self.start[0], time.process_time() - self.start[1]))
 
-    net = keras_model(model)
+    net = course_model(keras, model)
     timer = StepTimer()
     net.fit(x, y, batch_size=BATCH[model], epochs=1, verbose=0, shuffle=False, callbacks=[timer])
     return timer.times
+
+
+def train_tf_keras(model, x, y):
+    """Lo mismo con Keras 3 de verdad; con OMP_NUM_THREADS=1, TensorFlow también en un hilo."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    if os.environ.get("OMP_NUM_THREADS") == "1" and keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    keras.utils.set_random_seed(0)
+    return train_keras(model, x, y, keras)
 
 
 # ================================================================ PyTorch
@@ -220,18 +248,19 @@ def child(framework, model, steps, warmup):
     # la referencia de GFLOP/s, con los hilos de BLAS que NumPy tiene por defecto en este proceso
     # (antes de entrenar: fit pone BLAS en un hilo mientras dura, ver tinygrad_es/runtime/threads.py)
     matmul_gflops = numpy_matmul_gflops() if model == "cnn" else None
-    train = train_keras if framework == "tinygrad_es" else train_torch
+    train = {"tinygrad_es": train_keras, "torch": train_torch, "keras": train_tf_keras}[framework]
     if framework == "tinygrad_es":
         import tinygrad_es.keras  # noqa: F401  (importar antes de medir la memoria de partida)
-    else:
+    elif framework == "torch":
         import torch  # noqa: F401
     before = current_rss_mib()
     reset = reset_peak_rss()
-    times = train(model, x, y)[warmup:]
+    all_times = train(model, x, y)
     peak = peak_rss_mib()
+    times = all_times[warmup:]
     print(json.dumps({
         "wall": statistics.median(t[0] for t in times), "cpu": statistics.median(t[1] for t in times),
-        "peak": peak, "growth": peak - before if reset and before is not None else None,
+        "first_wall": all_times[0][0], "peak": peak, "growth": peak - before if reset and before is not None else None,
         "matmul_gflops": matmul_gflops,
     }))
 
@@ -240,13 +269,16 @@ ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NU
                   "MKL_NUM_THREADS": "1"}
 
 
-def run_child(framework, model, steps, warmup, one_thread, same_malloc=False):
+def run_child(framework, model, steps, warmup, one_thread, same_malloc=False, numba_cache=None):
     """Un proceso nuevo que entrena una red con un marco; con one_thread, todo (BLAS, Numba, PyTorch) en un hilo.
 
-    same_malloc: PyTorch con el mismo ajuste de malloc que tinygrad_es hace al importarse."""
+    same_malloc: PyTorch con el mismo ajuste de malloc que tinygrad_es hace mientras entrena.
+    numba_cache: el directorio de la caché de Numba (NUMBA_CACHE_DIR) de ese proceso."""
     command = [sys.executable, os.path.abspath(__file__), "--hijo", framework, model, "--pasos", str(steps),
                "--calentamiento", str(warmup)]
     env = dict(os.environ)
+    if numba_cache is not None:
+        env["NUMBA_CACHE_DIR"] = numba_cache
     if one_thread:
         env.update(ONE_THREAD_ENV)
     if same_malloc and framework == "torch":
@@ -304,28 +336,49 @@ def _mib(value):
     return f"{value:8.0f}" if value is not None else "       -"
 
 
-def print_table(results, models, with_torch):
-    header = (f"{'red':<28} {'medida':<26} {'tinygrad_es':>11} {'PyTorch':>11} {'razón':>8}")
+def print_table(results, models, peers):
+    """Una fila por medida y red: tinygrad_es, cada marco de `peers` y la razón tinygrad_es/marco de cada uno."""
+    columns = ["tinygrad_es", *peers]
+    header = f"{'red':<28} {'medida':<26} " + " ".join(f"{NAMES[c]:>11}" for c in columns) + \
+        "".join(f" {'razón/' + NAMES[p][:2]:>9}" for p in peers)
     print(header)
     print("-" * len(header))
     for model in models:
-        ours, theirs = results[(model, "tinygrad_es")], results.get((model, "torch"))
-        get = (lambda key: theirs[key]) if theirs else (lambda key: None)
-        rows = [
-            ("paso, reloj (ms, mediana)", _ms(ours["wall"]), _ms(get("wall")), _ratio(ours["wall"], get("wall"))),
-            ("paso, CPU (ms, mediana)", _ms(ours["cpu"]), _ms(get("cpu")), _ratio(ours["cpu"], get("cpu"))),
-            ("muestras/s (reloj)", f"{BATCH[model] / ours['wall']:9.0f}",
-             f"{BATCH[model] / get('wall'):9.0f}" if theirs else "        -", _ratio(get("wall"), ours["wall"])),
-            ("pico de memoria (MiB)", _mib(ours["peak"]), _mib(get("peak")), _ratio(ours["peak"], get("peak"))),
-            ("memoria del entrenamiento (MiB)", _mib(ours["growth"]), _mib(get("growth")),
-             _ratio(ours["growth"], get("growth"))),
-        ]
-        for k, (what, a, b, r) in enumerate(rows):
-            print(f"{TITLES[model] if k == 0 else '':<28} {what:<26} {a:>11} {b:>11} {r:>8}")
-    if not with_torch:
-        print("(PyTorch no instalado: solo la columna de tinygrad_es)")
-    print("muestras/s: la razón es tinygrad_es/PyTorch (más de 1 = más rápido); en lo demás, tinygrad_es/PyTorch "
+        measured = [results[(model, c)] for c in columns]
+        rows = [("paso, reloj (ms, mediana)", "wall", _ms), ("paso, CPU (ms, mediana)", "cpu", _ms),
+                ("muestras/s (reloj)", "rate", lambda v: f"{v:9.0f}"),
+                ("pico de memoria (MiB)", "peak", _mib), ("memoria del entrenamiento (MiB)", "growth", _mib)]
+        for k, (what, key, fmt) in enumerate(rows):
+            values = [BATCH[model] / m["wall"] if key == "rate" else m[key] for m in measured]
+            cells = " ".join(f"{fmt(v) if v is not None else '-':>11}" for v in values)
+            ratios = "".join(f" {_ratio(values[0], v):>9}" for v in values[1:])
+            print(f"{TITLES[model] if k == 0 else '':<28} {what:<26} {cells}{ratios}")
+    if not peers:
+        print("(sin otro marco: solo la columna de tinygrad_es)")
+    print("muestras/s: la razón es tinygrad_es/marco (más de 1 = más rápido); en lo demás, tinygrad_es/marco "
           "(menos de 1 = mejor).")
+
+
+def print_first_step(results, compile_results, models):
+    """Lo que el primer paso de fit tarda de más sobre la mediana de un paso, con la caché de Numba vacía y llena."""
+    print()
+    print("Primer paso de fit en tinygrad_es, de más sobre un paso normal (compilar o cargar los kernels de Numba):")
+    for model in models:
+        cold, warm = compile_results[model], results[(model, "tinygrad_es")]
+        print(f"  {TITLES[model]:<28} caché de Numba vacía {cold['first_wall'] - cold['wall']:6.2f} s; "
+              f"caché llena {warm['first_wall'] - warm['wall']:6.2f} s")
+
+
+def _numba_compile_runs(models, one_thread):
+    """Una ejecución corta de tinygrad_es por red con una caché de Numba nueva y vacía (se borra al acabar)."""
+    runs = {}
+    for model in models:
+        folder = tempfile.mkdtemp(prefix="tinygrad_es_numba_")
+        try:
+            runs[model] = run_child("tinygrad_es", model, 2, 1, one_thread, numba_cache=folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return runs
 
 
 def main():
@@ -336,6 +389,9 @@ def main():
     parser.add_argument("--rapido", action="store_true", help="2 pasos y 1 de calentamiento: prueba de humo")
     parser.add_argument("--modelos", nargs="+", choices=MODELS, default=list(MODELS))
     parser.add_argument("--sin-torch", action="store_true", help="no medir PyTorch aunque esté instalado")
+    parser.add_argument("--keras", action="store_true",
+                        help="medir también Keras 3 (el backend de KERAS_BACKEND, TensorFlow por defecto) si se puede "
+                             "importar")
     parser.add_argument("--hilos", choices=("todos", "uno", "ambos"), default="ambos",
                         help="todos los hilos, uno solo (el tiempo de CPU más estable si la máquina está ocupada) "
                              "o las dos tablas (por defecto; con --rapido, solo 'todos')")
@@ -352,40 +408,51 @@ def main():
         child(*args.hijo, args.pasos, args.calentamiento)
         return
 
-    try:
-        import torch
-        with_torch = not args.sin_torch
-        torch_info = f"PyTorch {torch.__version__} ({torch.get_num_threads()} hilos)" if with_torch else "sin PyTorch"
-    except ImportError:
-        with_torch, torch_info = False, "PyTorch no instalado"
-    if with_torch and args.mismo_malloc:
-        torch_info += ", con el malloc de tinygrad_es"
-    print(f"{os.cpu_count()} CPU, carga media {os.getloadavg()[0]:.1f}; {torch_info}; "
+    peers, info = [], []
+    if not args.sin_torch:
+        torch_version = _version_of("torch")
+        peers += ["torch"] if torch_version else []
+        info.append(f"PyTorch {torch_version}" if torch_version else "PyTorch no instalado")
+        if torch_version and args.mismo_malloc:
+            info[-1] += ", con el malloc de tinygrad_es"
+    if args.keras:
+        keras_version = _version_of("keras")
+        peers += ["keras"] if keras_version else []
+        info.append(f"Keras {keras_version}" if keras_version else "Keras no se puede importar")
+    print(f"{os.cpu_count()} CPU, carga media {os.getloadavg()[0]:.1f}; {'; '.join(info) or 'sin otros marcos'}; "
           f"{args.pasos} pasos medidos tras {args.calentamiento} de calentamiento")
     modes = {"todos": (False,), "uno": (True,), "ambos": (False, True)}[args.hilos]
     for one_thread in modes:
         print()
-        print("Un hilo en los dos marcos:" if one_thread else
-              "Todos los hilos (tinygrad_es: hilos de Numba; PyTorch: los suyos, uno en el MLP):")
+        print("Un hilo en todos los marcos:" if one_thread else
+              "Todos los hilos (tinygrad_es: hilos de Numba; PyTorch: los suyos, uno en el MLP; Keras: los de su "
+              "backend):")
         results = {}
         for model in args.modelos:
-            for framework in FRAMEWORKS if with_torch else FRAMEWORKS[:1]:
+            for framework in ("tinygrad_es", *peers):
                 results[(model, framework)] = run_child(framework, model, args.pasos, args.calentamiento,
                                                         one_thread, args.mismo_malloc)
-        print_table(results, args.modelos, with_torch)
+        print_table(results, args.modelos, peers)
         if "cnn" in args.modelos:
-            print_gflops(results, with_torch)
+            print_gflops(results, peers)
+    print_first_step(results, _numba_compile_runs(args.modelos, modes[-1]), args.modelos)
 
 
-def print_gflops(results, with_torch):
+def _version_of(module):
+    """La versión de `module` si se puede importar (en un proceso aparte: importarlo aquí tocaría este), o None."""
+    out = subprocess.run([sys.executable, "-c", f"import {module}; print({module}.__version__)"], capture_output=True,
+                         text=True, env=dict(os.environ, KERAS_BACKEND=os.environ.get("KERAS_BACKEND", "tensorflow"),
+                                             TF_CPP_MIN_LOG_LEVEL="3"))
+    return out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout.strip() else None
+
+
+def print_gflops(results, peers):
     """GFLOP/s del paso de la CNN (con su tiempo de reloj) al lado de los del matmul de NumPy (en su proceso)."""
     flops, blas = cnn_step_flops(), results[("cnn", "tinygrad_es")]["matmul_gflops"]
     ours = flops / results[("cnn", "tinygrad_es")]["wall"] / 1e9
-    line = f"CNN: {flops / 1e9:.2f} GFLOP por paso; tinygrad_es {ours:.1f} GFLOP/s"
-    if with_torch:
-        line += f", PyTorch {flops / results[('cnn', 'torch')]['wall'] / 1e9:.1f} GFLOP/s"
-    print(f"{line}; matmul float32 de NumPy (1024×1024, hilos de BLAS por defecto): {blas:.1f} GFLOP/s "
-          f"(tinygrad_es llega al {ours / blas:.0%})")
+    others = "".join(f", {NAMES[p]} {flops / results[('cnn', p)]['wall'] / 1e9:.1f} GFLOP/s" for p in peers)
+    print(f"CNN: {flops / 1e9:.2f} GFLOP por paso; tinygrad_es {ours:.1f} GFLOP/s{others}; matmul float32 de NumPy "
+          f"(1024×1024, hilos de BLAS por defecto): {blas:.1f} GFLOP/s (tinygrad_es llega al {ours / blas:.0%})")
 
 
 if __name__ == "__main__":

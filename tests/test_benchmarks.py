@@ -21,10 +21,22 @@ def _run(script, *args, timeout=120):
 
 
 def test_train_quick_mode_prints_the_table():
-    out = _run("train.py", "--rapido")
+    out = _run("train.py", "--rapido", timeout=300)
     assert "red" in out and "tinygrad_es" in out and "PyTorch" in out and "razón" in out  # la cabecera
     for row in ("MLP 784-16-32-10", "CNN del curso", "LSTM 128", "pico de memoria (MiB)", "GFLOP/s"):
         assert row in out
+    assert "Primer paso de fit" in out and out.count("caché de Numba vacía") == 3  # el coste de compilar, aparte
+
+
+def test_train_keras_peer_is_optional():
+    """--keras añade Keras 3 si se puede importar; si no, lo dice y mide los demás."""
+    out = _run("train.py", "--rapido", "--modelos", "mlp", "--keras")
+    # (se mira en otro proceso y fuera de tests/, donde `import keras` encontraría la carpeta tests/keras)
+    importable = subprocess.run([sys.executable, "-c", "import keras"], capture_output=True, cwd="/").returncode == 0
+    if importable:
+        assert "Keras 3" in out and "razón/Ke" in out
+    else:
+        assert "Keras no se puede importar" in out and "MLP 784-16-32-10" in out and "razón/Ke" not in out
 
 
 def test_train_same_malloc_option_runs():

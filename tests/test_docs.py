@@ -1,14 +1,16 @@
-"""Las páginas de docs/ se ejecutan: cada bloque ```python, en orden, y sus figuras y enlaces existen.
+"""Las páginas de docs/ se ejecutan como cuadernos de Jupyter, y sus figuras y enlaces existen.
 
-Cómo se recorre una página:
-- Se extraen sus bloques ```python y se ejecutan uno tras otro en un mismo espacio de nombres
-  (lo que define un bloque lo ven los siguientes, como en un cuaderno), desde una carpeta de
-  trabajo vacía: el código de una página no escribe archivos, y funciona desde cualquier carpeta.
-- Las figuras se muestran con `plt.show()`, como las vería el lector en un cuaderno o en su
-  ventana. Aquí `plt.show()` las recoge, y cada una se guarda como la imagen que la página
-  enseña justo después del bloque (`![texto](img/x.png)`, en orden): esta prueba es quien
-  escribe docs/img/ (solo si la imagen cambió). Un bloque debe mostrar tantas figuras como
-  imágenes le siguen, y no dejar figuras sin mostrar.
+Cómo se recorre una página (el lector de páginas y el conversor a cuaderno viven en cuadernos.py):
+- Cada página tiene su cuaderno, docs/NN-nombre.ipynb, generado de ella con `python cuadernos.py`;
+  una prueba comprueba que los cuadernos del repositorio están al día con las páginas.
+- El cuaderno se ejecuta en un núcleo de Jupyter de verdad (ipykernel, con el Python de este
+  entorno, vía nbclient), desde una carpeta de trabajo vacía: una celda que falla hace fallar la
+  prueba, el código de una página no escribe archivos y funciona desde cualquier carpeta.
+- Las figuras se muestran con `plt.show()`, y en el cuaderno salen como imágenes bajo su celda.
+  Cada una se guarda como la imagen que la página enseña justo después del bloque
+  (`![texto](img/x.png)`, en orden): esta prueba es quien escribe docs/img/ (solo si la imagen
+  cambió). Un bloque debe mostrar tantas figuras como imágenes le siguen, y no dejar figuras
+  sin mostrar (un aviso en el núcleo, tras cada celda, las delata).
 - Un bloque que no debe ejecutarse (una orden de consola escrita en Python, algo que necesita
   GPU o red) lleva justo encima la línea `<!-- no-ejecutar: motivo -->`. En GitHub y en el sitio
   de mkdocs el comentario no se ve. Esos bloques se cuentan: cada página declara cuántos tiene en
@@ -20,29 +22,28 @@ Cómo se recorre una página:
   los copia al sitio mkdocs_hooks.py).
 - El código que una página muestra como "el kernel" o "la operación" no se copia: un bloque cuyo
   contenido es solo `--8<-- "ruta:sección"` lo incluye del archivo, como hace pymdownx.snippets
-  al construir el sitio (ver mkdocs.yml). Esos listados no se ejecutan, pero cada inclusión debe
-  existir y ser Python válido, así que la página no puede quedarse con código que ya no existe.
+  al construir el sitio (ver mkdocs.yml), y el cuaderno lo trae resuelto. Esos listados no se
+  ejecutan, pero cada inclusión debe existir y ser Python válido, así que la página no puede
+  quedarse con código que ya no existe.
 """
 from __future__ import annotations
 
 import ast
-import io
+import base64
 import re
 import shutil
 import subprocess
 import sys
-import textwrap
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib
 import pytest
 
-matplotlib.use("Agg")  # sin ventanas: plt.show() solo recoge las figuras
-
 RAIZ = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RAIZ))  # cuadernos.py vive en la raíz del repositorio
+from cuadernos import bloques_python, cuaderno, ejecutar, paginas, texto_del_cuaderno  # noqa: E402
+
 DOCS = RAIZ / "docs"
-PAGINAS = sorted(p.name for p in DOCS.glob("*.md"))
+PAGINAS = paginas()
 
 # Bloques ```python marcados con <!-- no-ejecutar: ... --> en cada página (0 si no se nombra).
 NO_EJECUTAR = {
@@ -53,82 +54,26 @@ NO_EJECUTAR = {
 # Fashion-MNIST completo viene del paquete de Debian `dataset-fashion-mnist` (lo instala .ci/run).
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 
-MARCA = re.compile(r"^<!--\s*no-ejecutar:\s*\S.*-->\s*$")
-APERTURA = re.compile(r"^```\s*([\w+-]*)")
 ENLACE = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 IMAGEN = re.compile(r"!\[[^\]]*\]\((img/[^)\s]+)\)")
 
-
-INCLUSION = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"\s*$')
-MARCADOR = re.compile(r"-{1,}8<-{1,}\s+\[\s*(start|end)\s*:\s*([a-z][-_0-9a-z]*)\s*\]", re.I)
-
-
-@dataclass
-class Bloque:
-    linea: int  # línea de la página donde empieza el código (para los mensajes de error)
-    codigo: str
-    ejecutar: bool
-    figuras: list = field(default_factory=list)  # las imágenes img/... entre este bloque y el siguiente
-    listado: bool = False  # solo inclusiones --8<--: código de un archivo que se muestra y no se ejecuta
-
-
-def incluir(destino: str) -> str:
-    """Lo que trae `--8<-- "destino"`: el archivo entero o su sección (entre los marcadores start y end)."""
-    ruta, _, seccion = destino.partition(":")
-    archivo = RAIZ / ruta
-    if not archivo.is_file():
-        raise AssertionError(f'--8<-- "{destino}": no existe el archivo {ruta}')
-    lineas = archivo.read_text(encoding="utf-8").splitlines()
-    if seccion:
-        dentro, elegidas = False, []
-        for linea in lineas:
-            marca = MARCADOR.search(linea)
-            if marca and marca.group(2) == seccion:
-                dentro = marca.group(1).lower() == "start"
-                if not dentro:
-                    break
-            elif dentro and not marca:
-                elegidas.append(linea)
-        if not elegidas:
-            raise AssertionError(f'--8<-- "{destino}": {ruta} no tiene la sección [start:{seccion}] ... [end:{seccion}]')
-        lineas = elegidas
-    return textwrap.dedent("\n".join(lineas))
-
-
-def bloques_python(texto: str) -> list[Bloque]:
-    """Los bloques ```python de una página, con su línea, si llevan la marca no-ejecutar y las imágenes
-    que la página enseña después de cada uno (hasta el siguiente bloque de código)."""
-    bloques, lineas, i = [], texto.splitlines(), 0
-    actual = None  # el bloque ```python al que pertenecen las imágenes que siguen
-    while i < len(lineas):
-        apertura = APERTURA.match(lineas[i])
-        if not apertura:
-            if actual is not None:
-                actual.figuras += IMAGEN.findall(re.sub(r"`[^`\n]*`", "", lineas[i]))
-            i += 1
-            continue
-        lenguaje, inicio = apertura.group(1), i
-        fin = next((j for j in range(i + 1, len(lineas)) if lineas[j].startswith("```")), None)
-        if fin is None:
-            raise AssertionError(f"el bloque de código que empieza en la línea {i + 1} no se cierra con ```")
-        if lenguaje in ("py", "python3", "pycon"):
-            raise AssertionError(
-                f"línea {i + 1}: escribe ```python (y no ```{lenguaje}) para que el bloque se ejecute en las pruebas"
-            )
-        actual = None
-        if lenguaje == "python":
-            anterior = next((lineas[j] for j in range(inicio - 1, -1, -1) if lineas[j].strip()), "")
-            marcado = bool(MARCA.match(anterior.strip()))
-            codigo = [linea for linea in lineas[inicio + 1:fin] if linea.strip()]
-            inclusiones = [INCLUSION.match(linea) for linea in codigo]
-            if codigo and all(inclusiones):
-                listado = "\n\n".join(incluir(m.group(1)) for m in inclusiones)
-                actual = Bloque(inicio + 2, listado, False, listado=True)
-            else:
-                actual = Bloque(inicio + 2, "\n".join(lineas[inicio + 1:fin]), not marcado)
-            bloques.append(actual)
-        i = fin + 1
-    return bloques
+# Lo que la prueba prepara en el núcleo antes de la primera celda (no forma parte del cuaderno):
+# las figuras en PNG, sin la versión de matplotlib en sus metadatos (otra versión no reescribe
+# una imagen igual); tras cada celda, un aviso si quedó una figura sin mostrar; y el grafo de
+# plot.graph dibujado con matplotlib, para que la imagen del sitio sea la misma con o sin Graphviz.
+AVISO_FIGURA = "FIGURA SIN MOSTRAR"
+PREPARACION = f"""
+%config InlineBackend.figure_formats = ["png"]
+%config InlineBackend.print_figure_kwargs = {{"bbox_inches": "tight", "dpi": 80, "metadata": {{"Software": None}}}}
+import sys as _sys
+def _figuras_sin_mostrar():
+    pyplot = _sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and pyplot.get_fignums():
+        print("{AVISO_FIGURA}", file=_sys.stderr)
+get_ipython().events.register("post_execute", _figuras_sin_mostrar)
+import tinygrad_es.plot_graph as _plot_graph
+_plot_graph.dot_program = lambda: None
+"""
 
 
 def _texto(pagina: str) -> str:
@@ -177,61 +122,79 @@ def _escribir_si_cambia(ruta: Path, datos: bytes) -> None:
         ruta.write_bytes(datos)
 
 
+def _figuras(celda) -> list[bytes]:
+    """Las imágenes PNG que muestra una celda ejecutada (plt.show() o un objeto que se dibuja solo)."""
+    return [base64.b64decode(salida["data"]["image/png"]) for salida in celda.outputs
+            if salida.output_type in ("display_data", "execute_result") and "image/png" in salida.get("data", {})]
+
+
+def _avisos(celda) -> str:
+    return "".join(s.text for s in celda.outputs if s.output_type == "stream" and s.name == "stderr")
+
+
 @pytest.mark.parametrize("pagina", PAGINAS)
-def test_codigo_de_la_pagina(pagina, monkeypatch, tmp_path):
-    import matplotlib.pyplot as plt
+def test_el_cuaderno_de_la_pagina_se_ejecuta_en_un_nucleo(pagina, tmp_path):
+    from nbclient.exceptions import CellExecutionError
 
     texto = _texto(pagina)
     if "fashion_mnist" in texto and not FASHION_MNIST.is_dir():
         pytest.skip(f"{pagina} usa Fashion-MNIST completo y falta {FASHION_MNIST}: "
                     "instálalo con apt-get install dataset-fashion-mnist")
-    mostradas = []
-
-    def show(*args, **kwargs):
-        """Lo que vería el lector: cada figura abierta, como PNG; y se cierran, como en un cuaderno."""
-        for numero in plt.get_fignums():
-            png = io.BytesIO()
-            # Sin la versión de matplotlib en los metadatos: otra versión no reescribe una imagen igual.
-            plt.figure(numero).savefig(png, format="png", dpi=80, bbox_inches="tight",
-                                       metadata={"Software": None})
-            mostradas.append(png.getvalue())
-        plt.close("all")
-
-    monkeypatch.setattr(plt, "show", show)
-    monkeypatch.chdir(tmp_path)  # una carpeta cualquiera, vacía
-    plt.close("all")
-    espacio, escritas = {"__name__": "__main__"}, set()
     try:
-        for bloque in bloques_python(texto):
-            if not bloque.ejecutar:
-                continue
-            codigo = compile(bloque.codigo, f"{pagina}:{bloque.linea}", "exec")
-            mostradas.clear()
-            try:
-                exec(codigo, espacio)
-            except Exception as error:
-                raise AssertionError(
-                    f"falló el bloque de {pagina} que empieza en la línea {bloque.linea}: "
-                    f"{type(error).__name__}: {error}"
-                ) from error
-            assert not plt.get_fignums(), (
-                f"el bloque de {pagina} de la línea {bloque.linea} dibuja una figura y no la muestra: "
-                "termínalo con plt.show()"
-            )
-            assert len(mostradas) == len(bloque.figuras), (
-                f"el bloque de {pagina} de la línea {bloque.linea} muestra {len(mostradas)} figuras con plt.show() "
-                f"y la página enseña {len(bloque.figuras)} justo después ({bloque.figuras}): deben coincidir"
-            )
-            for figura, png in zip(bloque.figuras, mostradas):
-                _escribir_si_cambia(DOCS / figura, png)
-                escritas.add(figura)
-    finally:
-        plt.close("all")
+        hecho = ejecutar(cuaderno(pagina), tmp_path, preparacion=PREPARACION)
+    except CellExecutionError as error:
+        raise AssertionError(f"falló una celda del cuaderno de {pagina}:\n{error}") from None
+    celdas = [c for c in hecho.cells if c.cell_type == "code"]
+    bloques = [b for b in bloques_python(texto) if b.ejecutar]
+    assert len(celdas) == len(bloques)
+    escritas = set()
+    for bloque, celda in zip(bloques, celdas):
+        assert AVISO_FIGURA not in _avisos(celda), (
+            f"el bloque de {pagina} de la línea {bloque.linea} dibuja una figura y no la muestra: "
+            "termínalo con plt.show()"
+        )
+        mostradas = _figuras(celda)
+        assert len(mostradas) == len(bloque.figuras), (
+            f"el bloque de {pagina} de la línea {bloque.linea} muestra {len(mostradas)} figuras "
+            f"y la página enseña {len(bloque.figuras)} justo después ({bloque.figuras}): deben coincidir"
+        )
+        for figura, png in zip(bloque.figuras, mostradas):
+            _escribir_si_cambia(DOCS / figura, png)
+            escritas.add(figura)
 
     faltan = sorted(set(IMAGEN.findall(_sin_codigo(texto))) - escritas)
     assert not faltan, f"{pagina} enseña {faltan} pero ningún bloque ejecutado las muestra con plt.show()"
     sobras = sorted(p.name for p in tmp_path.iterdir() if p.name != ".hypothesis")  # la base de datos de Hypothesis
     assert not sobras, f"el código de {pagina} escribió {sobras} en la carpeta de trabajo del lector"
+
+
+def test_la_preparacion_delata_figuras_sin_mostrar_y_fija_las_imagenes(tmp_path):
+    """Lo que la prueba de las páginas prepara en el núcleo hace lo que dice."""
+    import nbformat.v4 as nbf
+
+    celdas = ["import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()",
+              "plt.figure()\nplt.plot([2, 1])",  # sin plt.show()
+              "from tinygrad_es import Tensor, plot\na = Tensor(1.0, requires_grad=True)\nplot.graph(a * a)"]
+    hecho = ejecutar(nbf.new_notebook(cells=[nbf.new_code_cell(c) for c in celdas]), tmp_path, PREPARACION)
+    mostrada, sin_mostrar, grafo = hecho.cells
+    assert AVISO_FIGURA not in _avisos(mostrada) and AVISO_FIGURA in _avisos(sin_mostrar)
+    (png,) = _figuras(mostrada)
+    assert b"Software" not in png and b"matplotlib" not in png.lower()
+    assert len(_figuras(grafo)) == 1  # el grafo, con matplotlib aunque haya Graphviz
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_el_cuaderno_del_repositorio_esta_al_dia(pagina):
+    ruta = DOCS / Path(pagina).with_suffix(".ipynb")
+    assert ruta.is_file() and ruta.read_text(encoding="utf-8") == texto_del_cuaderno(pagina), (
+        f"docs/{ruta.name} no es el cuaderno de docs/{pagina} tal como está: ejecuta `python cuadernos.py` "
+        "(la página es la fuente; el cuaderno no se edita a mano)"
+    )
+
+
+def test_cada_cuaderno_tiene_su_pagina():
+    sueltos = sorted(p.name for p in DOCS.glob("*.ipynb") if not p.with_suffix(".md").is_file())
+    assert not sueltos, f"docs/ tiene cuadernos sin página: {sueltos} (bórralos, o escribe su página)"
 
 
 # --- el sitio: mkdocs build --strict -------------------------------------------------------------
@@ -249,6 +212,9 @@ def test_el_sitio_se_construye_con_strict_y_enlaza_los_ejemplos(tmp_path):
     assert (tmp_path / "sitio" / "examples" / "04_mnist_mlp.py").is_file()
     pagina = (tmp_path / "sitio" / "01-instalacion" / "index.html").read_text(encoding="utf-8")
     assert 'href="../examples/04_mnist_mlp.py"' in pagina  # el enlace apunta a la copia del sitio
+    # Cada página enlaza su cuaderno, que el sitio incluye.
+    assert (tmp_path / "sitio" / "01-instalacion.ipynb").is_file()
+    assert 'href="../01-instalacion.ipynb"' in pagina
 
 
 def test_un_enlace_roto_hace_fallar_el_sitio(tmp_path):
@@ -266,46 +232,9 @@ def test_un_enlace_roto_hace_fallar_el_sitio(tmp_path):
     assert "no-existe.md" in salida and "99_no_existe.py" in salida
 
 
-def test_extractor_de_bloques():
-    """El extractor distingue los bloques marcados, ignora los que no son Python y avisa de los errores."""
-    pagina = "\n".join([
-        "texto", "```python", "a = 1", "```",
-        "<!-- no-ejecutar: necesita GPU -->", "", "```python", "b = 2", "```",
-        "```bash", "ls", "```",
-        "<!-- otro comentario -->", "```python", "c = 3", "```",
-    ])
-    bloques = bloques_python(pagina)
-    assert [(b.codigo, b.ejecutar) for b in bloques] == [("a = 1", True), ("b = 2", False), ("c = 3", True)]
-    assert bloques[0].linea == 3
-    # Las imágenes que siguen a un bloque (hasta el siguiente bloque de código) son las figuras que muestra.
-    pagina = "```python\nf()\n```\ntexto\n![a](img/a.png)\n![b](img/b.png) y `![no](img/c.png)`\n```bash\nls\n```\n![d](img/d.png)"
-    assert bloques_python(pagina)[0].figuras == ["img/a.png", "img/b.png"]
-    with pytest.raises(AssertionError, match="no se cierra"):
-        bloques_python("```python\nx = 1\n")
-    with pytest.raises(AssertionError, match="escribe ```python"):
-        bloques_python("```py\nx = 1\n```\n")
-    # Una marca sin motivo no cuenta: el bloque se ejecuta.
-    assert bloques_python("<!-- no-ejecutar -->\n```python\nx = 1\n```\n")[0].ejecutar
-
-
 @pytest.mark.parametrize("pagina", PAGINAS)
 def test_listados_incluidos_del_codigo_fuente(pagina):
     """Cada listado --8<-- de la página se resuelve (archivo y sección existen) y es Python válido."""
     for bloque in bloques_python(_texto(pagina)):
         if bloque.listado:
             ast.parse(bloque.codigo, f"{pagina}:{bloque.linea}")
-
-
-def test_inclusiones_como_pymdownx_snippets(tmp_path, monkeypatch):
-    """Un listado trae su sección, sin los marcadores ni la sangría común; lo que falta es un error claro."""
-    fuente = tmp_path / "modulo.py"
-    fuente.write_text("x = 0\nclass A:\n    # --8<-- [start:f]\n    def f(self):\n        return 1\n"
-                      "    # --8<-- [end:f]\n", encoding="utf-8")
-    monkeypatch.setitem(globals(), "RAIZ", tmp_path)  # las rutas de --8<-- son relativas a la raíz
-    (bloque,) = bloques_python('```python\n--8<-- "modulo.py:f"\n```\n')
-    assert bloque.listado and not bloque.ejecutar and bloque.codigo == "def f(self):\n    return 1"
-    assert "x = 0" in bloques_python('```python\n--8<-- "modulo.py"\n```\n')[0].codigo
-    with pytest.raises(AssertionError, match="no tiene la sección"):
-        bloques_python('```python\n--8<-- "modulo.py:g"\n```\n')
-    with pytest.raises(AssertionError, match="no existe el archivo"):
-        bloques_python('```python\n--8<-- "otro.py:f"\n```\n')

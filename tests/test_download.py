@@ -216,8 +216,9 @@ def test_argumentos_incorrectos(home):
         get_file("datos.bin")
     with pytest.raises(ValueError, match="hash_algorithm debe ser 'auto', 'sha256' o 'md5'"):
         get_file("datos.bin", origin="http://127.0.0.1/x", file_hash=SHA256, hash_algorithm="sha1")
-    with pytest.raises(ValueError, match="acaba en '/'.*fname='nombre.ext'"):
-        get_file(origin="http://127.0.0.1/carpeta/")
+    for fname in (None, ""):
+        with pytest.raises(ValueError, match="acaba en '/'.*fname='nombre.ext'"):
+            get_file(fname, origin="http://127.0.0.1/carpeta/")
 
 
 @pytest.mark.parametrize("origin, problem", [

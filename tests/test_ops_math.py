@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tinygrad_es import ShapeError, Tensor
 
-from strategies import FAST, check, layouts, nonempty_shapes, shapes, values
+from strategies import FAST, away_from, check, layouts, nonempty_shapes, shapes, values
 
 _erf = np.vectorize(math.erf)
 SELU_ALPHA, SELU_SCALE = 1.6732632423543772, 1.0507009873554805
@@ -51,13 +51,6 @@ UNARY = {
     "silu": (lambda t: t.silu(), lambda x: x * _sigmoid(x), (-4, 4), ()),
     "mish": (lambda t: t.mish(), lambda x: x * np.tanh(_softplus(x)), (-4, 4), ()),
 }
-
-
-def away_from(x, kinks, gap=0.05):
-    """Aparta los valores que caen a menos de `gap` de un codo (allí las diferencias finitas mienten)."""
-    for k in kinks:
-        x = np.where(np.abs(x - k) < gap, x + 2 * gap, x)
-    return x
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))

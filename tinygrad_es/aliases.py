@@ -50,8 +50,8 @@ UNSUPPORTED = {  # nombre -> qué escribir en su lugar
     "values": "max(axis) devuelve solo los valores, como NumPy; para los índices usa argmax(axis)",
     "indices": "max(axis) devuelve solo los valores, como NumPy; para los índices usa argmax(axis)",
     "masked_fill": "usa Tensor.where(mask, valor, x)",
-    "clone": "los Tensor no se modifican en su sitio, así que no hace falta copiarlos; para cortar el gradiente "
-             "usa detach()",
+    "clone": "las operaciones crean siempre un Tensor nuevo, así que casi nunca hace falta copiar; una copia con "
+             "su propia memoria es Tensor(x.numpy().copy()), y para cortar el gradiente, detach()",
     "contiguous": "no hace falta (la disposición en memoria la elige NumPy): quita la llamada",
     "numel": "usa x.size (una propiedad, sin paréntesis)",
     "dim": "usa x.ndim (una propiedad, sin paréntesis)",
@@ -111,7 +111,8 @@ def _missing_attribute(self, name):
         hint = UNSUPPORTED[name]
     elif name.endswith("_") and hasattr(type(self), name[:-1]):
         hint = (f"las operaciones en su sitio no existen en tinygrad_es: escribe x = x.{name[:-1]}(...), que "
-                "crea un Tensor nuevo y deja el grafo intacto")
+                "crea un Tensor nuevo y deja el grafo intacto (para cambiar los valores de un dato o un peso: "
+                "x.assign(...), x.assign_add(...), x[...] = v)")
     else:
         close = closest_name(name, [n for n in dir(type(self)) if not n.startswith("_")])
         hint = f"¿quisiste decir '{close}'?" if close else "mira help(Tensor) para ver sus métodos"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 import numpy as np
 
+from . import versions
 from .runtime.device import check_same_device
 from .errors import AutogradError, AnomalyError
 
@@ -84,6 +85,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
 class Function:
     """Una operación primitiva del grafo. Las subclases implementan `forward` y `backward`."""
 
+    differentiable = True  # False: su backward solo explica por qué el gradiente no puede pasar (CastToInteger)
+
     def __init__(self, *parents: Tensor):
         self.parents = parents
         # needs_grad[i] dice si hay que calcular el gradiente de la entrada i (ahorra trabajo).
@@ -113,7 +116,12 @@ class Function:
                 break
         data = ctx.forward(*arrays, **options)
         track = _Mode.grad_enabled and any(ctx.needs_grad)
-        return type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
+        out = type(parents[0])._from_op(data, ctx if track else None)  # el Tensor resultado
+        if type(data) is _ndarray and data.base is not None:  # ¿una vista de una entrada? (reshape, un corte...)
+            versions.share_if_view(out, parents)
+        if track:
+            versions.record(ctx, parents, out)  # para detectar en backward un dato guardado que cambió
+        return out
     # --8<-- [end:apply]
 
     def __repr__(self):
@@ -160,7 +168,9 @@ def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_gr
       `retain_graph=True`; un segundo `backward()` por un grafo liberado lanza un error claro.
     """
     grads = {id(root): _output_grad(root, grad)}  # id(nodo) -> dL/d(nodo), sumado de todos sus usuarios
-    for node in reversed(topological_order(root)):
+    order = topological_order(root)
+    _check_graph(order)  # antes de tocar ningún .grad
+    for node in reversed(order):
         g = grads.pop(id(node), None)
         if g is None:
             continue
@@ -183,6 +193,15 @@ def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_gr
 
 
 # ---------------------------------------------------------------- las comprobaciones de backward
+def _check_graph(order: list[Tensor]) -> None:
+    """¿Cambió en su sitio algo que el grafo guardó (versions.py)? ¿Pasa el gradiente por una operación no
+    derivable (astype a enteros)? Cualquiera de las dos es un error que nombra la operación."""
+    versions.check(order)
+    for node in order:
+        if node._ctx is not None and not node._ctx.differentiable:
+            node._ctx.backward(None)  # su backward es el error que lo explica
+
+
 def _output_grad(root: Tensor, grad) -> np.ndarray:
     """dL/d(root) para empezar: 1 si root es un escalar; si no, el `grad` dado, con la forma de root."""
     from .tensor import Tensor

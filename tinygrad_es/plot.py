@@ -14,6 +14,9 @@ Si no, se crea sin pyplot: un programa que solo guarda figuras (los ejemplos) no
 no cambia de backend y no acumula figuras en memoria.
 
     >>> fig = plot.history(history, path="salida/historia.png")
+
+`plot.graph(tensor)` dibuja el grafo de autograd (con Graphviz si está instalado); vive en
+plot_graph.py.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .errors import ShapeError, shape_str
+from .plot_graph import graph  # noqa: F401  (plot.graph: el grafo de autograd)
 from .tensor import Tensor
 
 # Los colores de TensorFlow Playground: naranja para la clase negativa, azul para la positiva.

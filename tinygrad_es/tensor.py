@@ -33,8 +33,10 @@ from .ops import movement as MV
 from .ops import reduce as R
 from .ops import softmax as S
 from .random import dropout_mask, generator
+from .tensor_inplace import InPlaceOps
 from .tensor_math import MathOps
 from .tensor_shape import ShapeOps
+from .validation import check_reduction, index_error, numeric_array
 
 
 def _as_array(data, dtype):
@@ -42,16 +44,12 @@ def _as_array(data, dtype):
     if isinstance(data, CudaArray):  # ya en la GPU: sólo se ajusta el tipo, con la misma regla
         target = to_dtype(dtype) if dtype is not None else DEFAULT_FLOAT if data.dtype.kind == "f" else data.dtype
         return data if data.dtype == target else data.astype(target)
+    # primero los números tal como llegan (un texto como '1.5' no se convierte solo), luego el tipo pedido
+    arr = data if type(data) is np.ndarray and data.dtype.kind in "biuf" else numeric_array("Tensor", "data", data)
     if dtype is not None:
-        return np.asarray(data, dtype=to_dtype(dtype))
-    arr = np.asarray(data)
+        return arr.astype(to_dtype(dtype), copy=False)
     if arr.dtype.kind == "f" and arr.dtype != DEFAULT_FLOAT:
         return arr.astype(DEFAULT_FLOAT)
-    if arr.dtype.kind not in "fiub":
-        raise DTypeError(
-            f"Tensor necesita números y recibió datos de tipo {arr.dtype}: convierte antes a una lista o array "
-            "numérico, p. ej. np.asarray(datos, dtype='float32')."
-        )
     return arr
 
 
@@ -62,15 +60,17 @@ def _place(data, device):
     return data if device == device_of(data) else to_device(data, check_device(device))
 
 
-class Tensor(MathOps, ShapeOps):
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+class Tensor(MathOps, ShapeOps, InPlaceOps):
+    # _version: [n], cuántas veces cambió en su sitio (una lista: las vistas la comparten; ver versions.py)
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "__weakref__")
     __array_priority__ = 1000  # para que `ndarray + Tensor` llame a Tensor.__radd__
 
     def __init__(self, data: Tensor | np.ndarray | list | float, dtype: str | np.dtype | None = None,
                  requires_grad: bool = False, device: str | None = None):
         """`device`: 'cpu' o 'cuda'; sin él, los datos de la CPU van al dispositivo por defecto
         (ver `set_default_device`) y los que ya están en la GPU se quedan allí."""
-        if isinstance(data, Tensor):
+        source = data if isinstance(data, Tensor) else None
+        if source is not None:
             data = data.data
         data = _as_array(data, dtype)
         if type(data) is not np.ndarray or device is not None or _device._default != "cpu":  # (en la CPU, un if)
@@ -79,6 +79,8 @@ class Tensor(MathOps, ShapeOps):
         self.grad = None
         self._ctx = None
         self.requires_grad = False
+        # Tensor(t) sin copia es la misma memoria que t: el mismo contador de versión
+        self._version = source._version if source is not None and data is source.data else [0]
         if requires_grad:
             self.requires_grad_(True)
 
@@ -90,6 +92,7 @@ class Tensor(MathOps, ShapeOps):
         t.grad = None
         t._ctx = ctx
         t.requires_grad = ctx is not None
+        t._version = [0]
         return t
 
     def requires_grad_(self, flag: bool = True) -> Tensor:
@@ -136,13 +139,17 @@ class Tensor(MathOps, ShapeOps):
 
     def detach(self) -> Tensor:
         """El mismo valor, sin historia: el gradiente no pasa a través de él."""
-        return Tensor._from_op(self.data, None)
+        t = Tensor._from_op(self.data, None)
+        t._version = self._version  # la misma memoria: un cambio en uno es un cambio en el otro
+        return t
 
     def astype(self, dtype: str | np.dtype) -> Tensor:
         """Convierte a otro tipo; entre flotantes el gradiente pasa (convertido de vuelta)."""
         dtype = to_dtype(dtype)
         if is_float(dtype) and is_float(self.dtype):
             return E.Cast.apply(self, dtype=dtype)
+        if self.requires_grad and autograd.is_grad_enabled():  # a enteros: el grafo recuerda dónde se corta
+            return E.CastToInteger.apply(self, dtype=dtype)
         return Tensor(self.data.astype(dtype), dtype=dtype)
 
     def float(self) -> Tensor:
@@ -328,32 +335,45 @@ class Tensor(MathOps, ShapeOps):
         return R.Sum.apply(self, axis=_axis_arg(axis), keepdims=keepdims)
 
     def max(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
+        check_reduction("max", self.shape, _axis_arg(axis), "el máximo de cero números no está definido")
         return R.Max.apply(self, axis=_axis_arg(axis), keepdims=keepdims)
 
     def min(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
+        check_reduction("min", self.shape, _axis_arg(axis), "el mínimo de cero números no está definido")
         return -((-self).max(axis, keepdims))
 
     def mean(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         axis = _axis_arg(axis)
-        return self.sum(axis, keepdims) / _count(self.shape, axis)
+        check_reduction("mean", self.shape, axis, "la media de cero números no está definida")
+        return self.sum(axis, keepdims) / max(_count(self.shape, axis), 1)
 
     def var(self, axis: int | tuple | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Varianza con el convenio de NumPy (ddof=0, sesgada, como Keras); ddof=1 para la insesgada."""
         axis = _axis_arg(axis)
+        count = _count(self.shape, axis)
+        if count - ddof <= 0 and math.prod(self.shape) > 0:
+            raise ValueError(
+                f"var/std: hay {count} elemento(s) por grupo en axis={axis!r} de un tensor de forma "
+                f"{shape_str(self.shape)}, y con ddof={ddof} la varianza necesita al menos {ddof + 1}."
+            )
         centered = self - self.mean(axis, keepdims=True)
-        return (centered * centered).sum(axis, keepdims) / (_count(self.shape, axis) - ddof)
+        return (centered * centered).sum(axis, keepdims) / max(count - ddof, 1)
 
     def std(self, axis: int | tuple | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         return self.var(axis, keepdims, ddof).sqrt()
 
     def argmax(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
+        check_reduction("argmax", self.shape, axis, "la posición del máximo de cero números no está definida")
         return Tensor(np.argmax(self.data, axis=axis, keepdims=keepdims))
 
     def argmin(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
+        check_reduction("argmin", self.shape, axis, "la posición del mínimo de cero números no está definida")
         return Tensor(np.argmin(self.data, axis=axis, keepdims=keepdims))
 
     def logsumexp(self, axis: int = -1, keepdims: bool = False) -> Tensor:
         """log Σ e^x, estable: se resta el máximo (constante, sin gradiente) antes de exponenciar."""
+        if _count(self.shape, _axis_arg(axis)) == 0:  # log de una suma vacía: log 0 = -inf (NumPy, PyTorch)
+            return self.sum(axis, keepdims) + (-np.inf)
         m = Tensor(self.data.max(axis=axis, keepdims=True))
         out = (self - m).exp().sum(axis, keepdims=True).log() + m
         return out if keepdims else out.squeeze(axis)
@@ -467,7 +487,11 @@ class Tensor(MathOps, ShapeOps):
         return [self[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
 
     def __getitem__(self, index):
-        return MV.Index.apply(self, index=_index_arg(index))
+        index = _index_arg(index)
+        try:
+            return MV.Index.apply(self, index=index)
+        except (IndexError, TypeError):
+            raise index_error("t[...]", self.shape, index) from None
 
     # ------------------------------------------------------------ redes
     def dropout(self, rate: float = 0.5, training: bool = True, noise_shape: tuple | None = None) -> Tensor:

@@ -69,6 +69,7 @@ class MathOps:
         (axis,) = normalize_axes("cumsum", axis, self.ndim)
         return R.Cumsum.apply(self, axis=axis)
 
+    # --8<-- [start:prod]
     def prod(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         """Producto de los elementos a lo largo de `axis` (None: todos).
 
@@ -88,6 +89,7 @@ class MathOps:
                 x = x.pad(((0, 0),) * (x.ndim - 1) + ((0, 1),), value=1)
         out = x.reshape(*kept_shape)
         return out.reshape(*(1 if i in axes else n for i, n in enumerate(self.shape))) if keepdims else out
+    # --8<-- [end:prod]
 
     # ------------------------------------------------------------ activaciones
     def softplus(self) -> Tensor:

@@ -76,15 +76,19 @@ def tiles(out_hw) -> tuple:
 
 # ---------------------------------------------------------------- referencia en NumPy
 def weight_transform(w) -> np.ndarray:
-    """U (36, C, F) = G g Gᵀ para cada par (canal, filtro) de w (3, 3, C, F), calculado en float64."""
-    u = np.einsum("ai,ijcf,bj->abcf", G, w, G, optimize=True)
-    return np.ascontiguousarray(u.reshape(POINTS, *w.shape[2:]), dtype=w.dtype)
+    """U (36, C, F) = G g Gᵀ para cada par (canal, filtro) de w (3, 3, C, F), calculado en float64.
+
+    Dos productos de matrices: G sobre el eje de las filas del núcleo y después sobre el de las columnas."""
+    c, f = w.shape[2], w.shape[3]
+    rows = (G @ w.reshape(3, 3 * c * f)).reshape(WINDOW, 3, c * f)  # (G g)[i, b]
+    return np.ascontiguousarray(np.matmul(G, rows).reshape(POINTS, c, f), dtype=w.dtype)  # (G g Gᵀ)[i, j]
 
 
 def weight_grad_transform(du, dtype) -> np.ndarray:
     """dw (3, 3, C, F) = Gᵀ dU G: la adjunta de weight_transform."""
-    du = du.reshape(WINDOW, WINDOW, *du.shape[1:])
-    return np.einsum("ai,abcf,bj->ijcf", G, du, G, optimize=True).astype(dtype)
+    c, f = du.shape[1], du.shape[2]
+    columns = np.matmul(G.T, du.reshape(WINDOW, WINDOW, c * f))  # (dU G)[i, b]
+    return (G.T @ columns.reshape(WINDOW, 3 * c * f)).reshape(3, 3, c, f).astype(dtype)
 
 
 def input_tiles_reference(x, th, tw, pt, pl):

@@ -169,7 +169,7 @@ def _check_origin(origin) -> None:
 
 def _checked_fname(fname, origin) -> str:
     """Solo un nombre de archivo: la carpeta de la caché es el único sitio donde una descarga escribe."""
-    if fname is None:
+    if fname is None or fname == "":  # sin nombre, como en Keras: el de la URL
         fname = os.path.basename(urllib.parse.urlparse(origin).path)
         if not fname:
             raise ValueError(

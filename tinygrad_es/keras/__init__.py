@@ -7,7 +7,7 @@ Basta cambiar el import: donde el curso escribe `from tensorflow.keras.layers im
     from tinygrad_es import keras
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
 """
-from . import (activations, callbacks, constraints, datasets, initializers, layers, losses, metrics, models,
+from . import (activations, callbacks, constraints, datasets, initializers, layers, losses, metrics, models, ops,
                optimizers, regularizers, utils)
 from .layers import Input
 from .models import Model, Sequential, load_model
@@ -16,5 +16,6 @@ from .variables import Variable
 
 __all__ = [
     "Input", "Model", "Sequential", "Variable", "activations", "callbacks", "clear_session", "constraints", "datasets",
-    "initializers", "layers", "load_model", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
+    "initializers", "layers", "load_model", "losses", "metrics", "models", "ops", "optimizers", "regularizers",
+    "utils",
 ]

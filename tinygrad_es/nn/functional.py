@@ -67,7 +67,7 @@ def batch_norm(x: Tensor, gamma: Tensor | None, beta: Tensor | None, moving_mean
         axes = tuple(range(x.ndim - 1))
         mean, var = x.data.mean(axis=axes), x.data.var(axis=axes)
         for moving, stat in ((moving_mean, mean), (moving_variance, var)):
-            moving.data[...] = moving.data * momentum + stat * (1 - momentum)
+            moving.assign(moving.data * momentum + stat * (1 - momentum))
     else:
         mean, var = moving_mean.data, moving_variance.data
     return BatchNorm.apply(x, gamma, beta, mean=mean, var=var, epsilon=epsilon, batch_stats=bool(training))

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from ..autograd import Function, unbroadcast
+from ..errors import AutogradError
 
 
 # ---------------------------------------------------------------- binarias
@@ -262,3 +263,25 @@ class Cast(Function):
     def backward(self, grad):
         (dtype,) = self.saved
         return grad.astype(dtype)
+
+
+class CastToInteger(Function):
+    """astype a enteros (o bool) de un tensor que pide gradiente: los enteros no tienen gradiente.
+
+    Queda en el grafo solo para que backward() diga dónde se corta el camino del gradiente, en vez
+    de un error sobre hojas sin requires_grad que no señala la conversión."""
+
+    differentiable = False
+
+    def forward(self, a, dtype):
+        self.save_for_backward(a.dtype, np.dtype(dtype))
+        return a.astype(dtype)
+
+    def backward(self, grad):
+        source, target = self.saved
+        raise AutogradError(
+            f"backward(): el gradiente tendría que pasar por astype('{target}'), que convierte un tensor {source} "
+            "que pide gradiente en enteros, y los enteros no tienen gradiente. Si necesitas el gradiente, quédate "
+            "en coma flotante (astype('float32')); si solo querías los valores (p. ej. redondear una predicción "
+            "para contar aciertos), conviértelos fuera del grafo: x.detach().astype(...)."
+        )

@@ -6,7 +6,9 @@ filas por hilo (`_by_batch_rows`, con BLAS de un hilo dentro: `threads.map_chunk
 hilo hace TODO el trabajo de su bloque con arrays propios en orden temporal, (T, filas, ·):
 
 1. Copia su x a orden temporal y calcula x_t·W + b de todos los pasos con UN producto de BLAS,
-   (T·filas, D) @ (D, k·u) (`_project_block`).
+   (T·filas, D + 1) @ (D + 1, k·u) (`_project_block`): el sesgo es una fila más de W, y x lleva
+   una columna de unos que la multiplica. Así no hay una pasada aparte para sumar b (40·128·512
+   valores en la LSTM del curso) y en el backward db sale en el mismo producto que dW.
 2. En cada paso: h_{t-1}·U con BLAS, (filas, u) @ (u, k·u), y después la celda fusionada de
    Numba (`kernels/cpu/<celda>.py`), que hace activaciones y estados en una pasada y guarda lo
    que necesitará el backward.
@@ -44,7 +46,7 @@ from ..autograd import Function
 from ..kernels.cpu import gru, lstm, simple_rnn
 from ..runtime import threads
 from ..runtime.device import contiguous, device_of, kernels_for, to_device
-from ..runtime.scratch import scratch
+from ..runtime.scratch import recycled, scratch
 
 
 def _by_batch_rows(loop, state):
@@ -63,23 +65,31 @@ def _sum_parts(parts):
     return tuple(sum(part) for part in zip(*parts))
 
 
-def _project_block(x, r, W, bias, dtype, into=None):
-    """Las filas r de x en orden temporal, xt (T, m, D), y x_t·W + bias de todos sus pasos (T, m, k·u).
+def _with_bias(W, bias, dtype):
+    """[W; b] (D + 1, k·u): el sesgo como la última fila de W (ver el docstring del módulo)."""
+    return contiguous(np.concatenate([W.astype(dtype, copy=False), bias.reshape(1, -1).astype(dtype, copy=False)]))
 
-    Un solo producto de BLAS (T·m, D) @ (D, k·u), escrito directamente en `into` si se da."""
+
+def _project_block(x, r, Wb, dtype, into=None):
+    """Las filas r de x en orden temporal con una columna de unos, xt (T, m, D + 1), y x_t·W + b de todos
+    sus pasos (T, m, k·u), con Wb = [W; b].
+
+    Un solo producto de BLAS (T·m, D + 1) @ (D + 1, k·u), escrito directamente en `into` si se da.
+    Los arrays que guarda el forward para su backward salen de `recycled` (ver runtime/scratch.py):
+    sin fallos de página de un paso a otro."""
     steps, d = x.shape[1], x.shape[2]
     m = r.stop - r.start
-    xt = np.empty_like(x, shape=(steps, m, d), dtype=dtype)
-    xt[...] = x[r].transpose(1, 0, 2)
-    xw = np.empty_like(xt, shape=(steps, m, W.shape[1])) if into is None else into
-    np.matmul(xt.reshape(steps * m, d), W, out=xw.reshape(steps * m, W.shape[1]))
-    xw += bias
+    xt = recycled("rnn_xt", (steps, m, d + 1), dtype, like=x)
+    xt[..., :d] = x[r].transpose(1, 0, 2)
+    xt[..., d] = 1
+    xw = recycled("rnn_xw", (steps, m, Wb.shape[1]), dtype, like=xt) if into is None else into
+    np.matmul(xt.reshape(steps * m, d + 1), Wb, out=xw.reshape(steps * m, Wb.shape[1]))
     return xt, xw
 
 
-def _states(h0, steps, dtype):
+def _states(h0, steps, dtype, name="rnn_hs"):
     """hs (T+1, m, u) con hs[0] = h0: hs[t] es h_{t-1} del paso t."""
-    hs = np.empty_like(h0, shape=(steps + 1, *h0.shape), dtype=dtype)
+    hs = recycled(name, (steps + 1, *h0.shape), dtype, like=h0)
     hs[0] = h0
     return hs
 
@@ -135,12 +145,14 @@ def _time_major_block(grad, r, steps, dtype, seen):
     return dhs
 
 
-def _block_grads(xt, hs, W, d_xw, d_hu, dx, r):
-    """Las partes de dW y dU de un bloque (un producto cada una) y su trozo de dx (si dx no es None)."""
+def _block_grads(xt, hs, Wb, d_xw, d_hu, dx, r):
+    """Las partes de [dW; db] y de dU de un bloque (un producto cada una) y su trozo de dx (si dx no es None).
+
+    xt lleva la columna de unos, así que xtᵀ·d(x·W) da dW y, en su última fila, db = Σ d(x·W)."""
     steps, m, d = xt.shape
     d_xw2 = d_xw.reshape(steps * m, -1)
     if dx is not None:  # x suele ser el dato de entrada, que no pide gradiente
-        dx[r] = np.matmul(d_xw2, W.T).reshape(steps, m, d).transpose(1, 0, 2)
+        dx[r] = np.matmul(d_xw2, Wb[:-1].T).reshape(steps, m, d - 1).transpose(1, 0, 2)
     dU = None if d_hu is None else hs[:-1].reshape(steps * m, -1).T @ d_hu.reshape(steps * m, -1)
     return xt.reshape(steps * m, d).T @ d_xw2, dU
 
@@ -154,15 +166,15 @@ class _Recurrent(Function):
         return out, steps, None if mask is None else _Mask(mask, x, dtype)
 
     def _backward_start(self, grad):
-        """(W, bloques del forward, dx, dh, Uᵀ contigua, pasos): lo que los backward preparan igual.
+        """([W; b], bloques del forward, dx, dh, Uᵀ contigua, pasos): lo que los backward preparan igual.
 
         dx (N, T, D) solo si x pide gradiente (suele ser el dato de entrada). dh entra con dL/dh_T
         (el gradiente del estado final, una copia: se escribe) y cada hilo lo recorre hacia atrás en
         sus filas: al acabar es dL/dh0."""
-        W, U, blocks = self.saved
+        Wb, U, blocks = self.saved
         n, steps = grad.shape[0], grad.shape[1] - self.state_count
-        dx = np.empty_like(grad, shape=(n, steps, W.shape[0])) if self.needs_grad[0] else None
-        return W, blocks, dx, grad[:, steps].copy(), contiguous(U.T), steps
+        dx = np.empty_like(grad, shape=(n, steps, Wb.shape[0] - 1)) if self.needs_grad[0] else None
+        return Wb, blocks, dx, grad[:, steps].copy(), contiguous(U.T), steps
 
 
 class LSTM(_Recurrent):
@@ -172,15 +184,15 @@ class LSTM(_Recurrent):
 
     def forward(self, x, h0, c0, W, U, b, mask=None):
         dtype = np.result_type(x, h0, c0, W, U, b)
-        W, U, b = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype), b.astype(dtype, copy=False)
+        Wb, U = _with_bias(W, b, dtype), contiguous(U, dtype=dtype)
         out, steps, masks = self._setup(x, h0, mask, dtype)
         L = kernels_for(x, lstm)
         blocks = {}  # inicio del bloque de filas -> lo que el backward necesita de ese bloque
 
         def rows(r):
             # gates entra con x_t·W + b; la celda le suma h_{t-1}·U y lo deja con las puertas activadas
-            xt, gates = _project_block(x, r, W, b, dtype)
-            hs, cs = _states(h0[r], steps, dtype), _states(c0[r], steps, dtype)
+            xt, gates = _project_block(x, r, Wb, dtype)
+            hs, cs = _states(h0[r], steps, dtype), _states(c0[r], steps, dtype, "lstm_cs")
             hu = scratch("lstm_hu", (r.stop - r.start, 4 * U.shape[0]), dtype, like=xt)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
@@ -194,11 +206,11 @@ class LSTM(_Recurrent):
             blocks[r.start] = xt, hs, cs, gates, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
-        self.save_for_backward(W, U, blocks)
+        self.save_for_backward(Wb, U, blocks)
         return out
 
     def backward(self, grad):
-        W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
+        Wb, blocks, dx, dh0, UT, steps = self._backward_start(grad)
         dc0 = grad[:, steps + 1].copy()
         L = kernels_for(grad, lstm)
 
@@ -217,10 +229,10 @@ class LSTM(_Recurrent):
                 if keep is not None:
                     dh += h_pass
                     dc += c_pass
-            return *_block_grads(xt, hs, W, dz, dz, dx, r), dz.sum(axis=(0, 1))
+            return _block_grads(xt, hs, Wb, dz, dz, dx, r)
 
-        dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))
-        return dx, dh0, dc0, dW, dU, db
+        dWb, dU = _sum_parts(_by_batch_rows(rows, dh0))
+        return dx, dh0, dc0, dWb[:-1], dU, dWb[-1]
 
 
 class GRU(_Recurrent):
@@ -230,8 +242,7 @@ class GRU(_Recurrent):
 
     def forward(self, x, h0, W, U, b, mask=None):
         dtype = np.result_type(x, h0, W, U, b)
-        W, U = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype)
-        b_in, b_rec = b[0].astype(dtype, copy=False), contiguous(b[1], dtype=dtype)
+        Wb, U, b_rec = _with_bias(W, b[0], dtype), contiguous(U, dtype=dtype), contiguous(b[1], dtype=dtype)
         out, steps, masks = self._setup(x, h0, mask, dtype)
         G = kernels_for(x, gru)
         blocks = {}
@@ -239,10 +250,10 @@ class GRU(_Recurrent):
         def rows(r):
             m, u = r.stop - r.start, U.shape[0]
             xw = scratch("gru_xw", (steps, m, 3 * u), dtype, like=x)  # el backward no lo necesita
-            xt, xw = _project_block(x, r, W, b_in, dtype, into=xw)
+            xt, xw = _project_block(x, r, Wb, dtype, into=xw)
             hs = _states(h0[r], steps, dtype)
-            gates = np.empty_like(xt, shape=(steps, m, 3 * u))
-            rh = np.empty_like(xt, shape=(steps, m, u))
+            gates = recycled("gru_gates", (steps, m, 3 * u), dtype, like=xt)
+            rh = recycled("gru_rh", (steps, m, u), dtype, like=xt)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
                 np.matmul(hs[t], U, out=gates[t])
@@ -253,11 +264,11 @@ class GRU(_Recurrent):
             blocks[r.start] = xt, hs, gates, rh, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
-        self.save_for_backward(W, U, blocks)
+        self.save_for_backward(Wb, U, blocks)
         return out
 
     def backward(self, grad):
-        W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
+        Wb, blocks, dx, dh0, UT, steps = self._backward_start(grad)
         G = kernels_for(grad, gru)
 
         def rows(r):
@@ -275,11 +286,10 @@ class GRU(_Recurrent):
                 dh += dh_direct
                 if keep is not None:
                     dh += h_pass
-            db = np.stack([d_xw.sum(axis=(0, 1)), d_hu.sum(axis=(0, 1))])
-            return *_block_grads(xt, hs, W, d_xw, d_hu, dx, r), db
+            return *_block_grads(xt, hs, Wb, d_xw, d_hu, dx, r), d_hu.sum(axis=(0, 1))
 
-        dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))
-        return dx, dh0, dW, dU, db
+        dWb, dU, db_rec = _sum_parts(_by_batch_rows(rows, dh0))
+        return dx, dh0, dWb[:-1], dU, np.stack([dWb[-1], db_rec])
 
 
 class GRUResetBefore(_Recurrent):
@@ -293,7 +303,7 @@ class GRUResetBefore(_Recurrent):
 
     def forward(self, x, h0, W, U, b, mask=None):
         dtype = np.result_type(x, h0, W, U, b)
-        W, b = contiguous(W, dtype=dtype), b.astype(dtype, copy=False)
+        Wb = _with_bias(W, b, dtype)
         u = U.shape[0]
         U_zr, U_h = contiguous(U[:, :2 * u], dtype=dtype), contiguous(U[:, 2 * u:], dtype=dtype)
         out, steps, masks = self._setup(x, h0, mask, dtype)
@@ -302,9 +312,9 @@ class GRUResetBefore(_Recurrent):
 
         def rows(r):
             m = r.stop - r.start
-            xt, xw = _project_block(x, r, W, b, dtype)  # xw sale con (z, r, ĥ) de cada paso: son las puertas
+            xt, xw = _project_block(x, r, Wb, dtype)  # xw sale con (z, r, ĥ) de cada paso: son las puertas
             hs = _states(h0[r], steps, dtype)
-            rh = np.empty_like(xt, shape=(steps, m, u))
+            rh = recycled("gru_rh", (steps, m, u), dtype, like=xt)
             hu = scratch("gru_hu", (m, 2 * u), dtype, like=xt)
             ru = scratch("gru_ru", (m, u), dtype, like=xt)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
@@ -319,11 +329,11 @@ class GRUResetBefore(_Recurrent):
             blocks[r.start] = xt, hs, xw, rh, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
-        self.save_for_backward(W, U, blocks)
+        self.save_for_backward(Wb, U, blocks)
         return out
 
     def backward(self, grad):
-        W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
+        Wb, blocks, dx, dh0, UT, steps = self._backward_start(grad)
         u = dh0.shape[1]
         U_zrT, U_hT = contiguous(UT[:2 * u]), contiguous(UT[2 * u:])
         G = kernels_for(grad, gru)
@@ -345,14 +355,14 @@ class GRUResetBefore(_Recurrent):
                 dh += dh_direct
                 if keep is not None:
                     dh += h_pass
-            dW, _ = _block_grads(xt, hs, W, d_xw, None, dx, r)
+            dWb, _ = _block_grads(xt, hs, Wb, d_xw, None, dx, r)
             flat = (steps * (r.stop - r.start), -1)
             dU = np.concatenate([hs[:-1].reshape(flat).T @ d_xw[..., :2 * u].reshape(flat),
                                  rh.reshape(flat).T @ d_xw[..., 2 * u:].reshape(flat)], axis=1)
-            return dW, dU, d_xw.sum(axis=(0, 1))
+            return dWb, dU
 
-        dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))
-        return dx, dh0, dW, dU, db
+        dWb, dU = _sum_parts(_by_batch_rows(rows, dh0))
+        return dx, dh0, dWb[:-1], dU, dWb[-1]
 
 
 class SimpleRNN(_Recurrent):
@@ -362,14 +372,14 @@ class SimpleRNN(_Recurrent):
 
     def forward(self, x, h0, W, U, b, mask=None):
         dtype = np.result_type(x, h0, W, U, b)
-        W, U, b = contiguous(W, dtype=dtype), contiguous(U, dtype=dtype), b.astype(dtype, copy=False)
+        Wb, U = _with_bias(W, b, dtype), contiguous(U, dtype=dtype)
         out, steps, masks = self._setup(x, h0, mask, dtype)
         S = kernels_for(x, simple_rnn)
         blocks = {}
 
         def rows(r):
             xw = scratch("rnn_xw", (steps, r.stop - r.start, U.shape[0]), dtype, like=x)
-            xt, xw = _project_block(x, r, W, b, dtype, into=xw)
+            xt, xw = _project_block(x, r, Wb, dtype, into=xw)
             hs = _states(h0[r], steps, dtype)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
@@ -381,11 +391,11 @@ class SimpleRNN(_Recurrent):
             blocks[r.start] = xt, hs, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
-        self.save_for_backward(W, U, blocks)
+        self.save_for_backward(Wb, U, blocks)
         return out
 
     def backward(self, grad):
-        W, blocks, dx, dh0, UT, steps = self._backward_start(grad)
+        Wb, blocks, dx, dh0, UT, steps = self._backward_start(grad)
         S = kernels_for(grad, simple_rnn)
 
         def rows(r):
@@ -400,7 +410,7 @@ class SimpleRNN(_Recurrent):
                 np.matmul(da[t], UT, out=dh)
                 if keep is not None:
                     dh += h_pass
-            return *_block_grads(xt, hs, W, da, da, dx, r), da.sum(axis=(0, 1))
+            return _block_grads(xt, hs, Wb, da, da, dx, r)
 
-        dW, dU, db = _sum_parts(_by_batch_rows(rows, dh0))
-        return dx, dh0, dW, dU, db
+        dWb, dU = _sum_parts(_by_batch_rows(rows, dh0))
+        return dx, dh0, dWb[:-1], dU, dWb[-1]

@@ -173,7 +173,7 @@ class Layer:
         """Copia los arrays dentro de los pesos (en su sitio: quien los referencia ve los nuevos)."""
         self.check_weights(values)
         for weight, value in zip(self.weights, values):
-            weight.data[...] = value
+            weight.assign(value)  # (sube su versión: ver versions.py)
 
     def check_weights(self, values):
         """¿Sirven estos arrays como pesos de la capa (cuántos y de qué forma)? Si no, un error que lo dice."""

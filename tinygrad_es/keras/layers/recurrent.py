@@ -174,7 +174,7 @@ class RNN(Layer):
         """Vuelve a poner a cero los estados de una capa stateful (p. ej. al empezar otra secuencia)."""
         if self.states is not None:
             for s in self.states:
-                s.data[...] = 0
+                s.assign(0)
 
     reset_state = reset_states
 

@@ -41,6 +41,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 
 import numpy as np
 
+from ... import versions
 from ...ops.loss import EPSILON
 from ...runtime.cuda_array import CudaArray
 from ...tensor import Tensor
@@ -221,6 +222,7 @@ class Optimizer:
                     variable.data -= variable.data * (self.weight_decay * learning_rate)
                 update_step = self.update_step_cuda if variable.device == "cuda" else self.update_step
                 update_step(gradient.astype(variable.dtype, copy=False), variable, learning_rate)
+                versions.bump(variable)  # cambió en su sitio: un grafo que aún lo guarde lo sabrá en su backward
             if self.use_ema:
                 self._update_moving_averages()
             apply_constraints(variables)  # kernel_constraint...: tras actualizar, como Keras 3
@@ -293,7 +295,7 @@ class Optimizer:
         """Con use_ema, cada peso toma el valor de su media móvil (fit lo hace al terminar, como Keras)."""
         if self.use_ema and self.built:
             for variable, average in zip(var_list, self._averages):
-                variable.data[...] = average
+                variable.assign(average)
 
     # ------------------------------------------------------------ recorte de gradientes
     def clip_gradients(self, grads: list) -> list:

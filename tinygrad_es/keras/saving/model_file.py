@@ -137,7 +137,7 @@ def _load_legacy_weights(archive, config, plan, recorder, make_layer, filepath, 
         model = model_from_config(config, make_layer, filepath)
         real = [(layer, name, w) for layer in model.layers for name, w in keras_weights(layer)]
         for (_, _, weight), value in zip(real, legacy.read_arrays(npz, real, filepath)):
-            weight.data[...] = value
+            weight.assign(value)
     if compile_config:
         _compile(model, compile_config, filepath)
     return model

@@ -74,4 +74,4 @@ def _load_npz_weights(model, npz, filepath) -> None:
     legacy.check_against(legacy.read_manifest(npz, filepath), targets, filepath)
     values = legacy.read_arrays(npz, targets, filepath)
     for (_, _, weight), value in zip(targets, values):
-        weight.data[...] = value
+        weight.assign(value)

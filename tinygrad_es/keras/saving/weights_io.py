@@ -81,7 +81,7 @@ def assign(items, targets) -> list:
     for group, i, value in items:
         if value.dtype.kind == "f" and not np.isfinite(value).all():
             non_finite.append(f"{group.path}/vars/{i}")
-        targets[group.path][i].data[...] = value
+        targets[group.path][i].assign(value)  # (sube su versión: ver versions.py)
     return non_finite
 
 
