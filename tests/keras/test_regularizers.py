@@ -73,7 +73,7 @@ def test_gradcheck_orthogonal_regularizer(data, rows, columns, mode):
 
 
 # ---------------------------------------------------------------- los modelos de Keras, paso a paso
-ActivityPenalty = recipes.activity_penalty_class(keras, lambda t: t.mean())
+ActivityPenalty = recipes.activity_penalty_class(keras)
 MODELS = {name: functools.partial(make, keras, ActivityPenalty) for name, make in recipes.MODELS.items()}
 
 
