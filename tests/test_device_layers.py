@@ -8,7 +8,8 @@ GPU real. Para ejecutarlas directamente:
 
 Cubren los caminos propios de estas capas: el bucle paso a paso de las recurrentes (máscaras,
 recurrent_dropout, GRU con reset_after=False), las envolturas, las convoluciones por grupos,
-traspuestas y separables, el remuestreo bilineal y las normalizaciones.
+traspuestas y separables, el remuestreo bilineal, las normalizaciones y los regularizadores y
+restricciones de los pesos.
 """
 import numpy as np
 import pytest
@@ -56,8 +57,20 @@ def _image_model(keras):
     ])
 
 
+def _regularized_model(keras):
+    """Penalizaciones (regularizadores, activity_regularizer) y restricciones tras cada paso."""
+    R, C = keras.regularizers, keras.constraints
+    return keras.Sequential([
+        keras.Input(shape=(3,)),
+        keras.layers.Dense(3, kernel_regularizer=R.L1L2(0.01, 0.02), activity_regularizer=R.L2(0.01),
+                           kernel_constraint=C.MaxNorm(0.5), bias_constraint=C.NonNeg()),
+        keras.layers.Dense(2, kernel_regularizer=R.OrthogonalRegularizer(0.1), kernel_constraint=C.UnitNorm()),
+    ])
+
+
 @cuda_kernel_test
-@pytest.mark.parametrize("make, shape", [(_sequence_model, (2, 4, 2)), (_image_model, (2, 3, 3, 2))])
+@pytest.mark.parametrize("make, shape", [(_sequence_model, (2, 4, 2)), (_image_model, (2, 3, 3, 2)),
+                                         (_regularized_model, (2, 3))])
 def test_modelo_con_capas_nuevas_como_en_la_cpu(make, shape):
     """El mismo modelo (mismos pesos, mismo sorteo de dropout) en la CPU y en la GPU: mismas
     predicciones y mismos pesos tras un paso de entrenamiento (formas pequeñas: el simulador es lento)."""

@@ -73,8 +73,9 @@ CONFIG_CASES = {
         "code": "print('hola')"}}), "no ejecuta código de un archivo"),
     "clase registrada": (lambda c: c["config"]["layers"][1].update(registered_name="mi_paquete>MiDensa"),
                          r"función u objeto propio.*custom_objects"),
-    "regularizador": (lambda c: first_dense(c).update(kernel_regularizer={"class_name": "L2", "config": {"l2": 0.1}}),
-                      r"la capa 'dense' \(Dense\) usa kernel_regularizer=.*que tinygrad_es no tiene"),
+    "regularizador": (lambda c: first_dense(c).update(kernel_regularizer={"class_name": "L3", "config": {"l3": 0.1}}),
+                      r"kernel_regularizer de la capa 'dense' \(Dense\) es el regularizador L3, que tinygrad_es no "
+                      r"tiene"),
     "argumento no válido": (lambda c: first_dense(c).update(units=-3), r"no se puede crear la capa 'dense'.*units"),
     "optimizador desconocido": (lambda c: c["compile_config"]["optimizer"].update(class_name="Optimo"),
                                 "usa el optimizador Optimo, que tinygrad_es no tiene"),

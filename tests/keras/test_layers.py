@@ -72,9 +72,10 @@ def test_layer_rejects_unknown_argument_suggesting_the_closest():
     with pytest.raises(TypeError, match="Dense no reconoce el argumento 'activaton' "
                                         "\\(¿quisiste decir 'activation'\\?\\)"):
         Dense(10, activaton="relu")
-    with pytest.raises(TypeError, match="Conv2D no reconoce el argumento 'kernel_regularizer'. Sus argumentos son: "
-                                        "activation, batch_size, bias_initializer"):
-        Conv2D(4, 3, kernel_regularizer="l2")
+    with pytest.raises(TypeError, match="Conv2D no reconoce el argumento 'kernel_regularizr' \\(¿quisiste decir "
+                                        "'kernel_regularizer'\\?\\). Sus argumentos son: activation, "
+                                        "activity_regularizer, batch_size, bias_constraint"):
+        Conv2D(4, 3, kernel_regularizr="l2")
 
 
 def test_dense_called_with_wrong_features_says_flatten():

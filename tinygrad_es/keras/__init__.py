@@ -7,14 +7,15 @@ Basta cambiar el import: donde el curso escribe `from tensorflow.keras.layers im
     from tinygrad_es import keras
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
 """
-from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models, ops, optimizers,
-               utils)
+from . import (activations, callbacks, constraints, datasets, initializers, layers, losses, metrics, models, ops,
+               optimizers, regularizers, utils)
 from .layers import Input
 from .models import Model, Sequential, load_model
 from .names import clear_session
 from .variables import Variable
 
 __all__ = [
-    "Input", "Model", "Sequential", "Variable", "activations", "callbacks", "clear_session", "datasets",
-    "initializers", "layers", "load_model", "losses", "metrics", "models", "ops", "optimizers", "utils",
+    "Input", "Model", "Sequential", "Variable", "activations", "callbacks", "clear_session", "constraints", "datasets",
+    "initializers", "layers", "load_model", "losses", "metrics", "models", "ops", "optimizers", "regularizers",
+    "utils",
 ]

@@ -172,6 +172,11 @@ def resolve_training(explicit) -> bool:
     return _training_stack[-1] if _training_stack else False
 
 
+def in_call() -> bool:
+    """¿Estamos dentro de la llamada a una capa o un modelo? (Si no, la que empieza es la de fuera.)"""
+    return bool(_training_stack)
+
+
 @contextlib.contextmanager
 def training_context(training: bool):
     _training_stack.append(training)

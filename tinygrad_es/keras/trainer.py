@@ -130,13 +130,16 @@ class Trainer:
     # ------------------------------------------------------------ un paso
     def compute_loss(self, x=None, y=None, y_pred: Tensor | None = None, sample_weight: np.ndarray | None = None,
                      training: bool = True):
-        """La pérdida de compile() (la suma ponderada de las de cada salida), un Tensor escalar."""
-        if self._compile_loss is None:
+        """La pérdida de compile() (la suma ponderada de las de cada salida) más, como Keras 3, las de
+        `self.losses` (regularizadores, activity_regularizer y add_loss): un Tensor escalar."""
+        losses = [] if self._compile_loss is None else [self._compile_loss(y, y_pred, sample_weight)]
+        losses += [loss.sum() for loss in self.losses]
+        if not losses:
             raise ValueError(
                 "El modelo se compiló sin pérdida y la necesita: pasa loss=..., p. ej. "
                 "model.compile(optimizer='adam', loss='categorical_crossentropy')."
             )
-        return self._compile_loss(y, y_pred, sample_weight)
+        return sum(losses[1:], losses[0])
 
     def compute_metrics(self, x, y, y_pred: Tensor, sample_weight: np.ndarray | None = None) -> dict:
         """Actualiza las métricas de compile con este lote y devuelve los valores de todas."""

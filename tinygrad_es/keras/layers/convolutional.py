@@ -26,7 +26,7 @@ from ...errors import ShapeError, shape_str
 from ...nn import functional as F
 from ...nn.arguments import int_tuple, output_size, padding_mode, pair
 from .. import activations, initializers
-from .layer import Layer
+from .layer import Layer, store_weight_options, weight_extras, weight_options
 from ...tensor import Tensor
 
 
@@ -102,8 +102,10 @@ class BaseConv(WindowLayer):
 
     def __init__(self, filters: int, kernel_size: int | tuple, strides: int | tuple | None, padding: str,
                  data_format: str | None, dilation_rate: int | tuple, groups: int, activation: str | Callable | None,
-                 use_bias: bool, kernel_initializer: str | Callable, bias_initializer: str | Callable, **kwargs):
-        super().__init__(**kwargs)
+                 use_bias: bool, kernel_initializer: str | Callable, bias_initializer: str | Callable,
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         cls = type(self).__name__
         _positive(cls, "filters", filters)
         _positive(cls, "groups", groups)
@@ -126,6 +128,8 @@ class BaseConv(WindowLayer):
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        store_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                             kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: tuple) -> None:
         channels = input_shape[-1]
@@ -135,9 +139,11 @@ class BaseConv(WindowLayer):
                 f"groups={self.groups} grupos iguales: usa un groups que divida a {channels}."
             )
         shape = self.kernel_size + (channels // self.groups, self.filters)
-        self.kernel = self.add_weight(shape=shape, initializer=self.kernel_initializer, name="kernel")
+        self.kernel = self.add_weight(shape=shape, initializer=self.kernel_initializer, name="kernel",
+                                      **weight_extras(self, "kernel"))
         if self.use_bias:
-            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias")
+            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias",
+                                        **weight_extras(self, "bias"))
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         sizes = self.spatial_output(input_shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
@@ -149,7 +155,8 @@ class BaseConv(WindowLayer):
                 "dilation_rate": list(self.dilation_rate), "groups": self.groups,
                 "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                **weight_options(self, "kernel", "bias", activity=True)}
 
 
 class Conv1D(BaseConv, SequenceLayer):
@@ -165,9 +172,11 @@ class Conv1D(BaseConv, SequenceLayer):
                  padding: str = "valid", data_format: str | None = None, dilation_rate: int | tuple = 1,
                  groups: int = 1, activation: str | Callable | None = None, use_bias: bool = True,
                  kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
-                 **kwargs):
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation,
-                         use_bias, kernel_initializer, bias_initializer, **kwargs)
+                         use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                         activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = F.conv1d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides[0],
@@ -182,9 +191,11 @@ class Conv2D(BaseConv, ImageLayer):
                  padding: str = "valid", data_format: str | None = None,
                  dilation_rate: int | tuple = (1, 1), groups: int = 1, activation: str | Callable | None = None,
                  use_bias: bool = True, kernel_initializer: str | Callable = "glorot_uniform",
-                 bias_initializer: str | Callable = "zeros", **kwargs):
+                 bias_initializer: str | Callable = "zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation,
-                         use_bias, kernel_initializer, bias_initializer, **kwargs)
+                         use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                         activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         # ReLU (la activación de casi todas las convoluciones) va fusionada con la convolución: una
@@ -210,9 +221,11 @@ class Conv2DTranspose(BaseConv, ImageLayer):
                  data_format: str | None = None, dilation_rate: int | tuple = (1, 1),
                  activation: str | Callable | None = None, use_bias: bool = True,
                  kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
-                 **kwargs):
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, 1, activation,
-                         use_bias, kernel_initializer, bias_initializer, **kwargs)
+                         use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                         activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
         self.output_padding = None
         if output_padding is not None:
             self.output_padding = int_tuple("Conv2DTranspose", "output_padding", output_padding, 2, minimum=0)
@@ -224,9 +237,11 @@ class Conv2DTranspose(BaseConv, ImageLayer):
 
     def build(self, input_shape: tuple) -> None:
         kernel_shape = self.kernel_size + (self.filters, input_shape[-1])
-        self.kernel = self.add_weight(shape=kernel_shape, initializer=self.kernel_initializer, name="kernel")
+        self.kernel = self.add_weight(shape=kernel_shape, initializer=self.kernel_initializer, name="kernel",
+                                      **weight_extras(self, "kernel"))
         if self.use_bias:
-            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias")
+            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias",
+                                        **weight_extras(self, "bias"))
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = F.conv2d_transpose(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
@@ -259,12 +274,15 @@ class DepthwiseConv2D(ImageLayer):
     (N, H', W', C·depth_multiplier). Núcleo `kernel` (alto, ancho, C, depth_multiplier); la salida
     c·depth_multiplier + m es la del filtro m del canal c. Parámetros: kh·kw·C·M + C·M."""
 
+    regularized_weights = ("depthwise", "bias")  # los pesos con <peso>_regularizer y <peso>_constraint
+
     def __init__(self, kernel_size: int | tuple, strides: int | tuple | None = (1, 1),
                  padding: str = "valid", depth_multiplier: int = 1, data_format: str | None = None,
                  dilation_rate: int | tuple = (1, 1), activation: str | Callable | None = None, use_bias: bool = True,
                  depthwise_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
-                 **kwargs):
-        super().__init__(**kwargs)
+                 depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         cls = type(self).__name__
         self.depth_multiplier = _positive(cls, "depth_multiplier", depth_multiplier)
         self.kernel_size = pair(cls, "kernel_size", kernel_size)
@@ -276,14 +294,17 @@ class DepthwiseConv2D(ImageLayer):
         self.use_bias = use_bias
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        store_weight_options(self, depthwise_regularizer=depthwise_regularizer, bias_regularizer=bias_regularizer,
+                             depthwise_constraint=depthwise_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: tuple) -> None:
         channels = input_shape[-1]
         kernel_shape = self.kernel_size + (channels, self.depth_multiplier)
-        self.kernel = self.add_weight(shape=kernel_shape, initializer=self.depthwise_initializer, name="kernel")
+        self.kernel = self.add_weight(shape=kernel_shape, initializer=self.depthwise_initializer, name="kernel",
+                                      **weight_extras(self, "depthwise"))
         if self.use_bias:
             self.bias = self.add_weight(shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
-                                        name="bias")
+                                        name="bias", **weight_extras(self, "bias"))
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = F.depthwise_conv2d(inputs, self.kernel, self.bias if self.use_bias else None, stride=self.strides,
@@ -300,7 +321,8 @@ class DepthwiseConv2D(ImageLayer):
                 "data_format": self.data_format, "dilation_rate": list(self.dilation_rate),
                 "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
                 "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                **weight_options(self, *self.regularized_weights, activity=True)}
 
 
 class SeparableConv2D(DepthwiseConv2D):
@@ -308,27 +330,35 @@ class SeparableConv2D(DepthwiseConv2D):
     canales en `filters`. Pesos: depthwise_kernel (alto, ancho, C, M), pointwise_kernel
     (1, 1, C·M, filtros) y bias (filtros,): muchos menos que una Conv2D del mismo tamaño."""
 
+    regularized_weights = ("depthwise", "pointwise", "bias")
+
     def __init__(self, filters: int, kernel_size: int | tuple, strides: int | tuple | None = (1, 1),
                  padding: str = "valid", data_format: str | None = None,
                  dilation_rate: int | tuple = (1, 1), depth_multiplier: int = 1,
                  activation: str | Callable | None = None, use_bias: bool = True,
                  depthwise_initializer: str | Callable = "glorot_uniform",
                  pointwise_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 depthwise_regularizer=None, pointwise_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
                  **kwargs):
         super().__init__(kernel_size, strides, padding, depth_multiplier, data_format, dilation_rate, activation,
-                         use_bias, depthwise_initializer, bias_initializer, **kwargs)
+                         use_bias, depthwise_initializer, bias_initializer, depthwise_regularizer, bias_regularizer,
+                         activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
         self.filters = _positive("SeparableConv2D", "filters", filters)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
+        store_weight_options(self, pointwise_regularizer=pointwise_regularizer, pointwise_constraint=pointwise_constraint)
 
     def build(self, input_shape: tuple) -> None:
         depth = input_shape[-1] * self.depth_multiplier
         depthwise_shape = self.kernel_size + (input_shape[-1], self.depth_multiplier)
         self.depthwise_kernel = self.add_weight(shape=depthwise_shape, initializer=self.depthwise_initializer,
-                                                name="depthwise_kernel")
+                                                name="depthwise_kernel", **weight_extras(self, "depthwise"))
         self.pointwise_kernel = self.add_weight(shape=(1, 1, depth, self.filters),
-                                                initializer=self.pointwise_initializer, name="pointwise_kernel")
+                                                initializer=self.pointwise_initializer, name="pointwise_kernel",
+                                                **weight_extras(self, "pointwise"))
         if self.use_bias:
-            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias")
+            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer, name="bias",
+                                        **weight_extras(self, "bias"))
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = F.separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel,

@@ -12,10 +12,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ...tensor import Tensor
-from .. import activations
-from .. import initializers
+from .. import activations, initializers
 from ..symbolic import KerasTensor, Node
-from .layer import Layer
+from .layer import Layer, store_weight_options, weight_extras, weight_options
 
 
 class InputLayer(Layer):
@@ -87,8 +86,9 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation: str | Callable | None = None, use_bias: bool = True,
                  kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
-                 **kwargs):
-        super().__init__(**kwargs)
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
             raise ValueError(f"Dense: units debe ser un entero positivo (el número de neuronas) y es {units!r}.")
         self.units = units
@@ -96,12 +96,15 @@ class Dense(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        store_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                             kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: tuple) -> None:
         self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer=self.kernel_initializer,
-                                      name="kernel")
+                                      name="kernel", **weight_extras(self, "kernel"))
         if self.use_bias:
-            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer, name="bias")
+            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer, name="bias",
+                                        **weight_extras(self, "bias"))
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         out = inputs @ self.kernel
@@ -115,7 +118,8 @@ class Dense(Layer):
     def get_config(self) -> dict:
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                **weight_options(self, "kernel", "bias")}
 
 
 class Activation(Layer):

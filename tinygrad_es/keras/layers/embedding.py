@@ -17,7 +17,7 @@ import numpy as np
 from ...nn import functional as F
 from ...tensor import Tensor
 from .. import initializers
-from .layer import Layer
+from .layer import Layer, store_weight_options, weight_extras, weight_options
 
 
 class Embedding(Layer):
@@ -25,7 +25,8 @@ class Embedding(Layer):
     fixed_axes = ()
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: str | Callable = "uniform",
-                 mask_zero: bool = False, weights: Tensor | None = None, **kwargs):
+                 embeddings_regularizer=None, embeddings_constraint=None, mask_zero: bool = False,
+                 weights: Tensor | None = None, **kwargs):
         if "input_length" in kwargs:
             kwargs.pop("input_length")
             warnings.warn("Embedding: el argumento input_length está obsoleto y no se usa; quítalo.",
@@ -36,12 +37,15 @@ class Embedding(Layer):
                 raise ValueError(f"Embedding: {name} debe ser un entero positivo y es {value!r}.")
         self.input_dim, self.output_dim = input_dim, output_dim
         self.embeddings_initializer = initializers.get(embeddings_initializer)
+        store_weight_options(self, embeddings_regularizer=embeddings_regularizer,
+                             embeddings_constraint=embeddings_constraint)
         self.mask_zero = self.supports_masking = bool(mask_zero)
         self.initial_weights = weights  # p. ej. vectores preentrenados: se copian al construir la capa
 
     def build(self, input_shape: tuple) -> None:
         self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
-                                          initializer=self.embeddings_initializer, name="embeddings")
+                                          initializer=self.embeddings_initializer, name="embeddings",
+                                          **weight_extras(self, "embeddings"))
         if self.initial_weights is not None:
             self.set_weights(self.initial_weights)
 
@@ -60,4 +64,4 @@ class Embedding(Layer):
     def get_config(self) -> dict:
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-                "mask_zero": self.mask_zero}
+                **weight_options(self, "embeddings", activity=True), "mask_zero": self.mask_zero}

@@ -23,9 +23,15 @@ Una capa es un objeto con pesos (Tensors) que transforma una entrada en una sali
   máscara viaja pegada al tensor; aquí se pasa aparte: los modelos (Sequential, funcionales y uno
   dentro de otro) la llevan de capa en capa con `call_with_mask` y, a mano (en el `call` de un
   modelo subclase), se escribe `lstm(x, mask=embedding.compute_mask(ids))`.
+- Pérdidas añadidas (`layer.losses`): las penalizaciones de los regularizadores de sus pesos
+  (`add_weight(regularizer=...)`), la de `activity_regularizer` sobre cada salida (dividida por
+  el tamaño del lote) y las que el `call` de la capa añade con `self.add_loss(...)`. Como en
+  Keras 3, las de `add_loss` y las de actividad se vacían al empezar cada llamada desde fuera (la
+  llamada al modelo) y `fit` suma todas a la pérdida de compile.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import inspect
@@ -37,9 +43,9 @@ import numpy as np
 
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
-from .. import initializers, tree
+from .. import constraints, initializers, regularizers, tree
 from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
-from ..symbolic import is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_context
+from ..symbolic import in_call, is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_context
 from ..variables import Variable
 
 
@@ -56,7 +62,7 @@ class Layer:
 
     def __init__(self, name: str | None = None, trainable: bool = True, dtype: str | np.dtype | None = None,
                  input_shape: tuple | None = None, input_dim: int | None = None, batch_size: int | None = None,
-                 **kwargs):
+                 activity_regularizer=None, **kwargs):
         # batch_size acompaña a input_shape en Keras; aquí el tamaño del lote siempre queda libre (None).
         if kwargs:
             raise unknown_arguments_error(type(self).__name__, kwargs, init_arguments(type(self)))
@@ -69,6 +75,8 @@ class Layer:
         self._build_input_shape = None  # la forma tal como llegó a build (con el lote), para summary()
         self._tracked_weights = []  # (nombre, peso, entrenable) de cada peso, en orden de creación
         self._inbound_nodes = []  # las llamadas en la API funcional (ver symbolic.Node)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._losses = []  # las de add_loss (y las de actividad) de la llamada en curso
         if input_dim is not None:
             input_shape = (input_dim,)
         self.declared_input_shape = None if input_shape is None else tuple(input_shape)
@@ -81,16 +89,19 @@ class Layer:
 
     # ------------------------------------------------------------ pesos
     def add_weight(self, shape: tuple = (), initializer="zeros", dtype: str | np.dtype | None = None,
-                   trainable: bool = True, name: Optional[str] = None) -> Variable:
+                   trainable: bool = True, name: Optional[str] = None, regularizer=None, constraint=None) -> Variable:
         """Crea un peso (un `Variable`: un Tensor con nombre) con los valores de `initializer` y lo registra
         en orden de creación.
 
         Como en Keras 3, la capa lo guarda donde quiera: `self.kernel = self.add_weight(...)`.
-        `name` es el que usan los mensajes de error y los archivos de pesos."""
+        `name` es el que usan los mensajes de error y los archivos de pesos. `regularizer` añade su
+        penalización a `layer.losses`; `constraint` proyecta el peso tras cada paso del optimizador."""
         dtype = np.dtype(dtype or self.dtype)
         value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=dtype)
         name = name or f"variable_{len(self._tracked_weights)}"
         weight = Variable(value, dtype=dtype, requires_grad=trainable and self._trainable, name=name)
+        weight.regularizer = regularizers.get(regularizer)
+        weight.constraint = constraints.get(constraint)
         self._tracked_weights.append((name, weight, trainable))
         return weight
 
@@ -185,6 +196,38 @@ class Layer:
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
 
+    # ------------------------------------------------------------ pérdidas añadidas
+    def add_loss(self, loss) -> None:
+        """Añade una pérdida escalar (un Tensor con su grafo) a `layer.losses`, desde `call` (como Keras).
+
+        `fit` la suma a la pérdida de compile en ese paso; la llamada siguiente al modelo la vacía."""
+        for value in tree.flatten(loss):
+            if not isinstance(value, (Tensor, int, float, np.ndarray, np.generic)) or isinstance(value, bool):
+                raise ValueError(
+                    f"{self.name}.add_loss() espera un Tensor (p. ej. self.add_loss(0.01 * x.square().sum()) dentro de "
+                    f"call) y recibió {type(value).__name__}."
+                )
+            self._losses.append(value if isinstance(value, Tensor) else Tensor(value, dtype=self.dtype))
+
+    @property
+    def losses(self) -> list:
+        """Las pérdidas añadidas, como Keras 3: las de add_loss y de actividad de esta capa y de sus
+        subcapas (de la última llamada) y, después, la de cada peso entrenable con regularizador."""
+        own = self._losses + [loss for layer in _all_sublayers(self) for loss in layer._losses]
+        return own + [w.regularizer(w) for w in self.trainable_weights if getattr(w, "regularizer", None)]
+
+    def _clear_losses(self) -> None:
+        for layer in [self, *_all_sublayers(self)]:
+            layer._losses.clear()
+
+    def _add_activity_loss(self, outputs) -> None:
+        """La penalización de activity_regularizer sobre cada salida, dividida por el tamaño del lote
+        (así no cambia al cambiar batch_size), como Keras 3."""
+        for output in tree.flatten(outputs):
+            if isinstance(output, Tensor):
+                loss = self.activity_regularizer(output)
+                self._losses.append(loss / output.shape[0] if output.ndim > 0 and output.shape[0] else loss)
+
     # ------------------------------------------------------------ construcción y llamada
     def build(self, input_shape: tuple) -> None:
         """Crea los pesos; las capas sin pesos no necesitan redefinirlo."""
@@ -233,14 +276,21 @@ class Layer:
             self.check_input_shape(shape)
         else:
             self.build_from_shape(shape)
+        if not in_call():  # la llamada de fuera: empieza sin las pérdidas añadidas de la anterior
+            self._clear_losses()
         training = resolve_training(training)
         with training_context(training):
-            return self.call(x, **self._call_kwargs(training, mask, kwargs))
+            outputs = self.call(x, **self._call_kwargs(training, mask, kwargs))
+        if self.activity_regularizer is not None:
+            self._add_activity_loss(outputs)
+        return outputs
 
     def call_with_mask(self, inputs: Tensor, training: bool, mask: Tensor | np.ndarray | None = None, **kwargs):
         """Dentro de un modelo: `call` con training (y la máscara, si `call` la acepta); da (salida,
         máscara de la salida), que el modelo pasa a la capa siguiente (ver `output_mask`)."""
         outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
+        if self.activity_regularizer is not None:
+            self._add_activity_loss(outputs)
         return outputs, self.output_mask(inputs, mask)
 
     def _call_kwargs(self, training, mask, kwargs) -> dict:
@@ -344,7 +394,10 @@ class Layer:
 
     # ------------------------------------------------------------ configuración
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self._trainable, "dtype": self.dtype.name}
+        config = {"name": self.name, "trainable": self._trainable, "dtype": self.dtype.name}
+        if self.activity_regularizer is not None:  # Keras solo la escribe si la hay
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
 
     @classmethod
     def from_config(cls, config: dict):
@@ -433,6 +486,42 @@ def fixed_structure():
     finally:
         if outermost:
             _structure_cache = None
+
+
+def store_weight_options(layer: Layer, **options) -> None:
+    """layer.kernel_regularizer = regularizers.get(...), layer.bias_constraint = constraints.get(...)...:
+    cada argumento `<peso>_regularizer` / `<peso>_constraint` de una capa, como objeto (o None)."""
+    for key, value in options.items():
+        setattr(layer, key, (regularizers if key.endswith("_regularizer") else constraints).get(value))
+
+
+def weight_extras(layer: Layer, weight: str) -> dict:
+    """Los argumentos de add_weight para el peso `weight` ('kernel'): su regularizador y su restricción."""
+    return {"regularizer": getattr(layer, f"{weight}_regularizer"),
+            "constraint": getattr(layer, f"{weight}_constraint")}
+
+
+def weight_options(layer: Layer, *weights: str, activity: bool = False) -> dict:
+    """Para get_config, en el orden de Keras: el regularizador de cada peso, activity_regularizer (si la
+    capa lo escribe siempre, como Conv2D o LSTM) y la restricción de cada peso."""
+    config = {f"{w}_regularizer": regularizers.serialize(getattr(layer, f"{w}_regularizer")) for w in weights}
+    if activity:
+        config["activity_regularizer"] = regularizers.serialize(layer.activity_regularizer)
+    config.update({f"{w}_constraint": constraints.serialize(getattr(layer, f"{w}_constraint")) for w in weights})
+    return config
+
+
+def _all_sublayers(layer) -> list:
+    """Las subcapas a cualquier profundidad, sin repetir, en el orden en que las recorre Keras 3
+    (`_flatten_layers`: tras cada capa, sus subcapas, la última primero)."""
+    found, pending, seen = [], collections.deque(layer._sublayers()), {id(layer)}
+    while pending:
+        sub = pending.popleft()
+        if id(sub) not in seen:
+            seen.add(id(sub))
+            found.append(sub)
+            pending.extendleft(sub._sublayers())
+    return found
 
 
 def _unique(weights) -> list:

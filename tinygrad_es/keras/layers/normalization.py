@@ -19,7 +19,7 @@ import warnings
 from ...errors import shape_str
 from ...nn import functional as F
 from .. import initializers
-from .layer import Layer
+from .layer import Layer, store_weight_options, weight_extras, weight_options
 from ...tensor import Tensor
 
 
@@ -30,7 +30,8 @@ class BatchNormalization(Layer):
     def __init__(self, axis: int | tuple | None = -1, momentum: float = 0.99, epsilon: float = 1e-3,
                  center: bool = True, scale: bool = True, beta_initializer: str | Callable = "zeros",
                  gamma_initializer: str | Callable = "ones", moving_mean_initializer: str | Callable = "zeros",
-                 moving_variance_initializer: str | Callable = "ones", **kwargs):
+                 moving_variance_initializer: str | Callable = "ones", beta_regularizer=None, gamma_regularizer=None,
+                 beta_constraint=None, gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
         if axis != -1:
             raise ValueError(
@@ -43,13 +44,17 @@ class BatchNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        store_weight_options(self, beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
+                             beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
 
     def build(self, input_shape: tuple) -> None:
         channels = (input_shape[-1],)
         if self.scale:
-            self.gamma = self.add_weight(shape=channels, initializer=self.gamma_initializer, name="gamma")
+            self.gamma = self.add_weight(shape=channels, initializer=self.gamma_initializer, name="gamma",
+                                         **weight_extras(self, "gamma"))
         if self.center:
-            self.beta = self.add_weight(shape=channels, initializer=self.beta_initializer, name="beta")
+            self.beta = self.add_weight(shape=channels, initializer=self.beta_initializer, name="beta",
+                                        **weight_extras(self, "beta"))
         self.moving_mean = self.add_weight(shape=channels, initializer=self.moving_mean_initializer,
                                            trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight(shape=channels, initializer=self.moving_variance_initializer,
@@ -67,7 +72,8 @@ class BatchNormalization(Layer):
                 "beta_initializer": initializers.serialize(self.beta_initializer),
                 "gamma_initializer": initializers.serialize(self.gamma_initializer),
                 "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
-                "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer)}
+                "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
+                **weight_options(self, "beta", "gamma")}
 
 
 class LayerNormalization(Layer):
@@ -79,7 +85,8 @@ class LayerNormalization(Layer):
 
     def __init__(self, axis: int | tuple | None = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
                  rms_scaling: bool = False, beta_initializer: str | Callable = "zeros",
-                 gamma_initializer: str | Callable = "ones", **kwargs):
+                 gamma_initializer: str | Callable = "ones", beta_regularizer=None, gamma_regularizer=None,
+                 beta_constraint=None, gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(axis, (int, list, tuple)) or isinstance(axis, bool):
             raise TypeError(f"LayerNormalization: axis debe ser un entero o una lista de enteros y es {axis!r}.")
@@ -92,6 +99,8 @@ class LayerNormalization(Layer):
             )
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
+        store_weight_options(self, beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
+                             beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
 
     def build(self, input_shape: tuple) -> None:
         ndim = len(input_shape)
@@ -106,9 +115,11 @@ class LayerNormalization(Layer):
         self.fixed_axes = tuple(self.axis)
         shape = tuple(input_shape[a] for a in self.axis)
         if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer, name="gamma")
+            self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer, name="gamma",
+                                         **weight_extras(self, "gamma"))
         if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer, name="beta")
+            self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer, name="beta",
+                                        **weight_extras(self, "beta"))
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         axes = tuple(a % inputs.ndim for a in self.axis)
@@ -129,4 +140,5 @@ class LayerNormalization(Layer):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
                 "scale": self.scale, "rms_scaling": self.rms_scaling,
                 "beta_initializer": initializers.serialize(self.beta_initializer),
-                "gamma_initializer": initializers.serialize(self.gamma_initializer)}
+                "gamma_initializer": initializers.serialize(self.gamma_initializer),
+                **weight_options(self, "beta", "gamma")}

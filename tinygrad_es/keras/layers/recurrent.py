@@ -32,7 +32,7 @@ from ...random import dropout_mask
 from ...tensor import Tensor
 from .. import activations, initializers
 from . import recurrent_steps
-from .layer import Layer, mask_array
+from .layer import Layer, mask_array, store_weight_options, weight_extras, weight_options
 
 
 class RNN(Layer):
@@ -47,10 +47,12 @@ class RNN(Layer):
                  recurrent_activation: str | Callable | None = "sigmoid", use_bias: bool = True,
                  kernel_initializer: str | Callable = "glorot_uniform",
                  recurrent_initializer: str | Callable = "orthogonal", bias_initializer: str | Callable = "zeros",
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, return_sequences: bool = False,
                  return_state: bool = False, go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
                  zero_output_for_mask=False, seed: int | None = None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         name = type(self).__name__
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
             raise ValueError(f"{name}: units debe ser un entero positivo (el tamaño del estado) y es {units!r}.")
@@ -61,6 +63,9 @@ class RNN(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        store_weight_options(self, kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
+                             bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                             recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint)
         # Como Keras: las tasas se recortan a [0, 1] (y 1 equivale a no usar dropout, ver _dropout_masks).
         self.dropout = min(1.0, max(0.0, float(dropout)))
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
@@ -87,11 +92,12 @@ class RNN(Layer):
     def build(self, input_shape: tuple) -> None:
         u = self.units
         self.kernel = self.add_weight(shape=(input_shape[-1], self.gates * u), initializer=self.kernel_initializer,
-                                      name="kernel")
+                                      name="kernel", **weight_extras(self, "kernel"))
         self.recurrent_kernel = self.add_weight(shape=(u, self.gates * u), initializer=self.recurrent_initializer,
-                                                name="recurrent_kernel")
+                                                name="recurrent_kernel", **weight_extras(self, "recurrent"))
         if self.use_bias:
-            self.bias = self.add_weight(shape=self.bias_shape(), initializer=self.bias_initializer, name="bias")
+            self.bias = self.add_weight(shape=self.bias_shape(), initializer=self.bias_initializer, name="bias",
+                                        **weight_extras(self, "bias"))
 
     # ------------------------------------------------------------ la llamada
     def call(self, sequences, initial_state: list | None = None, mask: Tensor | np.ndarray | None = None,
@@ -217,7 +223,8 @@ class RNN(Layer):
                 "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
-                "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
+                **weight_options(self, "kernel", "recurrent", "bias", activity=True), "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
 
 
 class SimpleRNN(RNN):

@@ -45,6 +45,7 @@ from ... import versions
 from ...ops.loss import EPSILON
 from ...runtime.cuda_array import CudaArray
 from ...tensor import Tensor
+from ..constraints import apply_constraints
 from . import schedules
 from .schedules import LearningRateSchedule
 
@@ -204,6 +205,7 @@ class Optimizer:
         """Un paso de optimización: actualiza cada peso de `variables` con su gradiente en `grads`.
 
         Un gradiente None (un peso que no influyó en la pérdida) deja ese peso y su estado como estaban.
+        Tras actualizar, cada peso con restricción (`kernel_constraint`...) se proyecta, como en Keras 3.
         """
         variables = list(variables)
         grads = self._check_pairs(grads, variables)
@@ -223,6 +225,7 @@ class Optimizer:
                 versions.bump(variable)  # cambió en su sitio: un grafo que aún lo guarde lo sabrá en su backward
             if self.use_ema:
                 self._update_moving_averages()
+            apply_constraints(variables)  # kernel_constraint...: tras actualizar, como Keras 3
         self.iterations += 1
     # --8<-- [end:apply]
 

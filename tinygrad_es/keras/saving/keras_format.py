@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import initializers, layers as layers_module, losses, metrics, optimizers
+from .. import constraints, initializers, layers as layers_module, losses, metrics, optimizers, regularizers
 from ..names import init_arguments
 from .archive import ModelFileError
 from .state import is_model
@@ -26,13 +26,25 @@ BOOKKEEPING = {"module", "registered_name", "shared_object_id", "build_config", 
 # Argumentos de Keras que tinygrad_es no tiene, con los valores con los que no hacen nada (además de
 # None y False): renorm_momentum solo cuenta con renorm=True, ema_momentum con use_ema=True...
 NEUTRAL = {"renorm_momentum": (0.99,), "ema_momentum": (0.99,), "axis": (-1,), "dtype": ("float32",),
-           "zero_output_for_mask": (True,)}
+           "zero_output_for_mask": (True,), "autocast": (True,)}
 # Las capas cuyo dtype escribe Keras como cadena ('float32'); el resto, como política (DTypePolicy).
 STRING_DTYPE = {"InputLayer", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"}
 # Las claves con una capa dentro (las envolturas: TimeDistributed, Bidirectional), que se traducen igual.
 NESTED_LAYER_KEYS = ("layer", "backward_layer")
 MODULES = {"layer": "keras.layers", "initializer": "keras.initializers", "optimizer": "keras.optimizers",
-           "loss": "keras.losses", "metric": "keras.metrics", "schedule": "keras.optimizers.schedules"}
+           "loss": "keras.losses", "metric": "keras.metrics", "regularizer": "keras.regularizers",
+           "constraint": "keras.constraints",
+           "schedule": "keras.optimizers.schedules"}
+# Los argumentos de una capa que son objetos de Keras, por cómo acaba su nombre: (tipo, módulo de
+# tinygrad_es con su tabla ALL o su get, y el nombre del tipo en los errores).
+OBJECT_ARGUMENTS = {"_initializer": ("initializer", initializers, "el inicializador"),
+                    "_regularizer": ("regularizer", regularizers, "el regularizador"),
+                    "_constraint": ("constraint", constraints, "la restricción")}
+
+
+def _object_kind(key: str):
+    """('regularizer', regularizers, 'el regularizador') para 'kernel_regularizer'; None si no es un objeto."""
+    return next((kind for suffix, kind in OBJECT_ARGUMENTS.items() if key.endswith(suffix)), None)
 
 
 # ================================================================ escribir (tinygrad_es -> Keras)
@@ -55,8 +67,8 @@ def _keras_layer_dict(class_name: str, layer_config: dict, input_shape=None) -> 
     for key, value in layer_config.items():
         if key == "dtype" and class_name not in STRING_DTYPE:
             value = dtype_policy(value)
-        elif key.endswith("_initializer") and isinstance(value, dict):
-            value = keras_object("initializer", value["class_name"], value.get("config", {}))
+        elif _object_kind(key) and isinstance(value, dict):
+            value = keras_object(_object_kind(key)[0], value["class_name"], value.get("config", {}))
         elif key in NESTED_LAYER_KEYS and isinstance(value, dict):
             value = _keras_layer_dict(value["class_name"], value["config"])
         config[key] = value
@@ -203,8 +215,8 @@ def _layer_arguments(entry, filepath, custom_objects) -> tuple:
     for key, value in config.items():
         if key == "dtype":
             value = _dtype_name(value, what, filepath)
-        elif key.endswith("_initializer") and isinstance(value, dict):
-            value = _initializer(value, f"{key} de {what}", filepath)
+        elif _object_kind(key) and isinstance(value, dict):
+            value = _known_object(_object_kind(key), value, f"{key} de {what}", filepath)
         elif key in ("activation", "recurrent_activation") and not isinstance(value, (str, type(None))):
             keras_object_parts(value, f"{key} de {what}", filepath)  # explica por qué no se admite
             raise ModelFileError(f"'{filepath}': {key} de {what} debe ser un nombre ('relu'...) y es {_short(value)}.")
@@ -230,12 +242,15 @@ def _dtype_name(value, what, filepath) -> str:
     return value
 
 
-def _initializer(entry, what, filepath):
+def _known_object(kind, entry, what, filepath):
+    """Un inicializador, regularizador o restricción de la configuración, si tinygrad_es tiene su clase
+    (con sus argumentos limpios); si no, el error que lo dice."""
+    _, module, noun = kind
     class_name, config = keras_object_parts(entry, what, filepath)
     try:
-        cls = initializers.get({"class_name": class_name, "config": {}}).__class__
+        cls = module.get({"class_name": class_name, "config": {}}).__class__
     except (ValueError, TypeError):
-        raise ModelFileError(f"'{filepath}': {what} es el inicializador {class_name}, que tinygrad_es no tiene.") from None
+        raise ModelFileError(f"'{filepath}': {what} es {noun} {class_name}, que tinygrad_es no tiene.") from None
     return {"class_name": class_name, "config": clean_arguments(cls, config, what, filepath)}
 
 
