@@ -8,6 +8,13 @@ Python (ValueError, TypeError, RuntimeError) para que `except ValueError` siga f
 """
 
 
+class ArgumentError(TypeError, ValueError):
+    """Un argumento de tipo o valor no válido (`Dense("10")`, `Dropout(1.5)`).
+
+    Hereda de las dos: `except TypeError` y `except ValueError` lo atrapan, como a los errores de
+    argumentos de Keras (casi siempre ValueError) y de Python (TypeError)."""
+
+
 class ShapeError(ValueError):
     """Formas incompatibles (broadcasting, matmul, capas)."""
 

@@ -25,7 +25,7 @@ from typing import Optional
 
 import numpy as np
 
-from .errors import DTypeError, shape_str
+from .errors import ArgumentError, DTypeError, shape_str
 
 
 def _describe(value) -> str:
@@ -56,24 +56,28 @@ def integer(owner: str, name: str, value, minimum: Optional[int] = 1, meaning: s
     what = f"{owner}: {name}" + (f" ({meaning})" if meaning else "")
     bound = "" if minimum is None else " positivo" if minimum == 1 else f" >= {minimum}"
     if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{what} debe ser un entero{bound} y es {value!r}, un booleano: escribe el número.")
+        raise ArgumentError(f"{what} debe ser un entero{bound} y es {value!r}. {integer_hint(value)}")
     try:
         result = operator.index(value)  # int, np.int64, np.uint8... (no float, no str)
     except TypeError:
-        raise TypeError(f"{what} debe ser un entero{bound} y es {_describe(value)}{_integer_hint(value)}") from None
+        hint = integer_hint(value)
+        raise ArgumentError(f"{what} debe ser un entero{bound} y es {_describe(value)}." + (f" {hint}" if hint else "")) from None
     if minimum is not None and result < minimum:
-        raise ValueError(f"{what} debe ser un entero{bound} y es {result}.")
+        raise ArgumentError(f"{what} debe ser un entero{bound} y es {result}.")
     return result
 
 
-def _integer_hint(value) -> str:
+def integer_hint(value) -> str:
+    """Lo que hay que cambiar para que `value` sea un entero, como frase ('' si no hay nada que decir)."""
     if _is_text(value):
-        return ", un texto: escribe el número sin comillas."
+        return "Es un texto: escribe el número sin comillas."
+    if isinstance(value, (bool, np.bool_)):
+        return "Es un booleano: escribe el número."
     if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
-        return f": escribe {int(value)}, sin decimales (si sale de una cuenta, usa int(...) o //)."
+        return f"Escribe {int(value)}, sin decimales (si sale de una cuenta, usa int(...) o //)."
     if isinstance(value, (float, np.floating)):
-        return ": un tamaño no tiene decimales."
-    return "."
+        return "Escribe un número entero, sin decimales."
+    return ""
 
 
 def number(owner: str, name: str, value, low: Optional[float] = None, high: Optional[float] = None,
@@ -82,14 +86,14 @@ def number(owner: str, name: str, value, low: Optional[float] = None, high: Opti
     what = f"{owner}: {name}" + (f" ({meaning})" if meaning else "")
     interval = _interval(low, high, low_open, high_open)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        hint = ", un texto: escribe el número sin comillas." if _is_text(value) else "."
-        raise TypeError(f"{what} debe ser un número{interval} y es {_describe(value)}{hint}")
+        hint = ". Es un texto: escribe el número sin comillas." if _is_text(value) else "."
+        raise ArgumentError(f"{what} debe ser un número{interval} y es {_describe(value)}{hint}")
     result = float(value)
     outside = (not np.isfinite(result)
                or low is not None and (result <= low if low_open else result < low)
                or high is not None and (result >= high if high_open else result > high))
     if outside:
-        raise ValueError(f"{what} debe ser un número{interval} y es {value!r}.")
+        raise ArgumentError(f"{what} debe ser un número{interval} y es {value!r}.")
     return result
 
 
@@ -103,37 +107,37 @@ def _interval(low, high, low_open, high_open) -> str:
     return f" en {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
-def shape(owner: str, name: str, value, allow_none: bool = True) -> tuple:
-    """Una forma sin el eje del lote: tupla (o lista) de enteros positivos; None donde el tamaño es libre."""
-    free = " o None (tamaño libre)" if allow_none else ""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"{owner}: {name} debe ser una tupla de tamaños y es {value!r}, un número suelto: escribe "
-            f"{name}=({int(value)},) (con la coma, una tupla de un elemento)."
-        )
+def shape(owner: str, name: str, value, allow_none: bool = True, free=None, free_text: str = "None (tamaño libre)"
+          ) -> tuple:
+    """Una forma sin el eje del lote: tupla (o lista) de enteros positivos, y `free` (None; -1 en Reshape)
+    donde el tamaño es libre si `allow_none`; un entero suelto n vale como (n,)."""
+    text = f" o {free_text}" if allow_none else ""
+    if _is_index(value):
+        value = (value,)
     if not isinstance(value, (tuple, list)):
-        raise TypeError(f"{owner}: {name} debe ser una tupla de tamaños, p. ej. (28, 28, 1), y es {_describe(value)}.")
+        raise ArgumentError(
+            f"{owner}: {name} debe ser una tupla de tamaños, p. ej. (28, 28, 1), y es {_describe(value)}."
+        )
     result = []
     for i, size in enumerate(value):
-        if size is None and allow_none:
-            result.append(None)
+        if allow_none and (size is free or (free is not None and _is_index(size) and size == free)):
+            result.append(free)
             continue
         try:
             result.append(integer(owner, f"{name}[{i}]", size, minimum=1))
-        except (TypeError, ValueError) as e:
-            raise type(e)(
+        except ArgumentError:
+            hint = "Un eje de tamaño 0 no tendría datos." if _is_index(size) and size == 0 else integer_hint(size)
+            raise ArgumentError(
                 f"{owner}: {name}={_shape_text(value)} no es una forma válida: cada tamaño debe ser un entero "
-                f"positivo{free} y el {i} (contando desde 0) es {size!r}"
-                + (". Un eje de tamaño 0 no tendría datos." if size == 0 else ".")
+                f"positivo{text} y en la posición {i} hay {size!r}." + (f" {hint}" if hint else "")
             ) from None
     return tuple(result)
 
 
 def _shape_text(value) -> str:
-    try:
+    if all(v is None or _is_index(v) for v in value):
         return shape_str(value)
-    except TypeError:
-        return repr(value)
+    return repr(tuple(value))
 
 
 # ---------------------------------------------------------------- arrays
@@ -153,7 +157,7 @@ def numeric_array(owner: str, name: str, value, dtype=None) -> np.ndarray:
     except ValueError:  # listas anidadas de longitudes distintas (NumPy >= 1.24)
         raise ValueError(f"{owner}: {name} {ragged_detail(value)}") from None
     if arr.dtype.kind not in "biuf":
-        raise DTypeError(f"{owner}: {name} debe contener números y {_non_numeric_detail(arr)}")
+        raise DTypeError(f"{owner}: {name} debe contener números y {_non_numeric_detail(arr, name)}")
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
@@ -180,13 +184,14 @@ def ragged_detail(value) -> str:
     return "no es rectangular (las listas anidadas tienen longitudes distintas)."
 
 
-def _non_numeric_detail(arr: np.ndarray) -> str:
+def _non_numeric_detail(arr: np.ndarray, name: str) -> str:
+    var = name if name.isidentifier() else "datos"
     flat = arr.reshape(-1)
     if arr.dtype.kind in "US" or (arr.dtype.kind == "O" and any(_is_text(v) for v in flat[:1000])):
         sample = next((v for v in flat if _is_text(v)), flat[0] if flat.size else "")
         return (
             f"contiene textos, como {str(sample)!r}. No se convierten solos: si son números escritos como texto, "
-            "conviértelos tú (np.asarray(x, dtype='float32')); si son categorías, pásalas a índices enteros."
+            f"conviértelos tú ({var} = np.asarray({var}, dtype='float32')); si son categorías, pásalas a índices enteros."
         )
     if arr.dtype.kind == "c":
         return "es de números complejos: usa la parte real (x.real) o el módulo (np.abs(x)), la que quieras."

@@ -126,9 +126,9 @@ def test_mismatched_sample_counts_and_bad_validation_data():
         model.fit(x, labels, verbose=0, validation_data=x)
     with pytest.raises(ValueError, match="validation_split"):
         model.fit(x, labels, verbose=0, validation_split=1.5)
-    with pytest.raises(ValueError, match="batch_size .* entero positivo; es 0"):
+    with pytest.raises(ValueError, match=r"fit\(\): batch_size .* debe ser un entero positivo y es 0"):
         model.fit(x, labels, verbose=0, batch_size=0)
-    with pytest.raises(ValueError, match="epochs .* entero >= 0; es 2.5"):
+    with pytest.raises(ValueError, match=r"fit\(\): epochs .* debe ser un entero >= 0 y es 2.5"):
         model.fit(x, labels, verbose=0, epochs=2.5)
 
 

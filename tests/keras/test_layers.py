@@ -64,7 +64,7 @@ def test_dense_acts_on_last_axis_of_3d_input():
 
 @pytest.mark.parametrize("units", [0, -3, 2.5, True])
 def test_dense_rejects_bad_units(units):
-    with pytest.raises(ValueError, match="units debe ser un entero positivo"):
+    with pytest.raises(ValueError, match=r"Dense: units \(el número de neuronas\) debe ser un entero positivo"):
         Dense(units)
 
 

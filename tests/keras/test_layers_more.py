@@ -203,8 +203,8 @@ def test_a_layer_without_masking_drops_the_mask_with_a_warning():
     (lambda: ZeroPadding2D((1, 2, 3)), "padding debe ser un entero >= 0, una pareja"),
     (lambda: Cropping2D(-1), "cropping debe ser un entero >= 0"),
     (lambda: UpSampling2D(interpolation="bicubic"), "interpolation='bicubic' no está disponible.*'nearest'"),
-    (lambda: GaussianNoise(2.0), r"stddev .* debe estar en \[0, 1\]"),
-    (lambda: SpatialDropout1D(1.5), r"rate .* debe estar en \[0, 1\]"),
+    (lambda: GaussianNoise(2.0), r"stddev .* debe ser un número en \[0, 1\] y es 2.0"),
+    (lambda: SpatialDropout1D(1.5), r"rate .* debe ser un número en \[0, 1\] y es 1.5"),
     (lambda: Rescaling("x"), "scale debe ser un número"),
     (lambda: LayerNormalization(axis="last"), "axis debe ser un entero o una lista"),
 ])

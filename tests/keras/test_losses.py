@@ -211,8 +211,15 @@ def test_one_hot_labels_given_to_sparse_categorical_crossentropy():
 
 
 def test_class_index_out_of_range():
-    with pytest.raises(ValueError, match="entre 0 y 2 \\(hay 3 salidas\\) y van de 0 a 5"):
+    with pytest.raises(ValueError, match=r"sparse_categorical_crossentropy espera etiquetas enteras de 0 a 2 .*"
+                                         r"3 unidades\) y van de 0 a 5: si hay 6 clases.*Dense\(6"):
         losses.sparse_categorical_crossentropy(np.array([0, 5]), P)
+    with pytest.raises(ValueError, match=r"van de 1 a 3: .*Dense\(4.*réstales 1"):
+        losses.sparse_categorical_crossentropy(np.array([1, 3]), P)
+    with pytest.raises(ValueError, match=r"van de -1 a 0: los índices de clase empiezan en 0"):
+        losses.sparse_categorical_crossentropy(np.array([-1, 0]), P)
+    with pytest.raises(ValueError, match=r"van de 0.5 a 1: no son índices de clase.*'mse'"):
+        losses.sparse_categorical_crossentropy(np.array([0.5, 1.0]), P)
 
 
 def test_wrong_number_of_outputs_for_binary_loss():

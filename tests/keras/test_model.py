@@ -227,5 +227,5 @@ def test_set_random_seed_seeds_every_generator():
     second = (random.random(), np.random.rand(), Dense(3).kernel_initializer((2, 3)))
     assert first[:2] == second[:2]
     np.testing.assert_array_equal(first[2], second[2])
-    with pytest.raises(ValueError, match="espera un entero"):
+    with pytest.raises(ValueError, match=r"set_random_seed: seed debe ser un entero >= 0 y es 1.5"):
         keras.utils.set_random_seed(1.5)

@@ -26,6 +26,8 @@ import warnings
 
 import numpy as np
 
+from ..errors import ArgumentError
+from ..validation import integer, number
 from .progbar import Progbar, write
 
 _HOOKS = (
@@ -131,9 +133,16 @@ class CallbackList:
 
 def _checked_list(callbacks) -> list:
     """La lista de callbacks del usuario; un callback suelto también vale (se mete en una lista)."""
-    if isinstance(callbacks, Callback):
-        return [callbacks]
-    callbacks = list(callbacks or [])
+    if isinstance(callbacks, Callback) or isinstance(callbacks, type):
+        callbacks = [callbacks]  # uno suelto (la clase sin paréntesis da su error abajo)
+    elif callbacks is None:
+        callbacks = []
+    elif not isinstance(callbacks, (list, tuple)):
+        raise TypeError(
+            f"callbacks debe ser una lista de objetos Callback, p. ej. callbacks=[keras.callbacks.EarlyStopping()], "
+            f"y es {callbacks!r} ({type(callbacks).__name__})."
+        )
+    callbacks = list(callbacks)
     for callback in callbacks:
         if isinstance(callback, type) and issubclass(callback, Callback):
             raise TypeError(
@@ -334,6 +343,9 @@ class EarlyStopping(Callback):
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto", baseline=None,
                  restore_best_weights=False, start_from_epoch=0):
         super().__init__()
+        patience = integer("EarlyStopping", "patience", patience, minimum=0, meaning="épocas sin mejorar")
+        min_delta = number("EarlyStopping", "min_delta", min_delta)
+        start_from_epoch = integer("EarlyStopping", "start_from_epoch", start_from_epoch, minimum=0)
         self.monitor, self.patience, self.verbose = monitor, patience, verbose
         self.baseline, self.start_from_epoch = baseline, start_from_epoch
         self.restore_best_weights = restore_best_weights
@@ -496,11 +508,15 @@ class ReduceLROnPlateau(Callback):
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,
                  cooldown=0, min_lr=0.0):
         super().__init__()
-        if factor >= 1.0:
-            raise ValueError(
+        if number("ReduceLROnPlateau", "factor", factor, 0) >= 1.0:
+            raise ArgumentError(
                 f"ReduceLROnPlateau reduce la tasa multiplicándola por factor, que debe ser menor que 1 y es {factor}: "
                 "usa p. ej. factor=0.1 o 0.5."
             )
+        patience = integer("ReduceLROnPlateau", "patience", patience, minimum=0, meaning="épocas sin mejorar")
+        cooldown = integer("ReduceLROnPlateau", "cooldown", cooldown, minimum=0)
+        min_delta = number("ReduceLROnPlateau", "min_delta", min_delta)
+        min_lr = number("ReduceLROnPlateau", "min_lr", min_lr, 0)
         self.monitor, self.factor, self.patience, self.verbose = monitor, factor, patience, verbose
         self.min_delta, self.cooldown, self.min_lr = min_delta, cooldown, min_lr
         increasing = _monitor_op(monitor, mode, "ReduceLROnPlateau") is np.greater

@@ -16,11 +16,14 @@ Las pérdidas y métricas se construyen con el primer lote: 'accuracy' (y la pé
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import tree
+from ..validation import number
 
 
 def per_output(spec, count: int, names: list, argument: str) -> list:
@@ -101,11 +104,14 @@ class CompileLoss:
     """La pérdida de compile(): la suma ponderada de las pérdidas de cada salida."""
 
     def __init__(self, loss, loss_weights=None, output_names=None):
-        if loss_weights is not None and not isinstance(loss_weights, (list, tuple, dict, float, int)):
+        if loss_weights is not None and not isinstance(loss_weights, (list, tuple, dict, numbers.Real)):
             raise ValueError(
                 f"compile(): loss_weights debe ser un número (una salida), una lista o un diccionario por salida, "
                 f"y es {loss_weights!r}."
             )
+        for weight in tree.flatten(loss_weights):  # cada peso, un número >= 0 (no '0.5')
+            if weight is not None:
+                number("compile()", "loss_weights", weight, 0, meaning="el peso de la pérdida de cada salida")
         for identifier in tree.flatten(loss):  # un nombre mal escrito falla ya en compile, no en fit
             if identifier is not None and not _is_crossentropy(identifier):
                 losses_module.get(identifier)

@@ -24,7 +24,15 @@ import numpy as np
 
 from ..random import generator
 from ..tensor import Tensor
+from ..validation import integer, number, numeric_array
 from . import tree
+
+_VERBS = {"fit": "entrenar", "evaluate": "evaluar", "predict": "predecir"}
+
+
+def _caller(method: str) -> str:
+    """'fit' -> 'fit()'; 'fit(validation_data=...)' se queda: quien llama, en los mensajes."""
+    return method if method.endswith(")") else f"{method}()"
 
 
 # ---------------------------------------------------------------- PyDataset
@@ -97,18 +105,27 @@ def cast_target(data: np.ndarray) -> np.ndarray:
     return data
 
 
-def _as_array(leaf):
+def _as_array(leaf, method: str, name: str):
     if leaf is None:
         return None
-    return leaf.numpy() if isinstance(leaf, Tensor) else np.asarray(leaf)
+    array = leaf.numpy() if isinstance(leaf, Tensor) else numeric_array(_caller(method), name, leaf)
+    if array.ndim == 0:
+        raise ValueError(
+            f"{_caller(method)}: {name} debe tener un eje de muestras (un array con una fila por muestra) y es un número "
+            f"suelto, {array!r}."
+        )
+    return array
 
 
-def arrays_of(structure):
-    """Cada hoja como array (un Tensor, copiado de la GPU si hace falta); una lista de números es un array."""
+def arrays_of(structure, method: str = "fit", name: str = "x"):
+    """Cada hoja como array (un Tensor, copiado de la GPU si hace falta); una lista de números es un array.
+
+    Solo números: un texto, un objeto de Python o unas listas de longitudes distintas son un error
+    que nombra el método y el argumento (`fit(): y ...`), aquí y no diez llamadas más adentro."""
     if isinstance(structure, (list, tuple)) and not any(isinstance(leaf, (np.ndarray, Tensor))
                                                         for leaf in tree.flatten(structure)):
-        return np.asarray(structure)
-    return tree.map_structure(_as_array, structure)
+        return _as_array(structure, method, name)
+    return tree.map_structure(lambda leaf: _as_array(leaf, method, name), structure)
 
 
 class BatchConverter:
@@ -145,6 +162,9 @@ def _check_class_weight(class_weight, y):
             f"class_weight debe ser un diccionario {{clase: peso}}, p. ej. class_weight={{0: 1.0, 1: 5.0}}, y es "
             f"{class_weight!r}."
         )
+    for label, weight in class_weight.items():
+        integer("fit", "class_weight (cada clave, el índice de una clase)", label, minimum=0)
+        number("fit", f"class_weight[{label!r}] (el peso de esa clase)", weight, 0)
     if y is not None and tree.is_nested(y):
         raise ValueError(
             "class_weight solo sirve para modelos con una salida: con varias, pasa sample_weight con un array de "
@@ -172,14 +192,19 @@ class ArrayDataAdapter(DataAdapter):
     """Arrays en memoria, cortados en lotes (el último, incompleto, también cuenta) y barajados por época."""
 
     def __init__(self, x, y, sample_weight, class_weight, batch_size, steps, shuffle, convert, method):
-        self.x, self.y = arrays_of(x), None if y is None else arrays_of(y)
+        self.x, self.y = arrays_of(x, method, "x"), None if y is None else arrays_of(y, method, "y")
         x_sizes = [len(a) for a in tree.flatten(self.x)]
+        if x_sizes[0] == 0:
+            raise ValueError(
+                f"{_caller(method)}: x no tiene muestras (forma {tree.flatten(self.x)[0].shape}), así que no hay nada que "
+                f"{_VERBS.get(method.split('(')[0], 'procesar')}. ¿Un filtro dejó los datos vacíos, o se cargó el archivo equivocado?"
+            )
         y_sizes = [len(a) for a in tree.flatten(self.y) if a is not None]
         if len(set(x_sizes)) > 1:
-            raise ValueError(f"{method}(): cada entrada de x debe tener las mismas muestras y tienen {x_sizes}.")
+            raise ValueError(f"{_caller(method)}: cada entrada de x debe tener las mismas muestras y tienen {x_sizes}.")
         if y_sizes and set(y_sizes) != set(x_sizes[:1]):
             raise ValueError(
-                f"{method}(): x tiene {x_sizes[0]} muestras e y tiene {' y '.join(map(str, sorted(set(y_sizes))))}; "
+                f"{_caller(method)}: x tiene {x_sizes[0]} muestras e y tiene {' y '.join(map(str, sorted(set(y_sizes))))}; "
                 "deben tener las mismas (una etiqueta por muestra). Revisa que no mezcles datos de entrenamiento y "
                 "de prueba."
             )
@@ -197,11 +222,11 @@ class ArrayDataAdapter(DataAdapter):
     def _sample_weights(self, sample_weight, method):
         if sample_weight is None:
             return None
-        sample_weight = arrays_of(sample_weight)
+        sample_weight = arrays_of(sample_weight, method, "sample_weight")
         for w in tree.flatten(sample_weight):
             if len(w) != self.size or w.ndim > 2 or (w.ndim == 2 and w.shape[1] != 1):
                 raise ValueError(
-                    f"{method}(): sample_weight debe tener un peso por muestra (forma ({self.size},)) y tiene forma "
+                    f"{_caller(method)}: sample_weight debe tener un peso por muestra (forma ({self.size},)) y tiene forma "
                     f"{w.shape}."
                 )
         return sample_weight
@@ -223,26 +248,27 @@ class ArrayDataAdapter(DataAdapter):
 class _BatchStream(DataAdapter):
     """Lo común a generadores y PyDataset: cada elemento es un lote (x, y, sample_weight) a convertir."""
 
-    def __init__(self, class_weight, convert):
+    def __init__(self, class_weight, convert, method):
         _check_class_weight(class_weight, None)
-        self.class_weight, self.convert = class_weight, convert
+        self.class_weight, self.convert, self.method = class_weight, convert, method
 
     def _prepare(self, batch):
         x, y, sw = unpack_x_y_sample_weight(batch)
-        x, y = arrays_of(x), None if y is None else arrays_of(y)
+        x = arrays_of(x, self.method, "x (en un lote)")
+        y = None if y is None else arrays_of(y, self.method, "y (en un lote)")
         if self.class_weight is not None:
             if sw is not None:
                 raise ValueError("No se pueden usar class_weight y sample_weight a la vez: el lote ya trae pesos.")
             _check_class_weight(self.class_weight, y)
             sw = class_weight_to_sample_weights(y, self.class_weight)
-        return self.convert(x, y, None if sw is None else arrays_of(sw))
+        return self.convert(x, y, None if sw is None else arrays_of(sw, self.method, "sample_weight (en un lote)"))
 
 
 class GeneratorDataAdapter(_BatchStream):
     """Un generador (o iterador) de Python: se recorre una sola vez; no se sabe cuántos lotes tiene."""
 
-    def __init__(self, source, class_weight, convert):
-        super().__init__(class_weight, convert)
+    def __init__(self, source, class_weight, convert, method="fit"):
+        super().__init__(class_weight, convert, method)
         self.source = source
 
     def batches(self):
@@ -253,8 +279,8 @@ class GeneratorDataAdapter(_BatchStream):
 class PyDatasetAdapter(_BatchStream):
     """Un PyDataset (o un objeto con __len__ y __getitem__): len(ds) lotes; con shuffle, en otro orden cada época."""
 
-    def __init__(self, dataset, class_weight, shuffle, convert):
-        super().__init__(class_weight, convert)
+    def __init__(self, dataset, class_weight, shuffle, convert, method="fit"):
+        super().__init__(class_weight, convert, method)
         self.dataset, self.shuffle = dataset, shuffle
         self.num_batches = len(dataset)
 
@@ -291,16 +317,16 @@ def get_data_adapter(x, y=None, sample_weight=None, class_weight=None, batch_siz
         for name, value in (("y", y), ("sample_weight", sample_weight)):
             if value is not None:
                 raise ValueError(
-                    f"{method}(): con x {kind}, {name} no se pasa aparte: cada lote que da debe ser "
+                    f"{_caller(method)}: con x {kind}, {name} no se pasa aparte: cada lote que da debe ser "
                     "(x, y) o (x, y, sample_weight)."
                 )
         if batch_size is not None:
-            raise ValueError(f"{method}(): con x {kind}, batch_size no se usa: el tamaño lo decide cada lote que da.")
+            raise ValueError(f"{_caller(method)}: con x {kind}, batch_size no se usa: el tamaño lo decide cada lote que da.")
         if is_dataset(x):
-            return PyDatasetAdapter(x, class_weight, shuffle, convert)
-        return GeneratorDataAdapter(x, class_weight, convert)
+            return PyDatasetAdapter(x, class_weight, shuffle, convert, method)
+        return GeneratorDataAdapter(x, class_weight, convert, method)
     if x is None:
-        raise ValueError(f"{method}() necesita los datos x, p. ej. model.{method}(x_train, y_train).")
+        raise ValueError(f"{_caller(method)} necesita los datos x, p. ej. model.{method}(x_train, y_train).")
     return ArrayDataAdapter(x, y, sample_weight, class_weight, batch_size, steps, shuffle, convert, method)
 
 
@@ -313,7 +339,7 @@ def train_validation_split(arrays, validation_split: float):
     if any(is_dataset(a) or is_generator(a) for a in arrays if a is not None):
         raise ValueError("validation_split solo funciona con arrays: con un generador o un PyDataset, pasa "
                          "validation_data con sus propios lotes.")
-    arrays = [None if a is None else arrays_of(a) for a in arrays]
+    arrays = [None if a is None else arrays_of(a, "fit", name) for a, name in zip(arrays, ("x", "y", "sample_weight"))]
     size = len(tree.flatten(arrays[0])[0])
     split_at = int(size * (1 - validation_split))
     if split_at in (0, size):
@@ -338,13 +364,14 @@ class EpochIterator:
     `exhausted` queda a True si no hubo ni un lote.
     """
 
-    def __init__(self, adapter: DataAdapter, steps_per_epoch=None):
-        if steps_per_epoch is not None and (isinstance(steps_per_epoch, bool) or
-                                            not isinstance(steps_per_epoch, (int, np.integer)) or steps_per_epoch <= 0):
-            raise ValueError(f"steps_per_epoch debe ser un entero positivo (lotes por época) y es {steps_per_epoch!r}.")
-        self.adapter, self.steps_per_epoch = adapter, steps_per_epoch
+    def __init__(self, adapter: DataAdapter, steps_per_epoch=None, method: str = "fit"):
+        if steps_per_epoch is not None:
+            name = {"fit": "steps_per_epoch", "fit(validation_data=...)": "validation_steps"}.get(method, "steps")
+            steps_per_epoch = integer(_caller(method), name, steps_per_epoch, meaning="lotes por época")
+        self.adapter, self.steps_per_epoch, self.method = adapter, steps_per_epoch, method
         self._iterator, self._seen = None, 0
         self.exhausted = False
+        self._any_batch = False  # ¿dieron los datos algún lote alguna vez?
 
     @property
     def num_batches(self):
@@ -361,13 +388,22 @@ class EpochIterator:
             batch = None if total is not None and self._seen >= total else next(self._iterator, None)
             if batch is None:
                 self.exhausted = step == 0
+                if not self._any_batch:
+                    break  # ni un lote: el error de abajo
                 if self.steps_per_epoch is not None or self.exhausted:
                     _warn_ran_out(self.steps_per_epoch, total)
                 self._iterator = None
                 break
             self._seen += 1
+            self._any_batch = True
             yield step, batch
             step += 1
+        if not self._any_batch:
+            raise ValueError(
+                f"{_caller(self.method)}: los datos no dieron ni un lote (un generador ya recorrido o vacío, o un "
+                f"PyDataset de longitud 0), así que no hay nada que {_VERBS.get(self.method.split('(')[0], 'procesar')}: "
+                "si es un generador, créalo de nuevo justo antes de la llamada."
+            )
         if total is not None and self._seen >= total:
             self._iterator = None  # la pasada terminó: la época siguiente empieza otra
         self.adapter.on_epoch_end()

@@ -23,18 +23,56 @@ import numpy as np
 from ..errors import ShapeError, shape_str
 from ..nn import losses as F
 from ..tensor import Tensor
+from ..validation import numeric_array
 from .registry import lookup
 
 REDUCTIONS = {"sum_over_batch_size": "mean", "sum": "sum", "none": "none", None: "none"}
 
 
 # ---------------------------------------------------------------- ayudantes
-def _tensors(y_true, y_pred):
-    """y_pred como Tensor (conserva el grafo) y y_true como array de NumPy."""
+def _tensors(y_true, y_pred, name="la pérdida"):
+    """y_pred como Tensor (conserva el grafo) y y_true como array de NumPy (de números: un texto es un error)."""
     if not isinstance(y_pred, Tensor):
-        y_pred = Tensor(y_pred)
-    y_true = y_true.data if isinstance(y_true, Tensor) else np.asarray(y_true)
+        y_pred = Tensor(numeric_array(name, "y_pred", y_pred))
+    y_true = y_true.data if isinstance(y_true, Tensor) else numeric_array(name, "y_true", y_true)
     return y_true, y_pred
+
+
+def extra_axes_hint(true_shape: tuple, pred_shape: tuple) -> str:
+    """Si las predicciones tienen ejes de más respecto a las etiquetas (falta Flatten tras una Conv2D, o
+    return_sequences=True en la última recurrente), la frase que lo explica; si no, ''."""
+    if len(pred_shape) < 3 or len(true_shape) >= len(pred_shape) or not true_shape or true_shape[0] != pred_shape[0]:
+        return ""
+    if len(pred_shape) == 3:
+        return (
+            f"la salida del modelo aún tiene el eje del tiempo: forma {shape_str(pred_shape)} frente a etiquetas "
+            f"{shape_str(true_shape)}, porque la capa recurrente da una salida por cada uno de los {pred_shape[1]} "
+            "pasos y Dense se aplica a cada paso. Pon return_sequences=False en la última LSTM/GRU/SimpleRNN (o "
+            "añade Flatten() o GlobalAveragePooling1D() antes de Dense)."
+        )
+    middle = " × ".join(map(str, pred_shape[1:-1]))
+    return (
+        f"la salida del modelo aún tiene ejes espaciales: forma {shape_str(pred_shape)} frente a etiquetas "
+        f"{shape_str(true_shape)}, porque Dense se aplica a cada posición ({middle}) de la imagen por separado. "
+        "Añade Flatten() (o GlobalAveragePooling2D()) después de la última capa convolucional o de pooling y antes "
+        "de la primera Dense, para que cada muestra sea un vector."
+    )
+
+
+def _check_same_size(name, y_true, y_pred):
+    """Pérdidas elemento a elemento (mse, mae, hinge...): una etiqueta por salida."""
+    if y_true.size != y_pred.size:
+        _raise_if_extra_axes(name, y_true, y_pred)
+        raise ShapeError(
+            f"{name}: las etiquetas tienen forma {shape_str(y_true.shape)} y las predicciones "
+            f"{shape_str(y_pred.shape)}: deben tener el mismo número de elementos, uno por salida."
+        )
+
+
+def _raise_if_extra_axes(name, y_true, y_pred):
+    hint = extra_axes_hint(y_true.shape, y_pred.shape)
+    if hint:
+        raise ShapeError(f"{name}: {hint}")
 
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
@@ -72,6 +110,7 @@ def _check_one_hot(y_true, y_pred, name):
             f"etiquetas enteras de forma {shape_str(y_true.shape)} (el índice de cada clase). Conviértelas con "
             f"y = keras.utils.to_categorical(y, {classes}) o usa loss='sparse_categorical_crossentropy'."
         )
+    _raise_if_extra_axes(name, y_true, y_pred)
     raise ShapeError(
         f"{name} espera etiquetas de forma {shape_str(y_pred.shape)} (una probabilidad por clase, como las "
         f"predicciones) y recibió {shape_str(y_true.shape)}: revisa que la última capa tenga una unidad por clase."
@@ -81,39 +120,62 @@ def _check_one_hot(y_true, y_pred, name):
 def _check_sparse(y_true, y_pred, name):
     """sparse_categorical_crossentropy necesita el índice de la clase: forma de y_pred sin el último eje."""
     if y_true.shape == y_pred.shape[:-1]:
-        return y_true
-    if y_true.shape == y_pred.shape[:-1] + (1,):
-        return y_true.reshape(y_pred.shape[:-1])  # Keras quita el eje final de tamaño 1
+        return _check_class_indices(y_true, y_pred.shape[-1], name)
+    if y_true.shape == y_pred.shape[:-1] + (1,):  # Keras quita el eje final de tamaño 1
+        return _check_class_indices(y_true.reshape(y_pred.shape[:-1]), y_pred.shape[-1], name)
     if y_true.shape == y_pred.shape:
         raise ShapeError(
             f"{name} espera etiquetas enteras de forma {shape_str(y_pred.shape[:-1])} (el índice de cada clase) y "
             f"recibió {shape_str(y_true.shape)}, que parecen one-hot. Usa loss='categorical_crossentropy' o "
             "convierte las etiquetas con y = np.argmax(y, axis=-1)."
         )
+    _raise_if_extra_axes(name, y_true, y_pred)
     raise ShapeError(
         f"{name} espera etiquetas enteras de forma {shape_str(y_pred.shape[:-1])} (el índice de cada clase, para "
         f"predicciones de forma {shape_str(y_pred.shape)}) y recibió {shape_str(y_true.shape)}."
     )
 
 
+def _check_class_indices(y_true, classes, name):
+    """Índices de clase: enteros de 0 a classes - 1 (la última capa tiene una unidad por clase)."""
+    if not isinstance(y_true, np.ndarray) or not y_true.size:  # (en la GPU los mira nn.losses)
+        return y_true
+    low, high = y_true.min(), y_true.max()
+    fractional = y_true.dtype.kind == "f" and not np.all(y_true == np.round(y_true))
+    if fractional or low < 0 or high >= classes:
+        advice = ("no son índices de clase: ¿son valores continuos? Entonces usa una pérdida de regresión como 'mse'"
+                  if fractional else
+                  f"si hay {int(high) + 1} clases, la última capa necesita una unidad por clase (Dense({int(high) + 1}"
+                  ", activation='softmax'))" + ("; si las etiquetas empiezan en 1, réstales 1" if low >= 1 else "")
+                  if high >= classes else "los índices de clase empiezan en 0")
+        raise ValueError(
+            f"{name} espera etiquetas enteras de 0 a {classes - 1} (el índice de la clase; la última capa tiene "
+            f"{classes} unidades) y van de {low:g} a {high:g}: {advice}."
+        )
+    return y_true
+
+
 # ---------------------------------------------------------------- funciones (pérdida por muestra)
 def mean_squared_error(y_true, y_pred):
     """mean((y_true - y_pred)², axis=-1)."""
-    y_true, y_pred = squeeze_or_expand_to_same_rank(*_tensors(y_true, y_pred))
+    y_true, y_pred = squeeze_or_expand_to_same_rank(*_tensors(y_true, y_pred, "mean_squared_error"))
+    _check_same_size("mean_squared_error", y_true, y_pred)
     return F.mse(y_pred, y_true, reduction="none")
 
 
 def mean_absolute_error(y_true, y_pred):
     """mean(|y_true - y_pred|, axis=-1)."""
-    y_true, y_pred = squeeze_or_expand_to_same_rank(*_tensors(y_true, y_pred))
+    y_true, y_pred = squeeze_or_expand_to_same_rank(*_tensors(y_true, y_pred, "mean_absolute_error"))
+    _check_same_size("mean_absolute_error", y_true, y_pred)
     return F.mae(y_pred, y_true, reduction="none")
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     """mean(-(y·log p + (1-y)·log(1-p)), axis=-1), p recortada a [1e-7, 1-1e-7]; exacta con from_logits."""
-    y_true, y_pred = _tensors(y_true, y_pred)
+    y_true, y_pred = _tensors(y_true, y_pred, "binary_crossentropy")
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     if y_true.size != y_pred.size:
+        _raise_if_extra_axes("binary_crossentropy", y_true, y_pred)
         raise ShapeError(
             f"binary_crossentropy compara cada salida con su etiqueta 0/1, y hay predicciones de forma "
             f"{shape_str(y_pred.shape)} con etiquetas de forma {shape_str(y_true.shape)}. Para clasificación binaria "
@@ -121,6 +183,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
             "Dense(clases, activation='softmax') con loss='sparse_categorical_crossentropy' (etiquetas enteras) "
             "o 'categorical_crossentropy' (one-hot)."
         )
+    F.check_binary_labels(y_true, "binary_crossentropy")
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     return F.binary_cross_entropy(y_pred, y_true, from_logits=from_logits, reduction="none")
@@ -128,7 +191,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     """-Σ y·log p por muestra, con etiquetas one-hot; p = y_pred / Σy_pred recortada (o log_softmax con from_logits)."""
-    y_true, y_pred = _tensors(y_true, y_pred)
+    y_true, y_pred = _tensors(y_true, y_pred, "categorical_crossentropy")
     _check_one_hot(y_true, y_pred, "categorical_crossentropy")
     if y_pred.shape[-1] == 1:
         warnings.warn(
@@ -146,7 +209,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     """Como categorical_crossentropy, con etiquetas enteras (el índice de la clase) en vez de one-hot."""
-    y_true, y_pred = _tensors(y_true, y_pred)
+    y_true, y_pred = _tensors(y_true, y_pred, "sparse_categorical_crossentropy")
     y_true = _check_sparse(y_true, y_pred, "sparse_categorical_crossentropy")
     if from_logits:
         return F.softmax_cross_entropy(y_pred, y_true, reduction="none")
@@ -155,13 +218,15 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
 
 def hinge(y_true, y_pred):
     """mean(max(1 - y·f(x), 0), axis=-1) con y en {-1, +1} (unas etiquetas 0/1 se convierten)."""
-    y_true, y_pred = squeeze_or_expand_to_same_rank(*_tensors(y_true, y_pred))
+    y_true, y_pred = squeeze_or_expand_to_same_rank(*_tensors(y_true, y_pred, "hinge"))
+    _check_same_size("hinge", y_true, y_pred)
     return F.hinge(y_pred, y_true, reduction="none")
 
 
 def logistic(y_true, y_pred):
     """La pérdida logística del curso, log(1 + exp(-y·f(x))), con y en {-1, +1} y f(x) sin sigmoide."""
-    y_true, y_pred = squeeze_or_expand_to_same_rank(*_tensors(y_true, y_pred))
+    y_true, y_pred = squeeze_or_expand_to_same_rank(*_tensors(y_true, y_pred, "logistic"))
+    _check_same_size("logistic", y_true, y_pred)
     return F.logistic_loss(y_pred, y_true, reduction="none")
 
 

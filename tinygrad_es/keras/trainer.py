@@ -37,6 +37,7 @@ from .data_adapters import (ArrayDataAdapter, EpochIterator, get_data_adapter, i
 from .layers.layer import attribute_values, fixed_during_loop, fixed_structure
 from .names import parameter_names, unknown_arguments_error
 from ..tensor import Tensor
+from ..validation import integer, number
 
 class Trainer:
     """compile/fit/evaluate/predict. El modelo (models/model.py) da `__call__`, los pesos y las capas."""
@@ -195,20 +196,23 @@ class Trainer:
         _reject_unknown(self.fit, unknown)
         self._check_compiled("fit")
         self._check_loss("fit")
-        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-            raise ValueError(f"epochs es el número de pasadas por los datos y debe ser un entero >= 0; es {epochs!r}.")
-        _check_batch_size(batch_size)
+        epochs = integer("fit()", "epochs", epochs, minimum=0, meaning="el número de pasadas por los datos")
+        initial_epoch = integer("fit()", "initial_epoch", initial_epoch, minimum=0)
+        batch_size = _check_batch_size("fit()", batch_size)
+        validation_batch_size = _check_batch_size("fit()", validation_batch_size, "validation_batch_size")
         _check_validation_freq(validation_freq)
+        validation_split = number("fit()", "validation_split", validation_split, 0, 1, high_open=True,
+                                  meaning="la fracción de los datos que se aparta para validar")
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
         iterator = EpochIterator(self._adapter(x, y, sample_weight, class_weight, batch_size, steps_per_epoch,
-                                               shuffle, "fit"), steps_per_epoch)
+                                               shuffle, "fit"), steps_per_epoch, "fit")
         val_iterator = None
         if validation_data is not None:
             val_x, val_y, val_sw = self._unpack_validation(validation_data)
             val_iterator = EpochIterator(self._adapter(val_x, val_y, val_sw, None, validation_batch_size or batch_size,
-                                                       validation_steps, False, "fit (validation_data)"),
-                                         validation_steps)
+                                                       validation_steps, False, "fit(validation_data=...)"),
+                                         validation_steps, "fit(validation_data=...)")
         callback_list = callbacks_module.CallbackList(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self,
             verbose=verbose, epochs=epochs, steps=iterator.num_batches,
@@ -305,8 +309,9 @@ class Trainer:
         self._check_compiled("evaluate")
         if type(self).test_step is Trainer.test_step:
             self._check_loss("evaluate")
-        _check_batch_size(batch_size)
-        iterator = EpochIterator(self._adapter(x, y, sample_weight, None, batch_size, steps, False, "evaluate"), steps)
+        batch_size = _check_batch_size("evaluate()", batch_size)
+        iterator = EpochIterator(self._adapter(x, y, sample_weight, None, batch_size, steps, False, "evaluate"), steps,
+                                 "evaluate")
         callback_list = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=iterator.num_batches,
         )
@@ -347,8 +352,9 @@ class Trainer:
         """Las salidas del modelo para `x`, en modo inferencia, como arrays de NumPy (con la estructura
         de las salidas: un array, una lista o un diccionario)."""
         _reject_unknown(self.predict, unknown)
-        _check_batch_size(batch_size)
-        iterator = EpochIterator(self._adapter(x, None, None, None, batch_size, steps, False, "predict"), steps)
+        batch_size = _check_batch_size("predict()", batch_size)
+        iterator = EpochIterator(self._adapter(x, None, None, None, batch_size, steps, False, "predict"), steps,
+                                 "predict")
         callback_list = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=iterator.num_batches,
         )
@@ -362,8 +368,6 @@ class Trainer:
                 batches.append(outputs)
                 callback_list.on_predict_batch_end(step, {"outputs": outputs})
         callback_list.on_predict_end()
-        if not batches:
-            raise ValueError("predict recibió 0 muestras: x está vacío.")
         columns = zip(*[tree.flatten(b) for b in batches])
         return tree.pack_sequence_as(batches[0], [np.concatenate(parts) for parts in columns])
 
@@ -414,7 +418,9 @@ def _is_batch_source(x) -> bool:
 
 
 def _length(x) -> int:
-    return len(tree.flatten(x)[0])
+    """Las muestras de x (el primer array; una lista de filas de números, sus filas)."""
+    first = tree.flatten(x)[0] if tree.flatten(x) else x
+    return len(first) if hasattr(first, "__len__") else len(x)
 
 
 def _batch_length(x) -> int:
@@ -432,13 +438,11 @@ def _reject_unknown(method, unknown):
         raise unknown_arguments_error(f"{method.__name__}()", unknown, parameter_names(method))
 
 
-def _check_batch_size(batch_size):
+def _check_batch_size(caller, batch_size, name="batch_size"):
     """None (32 con arrays) o un entero positivo."""
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
-                                   or batch_size <= 0):
-        raise ValueError(
-            f"batch_size es el número de muestras por lote y debe ser un entero positivo; es {batch_size!r}."
-        )
+    if batch_size is None:
+        return None
+    return integer(caller, name, batch_size, meaning="el número de muestras por lote")
 
 
 def _check_validation_freq(validation_freq):

@@ -9,13 +9,24 @@ import numpy as np
 
 from ..datasets.download import get_file
 from ..random import manual_seed
+from ..validation import integer, numeric_array
 from .data_adapters import PyDataset, Sequence, pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .names import clear_session
 
 
 def to_categorical(x, num_classes=None):
     """Etiquetas enteras -> vectores one-hot (float64, como Keras 3). Un eje final de tamaño 1 se quita."""
+    x = numeric_array("to_categorical", "x", x)
+    if x.dtype.kind == "f" and not np.all(x == np.round(x)):
+        raise ValueError(
+            f"to_categorical necesita etiquetas enteras (el índice de cada clase) y hay "
+            f"{x[x != np.round(x)].flat[0]:g}: Keras la truncaría a entero en silencio, y aquí se prefiere avisar. Si son "
+            "clases, conviértelas tú (p. ej. np.round(y).astype(int)); si son valores continuos, no son clases: "
+            "usa una pérdida de regresión como 'mse'."
+        )
     x = np.array(x, dtype="int64")
+    if num_classes is not None:
+        num_classes = integer("to_categorical", "num_classes", num_classes, meaning="el número de clases")
     shape = x.shape
     if len(shape) > 1 and shape[-1] == 1:
         shape = shape[:-1]
@@ -39,8 +50,7 @@ def to_categorical(x, num_classes=None):
 
 def set_random_seed(seed):
     """Fija las semillas de tinygrad_es, NumPy y `random` de Python: dos ejecuciones dan lo mismo, bit a bit."""
-    if not isinstance(seed, int):
-        raise ValueError(f"set_random_seed espera un entero y recibió {seed!r} ({type(seed).__name__}).")
+    seed = integer("set_random_seed", "seed", seed, minimum=0)
     random.seed(seed)
     np.random.seed(seed)
     manual_seed(seed)

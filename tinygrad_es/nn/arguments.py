@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError, shape_str
+from ..errors import ArgumentError, ShapeError, shape_str
 from ..tensor import Tensor
+from ..validation import integer_hint
 
 
 def check_rank(fn: str, name: str, t: Tensor, rank: int, layout: str, hint: str = "") -> None:
@@ -39,7 +40,9 @@ def int_tuple(fn: str, name: str, value: int | tuple | list, n: int, minimum: in
     if len(values) != n or not all(is_int(v, minimum) for v in values):
         what = "un entero positivo" if minimum == 1 else f"un entero >= {minimum}"
         shape = "una pareja (alto, ancho)" if n == 2 else f"una tupla de {n}"
-        raise ValueError(f"{fn}: {name} debe ser {what} o {shape} de ellos y recibió {value!r}.")
+        hint = integer_hint(next((v for v in values if not is_int(v, minimum)), value))
+        raise ArgumentError(f"{fn}: {name} debe ser {what} o {shape} de ellos y recibió {value!r}."
+                            + (f" {hint}" if hint else ""))
     return tuple(int(v) for v in values)
 
 
@@ -52,7 +55,8 @@ def single(fn: str, name: str, value: int | tuple | list) -> int:
     """Un entero positivo (o una tupla de uno, como acepta Keras en Conv1D)."""
     v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
     if not is_int(v, 1):
-        raise ValueError(f"{fn}: {name} debe ser un entero positivo y recibió {value!r}.")
+        hint = integer_hint(v)
+        raise ArgumentError(f"{fn}: {name} debe ser un entero positivo y recibió {value!r}." + (f" {hint}" if hint else ""))
     return int(v)
 
 

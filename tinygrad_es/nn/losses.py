@@ -105,10 +105,32 @@ def categorical_cross_entropy(probs: Tensor, labels: Tensor | np.ndarray, reduct
     return reduce_per_sample(CategoricalCrossEntropy.apply(probs, labels=labels), reduction)
 
 
+def check_binary_labels(labels: np.ndarray, name: str) -> None:
+    """Las etiquetas de la entropía binaria son 0/1 (o probabilidades): nada fuera de [0, 1]."""
+    if labels.size == 0 or not isinstance(labels, np.ndarray):  # (en la GPU no se mira: costaría una copia)
+        return
+    low, high = float(labels.min()), float(labels.max())
+    if low >= 0 and high <= 1:
+        return
+    if high > 1 and low >= 0 and np.all(labels == np.round(labels)):
+        advice = (f"parecen {int(high) + 1} clases: usa una salida por clase con softmax y la entropía cruzada "
+                  f"categórica (en Keras, Dense({int(high) + 1}, activation='softmax') y "
+                  "loss='sparse_categorical_crossentropy')")
+    elif low == -1 and high == 1:
+        advice = "parecen etiquetas -1/+1: conviértelas con y = (y + 1) / 2, o usa la pérdida hinge"
+    else:
+        advice = "revisa las etiquetas (¿una columna equivocada?)"
+    raise ValueError(
+        f"{name} espera etiquetas entre 0 y 1 (las clases 0/1, o probabilidades) y van de {low:g} a {high:g}: "
+        f"{advice}."
+    )
+
+
 def binary_cross_entropy(pred: Tensor, labels: Tensor | np.ndarray, from_logits: bool = False,
                          reduction: str = "mean") -> Tensor:
     """-(y·log p + (1-y)·log(1-p)) con y en [0, 1]; `pred` son probabilidades, o logits con from_logits=True."""
     labels = _same_shape_labels(pred, labels, "binary_cross_entropy")
+    check_binary_labels(labels, "binary_cross_entropy")
     op = BinaryCrossEntropyWithLogits if from_logits else BinaryCrossEntropy
     return reduce_elements(op.apply(pred, labels=labels), reduction)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 
 from .layer import Layer
+from ...validation import number
 from ...tensor import Tensor
 
 
@@ -21,9 +22,7 @@ class LeakyReLU(Layer):
                           DeprecationWarning, stacklevel=2)
             negative_slope = kwargs.pop("alpha")
         super().__init__(**kwargs)
-        if negative_slope < 0:
-            raise ValueError(f"LeakyReLU: negative_slope debe ser >= 0 y es {negative_slope}.")
-        self.negative_slope = negative_slope
+        self.negative_slope = number("LeakyReLU", "negative_slope", negative_slope, 0)
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         return inputs.leaky_relu(self.negative_slope)

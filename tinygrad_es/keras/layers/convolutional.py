@@ -27,6 +27,7 @@ from ...nn import functional as F
 from ...nn.arguments import int_tuple, output_size, padding_mode, pair
 from .. import activations, initializers
 from .layer import Layer, store_weight_options, weight_extras, weight_options
+from ...validation import integer
 from ...tensor import Tensor
 
 
@@ -40,10 +41,8 @@ def channels_last(layer_name, data_format: str | None) -> str:
     return "channels_last"
 
 
-def _positive(cls, name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{cls}: {name} debe ser un entero positivo y es {value!r}.")
-    return value
+def _positive(cls, name, value) -> int:
+    return integer(cls, name, value)
 
 
 class WindowLayer(Layer):
@@ -107,8 +106,7 @@ class BaseConv(WindowLayer):
                  bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         cls = type(self).__name__
-        _positive(cls, "filters", filters)
-        _positive(cls, "groups", groups)
+        filters, groups = _positive(cls, "filters", filters), _positive(cls, "groups", groups)
         if filters % groups:
             raise ValueError(
                 f"{cls}: filters={filters} debe ser múltiplo de groups={groups} (cada grupo tiene los mismos filtros)."

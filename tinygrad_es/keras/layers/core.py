@@ -15,6 +15,8 @@ from ...tensor import Tensor
 from .. import activations, initializers
 from ..symbolic import KerasTensor, Node
 from .layer import Layer, store_weight_options, weight_extras, weight_options
+from ... import validation
+from ...validation import integer
 
 
 class InputLayer(Layer):
@@ -38,8 +40,9 @@ class InputLayer(Layer):
         if batch_shape is None:
             if shape is None:
                 raise ValueError("Input necesita la forma de cada muestra, p. ej. Input(shape=(784,)).")
-            shape = (shape,) if isinstance(shape, int) else tuple(shape)
-            batch_shape = (batch_size,) + shape
+            batch_shape = (batch_size,) + validation.shape("Input", "shape", shape)
+        else:
+            batch_shape = validation.shape("Input", "batch_shape", batch_shape)
         self.batch_shape = tuple(batch_shape)
         self.built = True
         self.input_spec_shape = self.output_shape = (None,) + self.batch_shape[1:]
@@ -89,9 +92,7 @@ class Dense(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(f"Dense: units debe ser un entero positivo (el número de neuronas) y es {units!r}.")
-        self.units = units
+        self.units = integer("Dense", "units", units, meaning="el número de neuronas")
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)

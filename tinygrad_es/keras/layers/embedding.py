@@ -18,6 +18,7 @@ from ...nn import functional as F
 from ...tensor import Tensor
 from .. import initializers
 from .layer import Layer, store_weight_options, weight_extras, weight_options
+from ...validation import integer
 
 
 class Embedding(Layer):
@@ -32,10 +33,8 @@ class Embedding(Layer):
             warnings.warn("Embedding: el argumento input_length está obsoleto y no se usa; quítalo.",
                           DeprecationWarning, stacklevel=2)
         super().__init__(**kwargs)
-        for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"Embedding: {name} debe ser un entero positivo y es {value!r}.")
-        self.input_dim, self.output_dim = input_dim, output_dim
+        self.input_dim = integer("Embedding", "input_dim", input_dim, meaning="el tamaño del vocabulario")
+        self.output_dim = integer("Embedding", "output_dim", output_dim, meaning="el tamaño de cada vector")
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         store_weight_options(self, embeddings_regularizer=embeddings_regularizer,
                              embeddings_constraint=embeddings_constraint)

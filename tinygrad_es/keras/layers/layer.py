@@ -47,6 +47,7 @@ from .. import constraints, initializers, regularizers, tree
 from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
 from ..symbolic import in_call, is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_context
 from ..variables import Variable
+from ...validation import check_allocation, numeric_array
 
 
 class Layer:
@@ -97,8 +98,11 @@ class Layer:
         `name` es el que usan los mensajes de error y los archivos de pesos. `regularizer` añade su
         penalización a `layer.losses`; `constraint` proyecta el peso tras cada paso del optimizador."""
         dtype = np.dtype(dtype or self.dtype)
-        value = initializers.get(initializer)(tuple(int(s) for s in shape), dtype=dtype)
+        shape = tuple(int(s) for s in shape)
         name = name or f"variable_{len(self._tracked_weights)}"
+        check_allocation(f"{self.name} ({type(self).__name__})", f"el peso {name}", shape, dtype,
+                         "Revisa los tamaños que le diste a la capa (units, filters, input_dim...) y los de su entrada.")
+        value = initializers.get(initializer)(shape, dtype=dtype)
         weight = Variable(value, dtype=dtype, requires_grad=trainable and self._trainable, name=name)
         weight.regularizer = regularizers.get(regularizer)
         weight.constraint = constraints.get(constraint)
@@ -347,13 +351,13 @@ class Layer:
 
     def _as_tensor(self, inputs) -> Tensor:
         """La entrada como Tensor del dtype de la capa (salvo un Tensor con grafo, que no se corta)."""
-        if isinstance(inputs, (list, tuple)) and not isinstance(inputs[0], (int, float)):
+        if isinstance(inputs, (list, tuple)) and any(isinstance(x, (Tensor, np.ndarray)) for x in tree.flatten(inputs)):
             return [self._as_tensor(x) for x in inputs]  # varias entradas (p. ej. las capas de fusión)
         if isinstance(inputs, Tensor):
             if self.casts_input and inputs.dtype != self.dtype and not inputs.requires_grad:
                 return Tensor(inputs.data, dtype=self.dtype)
             return inputs
-        data = np.asarray(inputs)
+        data = numeric_array(f"{self.name} ({type(self).__name__})", "inputs", inputs)
         return Tensor(data, dtype=self.dtype if self.casts_input else data.dtype)
 
     # ------------------------------------------------------------ comprobación de formas

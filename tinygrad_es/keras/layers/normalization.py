@@ -20,6 +20,7 @@ from ...errors import shape_str
 from ...nn import functional as F
 from .. import initializers
 from .layer import Layer, store_weight_options, weight_extras, weight_options
+from ...validation import number
 from ...tensor import Tensor
 
 
@@ -38,7 +39,9 @@ class BatchNormalization(Layer):
                 "BatchNormalization: solo se normaliza el último eje (axis=-1, los canales con channels_last), y "
                 f"se pidió axis={axis!r}: mueve ese eje al final con transpose."
             )
-        self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
+        self.axis = axis
+        self.momentum = number("BatchNormalization", "momentum", momentum, 0, 1)
+        self.epsilon = number("BatchNormalization", "epsilon", epsilon, 0, low_open=True)
         self.center, self.scale = center, scale
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)

@@ -33,6 +33,7 @@ from ...tensor import Tensor
 from .. import activations, initializers
 from . import recurrent_steps
 from .layer import Layer, mask_array, store_weight_options, weight_extras, weight_options
+from ...validation import integer, number
 
 
 class RNN(Layer):
@@ -54,9 +55,7 @@ class RNN(Layer):
                  zero_output_for_mask=False, seed: int | None = None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         name = type(self).__name__
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(f"{name}: units debe ser un entero positivo (el tamaño del estado) y es {units!r}.")
-        self.units = units
+        self.units = integer(name, "units", units, meaning="el tamaño del estado")
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = use_bias
@@ -67,8 +66,8 @@ class RNN(Layer):
                              bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
                              recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint)
         # Como Keras: las tasas se recortan a [0, 1] (y 1 equivale a no usar dropout, ver _dropout_masks).
-        self.dropout = min(1.0, max(0.0, float(dropout)))
-        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
+        self.dropout = min(1.0, max(0.0, number(name, "dropout", dropout)))
+        self.recurrent_dropout = min(1.0, max(0.0, number(name, "recurrent_dropout", recurrent_dropout)))
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards, self.stateful = go_backwards, stateful
         self.zero_output_for_mask = zero_output_for_mask

@@ -11,11 +11,11 @@ from ...random import generator
 from ...tensor import Tensor
 from .convolutional import channels_last
 from .layer import Layer
+from ...validation import number
 
 
 def _check_rate(cls, rate):
-    if not 0 <= rate <= 1:
-        raise ValueError(f"{cls}: rate es la fracción de valores que se anulan y debe estar en [0, 1]; es {rate}.")
+    number(cls, "rate", rate, 0, 1, meaning="la fracción de valores que se anulan")
 
 
 class Dropout(Layer):
@@ -81,11 +81,7 @@ class GaussianNoise(Layer):
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= stddev <= 1:
-            raise ValueError(
-                f"GaussianNoise: stddev es la desviación típica del ruido y debe estar en [0, 1] (como en Keras); "
-                f"es {stddev}."
-            )
+        number("GaussianNoise", "stddev", stddev, 0, 1, meaning="la desviación típica del ruido, como en Keras")
         self.stddev, self.seed = stddev, seed
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:

@@ -13,7 +13,10 @@ import numpy as np
 
 from ...errors import ShapeError, shape_str
 from ...tensor import Tensor
-from ...nn.arguments import int_tuple, pair
+from ...nn.arguments import int_tuple, is_int, pair
+from ... import validation
+from ...errors import ArgumentError
+from ...validation import integer
 from .convolutional import ImageLayer, channels_last
 from .layer import Layer
 
@@ -44,7 +47,11 @@ class Reshape(Layer):
 
     def __init__(self, target_shape: tuple, **kwargs):
         super().__init__(**kwargs)
-        self.target_shape = tuple(target_shape)
+        self.target_shape = validation.shape("Reshape", "target_shape", target_shape, free=-1,
+                                             free_text="-1 (se calcula)")
+        if self.target_shape.count(-1) > 1:
+            raise ArgumentError(f"Reshape: target_shape={self.target_shape} tiene más de un -1 y solo uno se puede "
+                                "calcular: escribe los demás tamaños.")
 
     def build(self, input_shape: tuple) -> None:
         self.fixed_axes = tuple(range(1, len(input_shape)))
@@ -104,9 +111,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n: int, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
-            raise ValueError(f"RepeatVector: n (las repeticiones) debe ser un entero positivo y es {n!r}.")
-        self.n = n
+        self.n = integer("RepeatVector", "n", n, meaning="las repeticiones")
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         batch, features = inputs.shape
@@ -121,7 +126,7 @@ class RepeatVector(Layer):
 
 def _two_sided(cls, name, value):
     """Keras: un entero (igual en los cuatro lados), (alto, ancho) o ((arriba, abajo), (izquierda, derecha))."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_int(value, 0):
         value = (value, value)
     try:
         height, width = value

@@ -42,6 +42,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 import numpy as np
 
 from ... import versions
+from ...errors import ArgumentError
 from ...ops.loss import EPSILON
 from ...runtime.cuda_array import CudaArray
 from ...tensor import Tensor
@@ -355,6 +356,11 @@ def _check_learning_rate(cls: str, learning_rate) -> None:
             f"keras.optimizers.schedules o una función sin argumentos, y recibió {learning_rate!r} "
             f"({type(learning_rate).__name__}), como en Keras 3: escribe p. ej. "
             f"learning_rate={float(learning_rate) if isinstance(learning_rate, numbers.Real) else 0.001}."
+        )
+    if _is_float(learning_rate) and not (math.isfinite(learning_rate) and learning_rate >= 0):
+        raise ArgumentError(
+            f"{cls}: learning_rate debe ser un número >= 0 (finito) y es {learning_rate!r}: con una tasa negativa el "
+            "optimizador subiría la pérdida en vez de bajarla. Los valores habituales van de 0.0001 a 0.1."
         )
 
 
