@@ -89,3 +89,19 @@ def test_same_name_other_meaning_is_not_silent():
     with pytest.raises(ShapeError, match=r"squeeze: solo se quitan ejes de tamaño 1 y axis=0 nombra uno de tamaño "
                                          r"distinto en \(3, 4\)"):
         Tensor(X).squeeze(dim=0)  # PyTorch lo dejaría igual sin avisar
+
+
+def test_where_also_as_a_method_of_the_condition_like_tinygrad():
+    x = Tensor(X, requires_grad=True)
+    expected = np.where(X > 0, X, -1.0)
+    np.testing.assert_array_equal((x > 0).where(x, -1.0).numpy(), expected)
+    np.testing.assert_array_equal(Tensor.where(X > 0, x, -1.0).numpy(), expected)  # la forma de NumPy sigue
+    (x > 0).where(x, -1.0).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, (X > 0).astype(np.float32))
+
+
+@pytest.mark.parametrize("fn", ["concatenate", "cat", "stack"])
+def test_concatenating_a_loose_tensor_says_to_pass_a_list(fn):
+    with pytest.raises(TypeError, match=r"recibe una lista de tensores y recibió un Tensor suelto: escribe "
+                                        r"Tensor\.(concatenate|stack)\(\[a, b\], axis=0\) \(tinygrad escribe a\.cat"):
+        getattr(Tensor(X), fn)(Tensor(X), dim=1)

@@ -66,6 +66,7 @@ UNSUPPORTED = {  # nombre -> qué escribir en su lugar
     "max_pool2d": "usa nn.functional.max_pool2d(x): canales al final, x (N, H, W, C)",
     "avg_pool2d": "usa nn.functional.avg_pool2d(x): canales al final, x (N, H, W, C)",
     "linear": "usa x @ w + b",
+    "reciprocal": "usa 1 / x",
     "quick_gelu": "usa x * (x * 1.702).sigmoid(), o la aproximación gelu(approximate=True)",
     "binary_crossentropy": "usa nn.functional.binary_cross_entropy(pred, y) o keras.losses.binary_crossentropy",
     "sparse_categorical_crossentropy": "usa nn.functional.softmax_cross_entropy(logits, y) o "

@@ -314,10 +314,10 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
             out = Tensor.where(self > max_value, self._operand(max_value), out)
         return out
 
-    @staticmethod
     def where(condition: Tensor | np.ndarray, a: Tensor | float | np.ndarray, b: Tensor | float | np.ndarray) -> Tensor:
         """Elige a donde `condition` es cierta y b donde no (condition no se deriva); las tres formas se
-        difunden entre sí (broadcasting) y a y b pueden ser números."""
+        difunden entre sí (broadcasting) y a y b pueden ser números. Sin @staticmethod a propósito: vale
+        `Tensor.where(mask, a, b)` (NumPy) y también `mask.where(a, b)` (tinygrad)."""
         cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
         ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(a)
         cond = to_device(cond, ref.device).astype(bool, copy=False)  # la máscara, donde viven los datos
@@ -455,7 +455,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
 
     @staticmethod
     def concatenate(tensors: list, axis: int = 0) -> Tensor:
-        tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+        tensors = _tensor_list("concatenate", tensors)
         try:
             return MV.Concatenate.apply(*tensors, axis=axis)
         except ValueError:
@@ -466,7 +466,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
 
     @staticmethod
     def stack(tensors: list, axis: int = 0) -> Tensor:
-        tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+        tensors = _tensor_list("stack", tensors)
         return Tensor.concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
 
     def split(self, indices_or_sections: int | list, axis: int = 0) -> list[Tensor]:
@@ -527,6 +527,17 @@ def _shape_arg(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     return tuple(int(s) for s in shape)
+
+
+def _tensor_list(fn: str, tensors) -> list:
+    """La lista de concatenate/stack como Tensors. Un Tensor suelto es el `a.cat(b)` de tinygrad, que
+    aquí no existe: sin este error, iterar sobre sus filas daría un IndexError que no explica nada."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(
+            f"{fn} recibe una lista de tensores y recibió un Tensor suelto: escribe Tensor.{fn}([a, b], axis=0) "
+            f"(tinygrad escribe a.cat(b) y a.stack(b), que aquí no existen)."
+        )
+    return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
 
 
 def _axis_arg(axis):

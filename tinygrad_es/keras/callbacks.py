@@ -26,7 +26,7 @@ import warnings
 
 import numpy as np
 
-from ..errors import ArgumentError
+from ..errors import ArgumentError, missing_module_attribute
 from ..validation import integer, number
 from .progbar import Progbar, write
 
@@ -587,3 +587,6 @@ class CSVLogger(Callback):
         if self.file is not None:
             self.file.close()
             self.file, self.writer = None, None
+
+
+__getattr__ = missing_module_attribute("keras.callbacks", globals())  # un nombre que no existe, en español

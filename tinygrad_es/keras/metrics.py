@@ -12,6 +12,7 @@ Trabajan con arrays de NumPy (las predicciones ya calculadas): no forman parte d
 """
 import numpy as np
 
+from ..errors import missing_module_attribute
 from ..tensor import Tensor
 from .losses import squeeze_or_expand_to_same_rank
 from .registry import lookup
@@ -249,3 +250,6 @@ def _shaped(x):
     if isinstance(x, tuple):
         return np.empty([1 if s is None else s for s in x], dtype=np.float32)
     return _array(x)
+
+
+__getattr__ = missing_module_attribute("keras.metrics", globals())  # un nombre que no existe, en español
