@@ -1,8 +1,10 @@
 """Lo que la auditoría de los issues 14 y 15 encontró sin comparar con Keras: un codificador-decodificador
 funcional con initial_state, class_weight con tres clases (enteras y one-hot), dos salidas en listas y un
-GRU con estado en un Sequential. Mismos modelos y pesos que tests/fixtures/make_keras_audit.py."""
+GRU con estado en un Sequential, y un modelo subclase guardado en .keras. Mismos modelos y pesos que
+tests/fixtures/make_keras_audit.py."""
 import json
 import pathlib
+import zipfile
 
 import numpy as np
 import pytest
@@ -78,3 +80,29 @@ def test_stateful_gru_in_a_sequential_carries_state_between_predicts_like_keras(
     got.append(model.predict(first, batch_size=2, verbose=0))
     np.testing.assert_allclose(np.stack(got), case["predict"], rtol=1e-5, atol=1e-6)
     assert not np.allclose(got[0], got[1])  # el segundo trozo parte del estado del primero
+
+
+def test_subclassed_model_with_get_config_loads_from_keras_and_saves_the_same_file(tmp_path):
+    """Keras guarda un modelo subclase con get_config en .keras (la clase la da custom_objects al cargar);
+    aquí se carga ese archivo y se guarda uno con la misma configuración y los mismos pesos."""
+    case = FIXTURE["subclass"]
+    cls = recipes.subclass_class(keras)
+    keras_file = pathlib.Path(__file__).parents[1] / "fixtures" / "keras" / "subclass.keras"
+    model = keras.models.load_model(keras_file, custom_objects={"Bloques": cls})
+    x = np.asarray(case["x"], np.float32)
+    np.testing.assert_allclose(model.predict(x, verbose=0), case["predict"], rtol=1e-6)
+    assert int(model.optimizer.iterations) == 2 and type(model).__name__ == "Bloques" and model.units == 3
+    ours = tmp_path / "ours.keras"
+    model.save(ours)
+    with zipfile.ZipFile(keras_file) as theirs_zip, zipfile.ZipFile(ours) as ours_zip:
+        theirs_config, ours_config = (json.loads(z.read("config.json")) for z in (theirs_zip, ours_zip))
+    for config in (theirs_config, ours_config):
+        config.pop("compile_config")
+    # el módulo de la clase, como Keras (aquí se importa como fixtures.keras_audit_recipes)
+    assert (theirs_config.pop("module"), ours_config.pop("module")) == ("keras_audit_recipes", cls.__module__)
+    assert ours_config == theirs_config
+    again = keras.models.load_model(ours, custom_objects={"Bloques": cls})
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+    with pytest.raises(ValueError, match=r"guarda un modelo 'Bloques', una subclase de keras\.Model: pasa su clase "
+                                         r"con load_model\(\.\.\., custom_objects=\{'Bloques': Bloques\}\)"):
+        keras.models.load_model(keras_file)

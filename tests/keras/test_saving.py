@@ -265,7 +265,8 @@ def test_models_inside_models_and_custom_layers_with_layers_inside(tmp_path):
     with h5py.File(tmp_path / "m.weights.h5") as f:
         assert "layers/sequential/layers/batch_normalization/vars/3" in f and "layers/block/inner/vars/1" in f
     model.save(tmp_path / "m.keras")
-    with pytest.raises(ModelFileError, match=r"usa la capa 'bloque' \(Block\), que tinygrad_es no tiene"):
+    with pytest.raises(ModelFileError, match=r"usa la capa 'bloque' \(Block\), que tinygrad_es no tiene\. Si es una "
+                                             r"clase tuya, pásala: load_model\(\.\.\., custom_objects=\{'Block': Block\}\)"):
         keras.models.load_model(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"Block": Block})
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -280,11 +280,17 @@ class Layer:
             self.check_input_shape(shape)
         else:
             self.build_from_shape(shape)
-        if not in_call():  # la llamada de fuera: empieza sin las pérdidas añadidas de la anterior
+        return self._outermost_call(x, training, mask, kwargs)
+
+    def _outermost_call(self, inputs, training: bool | None, mask, kwargs: dict):
+        """`call` con datos, común a las capas y a los modelos llamados como función: la llamada de
+        fuera empieza sin las pérdidas añadidas en la anterior (Keras), fija `training` para las capas
+        de dentro y suma la de activity_regularizer."""
+        if not in_call():
             self._clear_losses()
         training = resolve_training(training)
         with training_context(training):
-            outputs = self.call(x, **self._call_kwargs(training, mask, kwargs))
+            outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
         if self.activity_regularizer is not None:
             self._add_activity_loss(outputs)
         return outputs
@@ -493,10 +499,13 @@ def fixed_structure():
 
 
 def store_weight_options(layer: Layer, **options) -> None:
-    """layer.kernel_regularizer = regularizers.get(...), layer.bias_constraint = constraints.get(...)...:
-    cada argumento `<peso>_regularizer` / `<peso>_constraint` de una capa, como objeto (o None)."""
+    """layer.kernel_initializer = initializers.get(...), layer.bias_constraint = constraints.get(...)...:
+    cada argumento `<peso>_initializer` / `<peso>_regularizer` / `<peso>_constraint` de una capa, como
+    objeto (o None), para que las capas con pesos no repitan las mismas líneas."""
     for key, value in options.items():
-        setattr(layer, key, (regularizers if key.endswith("_regularizer") else constraints).get(value))
+        kind = key.rsplit("_", 1)[1]
+        module = {"initializer": initializers, "regularizer": regularizers, "constraint": constraints}[kind]
+        setattr(layer, key, module.get(value))
 
 
 def weight_extras(layer: Layer, weight: str) -> dict:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import constraints, initializers, layers as layers_module, losses, metrics, optimizers, regularizers
 from ..names import init_arguments
-from .archive import ModelFileError
+from .archive import ModelFileError, UnknownClassError
 from .state import is_model
 
 # Claves de Keras que no describen el objeto sino cómo lo guardó Keras, o cómo ejecutarlo.
@@ -85,6 +85,12 @@ def _keras_model_entry(model) -> dict:
     if type(model).__name__ == "Sequential":
         return _keras_sequential(model)
     body = model.get_config()  # el formato funcional de Keras; aquí se traduce cada capa
+    if "input_layers" not in body:  # un modelo subclase: su get_config, y la clase la da quien lo carga
+        # Keras anota el módulo de la clase (None si es __main__) y la forma de la primera llamada, con el lote.
+        shape = getattr(model, "_build_input_shape", None) if model.built else None
+        module = type(model).__module__
+        return {**_keras_layer_dict(type(model).__name__, body, shape),
+                "module": None if module == "__main__" else module, "registered_name": type(model).__name__}
     layers = []
     for layer, entry in zip(model.layers, body["layers"], strict=True):
         layers.append({**_keras_entry(layer), "name": entry["name"], "inbound_nodes": entry["inbound_nodes"]})
@@ -210,7 +216,9 @@ def _layer_arguments(entry, filepath, custom_objects) -> tuple:
         try:
             cls = layers_module.get(class_name)
         except ValueError as error:
-            raise ModelFileError(f"'{filepath}' usa {what}, que tinygrad_es no tiene. {error}") from None
+            raise UnknownClassError(f"'{filepath}' usa {what}, que tinygrad_es no tiene. Si es una clase tuya, "
+                                 f"pásala: load_model(..., custom_objects={{'{class_name}': {class_name}}}). "
+                                 f"{error}") from None
     values = {}
     for key, value in config.items():
         if key == "dtype":
