@@ -191,6 +191,53 @@ def test_bad_targets_and_extensions(tmp_path):
         Sequential([Dense(2)]).save_weights(tmp_path / "x.weights.h5")
 
 
+class WithConfig(keras.Model):
+    """Una subclase que se describe (get_config): se guarda en .keras como en Keras, y al cargarla su clase
+    llega por custom_objects."""
+
+    def __init__(self, units=3, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = Dense(units)
+
+    def call(self, x):
+        return self.hidden(x)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+class WithoutConfig(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = Dense(2)
+
+    def call(self, x):
+        return self.hidden(x)
+
+
+def test_subclassed_models_save_with_get_config_and_load_with_custom_objects(tmp_path):
+    """model.save de una subclase con get_config, sola o dentro de un modelo funcional, y de vuelta con
+    custom_objects; sin get_config, el error dice que se guarden los pesos y no queda ningún archivo."""
+    x = rng.normal(size=(4, 2)).astype("float32")
+    model = WithConfig(units=4, name="mio")
+    model(x)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"WithConfig": WithConfig})
+    assert type(loaded) is WithConfig and loaded.units == 4 and loaded.name == "mio"
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    inputs = Input(shape=(2,))
+    outer = keras.Model(inputs, Dense(1)(WithConfig(name="dentro")(inputs)))
+    outer.save(tmp_path / "outer.keras")
+    again = keras.models.load_model(tmp_path / "outer.keras", custom_objects={"WithConfig": WithConfig})
+    np.testing.assert_array_equal(again.predict(x, verbose=0), outer.predict(x, verbose=0))
+    bare = WithoutConfig()
+    bare(x)
+    with pytest.raises(NotImplementedError, match=r"El modelo subclase WithoutConfig no sabe describirse.*save_weights"):
+        bare.save(tmp_path / "sin.keras")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.keras", "outer.keras"]
+
+
 def test_missing_file_and_directory_are_model_file_errors(tmp_path):
     model, _ = trained_cnn()
     with pytest.raises(ModelFileError, match=r"No existe el archivo '.*nada.keras'") as caught:

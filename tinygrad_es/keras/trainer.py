@@ -283,7 +283,7 @@ class Trainer:
         return unpack_x_y_sample_weight(tuple(validation_data))
 
     def _adapter(self, x, y, sample_weight, class_weight, batch_size, steps, shuffle, method):
-        if y is None and method != "predict" and not _is_batch_source(x):
+        if y is None and not method.startswith("predict") and not _is_batch_source(x):
             raise ValueError(
                 f"{method}() necesita los datos x y las etiquetas y, p. ej. model.{method}(x_train, y_train)."
             )
@@ -353,8 +353,11 @@ class Trainer:
         de las salidas: un array, una lista o un diccionario)."""
         _reject_unknown(self.predict, unknown)
         batch_size = _check_batch_size("predict()", batch_size)
-        iterator = EpochIterator(self._adapter(x, None, None, None, batch_size, steps, False, "predict"), steps,
-                                 "predict")
+        return self._predict(self._adapter(x, None, None, None, batch_size, steps, False, "predict"), steps, verbose,
+                             callbacks)
+
+    def _predict(self, adapter, steps, verbose, callbacks):
+        iterator = EpochIterator(adapter, steps, "predict")
         callback_list = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=iterator.num_batches,
         )
@@ -410,17 +413,19 @@ class Trainer:
         return logs if return_dict else _scalar_or_list([logs[n] for n in self._names_in_order(logs)])
 
     def predict_on_batch(self, x):
-        return self.predict(x, batch_size=_length(x), verbose=0)
+        return self._predict(self._adapter(x, None, None, None, _length(x), None, False, "predict_on_batch"), None, 0,
+                             None)
 
 
 def _is_batch_source(x) -> bool:
     return is_dataset(x) or is_generator(x)
 
 
-def _length(x) -> int:
-    """Las muestras de x (el primer array; una lista de filas de números, sus filas)."""
+def _length(x) -> int | None:
+    """Las muestras de x (el primer array; una lista de filas de números, sus filas); None si no se sabe
+    o son 0, para que el adaptador diga qué falla en los datos."""
     first = tree.flatten(x)[0] if tree.flatten(x) else x
-    return len(first) if hasattr(first, "__len__") else len(x)
+    return (len(first) or None) if hasattr(first, "__len__") else None
 
 
 def _batch_length(x) -> int:

@@ -40,6 +40,8 @@ class InputLayer(Layer):
         if batch_shape is None:
             if shape is None:
                 raise ValueError("Input necesita la forma de cada muestra, p. ej. Input(shape=(784,)).")
+            if batch_size is not None:
+                batch_size = validation.integer("Input", "batch_size", batch_size)
             batch_shape = (batch_size,) + validation.shape("Input", "shape", shape)
         else:
             batch_shape = validation.shape("Input", "batch_shape", batch_shape)
@@ -152,7 +154,7 @@ class Masking(Layer):
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
-        self.mask_value = mask_value
+        self.mask_value = validation.number("Masking", "mask_value", mask_value, meaning="el valor de relleno")
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         keep = np.broadcast_to(self.compute_mask(inputs)[..., None], inputs.shape)

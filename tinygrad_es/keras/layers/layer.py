@@ -41,7 +41,8 @@ from typing import Optional
 
 import numpy as np
 
-from ...errors import ShapeError, shape_str
+from ...dtypes import to_dtype
+from ...errors import ArgumentError, ShapeError, shape_str
 from ...tensor import Tensor
 from .. import constraints, initializers, regularizers, tree
 from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
@@ -67,8 +68,10 @@ class Layer:
         # batch_size acompaña a input_shape en Keras; aquí el tamaño del lote siempre queda libre (None).
         if kwargs:
             raise unknown_arguments_error(type(self).__name__, kwargs, init_arguments(type(self)))
+        if name is not None and not isinstance(name, str):
+            raise ArgumentError(f"{type(self).__name__}: name debe ser un texto, p. ej. name='oculta', y es {name!r}.")
         self.name = name or unique_name(type(self).__name__)
-        self.dtype = np.dtype(dtype or "float32")
+        self.dtype = to_dtype(dtype or "float32", f"{type(self).__name__}: dtype")
         self._trainable = bool(trainable)
         self.built = False
         self.input_spec_shape = None  # la forma (None, ...) con la que se construyó

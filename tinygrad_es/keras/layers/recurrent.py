@@ -64,9 +64,10 @@ class RNN(Layer):
                              recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
                              kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
                              bias_constraint=bias_constraint)
-        # Como Keras: las tasas se recortan a [0, 1] (y 1 equivale a no usar dropout, ver _dropout_masks).
-        self.dropout = min(1.0, max(0.0, number(name, "dropout", dropout)))
-        self.recurrent_dropout = min(1.0, max(0.0, number(name, "recurrent_dropout", recurrent_dropout)))
+        # Keras recorta a [0, 1] en silencio; aquí -0.2 o 1.5 son un error (1 equivale a no usar dropout, como en
+        # Keras: ver _dropout_masks).
+        self.dropout = number(name, "dropout", dropout, 0, 1)
+        self.recurrent_dropout = number(name, "recurrent_dropout", recurrent_dropout, 0, 1)
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards, self.stateful = go_backwards, stateful
         self.zero_output_for_mask = zero_output_for_mask

@@ -82,20 +82,29 @@ def keras_model_config(model) -> dict:
 
 
 def _keras_model_entry(model) -> dict:
+    from ..models import Functional  # aquí: models importa este paquete
+
     if type(model).__name__ == "Sequential":
         return _keras_sequential(model)
+    if not isinstance(model, Functional):
+        return _keras_subclassed(model)
     body = model.get_config()  # el formato funcional de Keras; aquí se traduce cada capa
-    if "input_layers" not in body:  # un modelo subclase: su get_config, y la clase la da quien lo carga
-        # Keras anota el módulo de la clase (None si es __main__) y la forma de la primera llamada, con el lote.
-        shape = getattr(model, "_build_input_shape", None) if model.built else None
-        module = type(model).__module__
-        return {**_keras_layer_dict(type(model).__name__, body, shape),
-                "module": None if module == "__main__" else module, "registered_name": type(model).__name__}
     layers = []
     for layer, entry in zip(model.layers, body["layers"], strict=True):
         layers.append({**_keras_entry(layer), "name": entry["name"], "inbound_nodes": entry["inbound_nodes"]})
     return {"module": "keras.src.models.functional", "class_name": "Functional", "config": {**body, "layers": layers},
             "registered_name": "Functional", "build_config": {"input_shape": None}}
+
+
+def _keras_subclassed(model) -> dict:
+    """Un modelo subclase, como lo escribe Keras: su get_config (sin él, get_config explica qué hacer), el
+    módulo de su clase (None si es __main__) y la forma de su primera llamada, con el lote. Al cargarlo,
+    la clase la da custom_objects: del archivo nunca se ejecuta código."""
+    body = model.get_config()
+    shape = getattr(model, "_build_input_shape", None) if model.built else None
+    module = type(model).__module__
+    return {**_keras_layer_dict(type(model).__name__, body, shape), "module": None if module == "__main__" else module,
+            "registered_name": type(model).__name__}
 
 
 def _keras_entry(layer) -> dict:
