@@ -63,8 +63,9 @@ def _place(data, device):
 
 
 class Tensor(MathOps, ShapeOps, InPlaceOps):
-    # _version: [n], cuántas veces cambió en su sitio (una lista: las vistas la comparten; ver versions.py)
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "__weakref__")
+    # _version: [n], cuántas veces cambió en su sitio (una lista: las vistas la comparten; ver versions.py);
+    # _retains_grad: un nodo intermedio que guarda su .grad en backward (retain_grad)
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "_retains_grad", "__weakref__")
     __array_priority__ = 1000  # para que `ndarray + Tensor` llame a Tensor.__radd__
 
     def __init__(self, data: Tensor | np.ndarray | list | float, dtype: str | np.dtype | None = None,
@@ -80,7 +81,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         self.data = data
         self.grad = None
         self._ctx = None
-        self.requires_grad = False
+        self.requires_grad = self._retains_grad = False
         # Tensor(t) sin copia es la misma memoria que t: el mismo contador de versión
         self._version = source._version if source is not None and data is source.data else [0]
         if requires_grad:
@@ -94,6 +95,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         t.grad = None
         t._ctx = ctx
         t.requires_grad = ctx is not None
+        t._retains_grad = False
         t._version = [0]
         return t
 
@@ -258,6 +260,16 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
     def backward(self, grad: Tensor | np.ndarray | None = None, retain_graph: bool = False) -> None:
         """dL/dhoja para cada hoja del grafo de este tensor (ver `autograd.backward`)."""
         autograd.backward(self, grad, retain_graph)
+
+    def retain_grad(self) -> None:
+        """Que este tensor guarde su gradiente en `.grad` en `backward()` aunque no sea una hoja (como en
+        PyTorch): los nodos intermedios lo sueltan tras usarlo, salvo que lo pidan así. Para verlo o dibujarlo."""
+        if not self.requires_grad:
+            raise autograd.AutogradError(
+                "retain_grad(): este tensor no pide gradiente (requires_grad=False), así que backward() no le "
+                "calcula ninguno: créalo con requires_grad=True o a partir de un tensor que lo pida."
+            )
+        self._retains_grad = True
 
     # ------------------------------------------------------------ aritmética (primitivas)
     def _operand(self, other) -> Tensor:
