@@ -156,3 +156,49 @@ def test_a_huge_label_in_to_categorical_is_refused_before_allocating():
 def test_shape_errors_still_win_over_label_checks():
     with pytest.raises(ShapeError, match="categorical_crossentropy espera etiquetas one-hot de forma"):
         _model(3, "softmax", "categorical_crossentropy").fit(X, Y, verbose=0)
+
+
+# ---------------------------------------------------------------- funciones, rutas y descargas
+@pytest.mark.parametrize("call, message", [
+    (lambda: keras.callbacks.LearningRateScheduler(0.1), r"LearningRateScheduler: schedule debe ser una función y es "
+                                                         r"0.1 \(float\): p. ej. schedule=lambda epoch, lr: lr \* 0.9"),
+    (lambda: keras.callbacks.LambdaCallback(on_epoch_end="print"), r"LambdaCallback: on_epoch_end debe ser una función"),
+    (lambda: keras.models.load_model(None), r"load_model: filepath debe ser la ruta de un archivo \(un texto como "
+                                            r"'modelo.keras' o un pathlib.Path\) y es None"),
+    (lambda: _model(3, None, "mse").save(5), r"model.save: filepath .* y es 5"),
+    (lambda: _model(3, None, "mse").save_weights(None), r"model.save_weights: filepath .* y es None"),
+    (lambda: _model(3, None, "mse").load_weights(["m.weights.h5"]), r"model.load_weights: filepath .* \(de tipo list\)"),
+    (lambda: keras.utils.get_file("a.npz", "http://127.0.0.1:9/a.npz", file_hash=5),
+     r"get_file: file_hash debe ser el hash sha256 \(o md5\) en hexadecimal.* y es 5"),
+    (lambda: keras.utils.get_file("a.npz", "http://127.0.0.1:9/a.npz", file_hash="no-es-hex"), r"y es 'no-es-hex'"),
+    (lambda: keras.utils.get_file("a.npz", "http://127.0.0.1:9/a.npz", deadline=-1),
+     r"get_file: deadline \(los segundos que puede durar la descarga entera\) debe ser un número > 0 y es -1"),
+    (lambda: keras.utils.get_file("a.npz", "http://127.0.0.1:9/a.npz", deadline="10"), r"deadline .* Es un texto"),
+])
+def test_functions_paths_and_download_arguments(call, message, tmp_path, monkeypatch):
+    monkeypatch.setenv("TINYGRAD_ES_HOME", str(tmp_path))  # nada se descarga: el error llega antes
+    with pytest.raises(ArgumentError, match=message):
+        call()
+    assert not list(tmp_path.rglob("*.npz"))
+
+
+# ---------------------------------------------------------------- sí/no y verbose
+@pytest.mark.parametrize("call, message", [
+    (lambda: L.Dense(3, use_bias="no"), r"Dense: use_bias debe ser True o False y es 'no'. Escribe use_bias=True o "
+                                        r"use_bias=False, sin comillas"),
+    (lambda: L.LSTM(3, return_sequences="False"), r"LSTM: return_sequences debe ser True o False y es 'False'"),
+    (lambda: L.GRU(3, go_backwards=None), r"GRU: go_backwards debe ser True o False y es None"),
+    (lambda: L.Conv2D(3, 3, use_bias="True"), r"Conv2D: use_bias .* y es 'True'"),
+    (lambda: L.DepthwiseConv2D(3, use_bias=2), r"DepthwiseConv2D: use_bias .* y es 2"),
+    (lambda: L.BatchNormalization(center="yes"), r"BatchNormalization: center .* y es 'yes'"),
+    (lambda: L.LayerNormalization(scale=None), r"LayerNormalization: scale .* y es None"),
+    (lambda: L.Embedding(10, 3, mask_zero="True"), r"Embedding: mask_zero .* y es 'True'"),
+    (lambda: _model(3, None, "mse").fit(X, np.eye(3)[Y], verbose="yes"),
+     r"fit\(\): verbose debe ser 'auto', 0 \(nada\), 1 \(barra de progreso\) o 2 \(una línea por época\) y es 'yes'"),
+    (lambda: _model(3, None, "mse").evaluate(X, np.eye(3)[Y], verbose=5), r"evaluate\(\): verbose .* y es 5"),
+    (lambda: _model(3, None, "mse").predict(X, verbose=None), r"predict\(\): verbose .* y es None"),
+])
+def test_yes_no_arguments_and_verbose(call, message):
+    with pytest.raises(ArgumentError, match=message):
+        call()
+    assert L.LSTM(3, return_sequences=np.True_).return_sequences is True and L.Dense(3, use_bias=0).use_bias is False

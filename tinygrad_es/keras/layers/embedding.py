@@ -18,7 +18,7 @@ from ...nn import functional as F
 from ...tensor import Tensor
 from .. import initializers
 from .layer import Layer, store_weight_options, weight_extras, weight_options
-from ...validation import integer
+from ...validation import flag, integer
 
 
 class Embedding(Layer):
@@ -37,7 +37,7 @@ class Embedding(Layer):
         self.output_dim = integer("Embedding", "output_dim", output_dim, meaning="el tamaño de cada vector")
         store_weight_options(self, embeddings_initializer=embeddings_initializer,
                              embeddings_regularizer=embeddings_regularizer, embeddings_constraint=embeddings_constraint)
-        self.mask_zero = self.supports_masking = bool(mask_zero)
+        self.mask_zero = self.supports_masking = flag("Embedding", "mask_zero", mask_zero)
         self.initial_weights = weights  # p. ej. vectores preentrenados: se copian al construir la capa
 
     def build(self, input_shape: tuple) -> None:

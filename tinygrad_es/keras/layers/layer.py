@@ -283,13 +283,12 @@ class Layer:
             self.check_input_shape(shape)
         else:
             self.build_from_shape(shape)
-        return self._outermost_call(x, training, mask, kwargs)
+        return self.run_call(x, training, mask, kwargs)
 
-    def _outermost_call(self, inputs, training: bool | None, mask, kwargs: dict):
-        """`call` con datos, común a las capas y a los modelos llamados como función: la llamada de
-        fuera empieza sin las pérdidas añadidas en la anterior (Keras), fija `training` para las capas
-        de dentro y suma la de activity_regularizer."""
-        if not in_call():
+    def run_call(self, inputs, training: bool | None, mask, kwargs: dict):
+        """Lo común de `layer(x)` y `model(x)` con datos ya preparados: `call` con el training heredado
+        y la pérdida de actividad de su salida."""
+        if not in_call():  # la llamada de fuera: empieza sin las pérdidas añadidas de la anterior (Keras)
             self._clear_losses()
         training = resolve_training(training)
         with training_context(training):

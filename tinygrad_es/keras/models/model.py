@@ -106,7 +106,7 @@ class Model(Trainer, Layer):
         if is_symbolic(inputs, kwargs):
             return Layer.__call__(self, inputs, training=training, mask=mask, **kwargs)
         inputs = self.prepare_inputs(inputs)
-        outputs = self._outermost_call(inputs, training, mask, kwargs)
+        outputs = self.run_call(inputs, training, mask, kwargs)
         if not self.built:  # un modelo subclase queda construido tras su primera llamada, como en Keras
             self._mark_called(tree.map_structure(lambda t: t.shape, inputs))
         return outputs
