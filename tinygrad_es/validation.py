@@ -97,6 +97,15 @@ def number(owner: str, name: str, value, low: Optional[float] = None, high: Opti
     return result
 
 
+def flag(owner: str, name: str, value) -> bool:
+    """Un sí/no (use_bias, return_sequences...): True, False (o 1/0). Un texto como 'False' es verdadero para
+    Python: aceptarlo haría justo lo contrario de lo pedido."""
+    if isinstance(value, (bool, np.bool_)) or (is_integer(value) and value in (0, 1)):
+        return bool(value)
+    hint = f" Escribe {name}=True o {name}=False, sin comillas." if _is_text(value) else ""
+    raise ArgumentError(f"{owner}: {name} debe ser True o False y es {_describe(value)}.{hint}")
+
+
 def _interval(low, high, low_open, high_open) -> str:
     if low is None and high is None:
         return " finito"
@@ -161,6 +170,17 @@ def axis_arg(owner: str, axis, ndim: int):
         return None
     axes = normalize_axes(owner, axis, ndim)
     return axes if isinstance(axis, (tuple, list)) else axes[0]
+
+
+def path(owner: str, name: str, value) -> str:
+    """Una ruta de archivo (un texto o un pathlib.Path) como str; si no, un error que dice qué llegó."""
+    try:
+        return os.fsdecode(os.fspath(value))
+    except TypeError:
+        raise ArgumentError(
+            f"{owner}: {name} debe ser la ruta de un archivo (un texto como 'modelo.keras' o un pathlib.Path) y es "
+            f"{_describe(value)}."
+        ) from None
 
 
 # ---------------------------------------------------------------- arrays

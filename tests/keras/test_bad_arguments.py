@@ -4,7 +4,8 @@ Los enteros de NumPy valen donde vale un entero (también como ejes)."""
 import numpy as np
 import pytest
 
-from tinygrad_es import DTypeError, keras
+from tinygrad_es import DTypeError, keras, manual_seed
+from tinygrad_es.nn import functional as F
 from tinygrad_es.errors import ArgumentError, ShapeError
 from tinygrad_es.keras import Input, Sequential, layers as L
 from tinygrad_es.keras import optimizers as O
@@ -156,3 +157,75 @@ def test_a_huge_label_in_to_categorical_is_refused_before_allocating():
 def test_shape_errors_still_win_over_label_checks():
     with pytest.raises(ShapeError, match="categorical_crossentropy espera etiquetas one-hot de forma"):
         _model(3, "softmax", "categorical_crossentropy").fit(X, Y, verbose=0)
+
+
+# ---------------------------------------------------------------- funciones, rutas y descargas
+@pytest.mark.parametrize("call, message", [
+    (lambda: keras.callbacks.LearningRateScheduler(0.1), r"LearningRateScheduler: schedule debe ser una función y es "
+                                                         r"0.1 \(float\): p. ej. schedule=lambda epoch, lr: lr \* 0.9"),
+    (lambda: keras.callbacks.LambdaCallback(on_epoch_end="print"), r"LambdaCallback: on_epoch_end debe ser una función"),
+    (lambda: keras.models.load_model(None), r"load_model: filepath debe ser la ruta de un archivo \(un texto como "
+                                            r"'modelo.keras' o un pathlib.Path\) y es None"),
+    (lambda: _model(3, None, "mse").save(5), r"model.save: filepath .* y es 5"),
+    (lambda: _model(3, None, "mse").save_weights(None), r"model.save_weights: filepath .* y es None"),
+    (lambda: _model(3, None, "mse").load_weights(["m.weights.h5"]), r"model.load_weights: filepath .* \(de tipo list\)"),
+    (lambda: keras.utils.get_file("a.npz", "http://127.0.0.1:9/a.npz", file_hash=5),
+     r"get_file: file_hash debe ser el hash sha256 \(o md5\) en hexadecimal.* y es 5"),
+    (lambda: keras.utils.get_file("a.npz", "http://127.0.0.1:9/a.npz", file_hash="no-es-hex"), r"y es 'no-es-hex'"),
+    (lambda: keras.utils.get_file("a.npz", "http://127.0.0.1:9/a.npz", deadline=-1),
+     r"get_file: deadline \(los segundos que puede durar la descarga entera\) debe ser un número > 0 y es -1"),
+    (lambda: keras.utils.get_file("a.npz", "http://127.0.0.1:9/a.npz", deadline="10"), r"deadline .* Es un texto"),
+])
+def test_functions_paths_and_download_arguments(call, message, tmp_path, monkeypatch):
+    monkeypatch.setenv("TINYGRAD_ES_HOME", str(tmp_path))  # nada se descarga: el error llega antes
+    with pytest.raises(ArgumentError, match=message):
+        call()
+    assert not list(tmp_path.rglob("*.npz"))
+
+
+# ---------------------------------------------------------------- sí/no y verbose
+@pytest.mark.parametrize("call, message", [
+    (lambda: L.Dense(3, use_bias="no"), r"Dense: use_bias debe ser True o False y es 'no'. Escribe use_bias=True o "
+                                        r"use_bias=False, sin comillas"),
+    (lambda: L.LSTM(3, return_sequences="False"), r"LSTM: return_sequences debe ser True o False y es 'False'"),
+    (lambda: L.GRU(3, go_backwards=None), r"GRU: go_backwards debe ser True o False y es None"),
+    (lambda: L.Conv2D(3, 3, use_bias="True"), r"Conv2D: use_bias .* y es 'True'"),
+    (lambda: L.DepthwiseConv2D(3, use_bias=2), r"DepthwiseConv2D: use_bias .* y es 2"),
+    (lambda: L.BatchNormalization(center="yes"), r"BatchNormalization: center .* y es 'yes'"),
+    (lambda: L.LayerNormalization(scale=None), r"LayerNormalization: scale .* y es None"),
+    (lambda: L.Embedding(10, 3, mask_zero="True"), r"Embedding: mask_zero .* y es 'True'"),
+    (lambda: _model(3, None, "mse").fit(X, np.eye(3)[Y], verbose="yes"),
+     r"fit\(\): verbose debe ser 'auto', 0 \(nada\), 1 \(barra de progreso\) o 2 \(una línea por época\) y es 'yes'"),
+    (lambda: _model(3, None, "mse").evaluate(X, np.eye(3)[Y], verbose=5), r"evaluate\(\): verbose .* y es 5"),
+    (lambda: _model(3, None, "mse").predict(X, verbose=None), r"predict\(\): verbose .* y es None"),
+])
+def test_yes_no_arguments_and_verbose(call, message):
+    with pytest.raises(ArgumentError, match=message):
+        call()
+    assert L.LSTM(3, return_sequences=np.True_).return_sequences is True and L.Dense(3, use_bias=0).use_bias is False
+
+
+# ---------------------------------------------------------------- keras.ops, nn.functional, inicializadores, semillas
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: keras.ops.one_hot(np.array([0.5, 1.0]), 3), ValueError,
+     r"one_hot: los índices deben ser enteros .* y hay 0.5: convertirlo a entero lo truncaría"),
+    (lambda: keras.ops.concatenate([]), ValueError, r"concatenate: la lista de tensores está vacía"),
+    (lambda: keras.ops.eye(-3), ArgumentError, r"eye: N debe ser un entero >= 0 y es -3"),
+    (lambda: keras.ops.expand_dims(np.ones(3), 9), ShapeError, r"expand_dims: axis=\(9,\) no existe"),
+    (lambda: F.dropout(np.ones(3), "0.5"), ArgumentError, r"dropout: rate .* debe ser un número en \[0, 1\] y es '0.5'"),
+    (lambda: keras.initializers.RandomNormal(stddev=-1.0), ArgumentError,
+     r"RandomNormal: stddev \(la desviación típica\) debe ser un número >= 0 y es -1.0"),
+    (lambda: keras.initializers.TruncatedNormal(mean="0"), ArgumentError, r"TruncatedNormal: mean .* Es un texto"),
+    (lambda: keras.initializers.RandomUniform(1.0, 0.0), ArgumentError,
+     r"RandomUniform: minval \(1.0\) debe ser <= maxval \(0.0\): ¿están al revés\?"),
+    (lambda: keras.initializers.Constant("a"), ArgumentError, r"Constant: value debe ser un número finito y es 'a'"),
+    (lambda: keras.initializers.VarianceScaling(scale=-1.0), ArgumentError, r"VarianceScaling: scale .* > 0 y es -1.0"),
+    (lambda: keras.initializers.GlorotUniform(seed=1.5), ArgumentError, r"VarianceScaling: seed debe ser un entero"),
+    (lambda: keras.constraints.MaxNorm(-1), ArgumentError, r"MaxNorm: max_value \(la norma máxima\) .* > 0 y es -1"),
+    (lambda: manual_seed("1"), ArgumentError, r"manual_seed: seed debe ser un entero >= 0 y es '1'"),
+])
+def test_ops_functional_initializers_and_seeds(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+    assert keras.ops.expand_dims(np.ones(3), -1).shape == (3, 1)
+    assert keras.ops.one_hot(np.array([0.0, 2.0]), 3).shape == (2, 3)

@@ -96,7 +96,7 @@ class Dense(Layer):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = integer("Dense", "units", units, meaning="el número de neuronas")
         self.activation = activations.get(activation)
-        self.use_bias = use_bias
+        self.use_bias = validation.flag("Dense", "use_bias", use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         store_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,

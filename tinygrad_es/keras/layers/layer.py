@@ -185,6 +185,11 @@ class Layer:
     def check_weights(self, values):
         """¿Sirven estos arrays como pesos de la capa (cuántos y de qué forma)? Si no, un error que lo dice."""
         entries = self._labeled_weights()
+        if not isinstance(values, (list, tuple)):
+            raise TypeError(
+                f"{self.name} ({type(self).__name__}): set_weights espera una lista de arrays, en el orden de "
+                f"get_weights(), y recibió {values!r:.60}: p. ej. capa.set_weights(otra.get_weights())."
+            )
         if len(values) != len(entries):
             raise ValueError(self._weight_count_message(len(values)))
         for (owner, name, weight), value in zip(entries, values):
@@ -283,11 +288,16 @@ class Layer:
             self.check_input_shape(shape)
         else:
             self.build_from_shape(shape)
-        if not in_call():  # la llamada de fuera: empieza sin las pérdidas añadidas de la anterior
+        return self.run_call(x, training, mask, kwargs)
+
+    def run_call(self, inputs, training: bool | None, mask, kwargs: dict):
+        """Lo común de `layer(x)` y `model(x)` con datos ya preparados: `call` con el training heredado
+        y la pérdida de actividad de su salida."""
+        if not in_call():  # la llamada de fuera: empieza sin las pérdidas añadidas de la anterior (Keras)
             self._clear_losses()
         training = resolve_training(training)
         with training_context(training):
-            outputs = self.call(x, **self._call_kwargs(training, mask, kwargs))
+            outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
         if self.activity_regularizer is not None:
             self._add_activity_loss(outputs)
         return outputs
