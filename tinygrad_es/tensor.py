@@ -476,6 +476,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
     @staticmethod
     def concatenate(tensors: list, axis: int = 0) -> Tensor:
         tensors = tensor_list("concatenate", tensors)
+        if not tensors:
+            raise ValueError("concatenate: la lista de tensores está vacía: hace falta al menos uno.")
         try:
             return MV.Concatenate.apply(*tensors, axis=axis)
         except ValueError:
