@@ -430,6 +430,7 @@ def main():
         keras_version = _version_of("keras")
         peers += ["keras"] if keras_version else []
         info.append(f"Keras {keras_version}" if keras_version else "Keras no se puede importar")
+    info.append(f"NumPy con {_blas_info()}")
     load_before = os.getloadavg()[0]
     print(f"{os.cpu_count()} CPU, carga media {load_before:.1f}; {'; '.join(info) or 'sin otros marcos'}; "
           f"{args.pasos} pasos medidos tras {args.calentamiento} de calentamiento")
@@ -479,6 +480,19 @@ def _write_text(path, text):
             f.write(text)
 
     atomic_write(path, write)
+
+
+def _blas_info():
+    """La BLAS de NumPy y los núcleos que eligió para esta CPU, p. ej. 'openblas 0.3.31 (núcleos Haswell)'.
+
+    Los núcleos importan: una OpenBLAS que no reconoce la CPU usa los de una anterior (AVX2 donde
+    habría AVX-512), y todos los productos de matrices de tinygrad_es van con ellos."""
+    from threadpoolctl import threadpool_info
+
+    found = [f"{lib['internal_api']} {lib['version']}" + (f" (núcleos {lib['architecture']})"
+                                                          if lib.get("architecture") else "")
+             for lib in threadpool_info() if lib["user_api"] == "blas"]
+    return ", ".join(found) or "una BLAS que threadpoolctl no reconoce"
 
 
 def _version_of(module):

@@ -222,7 +222,7 @@ def test_un_enlace_roto_hace_fallar_el_sitio(tmp_path):
     shutil.copytree(DOCS, copia / "docs")
     for nombre in ("mkdocs.yml", "mkdocs_hooks.py"):
         shutil.copy(RAIZ / nombre, copia / nombre)
-    for nombre in ("examples", "tests", "tinygrad_es", "kernels"):  # (las páginas incluyen código de los dos últimos)
+    for nombre in ("examples", "tests", "tinygrad_es", "kernels", "benchmarks"):  # (las páginas incluyen sus archivos)
         (copia / nombre).symlink_to(RAIZ / nombre)
     with open(copia / "docs" / "02-neurona.md", "a", encoding="utf-8") as f:
         f.write("\nVer [la página que no existe](no-existe.md) y [un ejemplo](../examples/99_no_existe.py).\n")
