@@ -1,7 +1,8 @@
 """Las páginas de docs/ como cuadernos de Jupyter: `python cuadernos.py` escribe docs/*.ipynb.
 
-La página (Markdown) es la fuente y el cuaderno sale de ella, así que nunca difieren
-(tests/test_docs.py comprueba que los cuadernos del repositorio están al día):
+La página (Markdown) es la fuente y el cuaderno sale de ella, así que nunca difieren: los
+cuadernos no se guardan en git (.gitignore), se generan aquí para abrirlos en Jupyter y al
+construir el sitio (mkdocs_hooks.py pone el de cada página a su lado). Cómo se convierte:
 
 - cada bloque ```python que se ejecuta es una celda de código, en orden;
 - el texto entre bloques es una celda de Markdown, con los enlaces a otras páginas

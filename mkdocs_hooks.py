@@ -7,8 +7,11 @@ ejemplos (el destino de los enlaces a la carpeta `../examples/`) y reescriben lo
 página hacia esas copias. Un enlace a un archivo que no existe queda como está y
 `mkdocs build --strict` lo da por roto.
 
-Cada página que tiene su cuaderno de Jupyter al lado (docs/03-autograd.ipynb, ver cuadernos.py)
-lleva bajo su título un enlace para descargarlo; mkdocs copia el .ipynb al sitio.
+Cada página de docs/ es también un cuaderno de Jupyter: estos ganchos lo generan de la página
+(cuadernos.py) y lo ponen en el sitio a su lado (03-autograd.ipynb), con un enlace bajo el título
+para descargarlo. Los cuadernos no están en el repositorio (se generan), así que nunca difieren de
+sus páginas; si alguien generó los suyos en docs/ para abrirlos en Jupyter, el sitio usa los de
+las páginas de ahora.
 """
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ import re
 from pathlib import Path
 
 from mkdocs.structure.files import File
+
+from cuadernos import texto_del_cuaderno
 
 CARPETAS = ("examples", "tests")
 ENLACE_A_CARPETA = re.compile(r"\]\(\.\./examples/?\)")
@@ -30,6 +35,11 @@ def on_files(files, config):
             files.append(File(f"{carpeta}/{ruta.name}", src_dir=str(raiz), dest_dir=config["site_dir"],
                               use_directory_urls=config["use_directory_urls"]))
     files.append(File.generated(config, "examples/index.md", content=_indice_de_ejemplos(raiz / "examples")))
+    for archivo in [f for f in files if f.src_uri.endswith(".ipynb") and "/" not in f.src_uri]:
+        files.remove(archivo)  # uno generado antes en docs/ (sin seguimiento en git): puede ser de otra versión
+    for pagina in [f for f in files if f.src_uri.endswith(".md") and "/" not in f.src_uri and not f.generated_by]:
+        nombre = pagina.src_uri[:-len(".md")] + ".ipynb"
+        files.append(File.generated(config, nombre, content=texto_del_cuaderno(pagina.src_uri, raiz)))
     return files
 
 
@@ -49,12 +59,10 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def _enlace_al_cuaderno(markdown: str, page) -> str:
-    """Bajo el título de la página, el enlace a su cuaderno, si lo tiene."""
-    if page.file.abs_src_path is None:  # una página generada (examples/index.md)
+    """Bajo el título de cada página de docs/, el enlace a su cuaderno (que on_files pone en el sitio)."""
+    if page.file.generated_by or "/" in page.file.src_uri:  # examples/index.md no tiene cuaderno
         return markdown
-    cuaderno = Path(page.file.abs_src_path).with_suffix(".ipynb")
-    if not cuaderno.is_file():
-        return markdown
+    cuaderno = Path(page.file.src_uri).with_suffix(".ipynb")
     titulo, salto, resto = markdown.partition("\n")
     aviso = (f"*Esta página es también un cuaderno de Jupyter: [{cuaderno.name}]({cuaderno.name}) "
              "(descárgalo y ábrelo con JupyterLab o VS Code; ver [cómo](index.md#las-paginas-como-cuadernos-de-jupyter)).*")

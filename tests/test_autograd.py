@@ -29,6 +29,25 @@ def test_gradients_accumulate_across_backward_calls():
     np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
 
 
+def test_retain_grad_keeps_the_gradient_of_an_intermediate_node():
+    """Sin retain_grad() un nodo intermedio no guarda .grad; con él, guarda dL/dnodo (sumado de sus usos y
+    acumulado entre backward), y el gradiente sigue llegando igual a las hojas."""
+    x = Tensor(np.array([1.0, -2.0, 0.5]), dtype="float64", requires_grad=True)
+    y = x * x
+    z = y * 3.0
+    z.retain_grad()
+    (z.sum() + (y * z).sum()).backward(retain_graph=True)  # L = Σ 3y + 3y²: dL/dz = 1 + y, dL/dx = (3 + 6y)·2x
+    x2 = x.numpy() ** 2
+    assert y.grad is None
+    np.testing.assert_allclose(z.grad.numpy(), 1 + x2)
+    np.testing.assert_allclose(x.grad.numpy(), (3 + 6 * x2) * 2 * x.numpy())
+    z.sum().backward()
+    np.testing.assert_allclose(z.grad.numpy(), 2 + x2)
+    assert not (x * 2.0)._retains_grad and not Tensor(z)._retains_grad and not z.detach()._retains_grad
+    with pytest.raises(tg.AutogradError, match=r"retain_grad\(\): este tensor no pide gradiente.*requires_grad=True"):
+        Tensor([1.0]).retain_grad()
+
+
 def test_backward_on_non_scalar_needs_gradient():
     x = Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(tg.AutogradError, match=r"solo vale para un escalar.*forma \(2,\).*\.sum\(\)"):

@@ -63,7 +63,19 @@ def test_tras_backward_las_hojas_muestran_su_gradiente():
     assert nodos["n0"].endswith(rf"\ngrad {t['a'].grad.item():.4g}")
     assert nodos["n1"].endswith(rf"\ngrad {t['b'].grad.item():.4g}")
     assert t["b"].grad.item() == pytest.approx(factor * 2.0, rel=1e-3)
-    assert "grad" not in nodos["n2"] + nodos["n3"] + nodos["n4"]  # los intermedios no guardan .grad
+    assert "grad" not in nodos["n2"] + nodos["n3"] + nodos["n4"]  # los intermedios no guardan .grad...
+
+
+def test_los_nodos_intermedios_con_retain_grad_muestran_su_gradiente():
+    """...salvo los que lo piden con retain_grad(): de/dd = 1 - e², de/dc = de/dd (Add pasa el gradiente)."""
+    t = _ejemplo()
+    for nombre in "cde":
+        t[nombre].retain_grad()
+    t["e"].backward()
+    nodos, _ = _nodos_y_flechas(plot.graph(t["e"], names=t).source)
+    de_dd = 1 - np.tanh(np.float32(8.0)) ** 2
+    assert nodos["n4"].endswith(r"\ngrad 1") and nodos["n3"].endswith(rf"\ngrad {de_dd:.4g}")
+    assert nodos["n2"] == rf"c = Mul\nforma ()\nvalor 6\ngrad {de_dd:.4g}"
 
 
 def test_constantes_usos_repetidos_tensores_grandes_y_sin_nombres():

@@ -82,3 +82,68 @@ def test_reductions_of_empty_tensors_give_the_defined_value_or_a_clear_error():
     x = Tensor(np.zeros((0, 2)), requires_grad=True)
     x.sum().backward()
     assert x.grad.shape == (0, 2)
+
+
+# ---------------------------------------------------------------- segunda pasada: tamaños, ejes, tipos, valores de verdad
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: Tensor.zeros(-1, 3), tg.errors.ArgumentError, r"Tensor.zeros: shape\[0\] debe ser un entero >= 0 y es -1"),
+    (lambda: Tensor.ones(2.5), tg.errors.ArgumentError, r"Tensor.ones: shape\[0\] .* y es 2.5. Escribe un número entero"),
+    (lambda: Tensor.randn("3"), tg.errors.ArgumentError, r"Tensor.randn: shape\[0\] .* Es un texto"),
+    (lambda: Tensor.full((2, -2), 1.0), tg.errors.ArgumentError, r"Tensor.full: shape\[1\] .* y es -2"),
+    (lambda: Tensor.eye(-2), tg.errors.ArgumentError, r"Tensor.eye: shape\[0\] .* y es -2"),
+    (lambda: Tensor.rand(10**6, 10**7), MemoryError, r"Tensor.rand: el tensor tendría forma \(1000000, 10000000\): "
+                                                     r"10 000 000 000 000 elementos, 36.4 TiB en float32"),
+    (lambda: Tensor.arange(0, 5, 0), tg.errors.ArgumentError, r"Tensor.arange: step .* no puede ser 0"),
+    (lambda: Tensor.arange("5"), tg.errors.ArgumentError, r"Tensor.arange: stop debe ser un número .* Es un texto"),
+    (lambda: Tensor.arange(0, 1e15), MemoryError, r"Tensor.arange: el resultado tendría forma \(1000000000000000,\)"),
+    (lambda: Tensor.zeros(6).reshape(3.0, 2), tg.errors.ArgumentError, r"reshape: shape\[0\] .* y es 3.0. Escribe 3"),
+    (lambda: Tensor.zeros(6).reshape("6"), tg.errors.ArgumentError, r"reshape: shape\[0\] .* Es un texto"),
+    (lambda: Tensor([1.0], dtype=object), tg.DTypeError, r"Tensor: dtype: el tipo de dato .* no es de números reales"),
+    (lambda: Tensor([1.0]).astype("complex64"), tg.DTypeError, r"astype: el tipo de dato 'complex64' .* no es de números"),
+    (lambda: Tensor([1.0]).astype("float99"), tg.DTypeError, r"astype: tipo de dato desconocido: 'float99'"),
+])
+def test_constructor_sizes_and_dtypes(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+    assert Tensor.zeros(np.int64(2), np.uint8(3)).shape == (2, 3)  # cualquier entero vale como tamaño
+
+
+T = Tensor(np.arange(6.0).reshape(2, 3))
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: T.sum(axis=5), tg.ShapeError, r"sum: axis=5 no existe en un tensor de 2 ejes; los ejes válidos van de -2 a 1"),
+    (lambda: T.mean(axis="x"), tg.errors.ArgumentError, r"mean: axis debe ser un entero \(un eje\), una tupla de enteros "
+                                                        r"o None \(todos los ejes\) y es 'x'"),
+    (lambda: T.max(axis=1.0), tg.errors.ArgumentError, r"max: axis .* y es 1.0"),
+    (lambda: T.min(axis=(0, 0)), tg.ShapeError, r"min: axis=\(0, 0\) nombra el mismo eje más de una vez"),
+    (lambda: T.var(axis=-3), tg.ShapeError, r"var/std: axis=-3 no existe"),
+    (lambda: T.argmax(axis=2), tg.ShapeError, r"argmax: axis=2 no existe"),
+    (lambda: T.logsumexp(axis=True), tg.errors.ArgumentError, r"logsumexp: axis .* y es True"),
+    (lambda: T.softmax(axis=4), tg.ShapeError, r"softmax: axis=4 no existe"),
+    (lambda: T.transpose(0, 5), tg.ShapeError, r"permute/transpose: \(0, 5\) no es una permutación de los 2 ejes"),
+    (lambda: T.expand_dims(5), tg.ShapeError, r"expand_dims/unsqueeze: axis=5 no existe en un tensor de 3 ejes"),
+    (lambda: T.flatten(1, 0), tg.ShapeError, r"flatten: start_dim=1 va después de end_dim=0"),
+    (lambda: Tensor.stack([]), ValueError, r"stack: la lista de tensores está vacía"),
+    (lambda: T.item(), ValueError, r"item\(\): solo vale para un tensor de un elemento y este tiene forma \(2, 3\) "
+                                   r"\(6 elementos\)"),
+    (lambda: bool(T > 2), ValueError, r"El valor de verdad de un tensor de forma \(2, 3\) \(6 elementos\) es ambiguo: "
+                                      r".*\.any\(\).*\.all\(\)"),
+    (lambda: T.dropout(1.5), tg.errors.ArgumentError, r"dropout: rate .* debe ser un número en \[0, 1\] y es 1.5"),
+    (lambda: Tensor([0.5, 2.0]).one_hot(3), ValueError, r"one_hot: las etiquetas deben ser enteras .* y hay 0.5"),
+    (lambda: Tensor(np.zeros((2, 3))).assign_add(np.ones((4, 4))), tg.ShapeError,
+     r"assign_add: el valor tiene forma \(4, 4\) y el tensor \(2, 3\): deben coincidir"),
+    (lambda: Tensor(np.zeros(3)).assign_sub([1.0, 2.0]), tg.ShapeError, r"assign_sub: el valor tiene forma \(2,\)"),
+])
+def test_axes_truth_values_and_shapes_are_spanish(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_what_still_works_after_the_checks():
+    assert T.sum(axis=np.int64(1)).shape == (2,) and T.mean(axis=[0, 1]).shape == ()
+    assert bool(Tensor([0.0])) is False and bool(Tensor(2.0)) is True  # un elemento: como NumPy
+    assert T.expand_dims(-1).shape == (2, 3, 1) and T.expand_dims(2).shape == (2, 3, 1)
+    assert Tensor([0.0, 2.0]).one_hot(3).shape == (2, 3)  # enteros escritos con decimales: sí
+    assert Tensor(np.zeros((3, 0))).softmax(axis=1).shape == (3, 0)  # nada que normalizar: vacío, sin avisos
+    np.testing.assert_array_equal(Tensor.arange(5).numpy(), np.arange(5))

@@ -156,7 +156,8 @@ def topological_order(root: Tensor) -> list[Tensor]:
 
 # --8<-- [start:backward]
 def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_graph: bool = False) -> None:
-    """Retropropagación desde `root`: acumula dL/dhoja en el `.grad` de cada hoja.
+    """Retropropagación desde `root`: acumula dL/dhoja en el `.grad` de cada hoja (y de cada nodo
+    intermedio que lo pidió con `retain_grad()`).
 
     Recorre el grafo de la salida a las hojas (orden topológico inverso): cada nodo recibe la
     suma de los gradientes que le mandan sus usuarios, se los pasa al `backward` de la operación
@@ -175,8 +176,9 @@ def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_gr
         if g is None:
             continue
         ctx = node._ctx
-        if ctx is None:  # una hoja: aquí se acumula
+        if ctx is None or node._retains_grad:  # una hoja (o un nodo con retain_grad()): aquí se acumula
             _accumulate(node, g)
+        if ctx is None:
             continue
         _check_not_freed(ctx)
         parent_grads = ctx.backward(g)

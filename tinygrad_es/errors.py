@@ -6,6 +6,9 @@ También `closest_name`, que propone el nombre más parecido a una errata ('resh
 Cada mensaje dice qué se esperaba, qué llegó y qué hacer. Las excepciones heredan de las de
 Python (ValueError, TypeError, RuntimeError) para que `except ValueError` siga funcionando.
 """
+import operator
+
+import numpy as np
 
 
 class ArgumentError(TypeError, ValueError):
@@ -46,7 +49,12 @@ def normalize_axes(fn: str, axis, ndim: int) -> tuple:
 
     Un eje que no existe es un error que nombra la función y los ejes válidos.
     """
-    axes = tuple(range(ndim)) if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+    raw = tuple(range(ndim)) if axis is None else tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    if not all(is_integer(a) for a in raw):  # cualquier entero (también de NumPy), pero no True ni 1.0 ni '1'
+        raise ArgumentError(
+            f"{fn}: axis debe ser un entero (un eje), una tupla de enteros o None (todos los ejes) y es {axis!r}."
+        )
+    axes = tuple(operator.index(a) for a in raw)
     for a in axes:
         if not -ndim <= a < ndim:
             raise ShapeError(
@@ -57,6 +65,17 @@ def normalize_axes(fn: str, axis, ndim: int) -> tuple:
     if len(set(axes)) != len(axes):
         raise ShapeError(f"{fn}: axis={axis!r} nombra el mismo eje más de una vez.")
     return axes
+
+
+def is_integer(value) -> bool:
+    """¿Un entero de Python o de NumPy (o algo con __index__)? True y np.True_ no cuentan."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
 
 
 def typo_distance(a: str, b: str) -> int:

@@ -3,13 +3,16 @@
 Cada nodo es un Tensor del grafo que cuelga de `tensor`: la operación que lo produjo (`Mul`,
 `Tanh`...) o si es una hoja (pide gradiente) o una constante (no lo pide), su forma, sus valores
 si son pocos y, tras `backward()`, su gradiente. Las flechas van de cada entrada a la operación
-que la usa. Los nodos intermedios no guardan gradiente (solo las hojas acumulan `.grad`, como en
-PyTorch), así que tras `backward()` el gradiente aparece en las hojas.
+que la usa. Tras `backward()` el gradiente aparece en las hojas y en los nodos intermedios que lo
+guardaron con `retain_grad()` (los demás lo sueltan tras usarlo, como en PyTorch).
 
     >>> from tinygrad_es import Tensor, plot
     >>> a = Tensor(2.0, requires_grad=True)
-    >>> e = (a * a).tanh()
-    >>> plot.graph(e, names={"a": a, "e": e})    # en Jupyter, el dibujo aparece debajo de la celda
+    >>> c = a * a
+    >>> c.retain_grad()                          # que c guarde su gradiente
+    >>> e = c.tanh()
+    >>> e.backward()
+    >>> plot.graph(e, names={"a": a, "c": c})   # en Jupyter, el dibujo aparece debajo de la celda
 
 Cómo se dibuja: el grafo se describe en el lenguaje DOT de Graphviz (`.source`, texto que
 escribimos aquí, sin dependencias). Si el programa `dot` está instalado (`apt install graphviz`,

@@ -25,7 +25,7 @@ from .runtime import device as _device
 from .runtime.cuda_array import CudaArray
 from .runtime.device import check_device, device_of, to_device
 from .dtypes import DEFAULT_FLOAT, is_float, to_dtype
-from .errors import DTypeError, ShapeError, normalize_axes, shape_str
+from .errors import ArgumentError, DTypeError, ShapeError, normalize_axes, shape_str
 from .ops import elementwise as E
 from .ops import matmul as M
 from .ops import device as D
@@ -36,18 +36,20 @@ from .random import dropout_mask, generator
 from .tensor_inplace import InPlaceOps
 from .tensor_math import MathOps
 from .tensor_shape import ShapeOps
-from .validation import check_reduction, index_error, numeric_array
+from .validation import (axis_arg, check_allocation, check_reduction, dimensions, index_error, number, numeric_array,
+                         whole_numbers)
 
 
 def _as_array(data, dtype):
     """Convierte `data` en un array con el dtype pedido; sin dtype, los flotantes pasan a float32."""
     if isinstance(data, CudaArray):  # ya en la GPU: sólo se ajusta el tipo, con la misma regla
-        target = to_dtype(dtype) if dtype is not None else DEFAULT_FLOAT if data.dtype.kind == "f" else data.dtype
+        default = DEFAULT_FLOAT if data.dtype.kind == "f" else data.dtype
+        target = to_dtype(dtype, "Tensor: dtype") if dtype is not None else default
         return data if data.dtype == target else data.astype(target)
     # primero los números tal como llegan (un texto como '1.5' no se convierte solo), luego el tipo pedido
     arr = data if type(data) is np.ndarray and data.dtype.kind in "biuf" else numeric_array("Tensor", "data", data)
     if dtype is not None:
-        return arr.astype(to_dtype(dtype), copy=False)
+        return arr.astype(to_dtype(dtype, "Tensor: dtype"), copy=False)
     if arr.dtype.kind == "f" and arr.dtype != DEFAULT_FLOAT:
         return arr.astype(DEFAULT_FLOAT)
     return arr
@@ -61,8 +63,9 @@ def _place(data, device):
 
 
 class Tensor(MathOps, ShapeOps, InPlaceOps):
-    # _version: [n], cuántas veces cambió en su sitio (una lista: las vistas la comparten; ver versions.py)
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "__weakref__")
+    # _version: [n], cuántas veces cambió en su sitio (una lista: las vistas la comparten; ver versions.py);
+    # _retains_grad: un nodo intermedio que guarda su .grad en backward (retain_grad)
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "_retains_grad", "__weakref__")
     __array_priority__ = 1000  # para que `ndarray + Tensor` llame a Tensor.__radd__
 
     def __init__(self, data: Tensor | np.ndarray | list | float, dtype: str | np.dtype | None = None,
@@ -78,7 +81,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         self.data = data
         self.grad = None
         self._ctx = None
-        self.requires_grad = False
+        self.requires_grad = self._retains_grad = False
         # Tensor(t) sin copia es la misma memoria que t: el mismo contador de versión
         self._version = source._version if source is not None and data is source.data else [0]
         if requires_grad:
@@ -92,6 +95,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         t.grad = None
         t._ctx = ctx
         t.requires_grad = ctx is not None
+        t._retains_grad = False
         t._version = [0]
         return t
 
@@ -118,7 +122,21 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         return to_device(self.data, "cpu")
 
     def item(self) -> float:
+        if self.size != 1:
+            raise ValueError(
+                f"item(): solo vale para un tensor de un elemento y este tiene forma {shape_str(self.shape)} "
+                f"({self.size} elementos): elige uno (t[0].item()) o reduce antes (t.sum().item(), t.mean().item())."
+            )
         return self.data.item()
+
+    def __bool__(self) -> bool:
+        """`if t:` solo con un elemento; con más sería ambiguo (¿alguno?, ¿todos?), como en NumPy y PyTorch."""
+        if self.size != 1:
+            raise ValueError(
+                f"El valor de verdad de un tensor de forma {shape_str(self.shape)} ({self.size} elementos) es ambiguo: "
+                "di qué quieres, (t > 0).any() (¿alguno?) o (t > 0).all() (¿todos?)."
+            )
+        return bool(self.data.item())
 
     # ------------------------------------------------------------ dispositivo
     @property
@@ -145,7 +163,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
 
     def astype(self, dtype: str | np.dtype) -> Tensor:
         """Convierte a otro tipo; entre flotantes el gradiente pasa (convertido de vuelta)."""
-        dtype = to_dtype(dtype)
+        dtype = to_dtype(dtype, "astype")
         if is_float(dtype) and is_float(self.dtype):
             return E.Cast.apply(self, dtype=dtype)
         if self.requires_grad and autograd.is_grad_enabled():  # a enteros: el grafo recuerda dónde se corta
@@ -171,43 +189,51 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
     @staticmethod
     def zeros(*shape, dtype: str | np.dtype | None = None, requires_grad: bool = False,
               device: str | None = None) -> Tensor:
-        return Tensor(np.zeros(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT,
+        return Tensor(np.zeros(_new_shape("Tensor.zeros", shape, dtype)), dtype=dtype or DEFAULT_FLOAT,
             requires_grad=requires_grad, device=device)
 
     @staticmethod
     def ones(*shape, dtype: str | np.dtype | None = None, requires_grad: bool = False,
              device: str | None = None) -> Tensor:
-        return Tensor(np.ones(_shape_arg(shape)), dtype=dtype or DEFAULT_FLOAT,
+        return Tensor(np.ones(_new_shape("Tensor.ones", shape, dtype)), dtype=dtype or DEFAULT_FLOAT,
             requires_grad=requires_grad, device=device)
 
     @staticmethod
     def full(shape: int | tuple, value: float, dtype: str | np.dtype | None = None, requires_grad: bool = False,
              device: str | None = None) -> Tensor:
-        return Tensor(np.full(_shape_arg((shape,)), value), dtype=dtype or DEFAULT_FLOAT,
+        return Tensor(np.full(_new_shape("Tensor.full", (shape,), dtype), value), dtype=dtype or DEFAULT_FLOAT,
             requires_grad=requires_grad, device=device)
 
     @staticmethod
     def arange(start: float, stop: float | None = None, step: float = 1, dtype: str | np.dtype | None = None,
                requires_grad: bool = False, device: str | None = None) -> Tensor:
+        start, stop = (0, start) if stop is None else (start, stop)
+        start, stop, step = (number("Tensor.arange", n, v) for n, v in (("start", start), ("stop", stop), ("step", step)))
+        if step == 0:
+            raise ArgumentError("Tensor.arange: step (el paso entre valores) no puede ser 0: usa p. ej. step=1 o step=-1.")
+        count = max(math.ceil((stop - start) / step), 0)
+        check_allocation("Tensor.arange", "el resultado", (count,), dtype or np.float64, "Revisa start, stop y step.",
+                         "elementos")
         return Tensor(np.arange(start, stop, step), dtype=dtype, requires_grad=requires_grad, device=device)
 
     @staticmethod
     def eye(n: int, m: int | None = None, dtype: str | np.dtype | None = None, requires_grad: bool = False,
             device: str | None = None) -> Tensor:
+        n, m = _new_shape("Tensor.eye", (n, n if m is None else m), dtype)
         return Tensor(np.eye(n, m), dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad, device=device)
 
     @staticmethod
     def rand(*shape, dtype: str | np.dtype | None = None, requires_grad: bool = False,
              device: str | None = None) -> Tensor:
         """Uniforme en [0, 1), con el generador global (ver `manual_seed`)."""
-        data = generator().random(_shape_arg(shape))
+        data = generator().random(_new_shape("Tensor.rand", shape, dtype))
         return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad, device=device)
 
     @staticmethod
     def randn(*shape, dtype: str | np.dtype | None = None, requires_grad: bool = False,
               device: str | None = None) -> Tensor:
         """Normal estándar, con el generador global (ver `manual_seed`)."""
-        data = generator().standard_normal(_shape_arg(shape))
+        data = generator().standard_normal(_new_shape("Tensor.randn", shape, dtype))
         return Tensor(data, dtype=dtype or DEFAULT_FLOAT, requires_grad=requires_grad, device=device)
 
     @staticmethod
@@ -234,6 +260,16 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
     def backward(self, grad: Tensor | np.ndarray | None = None, retain_graph: bool = False) -> None:
         """dL/dhoja para cada hoja del grafo de este tensor (ver `autograd.backward`)."""
         autograd.backward(self, grad, retain_graph)
+
+    def retain_grad(self) -> None:
+        """Que este tensor guarde su gradiente en `.grad` en `backward()` aunque no sea una hoja (como en
+        PyTorch): los nodos intermedios lo sueltan tras usarlo, salvo que lo pidan así. Para verlo o dibujarlo."""
+        if not self.requires_grad:
+            raise autograd.AutogradError(
+                "retain_grad(): este tensor no pide gradiente (requires_grad=False), así que backward() no le "
+                "calcula ninguno: créalo con requires_grad=True o a partir de un tensor que lo pida."
+            )
+        self._retains_grad = True
 
     # ------------------------------------------------------------ aritmética (primitivas)
     def _operand(self, other) -> Tensor:
@@ -332,24 +368,26 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
 
     # ------------------------------------------------------------ reducciones
     def sum(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
-        return R.Sum.apply(self, axis=_axis_arg(axis), keepdims=keepdims)
+        return R.Sum.apply(self, axis=axis_arg("sum", axis, self.ndim), keepdims=keepdims)
 
     def max(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
-        check_reduction("max", self.shape, _axis_arg(axis), "el máximo de cero números no está definido")
-        return R.Max.apply(self, axis=_axis_arg(axis), keepdims=keepdims)
+        axis = axis_arg("max", axis, self.ndim)
+        check_reduction("max", self.shape, axis, "el máximo de cero números no está definido")
+        return R.Max.apply(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
-        check_reduction("min", self.shape, _axis_arg(axis), "el mínimo de cero números no está definido")
+        axis = axis_arg("min", axis, self.ndim)
+        check_reduction("min", self.shape, axis, "el mínimo de cero números no está definido")
         return -((-self).max(axis, keepdims))
 
     def mean(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
-        axis = _axis_arg(axis)
+        axis = axis_arg("mean", axis, self.ndim)
         check_reduction("mean", self.shape, axis, "la media de cero números no está definida")
         return self.sum(axis, keepdims) / max(_count(self.shape, axis), 1)
 
     def var(self, axis: int | tuple | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Varianza con el convenio de NumPy (ddof=0, sesgada, como Keras); ddof=1 para la insesgada."""
-        axis = _axis_arg(axis)
+        axis = axis_arg("var/std", axis, self.ndim)
         count = _count(self.shape, axis)
         if count - ddof <= 0 and math.prod(self.shape) > 0:
             raise ValueError(
@@ -363,16 +401,19 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         return self.var(axis, keepdims, ddof).sqrt()
 
     def argmax(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
+        axis = axis_arg("argmax", axis, self.ndim)
         check_reduction("argmax", self.shape, axis, "la posición del máximo de cero números no está definida")
         return Tensor(np.argmax(self.data, axis=axis, keepdims=keepdims))
 
     def argmin(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
+        axis = axis_arg("argmin", axis, self.ndim)
         check_reduction("argmin", self.shape, axis, "la posición del mínimo de cero números no está definida")
         return Tensor(np.argmin(self.data, axis=axis, keepdims=keepdims))
 
     def logsumexp(self, axis: int = -1, keepdims: bool = False) -> Tensor:
         """log Σ e^x, estable: se resta el máximo (constante, sin gradiente) antes de exponenciar."""
-        if _count(self.shape, _axis_arg(axis)) == 0:  # log de una suma vacía: log 0 = -inf (NumPy, PyTorch)
+        axis = axis_arg("logsumexp", axis, self.ndim)
+        if _count(self.shape, axis) == 0:  # log de una suma vacía: log 0 = -inf (NumPy, PyTorch)
             return self.sum(axis, keepdims) + (-np.inf)
         m = Tensor(self.data.max(axis=axis, keepdims=True))
         out = (self - m).exp().sum(axis, keepdims=True).log() + m
@@ -383,11 +424,14 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
 
     def softmax(self, axis: int = -1) -> Tensor:
         """e^x / Σ e^x a lo largo de `axis` (primitiva fusionada: ver ops/softmax.py)."""
+        axis = axis_arg("softmax", axis, self.ndim)
+        if self.shape[axis] == 0:  # nada que normalizar: el resultado, vacío como la entrada
+            return self * 1.0
         return S.Softmax.apply(self, axis=axis)
 
     # ------------------------------------------------------------ movimiento
     def reshape(self, *shape) -> Tensor:
-        shape = _shape_arg(shape)
+        shape = _shape_arg(shape, "reshape")
         try:
             return MV.Reshape.apply(self, shape=shape)
         except ValueError:
@@ -397,8 +441,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
             ) from None
 
     def permute(self, *axes) -> Tensor:
-        axes = _shape_arg(axes)
-        if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+        axes = _shape_arg(axes, "permute/transpose")
+        if sorted(a % self.ndim for a in axes if -self.ndim <= a < self.ndim) != list(range(self.ndim)):
             raise ShapeError(
                 f"permute/transpose: {axes} no es una permutación de los {self.ndim} ejes de un tensor de forma "
                 f"{shape_str(self.shape)}: nombra cada eje una vez, p. ej. {tuple(reversed(range(self.ndim)))}. "
@@ -418,7 +462,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         return self.permute(*axes)
 
     def expand(self, *shape) -> Tensor:
-        shape = _shape_arg(shape)
+        shape = _shape_arg(shape, "expand")
         if not _broadcastable(self.shape, shape) or len(shape) < self.ndim:
             raise ShapeError(
                 f"expand/broadcast_to: la forma {shape_str(self.shape)} no se puede estirar a {shape_str(shape)}: "
@@ -428,30 +472,6 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
 
     def broadcast_to(self, shape: int | tuple) -> Tensor:
         return self.expand(*shape)
-
-    def squeeze(self, axis: int | tuple | None = None) -> Tensor:
-        """Quita los ejes de tamaño 1 (axis=None: todos; si no, los nombrados, que deben medir 1)."""
-        if axis is None:
-            return self.reshape(*[n for n in self.shape if n != 1])
-        axes = normalize_axes("squeeze", axis, self.ndim)
-        if any(self.shape[a] != 1 for a in axes):
-            raise ShapeError(
-                f"squeeze: solo se quitan ejes de tamaño 1 y axis={axis!r} nombra uno de tamaño distinto en "
-                f"{shape_str(self.shape)}."
-            )
-        return self.reshape(*[n for i, n in enumerate(self.shape) if i not in axes])
-
-    def expand_dims(self, axis: int) -> Tensor:
-        """Un eje nuevo de tamaño 1 en la posición `axis` (unsqueeze en PyTorch)."""
-        axis = axis if axis >= 0 else self.ndim + 1 + axis
-        return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        """Junta los ejes de start_dim a end_dim en uno (por defecto, todos: un vector)."""
-        if self.ndim == 0:
-            return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
-        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
 
     @staticmethod
     def concatenate(tensors: list, axis: int = 0) -> Tensor:
@@ -464,10 +484,6 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
                 f"concatenate(axis={axis}): las formas {shapes} deben coincidir en todos los ejes menos en el {axis}."
             ) from None
 
-    @staticmethod
-    def stack(tensors: list, axis: int = 0) -> Tensor:
-        tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
-        return Tensor.concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
 
     def split(self, indices_or_sections: int | list, axis: int = 0) -> list[Tensor]:
         """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
@@ -498,16 +514,18 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         """Dropout invertido: anula cada elemento con probabilidad `rate` y escala el resto por 1/(1-rate).
 
         `noise_shape`: la forma de la máscara, que se difunde sobre el tensor (por defecto, la suya)."""
+        rate = number("dropout", "rate", rate, 0, 1, meaning="la probabilidad de anular cada elemento")
         if not training or rate == 0:
             return self
-        if rate >= 1:
+        if rate == 1:
             return self * 0.0
         mask = dropout_mask(self.shape if noise_shape is None else noise_shape, rate)
         return self * Tensor(mask, dtype=self.dtype, device=self.device)
 
     def one_hot(self, num_classes: int) -> Tensor:
         """Etiquetas enteras -> vectores con un 1 en su clase (float32, sin gradiente)."""
-        labels = self.numpy().astype(np.int64)  # (en la CPU: se comprueban los valores)
+        labels = whole_numbers("one_hot", "las etiquetas deben ser enteras (el índice de cada clase)", self.numpy(),
+                               "convertirla a entero la truncaría en silencio: redondéala tú si es una clase.")
         if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
             raise ValueError(
                 f"one_hot: las etiquetas deben estar entre 0 y {num_classes - 1} y van de {labels.min()} a "
@@ -522,17 +540,20 @@ def as_tensor(value: Tensor | np.ndarray | list | float) -> Tensor:
 
 
 # ---------------------------------------------------------------- ayudantes
-def _shape_arg(shape):
-    """Acepta f(2, 3) y f((2, 3)) por igual."""
+def _shape_arg(shape, owner: str):
+    """Acepta f(2, 3) y f((2, 3)) por igual; cada tamaño, un entero (un número negativo lo juzga quien llama)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
-    return tuple(int(s) for s in shape)
+    return dimensions(owner, shape, minimum=None)
 
 
-def _axis_arg(axis):
-    if axis is None or isinstance(axis, int):
-        return axis
-    return tuple(axis)
+def _new_shape(owner: str, shape, dtype) -> tuple:
+    """La forma de un tensor nuevo: tamaños >= 0, y que quepa en memoria antes de pedirla."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    shape = dimensions(owner, shape, minimum=0)
+    check_allocation(owner, "el tensor", shape, dtype or DEFAULT_FLOAT, "Revisa los tamaños.", "elementos")
+    return shape
 
 
 def _count(shape, axis) -> int:

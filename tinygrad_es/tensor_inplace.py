@@ -32,22 +32,29 @@ class InPlaceOps:
     def assign(self, value: Tensor | np.ndarray | list | float) -> Tensor:
         """Copia `value` (un número, un array o un Tensor de la misma forma) en este tensor y lo devuelve."""
         value = self._write_value("assign", value)
-        if not _fits(value.shape, self.shape):
-            raise ShapeError(
-                f"assign: el valor tiene forma {shape_str(value.shape)} y el tensor {shape_str(self.shape)}: "
-                "deben coincidir (o ser un número, que se copia en todas las posiciones)."
-            )
+        self._check_fits("assign", value)
         self.data[...] = value
         versions.bump(self)
         return self
 
     def assign_add(self, value: Tensor | np.ndarray | list | float) -> Tensor:
         """self += value, en su sitio (como `Variable.assign_add` de Keras)."""
-        return self.assign(self.data + self._write_value("assign_add", value))
+        value = self._write_value("assign_add", value)
+        self._check_fits("assign_add", value)
+        return self.assign(self.data + value)
 
     def assign_sub(self, value: Tensor | np.ndarray | list | float) -> Tensor:
         """self -= value, en su sitio (como `Variable.assign_sub` de Keras)."""
-        return self.assign(self.data - self._write_value("assign_sub", value))
+        value = self._write_value("assign_sub", value)
+        self._check_fits("assign_sub", value)
+        return self.assign(self.data - value)
+
+    def _check_fits(self, owner: str, value) -> None:
+        if not _fits(value.shape, self.shape):
+            raise ShapeError(
+                f"{owner}: el valor tiene forma {shape_str(value.shape)} y el tensor {shape_str(self.shape)}: "
+                "deben coincidir (o ser un número, que vale para todas las posiciones)."
+            )
 
     def __setitem__(self, index, value: Tensor | np.ndarray | list | float) -> None:
         """t[índice] = valor, como en NumPy (los mismos índices que t[índice])."""

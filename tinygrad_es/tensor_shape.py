@@ -1,4 +1,5 @@
-"""Operaciones de forma del Tensor compuestas de otras: flip, repeat, tile, roll, triu, tril, outer.
+"""Operaciones de forma del Tensor compuestas de otras: squeeze, expand_dims, flatten, stack, flip, repeat,
+tile, roll, triu, tril, outer.
 
 `Tensor` hereda estos métodos (`class Tensor(MathOps, ShapeOps)`), como los de tensor_math.py.
 Ninguno tiene backward propio: todos son índices, reshape, expand, concatenate o where, y el
@@ -28,6 +29,45 @@ class ShapeOps:
     __slots__ = ()
 
     einsum = staticmethod(einsum)
+
+    def squeeze(self, axis: int | tuple | None = None) -> Tensor:
+        """Quita los ejes de tamaño 1 (axis=None: todos; si no, los nombrados, que deben medir 1)."""
+        if axis is None:
+            return self.reshape(*[n for n in self.shape if n != 1])
+        axes = normalize_axes("squeeze", axis, self.ndim)
+        if any(self.shape[a] != 1 for a in axes):
+            raise ShapeError(
+                f"squeeze: solo se quitan ejes de tamaño 1 y axis={axis!r} nombra uno de tamaño distinto en "
+                f"{shape_str(self.shape)}."
+            )
+        return self.reshape(*[n for i, n in enumerate(self.shape) if i not in axes])
+
+    def expand_dims(self, axis: int) -> Tensor:
+        """Un eje nuevo de tamaño 1 en la posición `axis` (unsqueeze en PyTorch)."""
+        (axis,) = normalize_axes("expand_dims/unsqueeze", axis, self.ndim + 1)  # el resultado tiene un eje más
+        return self.reshape(*self.shape[:axis], 1, *self.shape[axis:])
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Junta los ejes de start_dim a end_dim en uno (por defecto, todos: un vector)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = normalize_axes("flatten", start_dim, self.ndim)[0], normalize_axes("flatten", end_dim, self.ndim)[0]
+        if start > end:
+            raise ShapeError(
+                f"flatten: start_dim={start_dim} va después de end_dim={end_dim} en un tensor de {self.ndim} ejes: "
+                "se juntan los ejes de start_dim a end_dim, así que start_dim debe ir antes."
+            )
+        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
+
+    @staticmethod
+    def stack(tensors: list, axis: int = 0) -> Tensor:
+        """Apila tensores de la misma forma en un eje nuevo `axis`."""
+        from .tensor import as_tensor
+
+        if not tensors:
+            raise ValueError("stack: la lista de tensores está vacía: hace falta al menos uno para saber la forma.")
+        tensors = [as_tensor(t) for t in tensors]
+        return type(tensors[0]).concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
 
     def flip(self, axis: int | tuple | None = None) -> Tensor:
         """Invierte el orden a lo largo de `axis` (un eje, una tupla o None: todos), como np.flip."""

@@ -25,7 +25,7 @@ from typing import Optional
 
 import numpy as np
 
-from .errors import ArgumentError, DTypeError, shape_str
+from .errors import ArgumentError, DTypeError, is_integer, normalize_axes, shape_str
 
 
 def _describe(value) -> str:
@@ -97,6 +97,15 @@ def number(owner: str, name: str, value, low: Optional[float] = None, high: Opti
     return result
 
 
+def flag(owner: str, name: str, value) -> bool:
+    """Un sí/no (use_bias, return_sequences...): True, False (o 1/0). Un texto como 'False' es verdadero para
+    Python: aceptarlo haría justo lo contrario de lo pedido."""
+    if isinstance(value, (bool, np.bool_)) or (is_integer(value) and value in (0, 1)):
+        return bool(value)
+    hint = f" Escribe {name}=True o {name}=False, sin comillas." if _is_text(value) else ""
+    raise ArgumentError(f"{owner}: {name} debe ser True o False y es {_describe(value)}.{hint}")
+
+
 def _interval(low, high, low_open, high_open) -> str:
     if low is None and high is None:
         return " finito"
@@ -112,7 +121,7 @@ def shape(owner: str, name: str, value, allow_none: bool = True, free=None, free
     """Una forma sin el eje del lote: tupla (o lista) de enteros positivos, y `free` (None; -1 en Reshape)
     donde el tamaño es libre si `allow_none`; un entero suelto n vale como (n,)."""
     text = f" o {free_text}" if allow_none else ""
-    if _is_index(value):
+    if is_integer(value):
         value = (value,)
     if not isinstance(value, (tuple, list)):
         raise ArgumentError(
@@ -120,13 +129,13 @@ def shape(owner: str, name: str, value, allow_none: bool = True, free=None, free
         )
     result = []
     for i, size in enumerate(value):
-        if allow_none and (size is free or (free is not None and _is_index(size) and size == free)):
+        if allow_none and (size is free or (free is not None and is_integer(size) and size == free)):
             result.append(free)
             continue
         try:
             result.append(integer(owner, f"{name}[{i}]", size, minimum=1))
         except ArgumentError:
-            hint = "Un eje de tamaño 0 no tendría datos." if _is_index(size) and size == 0 else integer_hint(size)
+            hint = "Un eje de tamaño 0 no tendría datos." if is_integer(size) and size == 0 else integer_hint(size)
             raise ArgumentError(
                 f"{owner}: {name}={_shape_text(value)} no es una forma válida: cada tamaño debe ser un entero "
                 f"positivo{text} y en la posición {i} hay {size!r}." + (f" {hint}" if hint else "")
@@ -135,9 +144,43 @@ def shape(owner: str, name: str, value, allow_none: bool = True, free=None, free
 
 
 def _shape_text(value) -> str:
-    if all(v is None or _is_index(v) for v in value):
+    if all(v is None or is_integer(v) for v in value):
         return shape_str(value)
     return repr(tuple(value))
+
+
+def dimensions(owner: str, shape, minimum: Optional[int] = 0) -> tuple:
+    """Los tamaños de la forma de un Tensor (`zeros(2, 3)`, `reshape(-1, 4)`) como ints de Python."""
+    return tuple(integer(owner, f"shape[{i}]", n, minimum=minimum) for i, n in enumerate(shape))
+
+
+def axis_list(owner: str, name: str, value):
+    """Uno o varios ejes de una capa (`axis=-1`, `axes=(1, 2)`), antes de saber cuántos tiene su entrada:
+    un int de Python, o una lista de ellos si llegó una tupla o lista (como los guarda Keras)."""
+    many = isinstance(value, (list, tuple))
+    if not all(is_integer(a) for a in (value if many else [value])):
+        raise ArgumentError(f"{owner}: {name} debe ser un entero o una lista de enteros (ejes) y es {_describe(value)}.")
+    return [operator.index(a) for a in value] if many else operator.index(value)
+
+
+def axis_arg(owner: str, axis, ndim: int):
+    """`axis` de una reducción (None, un eje o una tupla) comprobado contra `ndim`, como lo quiere NumPy:
+    None, un int >= 0 o una tupla de ints >= 0 sin repetir."""
+    if axis is None:
+        return None
+    axes = normalize_axes(owner, axis, ndim)
+    return axes if isinstance(axis, (tuple, list)) else axes[0]
+
+
+def path(owner: str, name: str, value) -> str:
+    """Una ruta de archivo (un texto o un pathlib.Path) como str; si no, un error que dice qué llegó."""
+    try:
+        return os.fsdecode(os.fspath(value))
+    except TypeError:
+        raise ArgumentError(
+            f"{owner}: {name} debe ser la ruta de un archivo (un texto como 'modelo.keras' o un pathlib.Path) y es "
+            f"{_describe(value)}."
+        ) from None
 
 
 # ---------------------------------------------------------------- arrays
@@ -202,6 +245,17 @@ def _non_numeric_detail(arr: np.ndarray, name: str) -> str:
     return f"es de tipo {arr.dtype}: conviértelo antes en un array numérico."
 
 
+def whole_numbers(owner: str, rule: str, values: np.ndarray, consequence: str) -> np.ndarray:
+    """`values` (etiquetas, índices) como int64 si todos son enteros, también escritos 2.0; si alguno tiene
+    decimales (o es NaN), un error: convertirlo lo truncaría en silencio. `rule`: 'las etiquetas deben ser
+    enteras (...)'; `consequence`: qué pasaría y qué hacer."""
+    if values.dtype.kind == "f":
+        fractional = values[values != np.round(values)]
+        if fractional.size:
+            raise ValueError(f"{owner}: {rule} y hay {fractional.flat[0]:g}: {consequence}")
+    return values.astype(np.int64)
+
+
 # ---------------------------------------------------------------- reducciones
 def check_reduction(fn: str, shape_: tuple, axis, why: str) -> None:
     """Una reducción sin elementos que reducir (y con resultado no vacío) no está definida: error, no NaN.
@@ -236,8 +290,9 @@ def human_bytes(n: float) -> str:
     return f"{n:.1f} EiB"  # pragma: no cover
 
 
-def check_allocation(owner: str, what: str, shape_: tuple, dtype, hint: str) -> None:
-    """Rechaza, antes de pedir la memoria, un array que no cabría en la de la máquina."""
+def check_allocation(owner: str, what: str, shape_: tuple, dtype, hint: str, unit: str = "parámetros") -> None:
+    """Rechaza, antes de pedir la memoria, un array que no cabría en la de la máquina (`unit`: cómo se
+    llaman sus números en el mensaje)."""
     count = 1
     for n in shape_:
         count *= int(n)
@@ -245,7 +300,7 @@ def check_allocation(owner: str, what: str, shape_: tuple, dtype, hint: str) -> 
     available = machine_memory()
     if available is not None and size > available:
         raise MemoryError(
-            f"{owner}: {what} tendría forma {shape_str(shape_)}: {_thousands(count)} parámetros, {human_bytes(size)} "
+            f"{owner}: {what} tendría forma {shape_str(shape_)}: {_thousands(count)} {unit}, {human_bytes(size)} "
             f"en {np.dtype(dtype)}, y esta máquina tiene {human_bytes(available)} de memoria. {hint}"
         )
 
@@ -276,7 +331,7 @@ def index_error(owner: str, shape_: tuple, index) -> Exception:
         elif part is None:
             continue
         elif isinstance(part, slice):
-            if not all(v is None or _is_index(v) for v in (part.start, part.stop, part.step)):
+            if not all(v is None or is_integer(v) for v in (part.start, part.stop, part.step)):
                 return TypeError(f"{owner}: los extremos del corte {part!r} deben ser enteros (o faltar).")
             axis += 1
         elif _is_mask(part):
@@ -295,14 +350,6 @@ def index_error(owner: str, shape_: tuple, index) -> Exception:
     return IndexError(f"{owner}: el índice {index!r} no vale para un tensor de forma {shape_str(shape_)} ({_VALID_INDICES}).")
 
 
-def _is_index(v) -> bool:
-    try:
-        operator.index(v)
-    except TypeError:
-        return False
-    return not isinstance(v, (bool, np.bool_))
-
-
 def _is_mask(part) -> bool:
     return isinstance(part, (np.ndarray, list)) and np.asarray(part).dtype == bool
 
@@ -310,7 +357,7 @@ def _is_mask(part) -> bool:
 def _bad_position(owner: str, part, axis: int, n: int) -> Optional[Exception]:
     """El error de un índice entero (o lista de enteros) en el eje `axis`, que mide `n`; None si está bien."""
     arr = np.asarray(part) if isinstance(part, (list, tuple, np.ndarray)) else None
-    if arr is None and not _is_index(part) or arr is not None and arr.size and arr.dtype.kind not in "iu":
+    if arr is None and not is_integer(part) or arr is not None and arr.size and arr.dtype.kind not in "iu":
         return TypeError(
             f"{owner}: los índices deben ser enteros y llegó {_describe(part)} en el eje {axis}"
             + (": usa int(...) o .astype('int64')." if not _is_text(part) else f" ({_VALID_INDICES}).")

@@ -221,7 +221,7 @@ def test_sparse_labels_out_of_range_say_how_many_units():
 
 
 @pytest.mark.parametrize("labels, message, error", [
-    ([0.5, 1.7], r"to_categorical necesita etiquetas enteras .* hay 0.5: Keras la truncaría", ValueError),
+    ([0.5, 1.7], r"to_categorical: las etiquetas deben ser enteras .* hay 0.5: Keras la truncaría", ValueError),
     (["a", "b"], r"to_categorical: x debe contener números", DTypeError),
 ])
 def test_to_categorical_refuses_what_keras_would_floor(labels, message, error):
@@ -235,3 +235,39 @@ def test_embedding_refuses_fractional_indices_and_accepts_integral_floats():
     with pytest.raises(ValueError, match=r"embedding: los índices deben ser enteros .* hay 1.5: .* lo truncaría"):
         layer(np.array([[1.5, 2.0]]))
     np.testing.assert_array_equal(layer(np.array([[1.0, 2.0]])).numpy(), layer(np.array([[1, 2]])).numpy())
+
+
+# ---------------------------------------------------------------- un solo lote y pesos de muestra (segunda pasada)
+@pytest.mark.parametrize("call, error, message", [
+    (lambda m: m.train_on_batch(None, Y), ValueError, r"train_on_batch\(\) necesita los datos x, p. ej. "
+                                                      r"model.train_on_batch\(x_train, y_train\)"),
+    (lambda m: m.test_on_batch(None, Y), ValueError, r"test_on_batch\(\) necesita los datos x"),
+    (lambda m: m.predict_on_batch(None), ValueError, r"predict_on_batch\(\) necesita los datos x, p. ej. "
+                                                     r"model.predict_on_batch\(x_test\)"),
+    (lambda m: m.predict(None), ValueError, r"predict\(\) necesita los datos x, p. ej. model.predict\(x_test\)"),
+    (lambda m: m.predict_on_batch(X[:0]), ValueError, r"predict_on_batch\(\): x no tiene muestras \(forma \(0, 4\)\)"),
+    (lambda m: m.predict_on_batch(np.array([["a"] * 4])), DTypeError, r"predict_on_batch\(\): x debe contener números"),
+    (lambda m: m.test_on_batch(X[:0], Y[:0]), ValueError, r"test_on_batch\(\): x no tiene muestras"),
+    (lambda m: m.train_on_batch(X, Y, class_weight={"a": 1.0}), ArgumentError,
+     r"train_on_batch\(\): class_weight \(cada clave"),
+    (lambda m: m.fit((X, X), Y, verbose=0), ShapeError, r"\(Sequential\) tiene una sola entrada y recibió una tupla de "
+                                                        r"2 arrays: .*np.concatenate\(\.\.\., axis=-1\)"),
+    (lambda m: m.predict([X, X], verbose=0), ShapeError, r"recibió una lista de 2 arrays"),
+    (lambda m: m.fit(X, Y, sample_weight=-np.ones(10), verbose=0), ValueError,
+     r"fit\(\): sample_weight debe tener pesos finitos y >= 0 .* hay 10 que no lo son, como -1.0"),
+    (lambda m: m.evaluate(X, Y, sample_weight=np.r_[np.ones(9), np.nan], verbose=0), ValueError,
+     r"evaluate\(\): sample_weight .* hay 1 que no lo son, como nan"),
+    (lambda m: m.fit(X, Y, sample_weight={0: 1.0}, verbose=0), ValueError,
+     r"fit\(\): sample_weight debe ser un array con un peso por muestra \(forma \(10,\)\) y es un diccionario: .*"
+     r"class_weight=\{clase: peso\}"),
+])
+def test_single_batch_methods_and_sample_weights_name_the_method(call, error, message):
+    with pytest.raises(error, match=message):
+        call(mlp())
+
+
+def test_single_batch_methods_still_work():
+    model = mlp()
+    assert np.isfinite(model.train_on_batch(X, Y, sample_weight=np.ones(10)))
+    assert model.predict_on_batch(X).shape == (10, 3)
+    assert np.isfinite(model.test_on_batch(X, Y))

@@ -48,13 +48,13 @@ def test_learning_rate_and_argument_errors_say_what_to_use():
         SGD(use_ema=True, ema_overwrite_frequency=0)
     with pytest.raises(ValueError, match="AdamW: weight_decay debe ser un número.*usa Adam"):
         AdamW(weight_decay=None)
-    with pytest.raises(ValueError, match=r"Lion: beta_1 debe estar en \(0, 1\]"):
+    with pytest.raises(ValueError, match=r"Lion: beta_1 \(.*con 0 sería SignSGD.*\) debe ser un número en \(0, 1\] y es 0.0"):
         Lion(beta_1=0.0)
-    with pytest.raises(ValueError, match="Ftrl: learning_rate_power debe ser <= 0"):
+    with pytest.raises(ValueError, match="Ftrl: learning_rate_power .* debe ser un número <= 0 y es 0.5"):
         Ftrl(learning_rate_power=0.5)
-    with pytest.raises(ValueError, match="Ftrl: l1_regularization_strength debe ser >= 0"):
+    with pytest.raises(ValueError, match="Ftrl: l1_regularization_strength debe ser un número >= 0 y es -1.0"):
         Ftrl(l1_regularization_strength=-1.0)
-    with pytest.raises(ValueError, match="decay_steps es el número de pasos .* debe ser > 0; es 0"):
+    with pytest.raises(ValueError, match=r"ExponentialDecay: decay_steps \(el número de pasos .*\) debe ser un número > 0 y es 0"):
         schedules.ExponentialDecay(0.1, decay_steps=0, decay_rate=0.5)
     with pytest.raises(ValueError, match="hace falta un valor más que límites"):
         schedules.PiecewiseConstantDecay([10, 20], [1.0, 0.5])

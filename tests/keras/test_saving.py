@@ -191,6 +191,41 @@ def test_bad_targets_and_extensions(tmp_path):
         Sequential([Dense(2)]).save_weights(tmp_path / "x.weights.h5")
 
 
+class WithConfig(keras.Model):
+    """Una subclase que sí se describe (get_config): Keras guarda su .keras; aquí, solo sus pesos."""
+
+    def __init__(self, units=3, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = Dense(units)
+
+    def call(self, x):
+        return self.hidden(x)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def test_subclassed_model_save_says_to_save_weights(tmp_path):
+    """model.save de una subclase (aunque tenga get_config, sola o dentro de otro modelo) lo explica en vez
+    de romperse a medias; save_weights/load_weights sí la guardan y no queda ningún archivo."""
+    x = rng.normal(size=(4, 2)).astype("float32")
+    model = WithConfig(name="mio")
+    model(x)
+    with pytest.raises(NotImplementedError, match=r"'mio' es un modelo subclase \(WithConfig\).*save_weights"):
+        model.save(tmp_path / "m.keras")
+    inputs = Input(shape=(2,))
+    outer = keras.Model(inputs, WithConfig(name="dentro")(inputs))
+    with pytest.raises(NotImplementedError, match="'dentro' es un modelo subclase"):
+        outer.save(tmp_path / "m.keras")
+    assert not list(tmp_path.iterdir())
+    model.save_weights(tmp_path / "m.weights.h5")
+    copy = WithConfig()
+    copy(x)
+    copy.load_weights(tmp_path / "m.weights.h5")
+    np.testing.assert_array_equal(copy.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
 def test_missing_file_and_directory_are_model_file_errors(tmp_path):
     model, _ = trained_cnn()
     with pytest.raises(ModelFileError, match=r"No existe el archivo '.*nada.keras'") as caught:

@@ -32,7 +32,9 @@ import urllib.request
 import uuid
 from http.client import HTTPException
 
+from ..errors import ArgumentError
 from ..files import atomic_write, clean_stale_temporaries
+from ..validation import number
 from .archives import extract_archive
 
 ENV_VAR = "TINYGRAD_ES_HOME"
@@ -127,6 +129,14 @@ def get_file(
     _check_origin(origin)
     if md5_hash is not None and file_hash is None:
         file_hash, hash_algorithm = md5_hash, "md5"
+    if file_hash is not None and not (isinstance(file_hash, str) and re.fullmatch(r"[0-9a-fA-F]+", file_hash)):
+        raise ArgumentError(
+            f"get_file: file_hash debe ser el hash sha256 (o md5) en hexadecimal, un texto como 'a1b2…', y es "
+            f"{file_hash!r}: cópialo de la web de los datos o calcúlalo con sha256sum archivo."
+        )
+    if deadline is not None:
+        deadline = number("get_file", "deadline", deadline, 0, low_open=True,
+                          meaning="los segundos que puede durar la descarga entera")
     hasher = resolve_hasher(file_hash, hash_algorithm) if file_hash else None
     fname = _checked_fname(fname, origin)
 

@@ -308,7 +308,15 @@ class LambdaCallback(Callback):
                     f"LambdaCallback no conoce el evento {name!r}: los eventos son {', '.join(_HOOKS)}, "
                     "on_batch_begin y on_batch_end."
                 )
+            _check_callable("LambdaCallback", name, function, "on_epoch_end=lambda epoch, logs: print(epoch)")
             setattr(self, name, function)
+
+
+def _check_callable(owner: str, name: str, function, example: str) -> None:
+    if not callable(function):
+        raise ArgumentError(
+            f"{owner}: {name} debe ser una función y es {function!r} ({type(function).__name__}): p. ej. {example}."
+        )
 
 
 def _monitor_op(monitor, mode, owner):
@@ -476,6 +484,7 @@ class LearningRateScheduler(Callback):
 
     def __init__(self, schedule, verbose=0):
         super().__init__()
+        _check_callable("LearningRateScheduler", "schedule", schedule, "schedule=lambda epoch, lr: lr * 0.9")
         self.schedule, self.verbose = schedule, verbose
 
     def on_epoch_begin(self, epoch, logs=None):

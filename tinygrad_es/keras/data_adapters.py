@@ -154,7 +154,7 @@ def class_weight_to_sample_weights(y, class_weight: dict) -> np.ndarray:
     return np.array([float(class_weight.get(int(c), 1.0)) for c in classes], dtype=np.float32)
 
 
-def _check_class_weight(class_weight, y):
+def _check_class_weight(class_weight, y, method: str = "fit"):
     if class_weight is None:
         return
     if not isinstance(class_weight, dict):
@@ -163,8 +163,8 @@ def _check_class_weight(class_weight, y):
             f"{class_weight!r}."
         )
     for label, weight in class_weight.items():
-        integer("fit", "class_weight (cada clave, el índice de una clase)", label, minimum=0)
-        number("fit", f"class_weight[{label!r}] (el peso de esa clase)", weight, 0)
+        integer(_caller(method), "class_weight (cada clave, el índice de una clase)", label, minimum=0)
+        number(_caller(method), f"class_weight[{label!r}] (el peso de esa clase)", weight, 0)
     if y is not None and tree.is_nested(y):
         raise ValueError(
             "class_weight solo sirve para modelos con una salida: con varias, pasa sample_weight con un array de "
@@ -209,7 +209,7 @@ class ArrayDataAdapter(DataAdapter):
                 "de prueba."
             )
         self.size = x_sizes[0]
-        _check_class_weight(class_weight, self.y)
+        _check_class_weight(class_weight, self.y, method)
         if sample_weight is not None and class_weight is not None:
             raise ValueError("No se pueden usar class_weight y sample_weight a la vez: multiplica tú los pesos de "
                              "clase en sample_weight.")
@@ -222,12 +222,26 @@ class ArrayDataAdapter(DataAdapter):
     def _sample_weights(self, sample_weight, method):
         if sample_weight is None:
             return None
+        if tree.is_nested(sample_weight) and not tree.is_nested(self.y):
+            raise ValueError(
+                f"{_caller(method)}: sample_weight debe ser un array con un peso por muestra (forma ({self.size},)) y es "
+                f"{'un diccionario' if isinstance(sample_weight, dict) else 'una lista de arrays'}: eso es para "
+                "modelos con varias salidas. Para pesar las clases, usa class_weight={clase: peso}."
+            )
         sample_weight = arrays_of(sample_weight, method, "sample_weight")
         for w in tree.flatten(sample_weight):
             if len(w) != self.size or w.ndim > 2 or (w.ndim == 2 and w.shape[1] != 1):
                 raise ValueError(
                     f"{_caller(method)}: sample_weight debe tener un peso por muestra (forma ({self.size},)) y tiene forma "
                     f"{w.shape}."
+                )
+            bad = w[~(np.isfinite(w) & (w >= 0))]
+            if bad.size:
+                raise ValueError(
+                    f"{_caller(method)}: sample_weight debe tener pesos finitos y >= 0 (cuánto cuenta cada muestra en la "
+                    f"pérdida) y hay {bad.size} que no lo son, como {float(bad[0])}: con un peso negativo el entrenamiento "
+                    "haría subir la pérdida de esa muestra, y uno NaN o infinito estropea la pérdida entera. Revisa cómo "
+                    "calculaste los pesos."
                 )
         return sample_weight
 
@@ -326,7 +340,8 @@ def get_data_adapter(x, y=None, sample_weight=None, class_weight=None, batch_siz
             return PyDatasetAdapter(x, class_weight, shuffle, convert, method)
         return GeneratorDataAdapter(x, class_weight, convert, method)
     if x is None:
-        raise ValueError(f"{_caller(method)} necesita los datos x, p. ej. model.{method}(x_train, y_train).")
+        example = "x_test" if method.startswith("predict") else "x_train, y_train"
+        raise ValueError(f"{_caller(method)} necesita los datos x, p. ej. model.{method}({example}).")
     return ArrayDataAdapter(x, y, sample_weight, class_weight, batch_size, steps, shuffle, convert, method)
 
 

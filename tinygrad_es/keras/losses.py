@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import ShapeError, shape_str
 from ..nn import losses as F
 from ..tensor import Tensor
-from ..validation import numeric_array
+from ..validation import number, numeric_array
 from .registry import lookup
 
 REDUCTIONS = {"sum_over_batch_size": "mean", "sum": "sum", "none": "none", None: "none"}
@@ -102,7 +102,7 @@ def _integer_like(y) -> bool:
 def _check_one_hot(y_true, y_pred, name):
     """categorical_crossentropy necesita etiquetas con la forma de las predicciones (one-hot)."""
     if y_true.shape == y_pred.shape:
-        return
+        return _check_probabilities(y_true, name)
     classes = y_pred.shape[-1]
     if y_true.shape in (y_pred.shape[:-1], y_pred.shape[:-1] + (1,)) and _integer_like(y_true):
         raise ShapeError(
@@ -115,6 +115,19 @@ def _check_one_hot(y_true, y_pred, name):
         f"{name} espera etiquetas de forma {shape_str(y_pred.shape)} (una probabilidad por clase, como las "
         f"predicciones) y recibió {shape_str(y_true.shape)}: revisa que la última capa tenga una unidad por clase."
     )
+
+
+def _check_probabilities(y_true, name):
+    """Etiquetas one-hot: cada valor entre 0 y 1 (un 1 en la clase, o probabilidades si se suavizan)."""
+    if not isinstance(y_true, np.ndarray) or not y_true.size:  # (en la GPU no se mira: costaría una copia)
+        return
+    low, high = float(y_true.min()) + 0.0, float(y_true.max()) + 0.0  # (+ 0.0: -0.0 se escribe 0)
+    if not (low >= 0 and high <= 1):  # (así también un NaN es un error)
+        raise ValueError(
+            f"{name} espera etiquetas one-hot (un 1 en la clase de cada muestra y 0 en las demás, o probabilidades "
+            f"entre 0 y 1) y van de {low:g} a {high:g}: si son índices de clase, conviértelas con "
+            "keras.utils.to_categorical(y, clases); si no, revisa las etiquetas (¿una columna equivocada?)."
+        )
 
 
 def _check_sparse(y_true, y_pred, name):
@@ -290,6 +303,8 @@ class BinaryCrossentropy(Loss):
     default_name = "binary_crossentropy"
 
     def __init__(self, from_logits=False, label_smoothing=0.0, reduction="sum_over_batch_size", name=None):
+        label_smoothing = number(type(self).__name__, "label_smoothing", label_smoothing, 0, 1,
+                                 meaning="cuánto se acercan las etiquetas al reparto uniforme")
         super().__init__(reduction, name, from_logits=from_logits, label_smoothing=label_smoothing)
 
 
@@ -300,6 +315,8 @@ class CategoricalCrossentropy(Loss):
     default_name = "categorical_crossentropy"
 
     def __init__(self, from_logits=False, label_smoothing=0.0, reduction="sum_over_batch_size", name=None):
+        label_smoothing = number(type(self).__name__, "label_smoothing", label_smoothing, 0, 1,
+                                 meaning="cuánto se acercan las etiquetas al reparto uniforme")
         super().__init__(reduction, name, from_logits=from_logits, label_smoothing=label_smoothing)
 
 

@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 
 from ..autograd import no_grad
+from ..errors import ArgumentError, is_integer
 from ..runtime import training_scope
 from ..runtime.threads import single_thread_blas
 from . import callbacks as callbacks_module
@@ -194,6 +195,7 @@ class Trainer:
             validation_batch_size=None, validation_freq=1, **unknown):
         """Entrena `epochs` épocas y devuelve el History (history.history['loss'], ['val_loss']...)."""
         _reject_unknown(self.fit, unknown)
+        _check_verbose("fit()", verbose)
         self._check_compiled("fit")
         self._check_loss("fit")
         epochs = integer("fit()", "epochs", epochs, minimum=0, meaning="el número de pasadas por los datos")
@@ -283,7 +285,7 @@ class Trainer:
         return unpack_x_y_sample_weight(tuple(validation_data))
 
     def _adapter(self, x, y, sample_weight, class_weight, batch_size, steps, shuffle, method):
-        if y is None and method != "predict" and not _is_batch_source(x):
+        if y is None and not method.startswith("predict") and not _is_batch_source(x):
             raise ValueError(
                 f"{method}() necesita los datos x y las etiquetas y, p. ej. model.{method}(x_train, y_train)."
             )
@@ -306,6 +308,7 @@ class Trainer:
                  return_dict: bool = False, **unknown):
         """La pérdida (y las métricas) sobre unos datos, sin entrenar: un número o [loss, métricas...]."""
         _reject_unknown(self.evaluate, unknown)
+        _check_verbose("evaluate()", verbose)
         self._check_compiled("evaluate")
         if type(self).test_step is Trainer.test_step:
             self._check_loss("evaluate")
@@ -352,9 +355,13 @@ class Trainer:
         """Las salidas del modelo para `x`, en modo inferencia, como arrays de NumPy (con la estructura
         de las salidas: un array, una lista o un diccionario)."""
         _reject_unknown(self.predict, unknown)
+        _check_verbose("predict()", verbose)
         batch_size = _check_batch_size("predict()", batch_size)
-        iterator = EpochIterator(self._adapter(x, None, None, None, batch_size, steps, False, "predict"), steps,
-                                 "predict")
+        return self._predict(self._adapter(x, None, None, None, batch_size, steps, False, "predict"), steps, verbose,
+                             callbacks)
+
+    def _predict(self, adapter, steps, verbose, callbacks):
+        iterator = EpochIterator(adapter, steps, "predict")
         callback_list = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=iterator.num_batches,
         )
@@ -410,17 +417,19 @@ class Trainer:
         return logs if return_dict else _scalar_or_list([logs[n] for n in self._names_in_order(logs)])
 
     def predict_on_batch(self, x):
-        return self.predict(x, batch_size=_length(x), verbose=0)
+        return self._predict(self._adapter(x, None, None, None, _length(x), None, False, "predict_on_batch"), None, 0,
+                             None)
 
 
 def _is_batch_source(x) -> bool:
     return is_dataset(x) or is_generator(x)
 
 
-def _length(x) -> int:
-    """Las muestras de x (el primer array; una lista de filas de números, sus filas)."""
+def _length(x) -> int | None:
+    """Las muestras de x (el primer array; una lista de filas de números, sus filas); None si no se sabe
+    o son 0, para que el adaptador diga qué falla en los datos."""
     first = tree.flatten(x)[0] if tree.flatten(x) else x
-    return len(first) if hasattr(first, "__len__") else len(x)
+    return (len(first) or None) if hasattr(first, "__len__") else None
 
 
 def _batch_length(x) -> int:
@@ -443,6 +452,15 @@ def _check_batch_size(caller, batch_size, name="batch_size"):
     if batch_size is None:
         return None
     return integer(caller, name, batch_size, meaning="el número de muestras por lote")
+
+
+def _check_verbose(caller, verbose):
+    number_ok = isinstance(verbose, (bool, np.bool_)) or is_integer(verbose)
+    if not (verbose == "auto" if isinstance(verbose, str) else number_ok and verbose in (0, 1, 2)):
+        raise ArgumentError(
+            f"{caller}: verbose debe ser 'auto', 0 (nada), 1 (barra de progreso) o 2 (una línea por época) y es "
+            f"{verbose!r}."
+        )
 
 
 def _check_validation_freq(validation_freq):

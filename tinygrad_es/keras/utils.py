@@ -9,7 +9,7 @@ import numpy as np
 
 from ..datasets.download import get_file
 from ..random import manual_seed
-from ..validation import integer, numeric_array
+from ..validation import check_allocation, integer, numeric_array, whole_numbers
 from .data_adapters import PyDataset, Sequence, pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .names import clear_session
 
@@ -17,14 +17,11 @@ from .names import clear_session
 def to_categorical(x, num_classes=None):
     """Etiquetas enteras -> vectores one-hot (float64, como Keras 3). Un eje final de tamaño 1 se quita."""
     x = numeric_array("to_categorical", "x", x)
-    if x.dtype.kind == "f" and not np.all(x == np.round(x)):
-        raise ValueError(
-            f"to_categorical necesita etiquetas enteras (el índice de cada clase) y hay "
-            f"{x[x != np.round(x)].flat[0]:g}: Keras la truncaría a entero en silencio, y aquí se prefiere avisar. Si son "
-            "clases, conviértelas tú (p. ej. np.round(y).astype(int)); si son valores continuos, no son clases: "
-            "usa una pérdida de regresión como 'mse'."
-        )
-    x = np.array(x, dtype="int64")
+    x = whole_numbers(
+        "to_categorical", "las etiquetas deben ser enteras (el índice de cada clase)", x,
+        "Keras la truncaría a entero en silencio, y aquí se prefiere avisar. Si son clases, conviértelas tú (p. ej. "
+        "np.round(y).astype(int)); si son valores continuos, no son clases: usa una pérdida de regresión como 'mse'.",
+    )
     if num_classes is not None:
         num_classes = integer("to_categorical", "num_classes", num_classes, meaning="el número de clases")
     shape = x.shape
@@ -43,6 +40,8 @@ def to_categorical(x, num_classes=None):
             f"to_categorical: hay una etiqueta {x.max()} y num_classes={num_classes}, así que no cabe: las clases "
             f"van de 0 a {num_classes - 1}. Aumenta num_classes o revisa las etiquetas."
         )
+    check_allocation("to_categorical", "el resultado", (x.size, num_classes), np.float64,
+                     "¿Hay una etiqueta enorme por error? Revisa las etiquetas o num_classes.", "números")
     categorical = np.zeros((x.size, num_classes))
     categorical[np.arange(x.size), x] = 1
     return categorical.reshape(shape + (num_classes,))

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import ShapeError, shape_str
 from ..ops.norm import BatchNorm
 from ..tensor import Tensor, as_tensor
-from ..validation import numeric_array
+from ..validation import numeric_array, whole_numbers
 from .arguments import check_rank, check_shape
 from .conv import (conv1d, conv1d_transpose, conv2d, conv2d_transpose, depthwise_conv1d, depthwise_conv2d,
                    separable_conv1d, separable_conv2d)
@@ -99,15 +99,12 @@ def embedding(indices: Tensor | np.ndarray, weights: Tensor) -> Tensor:
     weights = as_tensor(weights)
     check_rank("embedding", "weights", weights, 2, "(input_dim, output_dim)")
     idx = indices.numpy() if isinstance(indices, Tensor) else numeric_array("embedding", "indices", indices)
-    if idx.dtype.kind not in "iu":  # Keras los convierte a int32 en silencio, truncando 1.7 a 1: aquí solo si son enteros
-        fractional = idx[idx != np.round(idx)]
-        if fractional.size:
-            raise ValueError(
-                f"embedding: los índices deben ser enteros (la posición de cada palabra en el vocabulario) y hay "
-                f"{fractional.flat[0]:g}: convertirlo a entero lo truncaría a otra palabra en silencio. Revisa de "
-                "dónde salen (¿datos normalizados?) y pásalos como enteros, p. ej. x.astype('int32')."
-            )
-        idx = idx.astype(np.int32)
+    # Keras los convierte a int32 en silencio, truncando 1.7 a 1: aquí solo si son enteros
+    idx = whole_numbers(
+        "embedding", "los índices deben ser enteros (la posición de cada palabra en el vocabulario)", idx,
+        "convertirlo a entero lo truncaría a otra palabra en silencio. Revisa de dónde salen (¿datos normalizados?) "
+        "y pásalos como enteros, p. ej. x.astype('int32').",
+    )
     vocabulary = weights.shape[0]
     if idx.size and (idx.min() < 0 or idx.max() >= vocabulary):
         raise ValueError(

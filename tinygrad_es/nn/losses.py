@@ -155,6 +155,15 @@ def hinge(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") ->
     labels = _same_shape_labels(pred, labels, "hinge")
     if labels.size and np.all((labels == 0) | (labels == 1)):
         labels = 2 * labels - 1
+    elif isinstance(labels, np.ndarray) and labels.size and not (labels.min() >= -1 and labels.max() <= 1):
+        high = float(labels.max())
+        advice = (f"parecen {int(high) + 1} clases: usa una salida por clase con softmax y "
+                  "loss='sparse_categorical_crossentropy'" if high > 1 and np.all(labels == np.round(labels)) else
+                  "revisa las etiquetas (¿una columna equivocada?)")
+        raise ValueError(
+            f"hinge espera etiquetas -1 y +1 (o 0 y 1, que se convierten) y van de {float(labels.min()):g} a {high:g}: "
+            f"{advice}."
+        )
     return reduce_elements((1 - pred * labels).relu(), reduction)
 
 

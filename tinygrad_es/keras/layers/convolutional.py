@@ -27,7 +27,7 @@ from ...nn import functional as F
 from ...nn.arguments import int_tuple, output_size, padding_mode, pair
 from .. import activations, initializers
 from .layer import Layer, store_weight_options, weight_extras, weight_options
-from ...validation import integer
+from ...validation import flag, integer
 from ...tensor import Tensor
 
 
@@ -123,7 +123,7 @@ class BaseConv(WindowLayer):
             )
         self.padding = padding_mode(cls, padding, self.paddings)
         self.activation = activations.get(activation)
-        self.use_bias = use_bias
+        self.use_bias = flag(cls, "use_bias", use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         store_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -289,7 +289,7 @@ class DepthwiseConv2D(ImageLayer):
         self.padding = padding_mode(cls, padding)
         self.data_format = channels_last(cls, data_format)
         self.activation = activations.get(activation)
-        self.use_bias = use_bias
+        self.use_bias = flag(cls, "use_bias", use_bias)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         store_weight_options(self, depthwise_regularizer=depthwise_regularizer, bias_regularizer=bias_regularizer,

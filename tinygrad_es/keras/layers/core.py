@@ -40,6 +40,8 @@ class InputLayer(Layer):
         if batch_shape is None:
             if shape is None:
                 raise ValueError("Input necesita la forma de cada muestra, p. ej. Input(shape=(784,)).")
+            if batch_size is not None:
+                batch_size = validation.integer("Input", "batch_size", batch_size)
             batch_shape = (batch_size,) + validation.shape("Input", "shape", shape)
         else:
             batch_shape = validation.shape("Input", "batch_shape", batch_shape)
@@ -94,7 +96,7 @@ class Dense(Layer):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = integer("Dense", "units", units, meaning="el número de neuronas")
         self.activation = activations.get(activation)
-        self.use_bias = use_bias
+        self.use_bias = validation.flag("Dense", "use_bias", use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         store_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -153,7 +155,7 @@ class Masking(Layer):
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
-        self.mask_value = mask_value
+        self.mask_value = validation.number("Masking", "mask_value", mask_value, meaning="el valor de relleno")
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         keep = np.broadcast_to(self.compute_mask(inputs)[..., None], inputs.shape)

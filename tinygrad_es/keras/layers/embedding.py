@@ -18,7 +18,7 @@ from ...nn import functional as F
 from ...tensor import Tensor
 from .. import initializers
 from .layer import Layer, store_weight_options, weight_extras, weight_options
-from ...validation import integer
+from ...validation import flag, integer
 
 
 class Embedding(Layer):
@@ -38,7 +38,7 @@ class Embedding(Layer):
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         store_weight_options(self, embeddings_regularizer=embeddings_regularizer,
                              embeddings_constraint=embeddings_constraint)
-        self.mask_zero = self.supports_masking = bool(mask_zero)
+        self.mask_zero = self.supports_masking = flag("Embedding", "mask_zero", mask_zero)
         self.initial_weights = weights  # p. ej. vectores preentrenados: se copian al construir la capa
 
     def build(self, input_shape: tuple) -> None:

@@ -41,7 +41,8 @@ from typing import Optional
 
 import numpy as np
 
-from ...errors import ShapeError, shape_str
+from ...dtypes import to_dtype
+from ...errors import ArgumentError, ShapeError, shape_str
 from ...tensor import Tensor
 from .. import constraints, initializers, regularizers, tree
 from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
@@ -67,8 +68,10 @@ class Layer:
         # batch_size acompaña a input_shape en Keras; aquí el tamaño del lote siempre queda libre (None).
         if kwargs:
             raise unknown_arguments_error(type(self).__name__, kwargs, init_arguments(type(self)))
+        if name is not None and not isinstance(name, str):
+            raise ArgumentError(f"{type(self).__name__}: name debe ser un texto, p. ej. name='oculta', y es {name!r}.")
         self.name = name or unique_name(type(self).__name__)
-        self.dtype = np.dtype(dtype or "float32")
+        self.dtype = to_dtype(dtype or "float32", f"{type(self).__name__}: dtype")
         self._trainable = bool(trainable)
         self.built = False
         self.input_spec_shape = None  # la forma (None, ...) con la que se construyó
@@ -280,11 +283,16 @@ class Layer:
             self.check_input_shape(shape)
         else:
             self.build_from_shape(shape)
-        if not in_call():  # la llamada de fuera: empieza sin las pérdidas añadidas de la anterior
+        return self.run_call(x, training, mask, kwargs)
+
+    def run_call(self, inputs, training: bool | None, mask, kwargs: dict):
+        """Lo común de `layer(x)` y `model(x)` con datos ya preparados: `call` con el training heredado
+        y la pérdida de actividad de su salida."""
+        if not in_call():  # la llamada de fuera: empieza sin las pérdidas añadidas de la anterior (Keras)
             self._clear_losses()
         training = resolve_training(training)
         with training_context(training):
-            outputs = self.call(x, **self._call_kwargs(training, mask, kwargs))
+            outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
         if self.activity_regularizer is not None:
             self._add_activity_loss(outputs)
         return outputs

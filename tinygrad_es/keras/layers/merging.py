@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import ShapeError, shape_str
+from ...errors import ArgumentError, ShapeError, shape_str
 from ...tensor import Tensor
+from ...validation import axis_list
 from .layer import Layer
 
 
@@ -227,12 +228,10 @@ class Dot(Merge):
 
     def __init__(self, axes, normalize=False, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axes, (list, tuple)):
-            if len(axes) != 2 or not all(isinstance(a, int) for a in axes):
-                raise ValueError(f"Dot: axes debe ser un entero o una pareja de enteros y es {axes!r}.")
-        elif not isinstance(axes, int):
-            raise ValueError(f"Dot: axes debe ser un entero o una pareja de enteros y es {axes!r}.")
-        self.axes, self.normalize = axes, normalize
+        self.axes = axis_list("Dot", "axes", axes)
+        if isinstance(self.axes, list) and len(self.axes) != 2:
+            raise ArgumentError(f"Dot: axes debe ser un entero o una pareja de enteros (uno por entrada) y es {axes!r}.")
+        self.normalize = normalize
 
     def _axes(self, ranks):
         axes = [self.axes] * 2 if isinstance(self.axes, int) else list(self.axes)

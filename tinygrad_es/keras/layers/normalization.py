@@ -20,7 +20,7 @@ from ...errors import shape_str
 from ...nn import functional as F
 from .. import initializers
 from .layer import Layer, store_weight_options, weight_extras, weight_options
-from ...validation import number
+from ...validation import axis_list, flag, number
 from ...tensor import Tensor
 
 
@@ -42,7 +42,7 @@ class BatchNormalization(Layer):
         self.axis = axis
         self.momentum = number("BatchNormalization", "momentum", momentum, 0, 1)
         self.epsilon = number("BatchNormalization", "epsilon", epsilon, 0, low_open=True)
-        self.center, self.scale = center, scale
+        self.center, self.scale = flag("BatchNormalization", "center", center), flag("BatchNormalization", "scale", scale)
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
@@ -91,10 +91,10 @@ class LayerNormalization(Layer):
                  gamma_initializer: str | Callable = "ones", beta_regularizer=None, gamma_regularizer=None,
                  beta_constraint=None, gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(axis, (int, list, tuple)) or isinstance(axis, bool):
-            raise TypeError(f"LayerNormalization: axis debe ser un entero o una lista de enteros y es {axis!r}.")
-        self.axis = list(axis) if isinstance(axis, tuple) else axis
-        self.epsilon, self.center, self.scale, self.rms_scaling = epsilon, center, scale, rms_scaling
+        self.axis = axis_list("LayerNormalization", "axis", axis)
+        self.epsilon = number("LayerNormalization", "epsilon", epsilon, 0, low_open=True)
+        self.center, self.scale = flag("LayerNormalization", "center", center), flag("LayerNormalization", "scale", scale)
+        self.rms_scaling = flag("LayerNormalization", "rms_scaling", rms_scaling)
         if rms_scaling:
             warnings.warn(
                 "LayerNormalization(rms_scaling=True) está obsoleto en Keras 3: divide por la raíz de la varianza y "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...errors import ArgumentError
 from ...tensor import Tensor
 from .layer import Layer
 
@@ -21,8 +22,8 @@ class Rescaling(Layer):
         super().__init__(**kwargs)
         for name, value in (("scale", scale), ("offset", offset)):
             array = np.asarray(value)
-            if array.dtype.kind not in "iuf":
-                raise TypeError(f"Rescaling: {name} debe ser un número o una lista de números y es {value!r}.")
+            if array.dtype.kind not in "iuf" or not np.isfinite(array).all():
+                raise ArgumentError(f"Rescaling: {name} debe ser un número finito o una lista de ellos y es {value!r}.")
         self.scale, self.offset = scale, offset
 
     def call(self, inputs: Tensor, training: bool = False) -> Tensor:

@@ -33,7 +33,7 @@ from ...tensor import Tensor
 from .. import activations, initializers
 from . import recurrent_steps
 from .layer import Layer, mask_array, store_weight_options, weight_extras, weight_options
-from ...validation import integer, number
+from ...validation import flag, integer, number
 
 
 class RNN(Layer):
@@ -58,18 +58,20 @@ class RNN(Layer):
         self.units = integer(name, "units", units, meaning="el tamaño del estado")
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = use_bias
+        self.use_bias = flag(name, "use_bias", use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         store_weight_options(self, kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
                              bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
                              recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint)
-        # Como Keras: las tasas se recortan a [0, 1] (y 1 equivale a no usar dropout, ver _dropout_masks).
-        self.dropout = min(1.0, max(0.0, number(name, "dropout", dropout)))
-        self.recurrent_dropout = min(1.0, max(0.0, number(name, "recurrent_dropout", recurrent_dropout)))
-        self.return_sequences, self.return_state = return_sequences, return_state
-        self.go_backwards, self.stateful = go_backwards, stateful
+        # Keras recorta a [0, 1] en silencio; aquí -0.2 o 1.5 son un error (1 equivale a no usar dropout, como en
+        # Keras: ver _dropout_masks).
+        self.dropout = number(name, "dropout", dropout, 0, 1)
+        self.recurrent_dropout = number(name, "recurrent_dropout", recurrent_dropout, 0, 1)
+        self.return_sequences, self.return_state, self.go_backwards, self.stateful = (
+            flag(name, arg, value) for arg, value in (("return_sequences", return_sequences), ("return_state", return_state),
+                                                     ("go_backwards", go_backwards), ("stateful", stateful)))
         self.zero_output_for_mask = zero_output_for_mask
         # unroll (desenrollar el bucle) no cambia nada aquí y seed no se usa (el azar sale del generador
         # global, keras.utils.set_random_seed): se aceptan y se guardan para que el código de Keras funcione.

@@ -85,10 +85,11 @@ class Permute(Layer):
 
     def __init__(self, dims: tuple, **kwargs):
         super().__init__(**kwargs)
-        self.dims = tuple(dims)
+        dims = validation.axis_list("Permute", "dims", dims)
+        self.dims = tuple(dims) if isinstance(dims, list) else (dims,)
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
             raise ValueError(
-                f"Permute: dims={dims!r} debe nombrar cada eje de la muestra una vez, contando desde 1 (el lote, "
+                f"Permute: dims={self.dims!r} debe nombrar cada eje de la muestra una vez, contando desde 1 (el lote, "
                 "eje 0, no se mueve): p. ej. Permute((2, 1)) para intercambiar los dos ejes de (lote, a, b)."
             )
         self.input_ndim = len(self.dims) + 1

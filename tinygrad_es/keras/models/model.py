@@ -34,7 +34,7 @@ from .. import saving, tree
 from ..data_adapters import cast_input
 from ..layers.layer import Layer, fixed_during_loop, free_batch
 from ..summary import print_summary
-from ..symbolic import in_call, is_symbolic, map_shapes, resolve_training, training_context
+from ..symbolic import is_symbolic, map_shapes
 from ..trainer import Trainer
 
 
@@ -106,13 +106,7 @@ class Model(Trainer, Layer):
         if is_symbolic(inputs, kwargs):
             return Layer.__call__(self, inputs, training=training, mask=mask, **kwargs)
         inputs = self.prepare_inputs(inputs)
-        if not in_call():  # la llamada de fuera: empieza sin las pérdidas añadidas de la anterior (Keras)
-            self._clear_losses()
-        training = resolve_training(training)
-        with training_context(training):
-            outputs = self.call(inputs, **self._call_kwargs(training, mask, kwargs))
-        if self.activity_regularizer is not None:
-            self._add_activity_loss(outputs)
+        outputs = self.run_call(inputs, training, mask, kwargs)
         if not self.built:  # un modelo subclase queda construido tras su primera llamada, como en Keras
             self._mark_called(tree.map_structure(lambda t: t.shape, inputs))
         return outputs

@@ -162,12 +162,7 @@ class Sequential(Model):
         if not self._layers:
             raise ValueError("El modelo no tiene capas todavía: añade alguna con model.add(...) antes de usarlo.")
         inputs = plain_lists_as_arrays(inputs)
-        if isinstance(inputs, (list, tuple, dict)):
-            raise ShapeError(
-                f"El modelo {self.name} (Sequential) tiene una sola entrada y recibió "
-                f"{'un diccionario' if isinstance(inputs, dict) else 'una lista'} de datos: pasa un solo array "
-                "(para varias entradas usa un modelo funcional, keras.Model(entradas, salidas))."
-            )
+        self._check_one_input(inputs)
         inputs = super().prepare_inputs(inputs)  # construye el modelo con la primera llamada
         self.check_input_shape(inputs.shape)
         return inputs
@@ -177,8 +172,18 @@ class Sequential(Model):
         return [first.dtype if first is not None and first.casts_input else None]
 
     def check_data(self, x):
-        if self.built and not isinstance(x, (list, tuple, dict)):
+        self._check_one_input(x)
+        if self.built:
             self.check_input_shape(x.shape)
+
+    def _check_one_input(self, inputs) -> None:
+        if isinstance(inputs, (list, tuple, dict)):
+            what = "un diccionario" if isinstance(inputs, dict) else f"una {'tupla' if isinstance(inputs, tuple) else 'lista'}"
+            raise ShapeError(
+                f"El modelo {self.name} (Sequential) tiene una sola entrada y recibió {what} de {len(inputs)} "
+                "arrays: pasa un solo array (si son rasgos de cada muestra, júntalos con np.concatenate(..., axis=-1); "
+                "para varias entradas usa un modelo funcional, keras.Model(entradas, salidas))."
+            )
 
     def check_input_shape(self, shape: tuple):
         expected = self.input_spec_shape

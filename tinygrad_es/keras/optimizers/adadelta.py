@@ -23,7 +23,7 @@ class Adadelta(Optimizer):
 
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.95, epsilon: Optional[float] = 1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.rho, self.epsilon = rho, epsilon_or_default(epsilon)
+        self._set_hyperparameters(rho=rho, epsilon=epsilon_or_default(epsilon))
 
     def build(self, variables: Sequence[Tensor]) -> None:
         super().build(variables)

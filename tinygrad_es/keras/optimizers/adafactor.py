@@ -35,8 +35,9 @@ class Adafactor(Optimizer):
     def __init__(self, learning_rate: float = 0.001, beta_2_decay: float = -0.8, epsilon_1: float = 1e-30,
                  epsilon_2: float = 1e-3, clip_threshold: float = 1.0, relative_step: bool = True, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_2_decay, self.epsilon_1, self.epsilon_2 = beta_2_decay, epsilon_1, epsilon_2
-        self.clip_threshold, self.relative_step = clip_threshold, relative_step
+        self._set_hyperparameters(beta_2_decay=beta_2_decay, epsilon_1=epsilon_1, epsilon_2=epsilon_2,
+                                  clip_threshold=clip_threshold)
+        self.relative_step = relative_step
 
     def build(self, variables: Sequence[Tensor]) -> None:
         super().build(variables)

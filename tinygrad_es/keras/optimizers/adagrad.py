@@ -22,7 +22,7 @@ class Adagrad(Optimizer):
     def __init__(self, learning_rate: float = 0.001, initial_accumulator_value: float = 0.1,
                  epsilon: Optional[float] = 1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon_or_default(epsilon)
+        self._set_hyperparameters(initial_accumulator_value=initial_accumulator_value, epsilon=epsilon_or_default(epsilon))
 
     def build(self, variables: Sequence[Tensor]) -> None:
         super().build(variables)

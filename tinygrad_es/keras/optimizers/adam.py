@@ -28,7 +28,8 @@ class Adam(Optimizer):
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: Optional[float] = 1e-7, amsgrad: bool = False, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon_or_default(epsilon), amsgrad
+        self._set_hyperparameters(beta_1=beta_1, beta_2=beta_2, epsilon=epsilon_or_default(epsilon))
+        self.amsgrad = amsgrad
 
     def build(self, variables: Sequence[Tensor]) -> None:
         super().build(variables)

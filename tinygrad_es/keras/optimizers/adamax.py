@@ -23,7 +23,7 @@ class Adamax(Optimizer):
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: Optional[float] = 1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon_or_default(epsilon)
+        self._set_hyperparameters(beta_1=beta_1, beta_2=beta_2, epsilon=epsilon_or_default(epsilon))
 
     def build(self, variables: Sequence[Tensor]) -> None:
         super().build(variables)

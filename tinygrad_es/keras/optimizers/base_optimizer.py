@@ -43,6 +43,7 @@ import numpy as np
 
 from ... import versions
 from ...errors import ArgumentError
+from ...validation import number
 from ...ops.loss import EPSILON
 from ...runtime.cuda_array import CudaArray
 from ...tensor import Tensor
@@ -51,6 +52,32 @@ from . import schedules
 from .schedules import LearningRateSchedule
 
 LearningRate = Union[float, LearningRateSchedule, Callable[[], float]]
+
+# El intervalo válido de cada hiperparámetro: (mínimo, máximo, mínimo excluido, máximo excluido, qué es). Una
+# subclase cambia los suyos en `hyperparameter_ranges` (Lion). Un beta de 1 congelaría la media (y dividiría por
+# 0 en la corrección de sesgo de Adam); un épsilon o un peso negativo cambian el signo del paso.
+HYPERPARAMETER_RANGES = {
+    "beta_1": (0, 1, False, True, "el peso de la media anterior del gradiente"),
+    "beta_2": (0, 1, False, True, "el peso de la media anterior del gradiente al cuadrado"),
+    "rho": (0, 1, False, True, "el peso de la media anterior"),
+    "momentum": (0, 1, False, False, "la parte del paso anterior que se conserva"),
+    "epsilon": (0, None, False, False, "el sumando que evita dividir por 0"),
+    "epsilon_1": (0, None, False, False, "el sumando que evita dividir por 0"),
+    "epsilon_2": (0, None, False, False, "el mínimo de la escala de cada peso"),
+    "clip_threshold": (0, None, True, False, "el tope del paso"),
+    "beta_2_decay": (None, 0, False, False, "el exponente del decaimiento de beta_2"),
+    "initial_accumulator_value": (0, None, False, False, "el valor inicial del acumulador"),
+    "learning_rate_power": (None, 0, False, False, "el exponente de la tasa"),
+    "l1_regularization_strength": (0, None, False, False, ""),
+    "l2_regularization_strength": (0, None, False, False, ""),
+    "l2_shrinkage_regularization_strength": (0, None, False, False, ""),
+    "beta": (0, None, False, False, ""),
+    "weight_decay": (0, None, False, False, "el decaimiento de pesos"),
+    "clipnorm": (0, None, True, False, "la norma máxima del gradiente de cada peso"),
+    "clipvalue": (0, None, True, False, "el valor máximo de cada gradiente"),
+    "global_clipnorm": (0, None, True, False, "la norma máxima del gradiente de todos los pesos"),
+    "loss_scale_factor": (0, None, True, False, "el factor de escala de la pérdida"),
+}
 
 class Optimizer:
     """La maquinaria común: tasa de aprendizaje, recorte de gradientes, estado por peso y el paso.
@@ -61,6 +88,8 @@ class Optimizer:
 
     # Los hiperparámetros propios de cada subclase, para get_config().
     hyperparameters: tuple = ()
+    # Los intervalos de los hiperparámetros de esta subclase que no son los de HYPERPARAMETER_RANGES.
+    hyperparameter_ranges: dict = {}
 
     def __init__(self, learning_rate: LearningRate, name: Optional[str] = None,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
@@ -83,6 +112,10 @@ class Optimizer:
                 f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}: elige uno."
             )
         _check_ema(cls, use_ema, ema_momentum, ema_overwrite_frequency)
+        weight_decay, clipnorm, clipvalue, global_clipnorm, loss_scale_factor = (
+            _checked(cls, name, value, HYPERPARAMETER_RANGES) for name, value in (
+                ("weight_decay", weight_decay), ("clipnorm", clipnorm), ("clipvalue", clipvalue),
+                ("global_clipnorm", global_clipnorm), ("loss_scale_factor", loss_scale_factor)))
         if gradient_accumulation_steps is not None:
             raise ValueError(
                 f"{cls}: gradient_accumulation_steps no está disponible en tinygrad_es. Para promediar el gradiente "
@@ -100,6 +133,12 @@ class Optimizer:
         self.built = False
         self._slots: list = []  # el estado de todos los pesos, en el orden en que se creó (como Keras)
         self._excluded_ids, self._excluded_names = set(), None
+
+    def _set_hyperparameters(self, **values) -> None:
+        """self.nombre = valor para cada uno, comprobado con su intervalo (un error que lo nombra si no cabe)."""
+        ranges = {**HYPERPARAMETER_RANGES, **self.hyperparameter_ranges}
+        for name, value in values.items():
+            setattr(self, name, _checked(type(self).__name__, name, value, ranges, allow_none=False))
 
     # ------------------------------------------------------------ tasa de aprendizaje
     @property
@@ -362,6 +401,14 @@ def _check_learning_rate(cls: str, learning_rate) -> None:
             f"{cls}: learning_rate debe ser un número >= 0 (finito) y es {learning_rate!r}: con una tasa negativa el "
             "optimizador subiría la pérdida en vez de bajarla. Los valores habituales van de 0.0001 a 0.1."
         )
+
+
+def _checked(cls: str, name: str, value, ranges: dict, allow_none: bool = True):
+    """`value` como float si cabe en el intervalo de `name` (None, si se permite: el hiperparámetro no se usa)."""
+    if value is None and allow_none:
+        return None
+    low, high, low_open, high_open, meaning = ranges[name]
+    return number(cls, name, value, low, high, low_open, high_open, meaning)
 
 
 def _check_ema(cls: str, use_ema: bool, momentum: float, frequency) -> None:

@@ -34,19 +34,10 @@ class Ftrl(Optimizer):
                  l2_regularization_strength: float = 0.0, l2_shrinkage_regularization_strength: float = 0.0,
                  beta: float = 0.0, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        if learning_rate_power > 0:
-            raise ValueError(f"Ftrl: learning_rate_power debe ser <= 0 (-0.5 por defecto); es {learning_rate_power}.")
-        for name, value in (("initial_accumulator_value", initial_accumulator_value),
-                            ("l1_regularization_strength", l1_regularization_strength),
-                            ("l2_regularization_strength", l2_regularization_strength),
-                            ("l2_shrinkage_regularization_strength", l2_shrinkage_regularization_strength)):
-            if value < 0:
-                raise ValueError(f"Ftrl: {name} debe ser >= 0; es {value}.")
-        self.learning_rate_power, self.initial_accumulator_value = learning_rate_power, initial_accumulator_value
-        self.l1_regularization_strength = l1_regularization_strength
-        self.l2_regularization_strength = l2_regularization_strength
-        self.l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
-        self.beta = beta
+        self._set_hyperparameters(
+            learning_rate_power=learning_rate_power, initial_accumulator_value=initial_accumulator_value,
+            l1_regularization_strength=l1_regularization_strength, l2_regularization_strength=l2_regularization_strength,
+            l2_shrinkage_regularization_strength=l2_shrinkage_regularization_strength, beta=beta)
 
     def build(self, variables: Sequence[Tensor]) -> None:
         super().build(variables)

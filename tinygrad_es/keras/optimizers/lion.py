@@ -21,15 +21,15 @@ class Lion(Optimizer):
     """
 
     hyperparameters = ("beta_1", "beta_2")
+    # Como Keras: beta_1 = 0 sería SignSGD (el signo del gradiente, sin momento); 1 sí vale aquí.
+    hyperparameter_ranges = {
+        "beta_1": (0, 1, True, False, "el peso del momento en la dirección del paso; con 0 sería SignSGD"),
+        "beta_2": (0, 1, False, False, "el peso de la media anterior del momento"),
+    }
 
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.99, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        if not 0 < beta_1 <= 1:
-            raise ValueError(
-                f"Lion: beta_1 debe estar en (0, 1] (con 0 sería SignSGD, el signo del gradiente sin momento); "
-                f"es {beta_1}."
-            )
-        self.beta_1, self.beta_2 = beta_1, beta_2
+        self._set_hyperparameters(beta_1=beta_1, beta_2=beta_2)
 
     def build(self, variables: Sequence[Tensor]) -> None:
         super().build(variables)

@@ -26,7 +26,8 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, momentum: float = 0.0,
                  epsilon: Optional[float] = 1e-7, centered: bool = False, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon_or_default(epsilon), centered
+        self._set_hyperparameters(rho=rho, momentum=momentum, epsilon=epsilon_or_default(epsilon))
+        self.centered = centered
 
     def build(self, variables: Sequence[Tensor]) -> None:
         super().build(variables)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+from ...validation import number
 from ..registry import lookup
 
 
@@ -36,8 +37,7 @@ class LearningRateSchedule:
 
 
 def _positive_steps(cls: str, name: str, value) -> None:
-    if not value > 0:
-        raise ValueError(f"{cls}: {name} es el número de pasos del decaimiento y debe ser > 0; es {value!r}.")
+    number(cls, name, value, 0, low_open=True, meaning="el número de pasos del decaimiento")
 
 
 class _RateDecay(LearningRateSchedule):
@@ -46,8 +46,10 @@ class _RateDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
                  name: str | None = None):
-        _positive_steps(type(self).__name__, "decay_steps", decay_steps)
-        self.initial_learning_rate, self.decay_steps, self.decay_rate = initial_learning_rate, decay_steps, decay_rate
+        cls = type(self).__name__
+        _positive_steps(cls, "decay_steps", decay_steps)
+        self.initial_learning_rate = number(cls, "initial_learning_rate", initial_learning_rate, 0)
+        self.decay_steps, self.decay_rate = decay_steps, number(cls, "decay_rate", decay_rate, 0)
         self.staircase, self.name = staircase, name or type(self).__name__
 
     def progress(self, step) -> float:

@@ -82,8 +82,16 @@ def keras_model_config(model) -> dict:
 
 
 def _keras_model_entry(model) -> dict:
+    from ..models import Functional  # aquí: models importa este paquete
+
     if type(model).__name__ == "Sequential":
         return _keras_sequential(model)
+    if not isinstance(model, Functional):
+        raise NotImplementedError(
+            f"model.save guarda modelos Sequential y funcionales, y {model.name!r} es un modelo subclase "
+            f"({type(model).__name__}): guarda sus pesos con model.save_weights('pesos.weights.h5') y, para "
+            "cargarlos, crea el modelo con tu clase y llama a load_weights (Keras lee ese mismo archivo)."
+        )
     body = model.get_config()  # el formato funcional de Keras; aquí se traduce cada capa
     layers = []
     for layer, entry in zip(model.layers, body["layers"], strict=True):

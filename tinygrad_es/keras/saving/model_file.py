@@ -17,6 +17,7 @@ import os
 import zipfile
 
 from ... import __version__
+from ... import validation
 from ...files import atomic_write, scratch_file
 from .. import layers as layers_module
 from . import keras_format, legacy, weights_io
@@ -40,7 +41,7 @@ def weights_limit(nbytes: int, group_count: int) -> int:
 
 # ================================================================ guardar
 def save_model(model, filepath, overwrite=True) -> None:
-    filepath = os.fspath(filepath)
+    filepath = validation.path("model.save", "filepath", filepath)
     if not filepath.endswith(".keras"):
         raise ValueError(
             f"model.save guarda en el formato .keras de Keras 3 y '{filepath}' no termina en .keras: usa p. ej. "
@@ -69,7 +70,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     `safe_mode` se acepta por compatibilidad: aquí siempre es seguro (nunca se ejecuta código del
     archivo). `custom_objects` ({nombre: clase}) da las capas propias que el archivo nombre.
     """
-    filepath = os.fspath(filepath)
+    filepath = validation.path("load_model", "filepath", filepath)
     with open_archive(filepath) as archive:
         config = read_json(archive, CONFIG_FILE, MAX_CONFIG_BYTES, filepath)
         if not isinstance(config, dict):

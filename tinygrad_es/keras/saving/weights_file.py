@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from ... import validation
 from ...files import atomic_write
 from . import legacy, weights_io
 from .archive import ModelFileError, check_readable, damaged, member_file, open_archive
@@ -18,7 +19,7 @@ from .state import keras_weights, model_groups
 
 
 def save_weights(model, filepath, overwrite=True) -> None:
-    filepath = os.fspath(filepath)
+    filepath = validation.path("model.save_weights", "filepath", filepath)
     if not filepath.endswith(".weights.h5"):
         raise ValueError(
             f"El archivo de pesos '{filepath}' debe terminar en .weights.h5 (como en Keras 3), "
@@ -32,7 +33,7 @@ def save_weights(model, filepath, overwrite=True) -> None:
 
 def load_weights(model, filepath) -> None:
     """Carga en `model` los pesos de un .weights.h5 o de un .keras completo (de Keras 3 o de tinygrad_es)."""
-    filepath = os.fspath(filepath)
+    filepath = validation.path("model.load_weights", "filepath", filepath)
     check_readable(filepath)
     if not model.built:
         raise ModelFileError(
