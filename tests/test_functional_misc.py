@@ -70,7 +70,7 @@ def test_dropout_noise_shape_drops_whole_channels_and_gradient_follows_mask():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: F.dropout(np.ones(3), 1.5), r"dropout: rate .* debe estar en \[0, 1\]; recibió 1.5"),
+    (lambda: F.dropout(np.ones(3), 1.5), r"dropout: rate .* debe ser un número en \[0, 1\] y es 1.5"),
     (lambda: F.dropout(np.ones((2, 3)), 0.5, noise_shape=(2, 2)), r"noise_shape \(2, 2\) no se difunde"),
 ])
 def test_dropout_errors(call, message):

@@ -5,13 +5,15 @@ programa con la misma semilla dan los mismos pesos y las mismas pérdidas, bit a
 """
 import numpy as np
 
+from .validation import integer
+
 _generator = np.random.default_rng()
 
 
 def manual_seed(seed: int) -> None:
     """Fija la semilla del generador global (inicializadores, dropout, barajado en fit)."""
     global _generator
-    _generator = np.random.default_rng(seed)
+    _generator = np.random.default_rng(integer("manual_seed", "seed", seed, minimum=0))
 
 
 def generator() -> np.random.Generator:

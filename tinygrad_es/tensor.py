@@ -475,6 +475,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
 
     @staticmethod
     def concatenate(tensors: list, axis: int = 0) -> Tensor:
+        if not tensors:
+            raise ValueError("concatenate: la lista de tensores está vacía: hace falta al menos uno.")
         tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
         try:
             return MV.Concatenate.apply(*tensors, axis=axis)

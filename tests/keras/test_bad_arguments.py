@@ -4,7 +4,8 @@ Los enteros de NumPy valen donde vale un entero (también como ejes)."""
 import numpy as np
 import pytest
 
-from tinygrad_es import DTypeError, keras
+from tinygrad_es import DTypeError, keras, manual_seed
+from tinygrad_es.nn import functional as F
 from tinygrad_es.errors import ArgumentError, ShapeError
 from tinygrad_es.keras import Input, Sequential, layers as L
 from tinygrad_es.keras import optimizers as O
@@ -202,3 +203,29 @@ def test_yes_no_arguments_and_verbose(call, message):
     with pytest.raises(ArgumentError, match=message):
         call()
     assert L.LSTM(3, return_sequences=np.True_).return_sequences is True and L.Dense(3, use_bias=0).use_bias is False
+
+
+# ---------------------------------------------------------------- keras.ops, nn.functional, inicializadores, semillas
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: keras.ops.one_hot(np.array([0.5, 1.0]), 3), ValueError,
+     r"one_hot: los índices deben ser enteros .* y hay 0.5: convertirlo a entero lo truncaría"),
+    (lambda: keras.ops.concatenate([]), ValueError, r"concatenate: la lista de tensores está vacía"),
+    (lambda: keras.ops.eye(-3), ArgumentError, r"eye: N debe ser un entero >= 0 y es -3"),
+    (lambda: keras.ops.expand_dims(np.ones(3), 9), ShapeError, r"expand_dims: axis=\(9,\) no existe"),
+    (lambda: F.dropout(np.ones(3), "0.5"), ArgumentError, r"dropout: rate .* debe ser un número en \[0, 1\] y es '0.5'"),
+    (lambda: keras.initializers.RandomNormal(stddev=-1.0), ArgumentError,
+     r"RandomNormal: stddev \(la desviación típica\) debe ser un número >= 0 y es -1.0"),
+    (lambda: keras.initializers.TruncatedNormal(mean="0"), ArgumentError, r"TruncatedNormal: mean .* Es un texto"),
+    (lambda: keras.initializers.RandomUniform(1.0, 0.0), ArgumentError,
+     r"RandomUniform: minval \(1.0\) debe ser <= maxval \(0.0\): ¿están al revés\?"),
+    (lambda: keras.initializers.Constant("a"), ArgumentError, r"Constant: value debe ser un número finito y es 'a'"),
+    (lambda: keras.initializers.VarianceScaling(scale=-1.0), ArgumentError, r"VarianceScaling: scale .* > 0 y es -1.0"),
+    (lambda: keras.initializers.GlorotUniform(seed=1.5), ArgumentError, r"VarianceScaling: seed debe ser un entero"),
+    (lambda: keras.constraints.MaxNorm(-1), ArgumentError, r"MaxNorm: max_value \(la norma máxima\) .* > 0 y es -1"),
+    (lambda: manual_seed("1"), ArgumentError, r"manual_seed: seed debe ser un entero >= 0 y es '1'"),
+])
+def test_ops_functional_initializers_and_seeds(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+    assert keras.ops.expand_dims(np.ones(3), -1).shape == (3, 1)
+    assert keras.ops.one_hot(np.array([0.0, 2.0]), 3).shape == (2, 3)

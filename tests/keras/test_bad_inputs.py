@@ -271,3 +271,34 @@ def test_single_batch_methods_still_work():
     assert np.isfinite(model.train_on_batch(X, Y, sample_weight=np.ones(10)))
     assert model.predict_on_batch(X).shape == (10, 3)
     assert np.isfinite(model.test_on_batch(X, Y))
+
+
+# ---------------------------------------------------------------- lotes de generadores, métricas, llamadas y pesos
+def _batches(*items):
+    yield from items
+
+
+@pytest.mark.parametrize("source, message", [
+    (lambda: _batches((X[:0], Y[:0])), r"fit\(\): cada lote debe traer las mismas muestras, al menos una, en x y en y, "
+                                       r"y uno trae 0"),
+    (lambda: _batches((X, Y[:3])), r"y uno trae 3 y 10: revisa cómo corta los lotes el generador o el PyDataset"),
+    (lambda: _batches(None), r"fit\(\): un lote no trae datos x \(es None\)"),
+])
+def test_bad_batches_from_a_generator(source, message):
+    with pytest.raises(ValueError, match=message):
+        mlp().fit(source(), verbose=0)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: keras.metrics.Accuracy().update_state(["a"], [1]), DTypeError,
+     r"Accuracy.update_state: y_true debe contener números y contiene textos"),
+    (lambda: keras.metrics.SparseCategoricalAccuracy().update_state([0, 1], np.ones((3, 2))), ShapeError,
+     r"SparseCategoricalAccuracy.update_state: y_true tiene 2 muestras \(forma \(2,\)\) e y_pred 3"),
+    (lambda: mlp()(np.array([["a"] * 4])), DTypeError, r"sequential_\d+ \(Sequential\): inputs debe contener números"),
+    (lambda: mlp().layers[0].set_weights(None), TypeError, r"dense_\d+ \(Dense\): set_weights espera una lista de "
+                                                           r"arrays, en el orden de get_weights\(\), y recibió None"),
+    (lambda: Sequential().pop(), IndexError, r"El modelo sequential_\d+ no tiene capas que quitar"),
+])
+def test_metrics_calls_and_weights(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from ..autograd import no_grad
 from ..tensor import Tensor
+from ..validation import number
 from .names import snake_case
 from .registry import ConfigObject, object_functions
 
@@ -43,7 +44,8 @@ class MaxNorm(Constraint):
     """La norma de cada vector de pesos (sobre `axis`) no pasa de max_value: los más largos se acortan."""
 
     def __init__(self, max_value: float = 2, axis: int | list = 0):
-        self.max_value, self.axis = max_value, axis
+        self.max_value = number("MaxNorm", "max_value", max_value, 0, low_open=True, meaning="la norma máxima")
+        self.axis = axis
 
     def __call__(self, w: Tensor) -> Tensor:
         norms = _norms(w, self.axis)

@@ -268,8 +268,17 @@ class _BatchStream(DataAdapter):
 
     def _prepare(self, batch):
         x, y, sw = unpack_x_y_sample_weight(batch)
+        if x is None:
+            raise ValueError(f"{_caller(self.method)}: un lote no trae datos x (es {batch!r}): cada lote debe ser (x, y) "
+                             "o (x, y, sample_weight), con arrays de una fila por muestra.")
         x = arrays_of(x, self.method, "x (en un lote)")
         y = None if y is None else arrays_of(y, self.method, "y (en un lote)")
+        sizes = {len(a) for a in tree.flatten(x) + tree.flatten(y) if a is not None}
+        if 0 in sizes or len(sizes) > 1:
+            raise ValueError(
+                f"{_caller(self.method)}: cada lote debe traer las mismas muestras, al menos una, en x y en y, y uno trae "
+                f"{' y '.join(map(str, sorted(sizes)))}: revisa cómo corta los lotes el generador o el PyDataset."
+            )
         if self.class_weight is not None:
             if sw is not None:
                 raise ValueError("No se pueden usar class_weight y sample_weight a la vez: el lote ya trae pesos.")

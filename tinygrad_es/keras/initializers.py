@@ -9,7 +9,9 @@ import math
 
 import numpy as np
 
+from ..errors import ArgumentError
 from ..random import generator
+from ..validation import integer, number
 from .registry import lookup
 
 
@@ -28,6 +30,11 @@ def compute_fans(shape):
         return shape[0], shape[1]
     receptive = math.prod(shape[:-2])
     return shape[-2] * receptive, shape[-1] * receptive
+
+
+def _seed(owner: str, seed):
+    """None (el generador global) o un entero >= 0, como en Keras."""
+    return None if seed is None else integer(owner, "seed", seed, minimum=0)
 
 
 class Initializer:
@@ -56,7 +63,7 @@ class Ones(Initializer):
 
 class Constant(Initializer):
     def __init__(self, value=0.0):
-        self.value = value
+        self.value = number("Constant", "value", value)
 
     def __call__(self, shape, dtype="float32"):
         return np.full(shape, self.value, dtype=dtype)
@@ -69,7 +76,10 @@ class RandomUniform(Initializer):
     """U(minval, maxval); el nombre 'uniform' es U(-0.05, 0.05)."""
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
-        self.minval, self.maxval, self.seed = minval, maxval, seed
+        self.minval, self.maxval = number("RandomUniform", "minval", minval), number("RandomUniform", "maxval", maxval)
+        if self.minval > self.maxval:
+            raise ArgumentError(f"RandomUniform: minval ({minval}) debe ser <= maxval ({maxval}): ¿están al revés?")
+        self.seed = _seed("RandomUniform", seed)
 
     def __call__(self, shape, dtype="float32"):
         return _rng(self.seed).uniform(self.minval, self.maxval, shape).astype(dtype)
@@ -80,7 +90,9 @@ class RandomUniform(Initializer):
 
 class RandomNormal(Initializer):
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
-        self.mean, self.stddev, self.seed = mean, stddev, seed
+        cls = type(self).__name__
+        self.mean, self.stddev = number(cls, "mean", mean), number(cls, "stddev", stddev, 0, meaning="la desviación típica")
+        self.seed = _seed(cls, seed)
 
     def __call__(self, shape, dtype="float32"):
         return _rng(self.seed).normal(self.mean, self.stddev, shape).astype(dtype)
@@ -93,7 +105,9 @@ class TruncatedNormal(Initializer):
     """Normal recortada: los valores a más de 2 desviaciones de la media se vuelven a sortear."""
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
-        self.mean, self.stddev, self.seed = mean, stddev, seed
+        cls = type(self).__name__
+        self.mean, self.stddev = number(cls, "mean", mean), number(cls, "stddev", stddev, 0, meaning="la desviación típica")
+        self.seed = _seed(cls, seed)
 
     def __call__(self, shape, dtype="float32"):
         return (self.mean + self.stddev * _truncated_standard_normal(_rng(self.seed), shape)).astype(dtype)
@@ -119,7 +133,8 @@ class VarianceScaling(Initializer):
                 "VarianceScaling: distribution debe ser 'uniform', 'truncated_normal' o 'untruncated_normal' "
                 f"y es {distribution!r}."
             )
-        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+        self.scale = number("VarianceScaling", "scale", scale, 0, low_open=True)
+        self.mode, self.distribution, self.seed = mode, distribution, _seed("VarianceScaling", seed)
 
     def __call__(self, shape, dtype="float32"):
         fan_in, fan_out = compute_fans(shape)
@@ -168,7 +183,7 @@ class Orthogonal(Initializer):
     """
 
     def __init__(self, gain=1.0, seed=None):
-        self.gain, self.seed = gain, seed
+        self.gain, self.seed = number("Orthogonal", "gain", gain), _seed("Orthogonal", seed)
 
     def __call__(self, shape, dtype="float32"):
         rows, cols = math.prod(shape[:-1]), shape[-1]
@@ -185,7 +200,7 @@ class Orthogonal(Initializer):
 
 class Identity(Initializer):
     def __init__(self, gain=1.0):
-        self.gain = gain
+        self.gain = number("Identity", "gain", gain)
 
     def __call__(self, shape, dtype="float32"):
         if len(shape) != 2:

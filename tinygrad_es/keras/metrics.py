@@ -12,7 +12,9 @@ Trabajan con arrays de NumPy (las predicciones ya calculadas): no forman parte d
 """
 import numpy as np
 
+from ..errors import ShapeError, shape_str
 from ..tensor import Tensor
+from ..validation import numeric_array
 from .losses import squeeze_or_expand_to_same_rank
 from .registry import lookup
 
@@ -145,6 +147,14 @@ class MeanMetricWrapper(Mean):
         super().__init__(name or getattr(fn, "__name__", None))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        owner = f"{type(self).__name__}.update_state"
+        y_true, y_pred = (value if isinstance(value, Tensor) else numeric_array(owner, name, value)
+                          for name, value in (("y_true", y_true), ("y_pred", y_pred)))
+        if y_true.ndim and y_pred.ndim and len(y_true) != len(y_pred):
+            raise ShapeError(
+                f"{owner}: y_true tiene {len(y_true)} muestras (forma {shape_str(y_true.shape)}) e y_pred {len(y_pred)} "
+                f"(forma {shape_str(y_pred.shape)}): deben ser las mismas, una predicción por etiqueta."
+            )
         super().update_state(self.fn(y_true, y_pred, **self.options), sample_weight)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import ShapeError, shape_str
 from ..ops.norm import BatchNorm
 from ..tensor import Tensor, as_tensor
-from ..validation import numeric_array, whole_numbers
+from ..validation import number, numeric_array, whole_numbers
 from .arguments import check_rank, check_shape
 from .conv import (conv1d, conv1d_transpose, conv2d, conv2d_transpose, depthwise_conv1d, depthwise_conv2d,
                    separable_conv1d, separable_conv2d)
@@ -81,8 +81,7 @@ def dropout(x: Tensor, rate: float, training: bool = True, noise_shape: tuple | 
     significa "el tamaño de x". P. ej. (N, 1, C) anula canales enteros en todas las posiciones.
     """
     x = as_tensor(x)
-    if not 0 <= rate <= 1:
-        raise ValueError(f"dropout: rate es la probabilidad de anular y debe estar en [0, 1]; recibió {rate}.")
+    rate = number("dropout", "rate", rate, 0, 1, meaning="la probabilidad de anular cada elemento")
     if noise_shape is None:
         return x.dropout(rate, training)
     shape = tuple(x.shape[i] if s is None else s for i, s in enumerate(noise_shape))

@@ -185,6 +185,11 @@ class Layer:
     def check_weights(self, values):
         """¿Sirven estos arrays como pesos de la capa (cuántos y de qué forma)? Si no, un error que lo dice."""
         entries = self._labeled_weights()
+        if not isinstance(values, (list, tuple)):
+            raise TypeError(
+                f"{self.name} ({type(self).__name__}): set_weights espera una lista de arrays, en el orden de "
+                f"get_weights(), y recibió {values!r:.60}: p. ej. capa.set_weights(otra.get_weights())."
+            )
         if len(values) != len(entries):
             raise ValueError(self._weight_count_message(len(values)))
         for (owner, name, weight), value in zip(entries, values):

@@ -30,6 +30,7 @@ import numpy as np
 from ...autograd import no_grad
 from ...runtime.device import get_default_device
 from ...tensor import Tensor
+from ...validation import numeric_array
 from .. import saving, tree
 from ..data_adapters import cast_input
 from ..layers.layer import Layer, fixed_during_loop, free_batch
@@ -118,7 +119,8 @@ class Model(Trainer, Layer):
         inputs = self.standardize_data(plain_lists_as_arrays(inputs))
         targets = iter(self.input_dtypes(inputs))
         device = self.device
-        inputs = tree.map_structure(lambda x: _to_tensor(x, next(targets), device), inputs)
+        owner = f"{self.name} ({type(self).__name__})"
+        inputs = tree.map_structure(lambda x: _to_tensor(x, next(targets), device, owner), inputs)
         if not self.built and _overrides(self, "build"):
             self.build(tree.map_structure(lambda t: t.shape, inputs))
         return inputs
@@ -227,11 +229,11 @@ def _overrides(model, method: str) -> bool:
     return getattr(type(model), method) is not getattr(Model, method)
 
 
-def _to_tensor(x, dtype, device) -> Tensor:
-    """Un dato de entrada como Tensor, convertido como en data_adapters.cast_input."""
+def _to_tensor(x, dtype, device, owner: str) -> Tensor:
+    """Un dato de entrada como Tensor, convertido como en data_adapters.cast_input (solo números: ver validation)."""
     if isinstance(x, Tensor):
         if x.requires_grad or cast_input(np.empty(0, x.dtype), dtype).dtype == x.dtype:
             return x
         return Tensor(x.data, dtype=dtype)
-    data = cast_input(np.asarray(x), dtype)
+    data = cast_input(numeric_array(owner, "inputs", x), dtype)
     return Tensor(data, dtype=data.dtype, device=device)

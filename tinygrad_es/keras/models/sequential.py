@@ -99,6 +99,8 @@ class Sequential(Model):
 
     def pop(self) -> Layer:
         """Quita la última capa."""
+        if not self._layers:
+            raise IndexError(f"El modelo {self.name} no tiene capas que quitar: pop() quita la última capa añadida.")
         layer = self._layers.pop()
         if self._input_layer is not None:
             self._rebuild_chain()

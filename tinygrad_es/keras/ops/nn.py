@@ -14,6 +14,7 @@ from ...nn import functional as F
 from ...nn import losses as L
 from ...ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits
 from ...tensor import Tensor
+from ...validation import whole_numbers
 from ..activations import (celu, elu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_swish, hard_tanh, leaky_relu,
                            log_sigmoid, log_softmax, relu6, selu, sigmoid, silu, soft_shrink, softmax, softplus,
                            softsign, sparse_plus, sparse_sigmoid, sparsemax, squareplus, swish, tanh_shrink, threshold)
@@ -111,7 +112,8 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     de [0, num_classes) da un vector de ceros (Tensor.one_hot, en cambio, lo trata como un error)."""
     if sparse:
         raise ValueError("one_hot: tinygrad_es no tiene tensores dispersos; usa sparse=False.")
-    labels = convert_to_tensor(x).numpy().astype(np.int64)
+    labels = whole_numbers("one_hot", "los índices deben ser enteros (el índice de cada clase)", convert_to_tensor(x).numpy(),
+                           "convertirlo a entero lo truncaría en silencio: redondéalo tú si es una clase.")
     out = (labels[..., None] == np.arange(num_classes)).astype(dtype or DEFAULT_FLOAT)
     return Tensor(np.moveaxis(out, -1, axis))
 

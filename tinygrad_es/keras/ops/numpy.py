@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from ...errors import ShapeError, normalize_axes, shape_str
+from ...validation import integer
 from ...tensor import Tensor
 from .core import convert_to_tensor
 
@@ -277,8 +278,8 @@ def transpose(x, axes=None):
 def expand_dims(x, axis):
     """Ejes nuevos de tamaño 1 (axis puede ser una tupla, como en Keras)."""
     x = convert_to_tensor(x)
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    for a in sorted(a % (x.ndim + len(axes)) for a in axes):
+    axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
+    for a in sorted(normalize_axes("expand_dims", axes, x.ndim + len(axes))):  # ejes del resultado
         x = x.expand_dims(a)
     return x
 
@@ -435,7 +436,8 @@ def arange(start, stop=None, step=None, dtype=None):
 
 
 def eye(N, M=None, k=0, dtype=None):
-    return Tensor(np.eye(N, M, k), dtype=dtype or "float32")
+    N, M = (integer("eye", name, n, minimum=0) for name, n in (("N", N), ("M", N if M is None else M)))
+    return Tensor(np.eye(N, M, integer("eye", "k", k, minimum=None)), dtype=dtype or "float32")
 
 
 def identity(n, dtype=None):
