@@ -119,6 +119,20 @@ def new_layers():
     yield "secuencias", sequences, (8, 4), 2, None
 
 
+def regularized():
+    """Regularizadores (de pesos, recurrentes y de actividad) y restricciones: entran en la pérdida y en el paso."""
+    L, R, C = tk.layers, tk.regularizers, tk.constraints
+    model = tk.Sequential([tk.Input(shape=(6, 3)),
+                           L.LSTM(4, kernel_regularizer=R.L2(0.01), recurrent_regularizer=R.L1(0.01),
+                                  recurrent_constraint=C.MaxNorm(1.5), return_sequences=True),
+                           L.Conv1D(3, 2, kernel_regularizer=R.L1(0.01), bias_constraint=C.NonNeg()), L.Flatten(),
+                           L.Dense(5, kernel_regularizer=R.OrthogonalRegularizer(0.02), kernel_constraint=C.UnitNorm()),
+                           L.Dense(3, kernel_regularizer=R.L1L2(0.01, 0.02), bias_regularizer=R.L2(0.05),
+                                   activity_regularizer=R.L1(0.01), kernel_constraint=C.MinMaxNorm(0.5, 1.0))])
+    model.compile(loss="mse", optimizer=tk.optimizers.Adam(0.05))
+    return model
+
+
 def functional_models():
     """Un modelo funcional con dos entradas y dos salidas con nombre, y un Sequential dentro de otro modelo."""
     L = tk.layers
@@ -162,6 +176,7 @@ def course_models():
         model.compile(loss="mse", optimizer=optimizer)
         yield name, model, (5,), 3, None
     yield from new_layers()
+    yield "regularizado", regularized(), (6, 3), 3, None
     yield from functional_models()
 
 
@@ -183,7 +198,7 @@ def assert_same(theirs, prefix, ours, **close):
         np.testing.assert_allclose(theirs[key], value, **close)
 
 
-@pytest.mark.parametrize("index", range(21))
+@pytest.mark.parametrize("index", range(22))
 def test_model_trained_here_loads_in_keras(index, run_in_keras, tmp_path):
     name, model, shape, outputs, kind = list(course_models())[index]
     x, y = data(shape, outputs, kind)
