@@ -25,7 +25,7 @@ from .runtime import device as _device
 from .runtime.cuda_array import CudaArray
 from .runtime.device import check_device, device_of, to_device
 from .dtypes import DEFAULT_FLOAT, is_float, to_dtype
-from .errors import ArgumentError, DTypeError, ShapeError, normalize_axes, shape_str
+from .errors import ArgumentError, DTypeError, ShapeError, shape_str
 from .ops import elementwise as E
 from .ops import matmul as M
 from .ops import device as D
@@ -473,20 +473,6 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
     def broadcast_to(self, shape: int | tuple) -> Tensor:
         return self.expand(*shape)
 
-    @staticmethod
-    def concatenate(tensors: list, axis: int = 0) -> Tensor:
-        tensors = tensor_list("concatenate", tensors)
-        if not tensors:
-            raise ValueError("concatenate: la lista de tensores está vacía: hace falta al menos uno.")
-        try:
-            return MV.Concatenate.apply(*tensors, axis=axis)
-        except ValueError:
-            shapes = ", ".join(shape_str(t.shape) for t in tensors)
-            raise ShapeError(
-                f"concatenate(axis={axis}): las formas {shapes} deben coincidir en todos los ejes menos en el {axis}."
-            ) from None
-
-
     def split(self, indices_or_sections: int | list, axis: int = 0) -> list[Tensor]:
         """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
         n = self.shape[axis]
@@ -547,17 +533,6 @@ def _shape_arg(shape, owner: str):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     return dimensions(owner, shape, minimum=None)
-
-
-def tensor_list(fn: str, tensors) -> list:
-    """La lista de concatenate/stack como Tensors. Un Tensor suelto es el `a.cat(b)` de tinygrad, que
-    aquí no existe: sin este error, iterar sobre sus filas daría un IndexError que no explica nada."""
-    if isinstance(tensors, Tensor):
-        raise TypeError(
-            f"{fn} recibe una lista de tensores y recibió un Tensor suelto: escribe Tensor.{fn}([a, b], axis=0) "
-            f"(tinygrad escribe a.cat(b) y a.stack(b), que aquí no existen)."
-        )
-    return [as_tensor(t) for t in tensors]
 
 
 def _new_shape(owner: str, shape, dtype) -> tuple:
