@@ -11,7 +11,9 @@ construir el sitio (mkdocs_hooks.py pone el de cada página a su lado). Cómo se
   bloque muestra con `plt.show()`: en el cuaderno no se repiten, se ven como salida de la celda;
 - los listados `--8<-- "ruta:sección"` (código de la biblioteca que la página muestra sin
   ejecutarlo) se resuelven como hace pymdownx.snippets al construir el sitio, y quedan como código
-  dentro del Markdown; igual los bloques marcados `<!-- no-ejecutar: motivo -->`.
+  dentro del Markdown; igual los bloques marcados `<!-- no-ejecutar: motivo -->`;
+- una línea `--8<-- "ruta"` en el texto (fuera de los bloques de código: la tabla que escribe un
+  benchmark) se sustituye por el contenido del archivo, también como pymdownx.snippets.
 
 Este módulo es también quien lee las páginas para las pruebas (`bloques_python`) y quien ejecuta
 un cuaderno en un núcleo de Jupyter de verdad (`ejecutar`). Órdenes:
@@ -144,6 +146,10 @@ def cuaderno(pagina: str, raiz: Path = RAIZ):
 
     def texto_hasta(hasta):
         for linea in lineas[desde:hasta]:
+            inclusion = INCLUSION.match(linea)
+            if inclusion:  # un archivo incluido en el texto: su contenido, como en el sitio
+                markdown.extend(incluir(inclusion.group(1), raiz).splitlines())
+                continue
             sin_figuras = IMAGEN.sub("", linea) if tras_un_bloque_ejecutado else linea
             if sin_figuras.strip() or not linea.strip():  # una línea que solo era la figura desaparece
                 markdown.append(ENLACE_A_PAGINA.sub(r"](\1.ipynb\2)", sin_figuras.rstrip()))

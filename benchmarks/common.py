@@ -1,5 +1,7 @@
-"""Utilidades compartidas por los benchmarks: mediana de repeticiones, PyTorch opcional y las redes del curso."""
+"""Utilidades compartidas por los benchmarks: mediana de repeticiones, PyTorch opcional, las redes del curso y la
+línea de órdenes en español."""
 import statistics
+import sys
 import time
 
 
@@ -58,3 +60,23 @@ def course_model(keras, name, chars=CHARS):
                                 layers.Activation("softmax")])
         net.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.RMSprop(learning_rate=0.01))
     return net
+
+
+def argument_parser(description):
+    """El ArgumentParser de tinygrad_es: `--help` y los errores en español, como en los ejemplos (tinygrad_es/cli.py)."""
+    from tinygrad_es.cli import ArgumentParser  # (aquí dentro: los procesos hijos no cargan tinygrad_es)
+
+    return ArgumentParser(description=description)
+
+
+def child_arguments(flag, names):
+    """Si el script se llamó como proceso hijo (`script FLAG v1 v2 ...`), los valores como {nombre: valor}; si no, None.
+
+    Los hijos se lanzan con argumentos fijos y no pasan por `parser`: así el proceso de PyTorch o de
+    Keras no importa tinygrad_es (su memoria y sus tiempos son solo suyos)."""
+    if sys.argv[1:2] != [flag]:
+        return None
+    values = sys.argv[2:]
+    if len(values) != len(names):
+        sys.exit(f"{flag} (uso interno) espera {len(names)} valores: {' '.join(names)}")
+    return dict(zip(names, values))

@@ -15,7 +15,6 @@ pérdida espera a que la GPU acabe, así que el tiempo es el del paso entero.
 
 Objetivos del issue: CNN en GPU >= 10x más rápida que en CPU y a <= 3x de PyTorch CUDA.
 """
-import argparse
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 import train as course  # las redes y los datos del curso (benchmarks/train.py)
-from common import try_import_torch
+from common import argument_parser, try_import_torch
 from tinygrad_es.runtime import cuda as tg_cuda
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,7 +110,7 @@ def check_against_cpu():
 
 # ================================================================ medir
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Tiempos de los pasos de entrenamiento del curso en la GPU.")
+    parser = argument_parser("Tiempos de los pasos de entrenamiento del curso en la GPU.")
     parser.add_argument("--pasos", type=int, default=20, help="pasos medidos por caso (mediana)")
     parser.add_argument("--sin-pruebas", action="store_true", help="no ejecutar antes las pruebas en la GPU real")
     parser.add_argument("--comprobar", action="store_true",

@@ -25,7 +25,6 @@ Cada medida corre en un proceso propio (los hilos de PyTorch, de BLAS y de Numba
 dos veces: con todos los hilos, en tiempo de reloj, y con un hilo, en tiempo de CPU (que apenas
 cambia si otros programas ocupan la máquina).
 """
-import argparse
 import json
 import os
 import subprocess
@@ -33,6 +32,8 @@ import sys
 import time
 
 import numpy as np
+
+from common import argument_parser, child_arguments
 
 # La CNN del curso: ("conv", C, F) o ("pool",); entrada 28×28×1, lote 128
 STACK = [("conv", 1, 32), ("conv", 32, 32), ("pool",), ("conv", 32, 64), ("conv", 64, 64), ("pool",),
@@ -182,9 +183,10 @@ ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NU
 
 def in_fresh_process(spec, repeats, one_thread):
     """Cada medida en su propio proceso: los hilos de PyTorch (OpenMP), de BLAS y de Numba no se estorban."""
-    command = [sys.executable, os.path.abspath(__file__), "--carga", json.dumps(spec), "--repeticiones", str(repeats)]
+    command = [sys.executable, os.path.abspath(__file__), "--carga", json.dumps(spec), str(repeats),
+               "uno" if one_thread else "todos"]
     env = dict(os.environ, **ONE_THREAD_ENV) if one_thread else None
-    out = subprocess.run(command + (["--un-hilo"] if one_thread else []), capture_output=True, text=True, env=env)
+    out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"La medida {spec} falló:\n{out.stderr[-3000:]}")
     return float(out.stdout.strip().splitlines()[-1])
@@ -216,16 +218,17 @@ def table(kind, rows, repeats, one_thread, with_torch, blas):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeticiones", type=int, default=5, help="se da el mejor tiempo de estas repeticiones")
-    parser.add_argument("--hilos", choices=("todos", "uno", "ambos"), default="ambos")
-    parser.add_argument("--tablas", nargs="+", choices=("pila", "conv", "lstm"), default=["pila", "conv", "lstm"])
-    parser.add_argument("--carga", help="(interno) mide solo esta carga, en JSON, e imprime el número")
-    parser.add_argument("--un-hilo", action="store_true", help="(interno) con --carga: un hilo, tiempo de CPU")
-    args = parser.parse_args()
-    if args.carga:
-        print(measure(json.loads(args.carga), args.repeticiones, args.un_hilo))
+    internal = child_arguments("--carga", ("carga", "repeticiones", "hilos"))
+    if internal:  # (un proceso hijo: mide solo esta carga e imprime el número)
+        print(measure(json.loads(internal["carga"]), int(internal["repeticiones"]), internal["hilos"] == "uno"))
         return
+    parser = argument_parser(__doc__.splitlines()[0])
+    parser.add_argument("--repeticiones", type=int, default=5, help="se da el mejor tiempo de estas repeticiones")
+    parser.add_argument("--hilos", choices=("todos", "uno", "ambos"), default="ambos",
+                        help="todos los hilos (tiempo de reloj), uno (tiempo de CPU) o las dos tablas (por defecto)")
+    parser.add_argument("--tablas", nargs="+", choices=("pila", "conv", "lstm"), default=["pila", "conv", "lstm"],
+                        help="las tablas que se miden (por defecto, las tres)")
+    args = parser.parse_args()
     torch_version = subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__)"],
                                    capture_output=True, text=True).stdout.strip()
     print(f"{os.cpu_count()} CPU; {'PyTorch ' + torch_version if torch_version else 'PyTorch no instalado'}; "

@@ -4,6 +4,7 @@
     python benchmarks/train.py --pasos 100
     python benchmarks/train.py --keras      # y Keras 3 (con TensorFlow en la CPU) como segundo marco
     python benchmarks/train.py --rapido     # 2 pasos: solo comprueba que todo corre (prueba de humo)
+    python benchmarks/train.py --ejecuciones 5 --markdown benchmarks/resultados/train.md   # la tabla de los docs
 
 Las tres redes, con los datos aleatorios en memoria y los tamaños de lote del curso:
 
@@ -47,8 +48,12 @@ Primer paso: al final, lo que el primer paso de `fit` tarda de más sobre un pas
 tinygrad_es: con la caché de Numba vacía (un directorio NUMBA_CACHE_DIR nuevo: lo que paga una
 instalación recién hecha, casi todo compilar los kernels) y con la caché ya llena (un proceso
 nuevo que carga el código compilado).
+
+Varias ejecuciones: con --ejecuciones N, todo lo anterior N veces seguidas (cada una imprime sus
+tablas) y al final un resumen con el rango (mínimo-máximo) de cada número. Con --markdown RUTA,
+ese resumen se escribe también como Markdown: es el archivo que incluye la página 8 de los docs
+(`benchmarks/resultados/train.md`).
 """
-import argparse
 import json
 import os
 import resource
@@ -61,10 +66,11 @@ import time
 
 import numpy as np
 
-from common import CHARS, CNN_CONVS, STEPS, UNITS, course_model
+import summary
+from common import CHARS, CNN_CONVS, STEPS, UNITS, argument_parser, child_arguments, course_model
 
 MODELS = ("mlp", "cnn", "lstm")
-NAMES = {"tinygrad_es": "tinygrad_es", "torch": "PyTorch", "keras": "Keras"}
+NAMES = summary.NAMES
 BATCH = {"mlp": 64, "cnn": 128, "lstm": 128}
 TITLES = {"mlp": "MLP 784-16-32-10 (lote 64)", "cnn": "CNN del curso (lote 128)",
           "lstm": "LSTM 128, 40×57 (lote 128)"}
@@ -274,8 +280,7 @@ def run_child(framework, model, steps, warmup, one_thread, same_malloc=False, nu
 
     same_malloc: PyTorch con el mismo ajuste de malloc que tinygrad_es hace mientras entrena.
     numba_cache: el directorio de la caché de Numba (NUMBA_CACHE_DIR) de ese proceso."""
-    command = [sys.executable, os.path.abspath(__file__), "--hijo", framework, model, "--pasos", str(steps),
-               "--calentamiento", str(warmup)]
+    command = [sys.executable, os.path.abspath(__file__), "--hijo", framework, model, str(steps), str(warmup)]
     env = dict(os.environ)
     if numba_cache is not None:
         env["NUMBA_CACHE_DIR"] = numba_cache
@@ -382,12 +387,16 @@ def _numba_compile_runs(models, one_thread):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    internal = child_arguments("--hijo", ("marco", "red", "pasos", "calentamiento"))
+    if internal:  # (un proceso hijo: mide una sola pareja)
+        child(internal["marco"], internal["red"], int(internal["pasos"]), int(internal["calentamiento"]))
+        return
+    parser = argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--pasos", type=int, default=30, help="pasos medidos por red (se da la mediana)")
     parser.add_argument("--calentamiento", type=int, default=3,
                         help="pasos previos que no se miden (compilación de Numba, cachés)")
     parser.add_argument("--rapido", action="store_true", help="2 pasos y 1 de calentamiento: prueba de humo")
-    parser.add_argument("--modelos", nargs="+", choices=MODELS, default=list(MODELS))
+    parser.add_argument("--modelos", nargs="+", choices=MODELS, default=list(MODELS), help="las redes que se miden")
     parser.add_argument("--sin-torch", action="store_true", help="no medir PyTorch aunque esté instalado")
     parser.add_argument("--keras", action="store_true",
                         help="medir también Keras 3 (el backend de KERAS_BACKEND, TensorFlow por defecto) si se puede "
@@ -398,15 +407,17 @@ def main():
     parser.add_argument("--mismo-malloc", action="store_true",
                         help="PyTorch con el mismo ajuste de malloc que tinygrad_es (tinygrad_es/runtime/memory.py): "
                              "compara los marcos sin esa ventaja")
-    parser.add_argument("--hijo", nargs=2, metavar=("MARCO", "RED"), help="(interno) mide una sola pareja")
+    parser.add_argument("--ejecuciones", type=int, default=1,
+                        help="cuántas veces se mide todo; al final, el rango (mínimo-máximo) de cada número")
+    parser.add_argument("--markdown", metavar="RUTA",
+                        help="escribe el resumen en Markdown en RUTA (la tabla que incluye la página 8 de los docs)")
     args = parser.parse_args()
     if args.rapido:
         args.pasos, args.calentamiento = 2, 1
         if args.hilos == "ambos":
             args.hilos = "todos"
-    if args.hijo:
-        child(*args.hijo, args.pasos, args.calentamiento)
-        return
+    if args.ejecuciones < 1:
+        parser.error(f"argumento --ejecuciones: debe ser al menos 1 y es {args.ejecuciones}")
 
     peers, info = [], []
     if not args.sin_torch:
@@ -419,23 +430,69 @@ def main():
         keras_version = _version_of("keras")
         peers += ["keras"] if keras_version else []
         info.append(f"Keras {keras_version}" if keras_version else "Keras no se puede importar")
-    print(f"{os.cpu_count()} CPU, carga media {os.getloadavg()[0]:.1f}; {'; '.join(info) or 'sin otros marcos'}; "
+    info.append(f"NumPy con {_blas_info()}")
+    load_before = os.getloadavg()[0]
+    print(f"{os.cpu_count()} CPU, carga media {load_before:.1f}; {'; '.join(info) or 'sin otros marcos'}; "
           f"{args.pasos} pasos medidos tras {args.calentamiento} de calentamiento")
     modes = {"todos": (False,), "uno": (True,), "ambos": (False, True)}[args.hilos]
-    for one_thread in modes:
-        print()
-        print("Un hilo en todos los marcos:" if one_thread else
-              "Todos los hilos (tinygrad_es: hilos de Numba; PyTorch: los suyos, uno en el MLP; Keras: los de su "
-              "backend):")
-        results = {}
-        for model in args.modelos:
-            for framework in ("tinygrad_es", *peers):
-                results[(model, framework)] = run_child(framework, model, args.pasos, args.calentamiento,
-                                                        one_thread, args.mismo_malloc)
-        print_table(results, args.modelos, peers)
-        if "cnn" in args.modelos:
-            print_gflops(results, peers)
-    print_first_step(results, _numba_compile_runs(args.modelos, modes[-1]), args.modelos)
+    by_mode = {one_thread: [] for one_thread in modes}
+    for run in range(args.ejecuciones):
+        for one_thread in modes:
+            print()
+            print(f"Ejecución {run + 1} de {args.ejecuciones}. " if args.ejecuciones > 1 else "", end="")
+            print("Un hilo en todos los marcos:" if one_thread else
+                  "Todos los hilos (tinygrad_es: hilos de Numba; PyTorch: los suyos, uno en el MLP; Keras: los de su "
+                  "backend):")
+            results = {}
+            for model in args.modelos:
+                for framework in ("tinygrad_es", *peers):
+                    results[(model, framework)] = run_child(framework, model, args.pasos, args.calentamiento,
+                                                            one_thread, args.mismo_malloc)
+            print_table(results, args.modelos, peers)
+            if "cnn" in args.modelos:
+                print_gflops(results, peers)
+            by_mode[one_thread].append(results)
+    compile_results = _numba_compile_runs(args.modelos, modes[-1])
+    print_first_step(results, compile_results, args.modelos)
+    if args.ejecuciones > 1:
+        summary.print_ranges(by_mode, args.modelos, peers, TITLES, cnn_step_flops())
+    if args.markdown:
+        first_step = {m: (compile_results[m]["first_wall"] - compile_results[m]["wall"],
+                          results[(m, "tinygrad_es")]["first_wall"] - results[(m, "tinygrad_es")]["wall"])
+                      for m in args.modelos}
+        context = (f"Medido el {time.strftime('%Y-%m-%d')} con `python benchmarks/train.py --ejecuciones "
+                   f"{args.ejecuciones} --hilos {args.hilos}` ({os.cpu_count()} CPU; {'; '.join(info) or 'sin otros marcos'}; "
+                   f"{args.pasos} pasos medidos tras {args.calentamiento} de calentamiento; carga media de la "
+                   f"máquina {load_before:.1f} al empezar y {os.getloadavg()[0]:.1f} al acabar). Cada número es el "
+                   f"rango (mínimo-máximo) de las {args.ejecuciones} ejecuciones; la razón es tinygrad_es / marco "
+                   "(menos de 1: tinygrad_es tarda menos).")
+        text = summary.markdown(by_mode, args.modelos, peers, TITLES, cnn_step_flops(), first_step, context)
+        _write_text(args.markdown, text)
+        print(f"\nResumen en Markdown escrito en {args.markdown}")
+
+
+def _write_text(path, text):
+    """Escribe `text` en `path` de una vez (atomic_write: nunca queda un archivo a medias)."""
+    from tinygrad_es.files import atomic_write
+
+    def write(temporary):
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    atomic_write(path, write)
+
+
+def _blas_info():
+    """La BLAS de NumPy y los núcleos que eligió para esta CPU, p. ej. 'openblas 0.3.31 (núcleos Haswell)'.
+
+    Los núcleos importan: una OpenBLAS que no reconoce la CPU usa los de una anterior (AVX2 donde
+    habría AVX-512), y todos los productos de matrices de tinygrad_es van con ellos."""
+    from threadpoolctl import threadpool_info
+
+    found = [f"{lib['internal_api']} {lib['version']}" + (f" (núcleos {lib['architecture']})"
+                                                          if lib.get("architecture") else "")
+             for lib in threadpool_info() if lib["user_api"] == "blas"]
+    return ", ".join(found) or "una BLAS que threadpoolctl no reconoce"
 
 
 def _version_of(module):

@@ -17,7 +17,6 @@ entrenamiento tras 2 épocas (LSTM), de cada semilla, y los segundos por época.
 no dan los mismos pesos iniciales en los dos marcos (cada uno tiene su generador): lo que se
 compara son las distribuciones, no las ejecuciones una a una.
 """
-import argparse
 import json
 import os
 import statistics
@@ -28,7 +27,7 @@ import time
 
 import numpy as np
 
-from common import course_model
+from common import argument_parser, child_arguments, course_model
 
 NETS = ("mlp", "cnn", "lstm")
 EPOCHS = {"mlp": 5, "cnn": 5, "lstm": 2}
@@ -105,17 +104,15 @@ def summary(runs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--redes", nargs="+", choices=NETS, default=list(NETS))
+    internal = child_arguments("--hijo", ("marco", "red", "semilla", "carpeta", "epocas"))
+    if internal:  # (un proceso hijo: una sola ejecución)
+        child(internal["marco"], internal["red"], int(internal["semilla"]), internal["carpeta"], int(internal["epocas"]))
+        return
+    parser = argument_parser(__doc__.splitlines()[0])
+    parser.add_argument("--redes", nargs="+", choices=NETS, default=list(NETS), help="las redes que se entrenan")
     parser.add_argument("--semillas", type=int, default=3, help="semillas por marco y red (0, 1, 2...)")
     parser.add_argument("--rapido", action="store_true", help="pocos datos, una época y una semilla")
-    parser.add_argument("--hijo", nargs=5, metavar=("MARCO", "RED", "SEMILLA", "CARPETA", "EPOCAS"),
-                        help="(interno) una sola ejecución")
     args = parser.parse_args()
-    if args.hijo:
-        framework, net, seed, folder, epochs = args.hijo
-        child(framework, net, int(seed), folder, int(epochs))
-        return
     try:
         import keras
         frameworks, keras_info = ("tinygrad_es", "keras"), f"Keras {keras.__version__} ({keras.backend.backend()})"

@@ -53,6 +53,34 @@ def test_vs_keras_quick_mode_trains_the_three_nets():
     assert out.count("tinygrad_es ") >= 3 and "s/época" in out
 
 
+def test_train_runs_several_times_and_writes_the_markdown_summary(tmp_path):
+    """--ejecuciones 2 da rangos (mínimo-máximo); --markdown escribe el resumen que incluye la página 8 de los docs."""
+    target = tmp_path / "train.md"
+    out = _run("train.py", "--rapido", "--modelos", "mlp", "--ejecuciones", "2", "--markdown", str(target))
+    assert out.count("Ejecución 1 de 2") == 1 and out.count("Ejecución 2 de 2") == 1 and "Resumen de 2 ejecuciones" in out
+    text = target.read_text(encoding="utf-8")
+    assert "`python benchmarks/train.py --ejecuciones 2 --hilos todos`" in text
+    assert "| red, tiempo de reloj | tinygrad_es |" in text and "| red, tiempo de CPU | tinygrad_es |" in text
+    assert "| MLP 784-16-32-10 (lote 64) |" in text and "caché de Numba vacía" in text
+
+
+def test_summary_spans_go_from_the_minimum_to_the_maximum():
+    sys.path.insert(0, str(BENCHMARKS))
+    import summary
+
+    assert summary.span([2.0, 1.004, 1.5]) == "1.00-2.00"
+    assert summary.span([3.0, 3.001]) == "3.00"  # iguales al redondear: un solo número
+    assert summary.span([12.4, 30.6], "{:.0f}") == "12-31"
+    assert summary.span([1.0, None]) == "-" and summary.span([]) == "-"
+
+
+@pytest.mark.parametrize("script", ["train.py", "kernels.py", "vs_keras.py", "gpu.py"])
+def test_benchmark_help_is_in_spanish(script):
+    out = _run(script, "--help")
+    assert out.startswith("uso: ") and "opciones:" in out and "muestra esta ayuda y termina" in out
+    assert "usage:" not in out and "options:" not in out and "show this help" not in out
+
+
 def test_train_rejects_an_unknown_model():
     out = subprocess.run([sys.executable, str(BENCHMARKS / "train.py"), "--modelos", "rnn"], capture_output=True,
                          text=True)

@@ -91,6 +91,17 @@ def test_la_pagina_como_cuaderno(tmp_path):
     assert texto_del_cuaderno(pagina, tmp_path) == texto_del_cuaderno(pagina, tmp_path)
 
 
+def test_un_archivo_incluido_en_el_texto_queda_en_el_markdown(tmp_path):
+    """`--8<-- "ruta"` fuera de un bloque (la tabla que escribe un benchmark) trae el archivo, como en el sitio."""
+    (tmp_path / "tabla.md").write_text("| red | ms |\n| --- | --- |\n| CNN | 50.1-52.3 |\n", encoding="utf-8")
+    pagina = _pagina(tmp_path, 'Antes.\n\n--8<-- "tabla.md"\n\nDespués.\n')
+    (celda,) = cuaderno(pagina, tmp_path).cells
+    assert "Antes.\n\n| red | ms |\n| --- | --- |\n| CNN | 50.1-52.3 |\n\nDespués." in celda.source
+    assert "8<" not in celda.source
+    with pytest.raises(ValueError, match="no existe el archivo"):
+        cuaderno(_pagina(tmp_path, '--8<-- "otra.md"\n'), tmp_path)
+
+
 def test_una_figura_sin_bloque_que_la_muestre_se_queda(tmp_path):
     """Solo desaparecen las imágenes que son la salida de un bloque ejecutado; las demás siguen en el texto."""
     pagina = _pagina(tmp_path, "![esquema](img/esquema.png)\n\n```bash\nls\n```\n\n![otra](img/otra.png)\n")

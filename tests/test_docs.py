@@ -226,7 +226,7 @@ def _copia_del_repositorio(tmp_path: Path) -> Path:
     shutil.copytree(DOCS, copia / "docs", ignore=shutil.ignore_patterns("*.ipynb"))
     for nombre in ("mkdocs.yml", "mkdocs_hooks.py", "cuadernos.py"):
         shutil.copy(RAIZ / nombre, copia / nombre)
-    for nombre in ("examples", "tests", "tinygrad_es", "kernels"):  # (las páginas incluyen código de los dos últimos)
+    for nombre in ("examples", "tests", "tinygrad_es", "kernels", "benchmarks"):  # (las páginas incluyen sus archivos)
         (copia / nombre).symlink_to(RAIZ / nombre)
     return copia
 

@@ -157,6 +157,9 @@ def test_course_lstm_shapes_float32():
     (lambda: F.simple_rnn(np.zeros((5, 4, 3)), None, np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(2),
                           go_backwards="sí"),
      r"simple_rnn: go_backwards debe ser True o False y recibió 'sí'"),
+    (lambda: F.lstm(np.zeros((5, 4, 3)), None, None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8),
+                    return_sequences=None),
+     r"lstm: return_sequences debe ser True o False y recibió None"),
 ])
 def test_recurrent_errors(call, message):
     with pytest.raises(ValueError, match=message):
@@ -194,7 +197,8 @@ LAYERS = {  # nombre -> (función de nn.functional, su celda, k puertas, forma d
 
 @st.composite
 def option_cases(draw):
-    """Una capa, un caso de recurrent_cases con su sesgo, y una máscara (o None) y go_backwards al azar."""
+    """Una capa, un caso de recurrent_cases con su sesgo, y una máscara (o None), go_backwards y return_sequences al
+    azar."""
     name = draw(st.sampled_from(sorted(LAYERS)))
     _, _, gates, bias_shape, state_names = LAYERS[name]
     case = draw(recurrent_cases(gates=gates))
@@ -203,6 +207,7 @@ def option_cases(draw):
     case["b"] = rng.standard_normal(bias_shape(case["U"].shape[0])) * 0.5
     case["mask"] = draw(st.one_of(st.none(), st.just(rng.random((n, steps)) < 0.6)))
     case["go_backwards"] = draw(st.booleans())
+    case["return_sequences"] = draw(st.booleans())
     return name, case, [case[s] for s in state_names]
 
 
@@ -213,9 +218,12 @@ def test_options_match_the_keras_loop_with_cells(drawn):
     layer, cell, *_ = LAYERS[name]
     x, W, U, b = (Tensor(case[k], dtype="float64") for k in ("x", "W", "U", "b"))
     states = [Tensor(s, dtype="float64") for s in states]
-    outputs, *final = layer(x, *states, W, U, b, mask=case["mask"], go_backwards=case["go_backwards"])
+    outputs, *final = layer(x, *states, W, U, b, mask=case["mask"], go_backwards=case["go_backwards"],
+                            return_sequences=case["return_sequences"])
     expected, expected_final = reference_sequence(lambda x_t, *s: cell(x_t, *s, W, U, b), x, states, case["mask"],
                                                   case["go_backwards"])
+    if not case["return_sequences"]:  # solo la última salida (la del último paso, o 0 si la fila no tuvo ninguno)
+        expected = expected[:, -1]
     np.testing.assert_allclose(outputs.data, expected, rtol=1e-12, atol=1e-12)
     for got, want in zip(final, expected_final):
         np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
@@ -226,7 +234,7 @@ def test_options_match_the_keras_loop_with_cells(drawn):
 def test_options_gradcheck_all_inputs(drawn):
     name, case, states = drawn
     layer = LAYERS[name][0]
-    options = dict(mask=case["mask"], go_backwards=case["go_backwards"])
+    options = dict(mask=case["mask"], go_backwards=case["go_backwards"], return_sequences=case["return_sequences"])
     gradcheck(lambda x, *rest: _weighted_sum(*layer(x, *rest, **options)), case["x"], *states, case["W"], case["U"],
               case["b"])
 

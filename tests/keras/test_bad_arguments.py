@@ -229,3 +229,28 @@ def test_ops_functional_initializers_and_seeds(call, error, message):
         call()
     assert keras.ops.expand_dims(np.ones(3), -1).shape == (3, 1)
     assert keras.ops.one_hot(np.array([0.0, 2.0]), 3).shape == (2, 3)
+
+
+def test_more_student_mistakes_in_fit_compile_and_layers():
+    def batches():
+        yield X, Y
+
+    with pytest.raises(TypeError, match=r"fit\(\): x es la función 'batches', no los datos: .* model.fit\(batches\(\)\)"):
+        _model(3, "softmax", "sparse_categorical_crossentropy").fit(batches, verbose=0)
+    with pytest.raises(ArgumentError, match=r"fit\(\): shuffle debe ser True o False y es 'no'"):
+        _model(3, "softmax", "sparse_categorical_crossentropy").fit(X, Y, shuffle="no", verbose=0)
+    with pytest.raises(ArgumentError, match=r"evaluate\(\): return_dict debe ser True o False y es 'no'"):
+        _model(3, "softmax", "sparse_categorical_crossentropy").evaluate(X, Y, return_dict="no", verbose=0)
+    with pytest.raises(ArgumentError, match=r"test_on_batch\(\): return_dict .* y es 1.0"):
+        _model(3, "softmax", "sparse_categorical_crossentropy").test_on_batch(X, Y, return_dict=1.0)
+    with pytest.raises(ArgumentError, match=r"Dense: trainable debe ser True o False y es 'no'"):
+        L.Dense(3, trainable="no")
+    with pytest.raises(ArgumentError, match=r"Dense: input_shape debe ser una tupla de tamaños.* y es '4'"):
+        L.Dense(3, input_shape="4")
+    model = _model(3, "softmax", "sparse_categorical_crossentropy")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics={"salida": ["accuracy"]})
+    with pytest.raises(ValueError, match=r"compile\(\): metrics tiene claves \['salida'\] que no son salidas del modelo"):
+        model.fit(X, Y, verbose=0)
+    with pytest.warns(UserWarning, match="No pases input_shape"):  # un entero suelto es la forma (n,)
+        assert Sequential([L.Dense(3, input_shape=4)]).count_params() == 15
+    _model(3, "softmax", "sparse_categorical_crossentropy").fit(X, Y, shuffle="batch", verbose=0)  # como en Keras

@@ -302,3 +302,16 @@ def test_bad_batches_from_a_generator(source, message):
 def test_metrics_calls_and_weights(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("middle", [
+    lambda: [L.Embedding(20, 4)],  # el error de los modelos de texto: Embedding -> Dense sin aplanar
+    lambda: [L.Embedding(20, 4), L.Conv1D(3, 2)],
+])
+def test_missing_flatten_after_embedding_or_conv1d_does_not_blame_a_recurrent_layer(middle):
+    model = Sequential([Input(shape=(6,)), *middle(), L.Dense(5, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ShapeError, match=r"eje del tiempo: forma \(8, \d, 5\) frente a etiquetas \(8,\), porque una capa "
+                                         r"anterior .*\(una recurrente con return_sequences=True, una Conv1D o un "
+                                         r"Embedding\).*añade Flatten\(\) o GlobalAveragePooling1D\(\)"):
+        model.fit(rng.integers(0, 20, (8, 6)), rng.integers(0, 5, 8), verbose=0)

@@ -180,7 +180,8 @@ class CompileMetrics(metrics_module.Metric):
         for weighted, spec in ((False, self.spec), (True, self.weighted_spec)):
             if not spec:
                 continue
-            groups = [tree.flatten(spec)] if count == 1 else per_output(spec, count, names, "metrics")
+            one = count == 1 and not isinstance(spec, dict)  # un diccionario nombra salidas: sus claves se comprueban
+            groups = [tree.flatten(spec)] if one else per_output(spec, count, names, "metrics")
             for i, group in enumerate(groups):
                 for identifier in tree.flatten(group) if group is not None else []:
                     if identifier is None:

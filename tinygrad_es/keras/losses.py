@@ -46,9 +46,10 @@ def extra_axes_hint(true_shape: tuple, pred_shape: tuple) -> str:
     if len(pred_shape) == 3:
         return (
             f"la salida del modelo aún tiene el eje del tiempo: forma {shape_str(pred_shape)} frente a etiquetas "
-            f"{shape_str(true_shape)}, porque la capa recurrente da una salida por cada uno de los {pred_shape[1]} "
-            "pasos y Dense se aplica a cada paso. Pon return_sequences=False en la última LSTM/GRU/SimpleRNN (o "
-            "añade Flatten() o GlobalAveragePooling1D() antes de Dense)."
+            f"{shape_str(true_shape)}, porque una capa anterior da una salida por cada uno de los {pred_shape[1]} "
+            "pasos (una recurrente con return_sequences=True, una Conv1D o un Embedding) y Dense se aplica a cada "
+            "paso. Si es una LSTM/GRU/SimpleRNN, pon return_sequences=False en la última; si no, añade Flatten() o "
+            "GlobalAveragePooling1D() antes de Dense."
         )
     middle = " × ".join(map(str, pred_shape[1:-1]))
     return (

@@ -38,7 +38,7 @@ from .data_adapters import (ArrayDataAdapter, EpochIterator, get_data_adapter, i
 from .layers.layer import attribute_values, fixed_during_loop, fixed_structure
 from .names import parameter_names, unknown_arguments_error
 from ..tensor import Tensor
-from ..validation import integer, number
+from ..validation import flag, integer, number
 
 class Trainer:
     """compile/fit/evaluate/predict. El modelo (models/model.py) da `__call__`, los pesos y las capas."""
@@ -196,6 +196,8 @@ class Trainer:
         """Entrena `epochs` épocas y devuelve el History (history.history['loss'], ['val_loss']...)."""
         _reject_unknown(self.fit, unknown)
         _check_verbose("fit()", verbose)
+        if shuffle != "batch":  # (Keras acepta también 'batch': aquí es lo mismo que True)
+            flag("fit()", "shuffle", shuffle)
         self._check_compiled("fit")
         self._check_loss("fit")
         epochs = integer("fit()", "epochs", epochs, minimum=0, meaning="el número de pasadas por los datos")
@@ -285,6 +287,11 @@ class Trainer:
         return unpack_x_y_sample_weight(tuple(validation_data))
 
     def _adapter(self, x, y, sample_weight, class_weight, batch_size, steps, shuffle, method):
+        if callable(x) and not _is_batch_source(x):
+            raise TypeError(
+                f"{method}(): x es la función {getattr(x, '__name__', x)!r}, no los datos: si es un generador, llámala "
+                f"para crearlo, model.{method}({getattr(x, '__name__', 'f')}())."
+            )
         if y is None and not method.startswith("predict") and not _is_batch_source(x):
             raise ValueError(
                 f"{method}() necesita los datos x y las etiquetas y, p. ej. model.{method}(x_train, y_train)."
@@ -319,7 +326,7 @@ class Trainer:
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=iterator.num_batches,
         )
         logs = self._test_loop(iterator, callback_list)
-        if return_dict:
+        if flag("evaluate()", "return_dict", return_dict):
             return logs
         values = [logs[name] for name in self._names_in_order(logs)]
         return values[0] if len(values) == 1 else values
@@ -404,7 +411,9 @@ class Trainer:
         logs = {}
         for batch in adapter.batches():
             logs = self._metrics_or_logs(self.train_step(batch))
-        return logs if return_dict else _scalar_or_list([logs[n] for n in self._names_in_order(logs)])
+        if flag("train_on_batch()", "return_dict", return_dict):
+            return logs
+        return _scalar_or_list([logs[n] for n in self._names_in_order(logs)])
 
     def test_on_batch(self, x, y=None, sample_weight: np.ndarray | None = None, return_dict: bool = False):
         self._check_compiled("test_on_batch")
@@ -414,7 +423,9 @@ class Trainer:
         with no_grad():
             for batch in adapter.batches():
                 logs = self._metrics_or_logs(self.test_step(batch))
-        return logs if return_dict else _scalar_or_list([logs[n] for n in self._names_in_order(logs)])
+        if flag("test_on_batch()", "return_dict", return_dict):
+            return logs
+        return _scalar_or_list([logs[n] for n in self._names_in_order(logs)])
 
     def predict_on_batch(self, x):
         return self._predict(self._adapter(x, None, None, None, _length(x), None, False, "predict_on_batch"), None, 0,

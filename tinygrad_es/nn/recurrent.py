@@ -15,6 +15,9 @@ Las opciones de Keras, con sus nombres:
   en que se recorren (la primera es la del último paso de x), como en Keras.
 - reset_after (solo GRU): True (Keras 3) aplica el reset después del producto por U; False
   (Keras 2.2) antes, con un solo sesgo b (3u,).
+- return_sequences: True (por defecto) devuelve las salidas de todos los pasos (N, T, u); False,
+  solo la última (N, u), como `outputs[:, -1]` pero sin escribir las demás (más rápido: ver
+  `ops/recurrent.py`).
 
 Las celdas `lstm_cell`, `gru_cell` y `simple_rnn_cell` hacen un solo paso con operaciones de
 Tensor: son la versión para leer (y la referencia de las pruebas) de las capas completas, que
@@ -51,8 +54,10 @@ def _recurrent_args(fn, gates, x, initial_states, W, U, b, bias_shape, state_nam
     return x, initial, W, U, b
 
 
-def _sequence_options(fn, x, mask, go_backwards):
+def _sequence_options(fn, x, mask, go_backwards, return_sequences):
     """(x, máscara) en el orden en que se recorren; la máscara, un array booleano (N, T) de NumPy o None."""
+    if not isinstance(return_sequences, (bool, np.bool_)):
+        raise ValueError(f"{fn}: return_sequences debe ser True o False y recibió {return_sequences!r}.")
     if mask is not None:
         mask = np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask)
         if mask.shape != x.shape[:2]:
@@ -70,47 +75,57 @@ def _sequence_options(fn, x, mask, go_backwards):
 
 
 def lstm(x: Tensor, h0: Tensor | None, c0: Tensor | None, W: Tensor, U: Tensor, b: Tensor | None, *,
-         mask: Tensor | np.ndarray | None = None, go_backwards: bool = False) -> tuple[Tensor, Tensor, Tensor]:
+         mask: Tensor | np.ndarray | None = None, go_backwards: bool = False,
+         return_sequences: bool = True) -> tuple[Tensor, Tensor, Tensor]:
     """LSTM sobre toda la secuencia: x (N, T, D) -> (salidas (N, T, u), h_T (N, u), c_T (N, u)).
 
     Pesos como en Keras: W (D, 4u), U (u, 4u), b (4u,), puertas en orden i, f, c, o. h0 y c0:
-    estados iniciales (N, u) (None = ceros). mask y go_backwards: ver el docstring del módulo.
-    Todo es derivable, estados iniciales incluidos.
+    estados iniciales (N, u) (None = ceros). mask, go_backwards y return_sequences (False: la
+    última salida (N, u) en lugar de todas): ver el docstring del módulo. Todo es derivable,
+    estados iniciales incluidos.
     """
     x, (h0, c0), W, U, b = _recurrent_args("lstm", 4, x, (h0, c0), W, U, b, lambda u: (4 * u,), ("h0", "c0"))
-    x, mask = _sequence_options("lstm", x, mask, go_backwards)
-    steps = x.shape[1]
-    out = LSTM.apply(x, h0, c0, W, U, b, mask=mask)
-    return out[:, :steps], out[:, steps], out[:, steps + 1]
+    x, mask = _sequence_options("lstm", x, mask, go_backwards, return_sequences)
+    out = LSTM.apply(x, h0, c0, W, U, b, mask=mask, sequences=return_sequences)
+    return _split_outputs(out, 2, return_sequences)
+
+
+def _split_outputs(out, state_count, return_sequences):
+    """(salidas, *estados finales) de la salida (N, T + S, u) de una capa de ops/recurrent.py."""
+    outputs = out[:, :-state_count] if return_sequences else out[:, 0]
+    return (outputs, *(out[:, k - state_count] for k in range(state_count)))
 
 
 def gru(x: Tensor, h0: Tensor | None, W: Tensor, U: Tensor, b: Tensor | None, *, reset_after: bool = True,
-        mask: Tensor | np.ndarray | None = None, go_backwards: bool = False) -> tuple[Tensor, Tensor]:
+        mask: Tensor | np.ndarray | None = None, go_backwards: bool = False,
+        return_sequences: bool = True) -> tuple[Tensor, Tensor]:
     """GRU sobre toda la secuencia: x (N, T, D) -> (salidas (N, T, u), h_T (N, u)).
 
     W (D, 3u), U (u, 3u), puertas z, r, h. reset_after=True (Keras 3): b (2, 3u), fila 0 el sesgo
     de entrada y fila 1 el recurrente. reset_after=False (Keras 2.2): b (3u,). h0: estado inicial
-    (N, u) (None = ceros). mask y go_backwards: ver el docstring del módulo.
+    (N, u) (None = ceros). mask, go_backwards y return_sequences: ver el docstring del módulo.
     """
     if reset_after not in (True, False):
         raise ValueError(f"gru: reset_after debe ser True o False y recibió {reset_after!r}.")
     bias_shape = (lambda u: (2, 3 * u)) if reset_after else (lambda u: (3 * u,))
     x, (h0,), W, U, b = _recurrent_args("gru", 3, x, (h0,), W, U, b, bias_shape)
-    x, mask = _sequence_options("gru", x, mask, go_backwards)
-    out = (GRU if reset_after else GRUResetBefore).apply(x, h0, W, U, b, mask=mask)
-    return out[:, :-1], out[:, -1]
+    x, mask = _sequence_options("gru", x, mask, go_backwards, return_sequences)
+    out = (GRU if reset_after else GRUResetBefore).apply(x, h0, W, U, b, mask=mask, sequences=return_sequences)
+    return _split_outputs(out, 1, return_sequences)
 
 
 def simple_rnn(x: Tensor, h0: Tensor | None, W: Tensor, U: Tensor, b: Tensor | None, *,
-               mask: Tensor | np.ndarray | None = None, go_backwards: bool = False) -> tuple[Tensor, Tensor]:
+               mask: Tensor | np.ndarray | None = None, go_backwards: bool = False,
+               return_sequences: bool = True) -> tuple[Tensor, Tensor]:
     """Red recurrente simple, h_t = tanh(x_t·W + b + h_{t-1}·U): x (N, T, D) -> (salidas (N, T, u), h_T (N, u)).
 
-    h0: estado inicial (N, u) (None = ceros). mask y go_backwards: ver el docstring del módulo.
+    h0: estado inicial (N, u) (None = ceros). mask, go_backwards y return_sequences: ver el
+    docstring del módulo.
     """
     x, (h0,), W, U, b = _recurrent_args("simple_rnn", 1, x, (h0,), W, U, b, lambda u: (u,))
-    x, mask = _sequence_options("simple_rnn", x, mask, go_backwards)
-    out = SimpleRNN.apply(x, h0, W, U, b, mask=mask)
-    return out[:, :-1], out[:, -1]
+    x, mask = _sequence_options("simple_rnn", x, mask, go_backwards, return_sequences)
+    out = SimpleRNN.apply(x, h0, W, U, b, mask=mask, sequences=return_sequences)
+    return _split_outputs(out, 1, return_sequences)
 
 
 def lstm_cell(x_t: Tensor, h: Tensor, c: Tensor, W: Tensor, U: Tensor, b: Tensor | None) -> tuple[Tensor, Tensor]:

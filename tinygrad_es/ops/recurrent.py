@@ -28,7 +28,11 @@ vuelta, productos, sumas) va dentro de los hilos: hecho en serie, con el otro n�
 costaba ~2.5 ms por paso solo en el forward de la LSTM del curso (medido con 2 hilos).
 
 Una operación tiene una sola salida, así que cada capa devuelve (N, T + S, u): las T salidas y
-después sus S estados finales (h_T; en la LSTM, h_T y c_T). `nn.functional` la corta.
+después sus S estados finales (h_T; en la LSTM, h_T y c_T). `nn.functional` la corta. Con
+`sequences=False` (una capa de Keras con return_sequences=False) solo escribe la última salida,
+(N, 1 + S, u): ni el forward copia las T salidas ni el backward recorre su gradiente, que sería
+de ceros salvo en el último paso. En la LSTM del curso son ~1 ms menos por paso (un hilo: tres
+arrays de (N, T, u) menos que escribir, poner a cero y copiar).
 
 Máscaras (`mask`, booleana (N, T), como las de Keras): en un paso enmascarado la fila no
 avanza, su estado sigue siendo el del paso anterior, y su salida es la del paso anterior (ceros
@@ -129,16 +133,29 @@ def _skip_cell(keep, drop, *grads):
     return passing
 
 
-def _outputs(out, r, hs, seen):
-    """Escribe las salidas de las filas r (h_t, o 0 mientras la fila no tuvo ningún paso válido) y su h_T."""
+def _outputs(out, r, hs, seen, sequences):
+    """Escribe las salidas de las filas r (h_t, o 0 mientras la fila no tuvo ningún paso válido) y su h_T.
+
+    Con `sequences`, las T salidas; si no, solo la última."""
     steps = hs.shape[0] - 1
-    out[r, :steps] = (hs[1:] if seen is None else hs[1:] * seen).transpose(1, 0, 2)
-    out[r, steps] = hs[steps]
+    first = 1 if sequences else steps  # hs[t] es h_t: las salidas van de hs[1] (o de hs[T]) a hs[T]
+    outputs = hs[first:] if seen is None else hs[first:] * seen[first - 1:]
+    out[r, :len(outputs)] = outputs.transpose(1, 0, 2)
+    out[r, len(outputs)] = hs[steps]
 
 
-def _time_major_block(grad, r, steps, dtype, seen):
-    """Gradiente de las salidas de las filas r, (m, T, u) -> búfer del hilo (T, m, u), para recorrerlo paso a paso."""
+def _output_grads(grad, r, steps, dtype, seen, sequences):
+    """dL/d(salida t) de las filas r en orden temporal, indexable por t ((T, m, u) o una lista de T filas (m, u)).
+
+    Con `sequences`, grad trae las T salidas: se copian a un búfer del hilo (T, m, u). Si no, trae
+    solo la última: los T - 1 pasos anteriores son la misma fila de ceros, sin copiar nada."""
     m, u = r.stop - r.start, grad.shape[2]
+    if not sequences:
+        zero = scratch("rnn_zero_grad", (m, u), dtype, like=grad)
+        zero[...] = 0
+        last = scratch("rnn_last_grad", (m, u), dtype, like=grad)
+        last[...] = grad[r, 0] if seen is None else grad[r, 0] * seen[steps - 1]
+        return [zero] * (steps - 1) + [last]
     dhs = scratch("rnn_dhs", (steps, m, u), dtype, like=grad)
     dhs[...] = grad[r, :steps].transpose(1, 0, 2)
     if seen is not None:
@@ -161,9 +178,11 @@ def _block_grads(xt, hs, Wb, d_xw, d_hu, dx, r):
 class _Recurrent(Function):
     """Lo común de las tres capas: estados finales tras las salidas, máscara y comienzo del backward."""
 
-    def _setup(self, x, h0, mask, dtype):
+    def _setup(self, x, h0, mask, dtype, sequences):
         n, steps, _ = x.shape
-        out = np.empty_like(x, shape=(n, steps + self.state_count, h0.shape[1]), dtype=dtype)
+        self.steps, self.sequences = steps, sequences
+        outputs = steps if sequences else 1
+        out = np.empty_like(x, shape=(n, outputs + self.state_count, h0.shape[1]), dtype=dtype)
         return out, steps, None if mask is None else _Mask(mask, x, dtype)
 
     def _backward_start(self, grad):
@@ -173,13 +192,15 @@ class _Recurrent(Function):
         (el gradiente del estado final, una copia: se escribe) y cada hilo lo recorre hacia atrás en
         sus filas: al acabar es dL/dh0."""
         Wb, U, blocks = self.saved
-        n, steps = grad.shape[0], grad.shape[1] - self.state_count
-        dx = np.empty_like(grad, shape=(n, steps, Wb.shape[0] - 1)) if self.needs_grad[0] else None
-        return Wb, blocks, dx, grad[:, steps].copy(), contiguous(U.T), steps
+        dx = np.empty_like(grad, shape=(grad.shape[0], self.steps, Wb.shape[0] - 1)) if self.needs_grad[0] else None
+        return Wb, blocks, dx, grad[:, -self.state_count].copy(), contiguous(U.T), self.steps
+
+    def _output_grads(self, grad, r, dtype, seen):
+        return _output_grads(grad, r, self.steps, dtype, seen, self.sequences)
 
 
 class LSTM(_Recurrent):
-    """lstm(x, h0, c0, W, U, b) -> (N, T+2, u): [salidas 1 ... T, h_T, c_T].
+    """lstm(x, h0, c0, W, U, b) -> (N, T+2, u): [salidas 1 ... T, h_T, c_T] ((N, 3, u) sin `sequences`).
 
     A diferencia de GRU y SimpleRNN, z = x_t·W + b + h_{t-1}·U entra entero en la celda, así que
     cada paso hace UN producto, [x_t, 1, h_{t-1}] @ [W; b; U] (K = D + 1 + u), en vez de uno para
@@ -189,11 +210,11 @@ class LSTM(_Recurrent):
 
     state_count = 2
 
-    def forward(self, x, h0, c0, W, U, b, mask=None):
+    def forward(self, x, h0, c0, W, U, b, mask=None, sequences=True):
         dtype = np.result_type(x, h0, c0, W, U, b)
         d, u = x.shape[2], U.shape[0]
         WbU = contiguous(np.concatenate([_with_bias(W, b, dtype), U.astype(dtype, copy=False)]))  # [W; b; U]
-        out, steps, masks = self._setup(x, h0, mask, dtype)
+        out, steps, masks = self._setup(x, h0, mask, dtype, sequences)
         L = kernels_for(x, lstm)
         blocks = {}  # inicio del bloque de filas -> lo que el backward necesita de ese bloque
 
@@ -214,8 +235,8 @@ class LSTM(_Recurrent):
                 if keep is not None:
                     _carry(keep[t], drop[t], hs[t + 1], hs[t])
                     _carry(keep[t], drop[t], cs[t + 1], cs[t])
-            _outputs(out, r, hs, seen)
-            out[r, steps + 1] = cs[steps]
+            _outputs(out, r, hs, seen, sequences)
+            out[r, -1] = cs[steps]
             blocks[r.start] = xh, cs, gates, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
@@ -224,13 +245,13 @@ class LSTM(_Recurrent):
 
     def backward(self, grad):
         Wb, blocks, dx, dh0, UT, steps = self._backward_start(grad)
-        dc0 = grad[:, steps + 1].copy()
+        dc0 = grad[:, -1].copy()
         L = kernels_for(grad, lstm)
         need_h0 = self.needs_grad[1]
 
         def rows(r):  # devuelve la parte de [dW; db; dU] de estas filas
             xh, cs, gates, (keep, drop, seen) = blocks[r.start]
-            dhs = _time_major_block(grad, r, steps, xh.dtype, seen)
+            dhs = self._output_grads(grad, r, xh.dtype, seen)
             dz = scratch("lstm_dz", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]  # el gradiente que llega a h_{t-1} desde el paso t (al acabar, el de h0)
             dc = dc0[r]  # entra dc_T, sale dc_0
@@ -255,14 +276,15 @@ class LSTM(_Recurrent):
 
 
 class GRU(_Recurrent):
-    """gru(x, h0, W, U, b (2, 3u)) -> (N, T+1, u): [salidas 1 ... T, h_T], Keras reset_after=True."""
+    """gru(x, h0, W, U, b (2, 3u)) -> (N, T+1, u): [salidas 1 ... T, h_T] ((N, 2, u) sin `sequences`), Keras
+    reset_after=True."""
 
     state_count = 1
 
-    def forward(self, x, h0, W, U, b, mask=None):
+    def forward(self, x, h0, W, U, b, mask=None, sequences=True):
         dtype = np.result_type(x, h0, W, U, b)
         Wb, U, b_rec = _with_bias(W, b[0], dtype), contiguous(U, dtype=dtype), contiguous(b[1], dtype=dtype)
-        out, steps, masks = self._setup(x, h0, mask, dtype)
+        out, steps, masks = self._setup(x, h0, mask, dtype, sequences)
         G = kernels_for(x, gru)
         blocks = {}
 
@@ -279,7 +301,7 @@ class GRU(_Recurrent):
                 G.gru_cell_forward(xw[t], gates[t], b_rec, hs[t], rh[t], hs[t + 1])
                 if keep is not None:
                     _carry(keep[t], drop[t], hs[t + 1], hs[t])
-            _outputs(out, r, hs, seen)
+            _outputs(out, r, hs, seen, sequences)
             blocks[r.start] = xt, hs, gates, rh, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
@@ -292,7 +314,7 @@ class GRU(_Recurrent):
 
         def rows(r):
             xt, hs, gates, rh, (keep, drop, seen) = blocks[r.start]
-            dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
+            dhs = self._output_grads(grad, r, hs.dtype, seen)
             d_xw = scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
             d_hu = scratch("gru_dhu", gates.shape, gates.dtype, like=gates)
             dh = dh0[r]
@@ -320,12 +342,12 @@ class GRUResetBefore(_Recurrent):
 
     state_count = 1
 
-    def forward(self, x, h0, W, U, b, mask=None):
+    def forward(self, x, h0, W, U, b, mask=None, sequences=True):
         dtype = np.result_type(x, h0, W, U, b)
         Wb = _with_bias(W, b, dtype)
         u = U.shape[0]
         U_zr, U_h = contiguous(U[:, :2 * u], dtype=dtype), contiguous(U[:, 2 * u:], dtype=dtype)
-        out, steps, masks = self._setup(x, h0, mask, dtype)
+        out, steps, masks = self._setup(x, h0, mask, dtype, sequences)
         G = kernels_for(x, gru)
         blocks = {}
 
@@ -344,7 +366,7 @@ class GRUResetBefore(_Recurrent):
                 G.gru_reset_before_output(ru, xw[t], hs[t], hs[t + 1])
                 if keep is not None:
                     _carry(keep[t], drop[t], hs[t + 1], hs[t])
-            _outputs(out, r, hs, seen)
+            _outputs(out, r, hs, seen, sequences)
             blocks[r.start] = xt, hs, xw, rh, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
@@ -359,7 +381,7 @@ class GRUResetBefore(_Recurrent):
 
         def rows(r):
             xt, hs, gates, rh, (keep, drop, seen) = blocks[r.start]
-            dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
+            dhs = self._output_grads(grad, r, hs.dtype, seen)
             d_xw = scratch("gru_dxw", gates.shape, gates.dtype, like=gates)
             d_rh = scratch("gru_drh", dh0[r].shape, gates.dtype, like=gates)
             dh = dh0[r]
@@ -389,10 +411,10 @@ class SimpleRNN(_Recurrent):
 
     state_count = 1
 
-    def forward(self, x, h0, W, U, b, mask=None):
+    def forward(self, x, h0, W, U, b, mask=None, sequences=True):
         dtype = np.result_type(x, h0, W, U, b)
         Wb, U = _with_bias(W, b, dtype), contiguous(U, dtype=dtype)
-        out, steps, masks = self._setup(x, h0, mask, dtype)
+        out, steps, masks = self._setup(x, h0, mask, dtype, sequences)
         S = kernels_for(x, simple_rnn)
         blocks = {}
 
@@ -406,7 +428,7 @@ class SimpleRNN(_Recurrent):
                 S.simple_rnn_cell_forward(xw[t], hs[t + 1])
                 if keep is not None:
                     _carry(keep[t], drop[t], hs[t + 1], hs[t])
-            _outputs(out, r, hs, seen)
+            _outputs(out, r, hs, seen, sequences)
             blocks[r.start] = xt, hs, (keep, drop, seen)
 
         _by_batch_rows(rows, h0)
@@ -419,7 +441,7 @@ class SimpleRNN(_Recurrent):
 
         def rows(r):
             xt, hs, (keep, drop, seen) = blocks[r.start]
-            dhs = _time_major_block(grad, r, steps, hs.dtype, seen)
+            dhs = self._output_grads(grad, r, hs.dtype, seen)
             da = scratch("rnn_da", hs[1:].shape, hs.dtype, like=hs)
             dh = dh0[r]
             for t in reversed(range(steps)):

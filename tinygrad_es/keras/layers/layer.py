@@ -48,7 +48,8 @@ from .. import constraints, initializers, regularizers, tree
 from ..names import init_arguments, parameter_names, unique_name, unknown_arguments_error
 from ..symbolic import in_call, is_symbolic, resolve_training, symbolic_call, trace_output_shape, training_context
 from ..variables import Variable
-from ...validation import check_allocation, numeric_array
+from ...validation import check_allocation, flag, numeric_array
+from ...validation import shape as checked_shape
 
 
 class Layer:
@@ -72,7 +73,7 @@ class Layer:
             raise ArgumentError(f"{type(self).__name__}: name debe ser un texto, p. ej. name='oculta', y es {name!r}.")
         self.name = name or unique_name(type(self).__name__)
         self.dtype = to_dtype(dtype or "float32", f"{type(self).__name__}: dtype")
-        self._trainable = bool(trainable)
+        self._trainable = flag(type(self).__name__, "trainable", trainable)
         self.built = False
         self.input_spec_shape = None  # la forma (None, ...) con la que se construyó
         self.output_shape = None
@@ -83,7 +84,7 @@ class Layer:
         self._losses = []  # las de add_loss (y las de actividad) de la llamada en curso
         if input_dim is not None:
             input_shape = (input_dim,)
-        self.declared_input_shape = None if input_shape is None else tuple(input_shape)
+        self.declared_input_shape = None if input_shape is None else checked_shape(type(self).__name__, "input_shape", input_shape)
         if self.declared_input_shape is not None:
             warnings.warn(
                 "No pases input_shape/input_dim a una capa: en un modelo Sequential es preferible empezar con "

@@ -119,9 +119,11 @@ class RNN(Layer):
             if input_masks is not None:  # la misma máscara en todos los pasos: se aplica a la secuencia entera
                 sequences = sequences * Tensor(input_masks[0][:, None, :], dtype=sequences.dtype,
                                                device=sequences.device)
-            outputs, *states = self.run(sequences, states, bias, mask)
+            outputs, *states = self.run(sequences, states, bias, mask, self.return_sequences)
+            if not self.return_sequences:  # solo la última salida (ver ops/recurrent.py): (N, 1, u), como outputs[:, -1:]
+                outputs = outputs.reshape(batch, 1, self.units)
         if mask is not None and self.zero_output_for_mask:
-            outputs = outputs * Tensor(mask[:, :, None], dtype=outputs.dtype, device=outputs.device)
+            outputs = outputs * Tensor(mask[:, -outputs.shape[1]:, None], dtype=outputs.dtype, device=outputs.device)
         if self.stateful:
             self.states = [Tensor(s.data.copy(), dtype=s.dtype) for s in states]  # sin gradiente entre lotes
         output = outputs if self.return_sequences else outputs[:, -1]
@@ -131,8 +133,8 @@ class RNN(Layer):
         """¿Calculan los kernels fusionados esta configuración? Solo tienen tanh y sigmoid, las de Keras."""
         return self.activation is activations.tanh and self.recurrent_activation is activations.sigmoid
 
-    def run(self, inputs: Tensor, states, bias, mask):  # pragma: no cover - lo implementa cada subclase
-        """(todas las salidas, estado final h[, c]) con el kernel fusionado de nn.functional."""
+    def run(self, inputs: Tensor, states, bias, mask, return_sequences: bool):  # pragma: no cover - cada subclase
+        """(todas las salidas o solo la última, estado final h[, c]) con el kernel fusionado de nn.functional."""
         raise NotImplementedError
 
     def step(self, x_t: Tensor, states, bias, input_masks, recurrent_masks):  # pragma: no cover - cada subclase
@@ -234,8 +236,9 @@ class SimpleRNN(RNN):
     def __init__(self, units: int, activation: str | Callable | None = "tanh", **kwargs):
         super().__init__(units, activation=activation, **kwargs)
 
-    def run(self, inputs: Tensor, states, bias, mask):
-        return F.simple_rnn(inputs, states[0], self.kernel, self.recurrent_kernel, bias, mask=mask)
+    def run(self, inputs: Tensor, states, bias, mask, return_sequences: bool):
+        return F.simple_rnn(inputs, states[0], self.kernel, self.recurrent_kernel, bias, mask=mask,
+                            return_sequences=return_sequences)
 
     step = recurrent_steps.simple_rnn_step
 
@@ -264,8 +267,9 @@ class LSTM(RNN):
         if unit_forget_bias:
             self.bias_initializer = _ForgetBiasInitializer(self.bias_initializer)
 
-    def run(self, inputs: Tensor, states, bias, mask):
-        return F.lstm(inputs, states[0], states[1], self.kernel, self.recurrent_kernel, bias, mask=mask)
+    def run(self, inputs: Tensor, states, bias, mask, return_sequences: bool):
+        return F.lstm(inputs, states[0], states[1], self.kernel, self.recurrent_kernel, bias, mask=mask,
+                      return_sequences=return_sequences)
 
     step = recurrent_steps.lstm_step
 
@@ -296,9 +300,9 @@ class GRU(RNN):
     def bias_shape(self):
         return (2, self.gates * self.units) if self.reset_after else (self.gates * self.units,)
 
-    def run(self, inputs: Tensor, states, bias, mask):
+    def run(self, inputs: Tensor, states, bias, mask, return_sequences: bool):
         return F.gru(inputs, states[0], self.kernel, self.recurrent_kernel, bias, reset_after=self.reset_after,
-                     mask=mask)
+                     mask=mask, return_sequences=return_sequences)
 
     step = recurrent_steps.gru_step
 
