@@ -244,7 +244,7 @@ def ejecutar(nb, carpeta: Path, preparacion: str = "", tiempo_por_celda: int = 6
         entorno["IPYTHONDIR"] = ipython
         cliente = NotebookClient(copia, km=KernelManager(kernel_spec_manager=EsteEntorno(), kernel_name="python3"),
                                  timeout=tiempo_por_celda, resources={"metadata": {"path": str(carpeta)}})
-        cliente.execute(env=entorno)
+        cliente.execute(env=entorno, cleanup_kc=True)  # con un km propio, nbclient no apaga el núcleo si no se le pide
     if preparacion:
         copia.cells.pop(0)
     return copia

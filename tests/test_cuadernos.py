@@ -6,6 +6,7 @@ principio de la línea y lo nuevo se escribe encima), y debe quedar una línea p
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -122,6 +123,22 @@ def test_la_orden_escribe_los_cuadernos_y_los_ejecuta(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------- un núcleo de verdad
+def _procesos_hijos() -> set[int]:
+    tareas = Path(f"/proc/{os.getpid()}/task")
+    if not tareas.is_dir() or not all((t / "children").is_file() for t in tareas.iterdir()):
+        pytest.skip("este sistema no dice los procesos hijos en /proc/PID/task/*/children")
+    return {int(hijo) for t in tareas.iterdir() for hijo in (t / "children").read_text().split()}
+
+
+def test_el_nucleo_se_apaga_al_terminar(tmp_path):
+    """Cada cuaderno ejecutado apaga su núcleo: la batería ejecuta muchos y no deben quedarse vivos."""
+    import nbformat.v4 as nbf
+
+    antes = _procesos_hijos()
+    ejecutar(nbf.new_notebook(cells=[nbf.new_code_cell("1 + 1")]), tmp_path)
+    assert _procesos_hijos() <= antes
+
+
 def _dibujar_como_jupyter(texto: str) -> list[str]:
     """Las líneas que se ven en JupyterLab/Notebook/VS Code: cada \\r vuelve al principio de la línea y
     lo que sigue se escribe encima de lo que había (sin borrar lo que sobresale); sin colores ANSI."""

@@ -36,8 +36,8 @@ from .random import dropout_mask, generator
 from .tensor_inplace import InPlaceOps
 from .tensor_math import MathOps
 from .tensor_shape import ShapeOps
-from .validation import (axis_arg, check_allocation, check_reduction, dimensions, index_error, number, numeric_array,
-                         whole_numbers)
+from .validation import (axis_arg, check_allocation, check_reduction, dimensions, flag, index_error, number,
+                         numeric_array, whole_numbers)
 
 
 def _as_array(data, dtype):
@@ -84,7 +84,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         self.requires_grad = self._retains_grad = False
         # Tensor(t) sin copia es la misma memoria que t: el mismo contador de versión
         self._version = source._version if source is not None and data is source.data else [0]
-        if requires_grad:
+        if requires_grad is not False and flag("Tensor", "requires_grad", requires_grad):  # ('no' sería verdadero)
             self.requires_grad_(True)
 
     @staticmethod

@@ -254,3 +254,17 @@ def test_more_student_mistakes_in_fit_compile_and_layers():
     with pytest.warns(UserWarning, match="No pases input_shape"):  # un entero suelto es la forma (n,)
         assert Sequential([L.Dense(3, input_shape=4)]).count_params() == 15
     _model(3, "softmax", "sparse_categorical_crossentropy").fit(X, Y, shuffle="batch", verbose=0)  # como en Keras
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: L.Dropout(0.5)(np.ones((2, 4)), training="yes"),
+     r"la llamada a la capa o al modelo: training debe ser True o False y es 'yes'"),
+    (lambda: keras.activations.leaky_relu(np.ones(3), negative_slope="0.2"), r"leaky_relu: negative_slope .* Es un texto"),
+    (lambda: keras.activations.elu(np.ones(3), alpha=None), r"elu: alpha debe ser un número finito y es None"),
+    (lambda: keras.activations.relu(np.ones(3), max_value="6"), r"relu: max_value .* Es un texto"),
+    (lambda: keras.ops.convert_to_tensor([1.0]).__class__([1.0], requires_grad="no"),
+     r"Tensor: requires_grad debe ser True o False y es 'no'"),
+])
+def test_training_flags_and_activation_options(call, message):
+    with pytest.raises(ArgumentError, match=message):
+        call()

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..errors import ShapeError, missing_module_attribute, normalize_axes, shape_str
 from ..tensor import Tensor, as_tensor
+from ..validation import number
 from .registry import lookup
 
 
@@ -26,6 +27,8 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """max(x, 0); con las opciones de Keras 3: x se conserva si x > threshold (si no, 0), se recorta a
     [0, max_value] y, con negative_slope, se le resta negative_slope·relu(threshold - x)."""
     x = as_tensor(x)
+    negative_slope, threshold = number("relu", "negative_slope", negative_slope), number("relu", "threshold", threshold)
+    max_value = None if max_value is None else number("relu", "max_value", max_value)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return x.relu()
     out = x.relu() if threshold == 0.0 else Tensor.where(x > threshold, x, 0.0)
@@ -38,7 +41,7 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 def leaky_relu(x, negative_slope=0.2):
     """x si x > 0; negative_slope·x si no (Keras 3 usa 0.2 aquí y 0.3 en la capa LeakyReLU)."""
-    return as_tensor(x).leaky_relu(negative_slope)
+    return as_tensor(x).leaky_relu(number("leaky_relu", "negative_slope", negative_slope))
 
 
 def relu6(x):
@@ -71,7 +74,7 @@ def exponential(x):
 # ---------------------------------------------------------------- suaves
 def elu(x, alpha=1.0):
     """x si x >= 0; alpha·(e^x - 1) si no."""
-    return as_tensor(x).elu(alpha)
+    return as_tensor(x).elu(number("elu", "alpha", alpha))
 
 
 def selu(x):

@@ -22,6 +22,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import tree
+from ..validation import flag
 from .names import unique_name
 
 History = namedtuple("History", ["operation", "node_index", "tensor_index"])
@@ -168,7 +169,7 @@ _training_stack: list = []
 def resolve_training(explicit) -> bool:
     """training=True/False si se pasa; si no, el de la llamada que la contiene (False fuera de todas)."""
     if explicit is not None:
-        return bool(explicit)
+        return flag("la llamada a la capa o al modelo", "training", explicit)
     return _training_stack[-1] if _training_stack else False
 
 
