@@ -124,3 +124,14 @@ def test_nn_functional_names_an_unknown_argument_in_spanish():
         F.conv2d(np.ones((1, 4, 4, 1)), np.ones((3, 3, 1, 1)), strid=2)
     with pytest.raises(TypeError, match=r"^dropout no tiene el argumento 'seed': los que acepta son: x, rate, "):
         F.dropout(np.ones((2, 2)), 0.5, seed=1)
+
+
+def test_size_is_numpys_count_and_calling_it_like_pytorch_says_to_use_shape():
+    x = Tensor(X)
+    assert x.size == 12 and isinstance(x.size, int) and repr(x.size) == "12" and x.size * 2 == 24
+    with pytest.raises(TypeError, match=r"^x\.size es el número de elementos \(12\), una propiedad sin paréntesis "
+                                        r"como en NumPy; el size\(\) de PyTorch es la forma: usa x\.shape, y para el "
+                                        r"tamaño de un eje, x\.shape\[1\]\.$"):
+        x.size(1)
+    with pytest.raises(TypeError, match=r"usa x\.shape, y para el tamaño de un eje, x\.shape\[eje\]"):
+        x.size()

@@ -20,7 +20,9 @@ Mismo nombre, otro significado (manda el de NumPy/Keras; conviene saberlo):
 - `var` y `std`: aquí sesgadas (ddof=0, como NumPy y Keras); en PyTorch, insesgadas
   (`unbiased=True` o `correction=1` se traducen a ddof=1).
 - `max(axis)`: aquí solo los valores; para los índices, `argmax(axis)`.
-- `size`: aquí el número de elementos (una propiedad, como NumPy); `x.shape` es la forma.
+- `size`: aquí el número de elementos (una propiedad, como NumPy); `x.shape` es la forma. Es un
+  int que no se deja llamar: `x.size()` o `x.size(0)` de PyTorch dan un error que lo dice
+  (`ElementCount`), en vez de "'int' object is not callable".
 
 `install(Tensor)`, al final de tensor.py, lo aplica a la clase; `install_functions`, al final de
 nn/functional.py, hace lo mismo con sus funciones, con `FUNCTION_ARGUMENTS` además (allí la
@@ -80,6 +82,18 @@ UNSUPPORTED = {  # nombre -> qué escribir en su lugar
     "sparse_categorical_crossentropy": "usa nn.functional.softmax_cross_entropy(logits, y) o "
                                        "keras.losses.sparse_categorical_crossentropy",
 }
+
+
+class ElementCount(int):
+    """`x.size`: el número de elementos, un int como el de NumPy. Llamarlo es el `size()` de PyTorch, que
+    es la forma: el error lo dice."""
+
+    def __call__(self, *args, **kwargs):
+        axis = f"x.shape[{args[0]}]" if args else "x.shape[eje]"
+        raise TypeError(
+            f"x.size es el número de elementos ({int(self)}), una propiedad sin paréntesis como en NumPy; el "
+            f"size() de PyTorch es la forma: usa x.shape, y para el tamaño de un eje, {axis}."
+        )
 
 
 def install(cls) -> None:

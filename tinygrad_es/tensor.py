@@ -112,7 +112,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
     shape = property(lambda self: self.data.shape)
     dtype = property(lambda self: self.data.dtype)
     ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: self.data.size)
+    size = property(lambda self: aliases.ElementCount(self.data.size))  # x.size() da un error que lo explica
 
     def __len__(self):
         return len(self.data)
