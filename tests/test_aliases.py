@@ -89,3 +89,38 @@ def test_same_name_other_meaning_is_not_silent():
     with pytest.raises(ShapeError, match=r"squeeze: solo se quitan ejes de tamaño 1 y axis=0 nombra uno de tamaño "
                                          r"distinto en \(3, 4\)"):
         Tensor(X).squeeze(dim=0)  # PyTorch lo dejaría igual sin avisar
+
+
+def test_where_also_as_a_method_of_the_condition_like_tinygrad():
+    x = Tensor(X, requires_grad=True)
+    expected = np.where(X > 0, X, -1.0)
+    np.testing.assert_array_equal((x > 0).where(x, -1.0).numpy(), expected)
+    np.testing.assert_array_equal(Tensor.where(X > 0, x, -1.0).numpy(), expected)  # la forma de NumPy sigue
+    (x > 0).where(x, -1.0).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, (X > 0).astype(np.float32))
+
+
+@pytest.mark.parametrize("fn", ["concatenate", "cat", "stack"])
+def test_concatenating_a_loose_tensor_says_to_pass_a_list(fn):
+    with pytest.raises(TypeError, match=r"recibe una lista de tensores y recibió un Tensor suelto: escribe "
+                                        r"Tensor\.(concatenate|stack)\(\[a, b\], axis=0\) \(tinygrad escribe a\.cat"):
+        getattr(Tensor(X), fn)(Tensor(X), dim=1)
+
+
+def test_nn_functional_accepts_keras_and_pytorch_argument_names():
+    from tinygrad_es.nn import functional as F
+    x = np.random.default_rng(0).normal(size=(2, 9, 9, 3)).astype(np.float32)
+    w = np.random.default_rng(1).normal(size=(3, 3, 3, 4)).astype(np.float32)
+    np.testing.assert_array_equal(F.conv2d(x, w, strides=2, dilation_rate=1).numpy(),
+                                  F.conv2d(x, w, stride=2, dilation=1).numpy())
+    np.testing.assert_array_equal(F.max_pool2d(x, kernel_size=3, stride=2).numpy(),
+                                  F.max_pool2d(x, pool_size=3, strides=2).numpy())
+    np.testing.assert_array_equal(F.avg_pool1d(x[:, 0], 2, stride=1).numpy(), F.avg_pool1d(x[:, 0], 2, strides=1).numpy())
+
+
+def test_nn_functional_names_an_unknown_argument_in_spanish():
+    from tinygrad_es.nn import functional as F
+    with pytest.raises(TypeError, match=r"^conv2d no tiene el argumento 'strid': ¿quisiste decir 'stride'\?$"):
+        F.conv2d(np.ones((1, 4, 4, 1)), np.ones((3, 3, 1, 1)), strid=2)
+    with pytest.raises(TypeError, match=r"^dropout no tiene el argumento 'seed': los que acepta son: x, rate, "):
+        F.dropout(np.ones((2, 2)), 0.5, seed=1)

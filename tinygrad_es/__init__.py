@@ -14,7 +14,7 @@ que se puede saltar al leer. Importar tinygrad_es no cambia nada del proceso fue
 from . import device_lib
 from .autograd import detect_anomaly, is_grad_enabled, no_grad
 from .dtypes import bool_, float32, float64, int32, int64
-from .errors import AnomalyError, AutogradError, DeviceError, DTypeError, ShapeError
+from .errors import AnomalyError, AutogradError, DeviceError, DTypeError, ShapeError, missing_module_attribute
 from .gradcheck import GradcheckError, GradcheckResult, gradcheck
 from .random import manual_seed
 from .runtime import cuda
@@ -30,3 +30,10 @@ where, concatenate, stack, einsum = Tensor.where, Tensor.concatenate, Tensor.sta
 test = device_lib  # tf.test.gpu_device_name() -> tinygrad_es.test.gpu_device_name() (ver device_lib.py)
 
 __version__ = "0.1.0"
+
+# `tinygrad_es.cat`, `tinygrad_es.relu`... (las funciones de módulo de PyTorch): qué escribir aquí.
+__getattr__ = missing_module_attribute("tinygrad_es", globals(), {
+    **{name: f"usa el método del Tensor, x.{name}(...), o keras.ops" for name in dir(Tensor) if not name.startswith("_")},
+    "cat": "usa tinygrad_es.concatenate([a, b], axis=0) (o Tensor.cat([a, b], dim=0))",
+    "tensor": "usa tinygrad_es.Tensor(datos)", "from_numpy": "usa tinygrad_es.Tensor(array)",
+})

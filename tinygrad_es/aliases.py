@@ -22,7 +22,10 @@ Mismo nombre, otro significado (manda el de NumPy/Keras; conviene saberlo):
 - `max(axis)`: aquí solo los valores; para los índices, `argmax(axis)`.
 - `size`: aquí el número de elementos (una propiedad, como NumPy); `x.shape` es la forma.
 
-`install(Tensor)`, al final de tensor.py, lo aplica a la clase.
+`install(Tensor)`, al final de tensor.py, lo aplica a la clase; `install_functions`, al final de
+nn/functional.py, hace lo mismo con sus funciones, con `FUNCTION_ARGUMENTS` además (allí la
+convolución escribe `stride` y `dilation`, como PyTorch, y el pooling `strides` y `pool_size`, como
+Keras: los dos nombres valen en las dos).
 """
 import functools
 import inspect
@@ -34,6 +37,11 @@ ARGUMENTS = {  # nombre de PyTorch/tinygrad -> nombre principal
     "correction": "ddof", "unbiased": "ddof",  # True/False valen como ddof 1/0
     "min": "min_value", "max": "max_value", "min_": "min_value", "max_": "max_value",  # clamp de PyTorch, clip de tinygrad
     "neg_slope": "negative_slope",  # leakyrelu de tinygrad
+}
+
+FUNCTION_ARGUMENTS = {  # en nn.functional, además: el nombre de Keras y el de PyTorch valen los dos
+    "strides": "stride", "stride": "strides",  # conv*d tiene stride (PyTorch); los pool*d, strides (Keras)
+    "dilation_rate": "dilation", "kernel_size": "pool_size",
 }
 
 ALIASES = {  # alias -> nombre principal
@@ -66,6 +74,7 @@ UNSUPPORTED = {  # nombre -> qué escribir en su lugar
     "max_pool2d": "usa nn.functional.max_pool2d(x): canales al final, x (N, H, W, C)",
     "avg_pool2d": "usa nn.functional.avg_pool2d(x): canales al final, x (N, H, W, C)",
     "linear": "usa x @ w + b",
+    "reciprocal": "usa 1 / x",
     "quick_gelu": "usa x * (x * 1.702).sigmoid(), o la aproximación gelu(approximate=True)",
     "binary_crossentropy": "usa nn.functional.binary_cross_entropy(pred, y) o keras.losses.binary_crossentropy",
     "sparse_categorical_crossentropy": "usa nn.functional.softmax_cross_entropy(logits, y) o "
@@ -83,24 +92,51 @@ def install(cls) -> None:
     cls.__getattr__ = _missing_attribute
 
 
+def install_functions(namespace: dict) -> None:
+    """Lo mismo para las funciones públicas de un módulo (nn.functional): ARGUMENTS y
+    FUNCTION_ARGUMENTS, así `max_pool2d(x, 2, stride=2)` y `conv2d(x, w, strides=2)` también valen."""
+    table = {**ARGUMENTS, **FUNCTION_ARGUMENTS}
+    for name, fn in list(namespace.items()):
+        if not name.startswith("_") and inspect.isfunction(fn):
+            namespace[name] = _with_argument_aliases(fn, table, name_unknown=True)
+
+
 def _accept_argument_aliases(cls, name) -> None:
     """Si el método `name` tiene argumentos principales de ARGUMENTS, acepta también sus alias."""
     attr = inspect.getattr_static(cls, name)
     fn = attr.__func__ if isinstance(attr, staticmethod) else attr
-    if not inspect.isfunction(fn):
-        return
+    method = _with_argument_aliases(fn, ARGUMENTS) if inspect.isfunction(fn) else None
+    if method is not None:
+        setattr(cls, name, staticmethod(method) if isinstance(attr, staticmethod) else method)
+
+
+def _with_argument_aliases(fn, table: dict, name_unknown: bool = False):
+    """`fn` envuelta para que acepte los alias de `table` de sus argumentos, o None si no tiene ninguno.
+    Con name_unknown, envuelta siempre, y un argumento que no existe da el error en español con el
+    nombre más parecido (en vez del TypeError de Python)."""
     params = inspect.signature(fn).parameters
-    renames = {old: new for old, new in ARGUMENTS.items() if new in params and old not in params}
-    if not renames:
-        return
+    renames = {old: new for old, new in table.items() if new in params and old not in params}
+    if not renames and not name_unknown:
+        return None
+    known = None if any(p.kind is p.VAR_KEYWORD for p in params.values()) else [*params, *renames]
 
     @functools.wraps(fn)
     def method(*args, **kwargs):
         if kwargs:  # (sin argumentos con nombre, la llamada cuesta lo mismo que antes más una función)
+            if name_unknown and known is not None:
+                _check_keywords(fn.__name__, kwargs, known)
             kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
         return fn(*args, **kwargs)
 
-    setattr(cls, name, staticmethod(method) if isinstance(attr, staticmethod) else method)
+    return method
+
+
+def _check_keywords(fn_name: str, kwargs: dict, known: list) -> None:
+    for key in kwargs:
+        if key not in known:
+            close = closest_name(key, known)
+            hint = f"¿quisiste decir '{close}'?" if close else f"los que acepta son: {', '.join(known)}."
+            raise TypeError(f"{fn_name} no tiene el argumento '{key}': {hint}")
 
 
 def _missing_attribute(self, name):

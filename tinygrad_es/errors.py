@@ -98,3 +98,26 @@ def closest_name(name: str, choices):
     if best is None or typo_distance(name, best) > max(2, len(name) // 4):
         return None
     return best
+
+
+def missing_module_attribute(module: str, namespace: dict, hints: dict | None = None):
+    """El `__getattr__` de un módulo público (PEP 562): `keras.layers.Lambda` o `tinygrad_es.cat`, que no
+    existen, dan un AttributeError en español con qué usar en su lugar (`hints`, nombre -> consejo) o
+    el nombre más parecido de `namespace` (las globales del módulo, leídas en el momento del error).
+
+    Los nombres que empiezan por '_' siguen dando el error de Python de siempre: los buscan las
+    herramientas (`__path__`, `_repr_html_`...) y no un usuario."""
+    hints = hints or {}
+
+    def __getattr__(name: str):
+        if name.startswith("_"):
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        if name in hints:
+            hint = hints[name]
+        else:
+            public = [n for n, v in namespace.items() if not n.startswith("_") and type(v).__name__ != "module"]
+            close = closest_name(name, public)
+            hint = f"¿quisiste decir '{close}'?" if close else f"mira dir({module}) para ver lo que hay"
+        raise AttributeError(f"{module} no tiene '{name}': {hint}" + ("" if hint.endswith("?") else "."))
+
+    return __getattr__

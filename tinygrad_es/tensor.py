@@ -25,7 +25,7 @@ from .runtime import device as _device
 from .runtime.cuda_array import CudaArray
 from .runtime.device import check_device, device_of, to_device
 from .dtypes import DEFAULT_FLOAT, is_float, to_dtype
-from .errors import ArgumentError, DTypeError, ShapeError, normalize_axes, shape_str
+from .errors import ArgumentError, DTypeError, ShapeError, shape_str
 from .ops import elementwise as E
 from .ops import matmul as M
 from .ops import device as D
@@ -350,10 +350,10 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
             out = Tensor.where(self > max_value, self._operand(max_value), out)
         return out
 
-    @staticmethod
     def where(condition: Tensor | np.ndarray, a: Tensor | float | np.ndarray, b: Tensor | float | np.ndarray) -> Tensor:
         """Elige a donde `condition` es cierta y b donde no (condition no se deriva); las tres formas se
-        difunden entre sí (broadcasting) y a y b pueden ser números."""
+        difunden entre sí (broadcasting) y a y b pueden ser números. Sin @staticmethod a propósito: vale
+        `Tensor.where(mask, a, b)` (NumPy) y también `mask.where(a, b)` (tinygrad)."""
         cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
         ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(a)
         cond = to_device(cond, ref.device).astype(bool, copy=False)  # la máscara, donde viven los datos
@@ -472,20 +472,6 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
 
     def broadcast_to(self, shape: int | tuple) -> Tensor:
         return self.expand(*shape)
-
-    @staticmethod
-    def concatenate(tensors: list, axis: int = 0) -> Tensor:
-        if not tensors:
-            raise ValueError("concatenate: la lista de tensores está vacía: hace falta al menos uno.")
-        tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
-        try:
-            return MV.Concatenate.apply(*tensors, axis=axis)
-        except ValueError:
-            shapes = ", ".join(shape_str(t.shape) for t in tensors)
-            raise ShapeError(
-                f"concatenate(axis={axis}): las formas {shapes} deben coincidir en todos los ejes menos en el {axis}."
-            ) from None
-
 
     def split(self, indices_or_sections: int | list, axis: int = 0) -> list[Tensor]:
         """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""

@@ -1,5 +1,5 @@
-"""Operaciones de forma del Tensor compuestas de otras: squeeze, expand_dims, flatten, stack, flip, repeat,
-tile, roll, triu, tril, outer.
+"""Operaciones de forma del Tensor compuestas de otras: squeeze, expand_dims, flatten, concatenate, stack,
+flip, repeat, tile, roll, triu, tril, outer.
 
 `Tensor` hereda estos métodos (`class Tensor(MathOps, ShapeOps)`), como los de tensor_math.py.
 Ninguno tiene backward propio: todos son índices, reshape, expand, concatenate o where, y el
@@ -60,13 +60,25 @@ class ShapeOps:
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
 
     @staticmethod
+    def concatenate(tensors: list, axis: int = 0) -> Tensor:
+        """Pega tensores a lo largo de `axis` (np.concatenate); cada uno recibe su trozo del gradiente."""
+        tensors = tensor_list("concatenate", tensors)
+        if not tensors:
+            raise ValueError("concatenate: la lista de tensores está vacía: hace falta al menos uno.")
+        try:
+            return MV.Concatenate.apply(*tensors, axis=axis)
+        except ValueError:
+            shapes = ", ".join(shape_str(t.shape) for t in tensors)
+            raise ShapeError(
+                f"concatenate(axis={axis}): las formas {shapes} deben coincidir en todos los ejes menos en el {axis}."
+            ) from None
+
+    @staticmethod
     def stack(tensors: list, axis: int = 0) -> Tensor:
         """Apila tensores de la misma forma en un eje nuevo `axis`."""
-        from .tensor import as_tensor
-
+        tensors = tensor_list("stack", tensors)
         if not tensors:
             raise ValueError("stack: la lista de tensores está vacía: hace falta al menos uno para saber la forma.")
-        tensors = [as_tensor(t) for t in tensors]
         return type(tensors[0]).concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
 
     def flip(self, axis: int | tuple | None = None) -> Tensor:
@@ -206,3 +218,16 @@ def _pad_widths(pad_width, shape) -> tuple:
             f"recibió {pad_width!r}."
         )
     return tuple((int(a), int(b)) for a, b in widths)
+
+
+def tensor_list(fn: str, tensors) -> list:
+    """La lista de concatenate/stack como Tensors. Un Tensor suelto es el `a.cat(b)` de tinygrad, que
+    aquí no existe: sin este error, iterar sobre sus filas daría un IndexError que no explica nada."""
+    from .tensor import Tensor, as_tensor  # (aquí: tensor.py importa este módulo)
+
+    if isinstance(tensors, Tensor):
+        raise TypeError(
+            f"{fn} recibe una lista de tensores y recibió un Tensor suelto: escribe Tensor.{fn}([a, b], axis=0) "
+            f"(tinygrad escribe a.cat(b) y a.stack(b), que aquí no existen)."
+        )
+    return [as_tensor(t) for t in tensors]

@@ -192,7 +192,8 @@ def test_bad_targets_and_extensions(tmp_path):
 
 
 class WithConfig(keras.Model):
-    """Una subclase que sí se describe (get_config): Keras guarda su .keras; aquí, solo sus pesos."""
+    """Una subclase que se describe (get_config): se guarda en .keras como en Keras, y al cargarla su clase
+    llega por custom_objects."""
 
     def __init__(self, units=3, **kwargs):
         super().__init__(**kwargs)
@@ -206,24 +207,35 @@ class WithConfig(keras.Model):
         return {**super().get_config(), "units": self.units}
 
 
-def test_subclassed_model_save_says_to_save_weights(tmp_path):
-    """model.save de una subclase (aunque tenga get_config, sola o dentro de otro modelo) lo explica en vez
-    de romperse a medias; save_weights/load_weights sí la guardan y no queda ningún archivo."""
+class WithoutConfig(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = Dense(2)
+
+    def call(self, x):
+        return self.hidden(x)
+
+
+def test_subclassed_models_save_with_get_config_and_load_with_custom_objects(tmp_path):
+    """model.save de una subclase con get_config, sola o dentro de un modelo funcional, y de vuelta con
+    custom_objects; sin get_config, el error dice que se guarden los pesos y no queda ningún archivo."""
     x = rng.normal(size=(4, 2)).astype("float32")
-    model = WithConfig(name="mio")
+    model = WithConfig(units=4, name="mio")
     model(x)
-    with pytest.raises(NotImplementedError, match=r"'mio' es un modelo subclase \(WithConfig\).*save_weights"):
-        model.save(tmp_path / "m.keras")
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"WithConfig": WithConfig})
+    assert type(loaded) is WithConfig and loaded.units == 4 and loaded.name == "mio"
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     inputs = Input(shape=(2,))
-    outer = keras.Model(inputs, WithConfig(name="dentro")(inputs))
-    with pytest.raises(NotImplementedError, match="'dentro' es un modelo subclase"):
-        outer.save(tmp_path / "m.keras")
-    assert not list(tmp_path.iterdir())
-    model.save_weights(tmp_path / "m.weights.h5")
-    copy = WithConfig()
-    copy(x)
-    copy.load_weights(tmp_path / "m.weights.h5")
-    np.testing.assert_array_equal(copy.predict(x, verbose=0), model.predict(x, verbose=0))
+    outer = keras.Model(inputs, Dense(1)(WithConfig(name="dentro")(inputs)))
+    outer.save(tmp_path / "outer.keras")
+    again = keras.models.load_model(tmp_path / "outer.keras", custom_objects={"WithConfig": WithConfig})
+    np.testing.assert_array_equal(again.predict(x, verbose=0), outer.predict(x, verbose=0))
+    bare = WithoutConfig()
+    bare(x)
+    with pytest.raises(NotImplementedError, match=r"El modelo subclase WithoutConfig no sabe describirse.*save_weights"):
+        bare.save(tmp_path / "sin.keras")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.keras", "outer.keras"]
 
 
 def test_missing_file_and_directory_are_model_file_errors(tmp_path):
@@ -300,7 +312,8 @@ def test_models_inside_models_and_custom_layers_with_layers_inside(tmp_path):
     with h5py.File(tmp_path / "m.weights.h5") as f:
         assert "layers/sequential/layers/batch_normalization/vars/3" in f and "layers/block/inner/vars/1" in f
     model.save(tmp_path / "m.keras")
-    with pytest.raises(ModelFileError, match=r"usa la capa 'bloque' \(Block\), que tinygrad_es no tiene"):
+    with pytest.raises(ModelFileError, match=r"usa la capa 'bloque' \(Block\), que tinygrad_es no tiene\. Si es una "
+                                             r"clase tuya, pásala: load_model\(\.\.\., custom_objects=\{'Block': Block\}\)"):
         keras.models.load_model(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"Block": Block})
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -7,6 +7,7 @@ Basta cambiar el import: donde el curso escribe `from tensorflow.keras.layers im
     from tinygrad_es import keras
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
 """
+from ..errors import missing_module_attribute
 from . import (activations, callbacks, constraints, datasets, initializers, layers, losses, metrics, models, ops,
                optimizers, regularizers, utils)
 from .layers import Input
@@ -19,3 +20,6 @@ __all__ = [
     "initializers", "layers", "load_model", "losses", "metrics", "models", "ops", "optimizers", "regularizers",
     "utils",
 ]
+
+
+__getattr__ = missing_module_attribute("keras", globals())  # un nombre que no existe, en español

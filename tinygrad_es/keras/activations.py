@@ -11,7 +11,7 @@ el diccionario que escribe Keras al guardar un modelo.
 """
 import numpy as np
 
-from ..errors import ShapeError, normalize_axes, shape_str
+from ..errors import ShapeError, missing_module_attribute, normalize_axes, shape_str
 from ..tensor import Tensor, as_tensor
 from ..validation import number
 from .registry import lookup
@@ -262,3 +262,6 @@ def deserialize(config, custom_objects=None):
     if custom_objects and name in custom_objects:
         return custom_objects[name]
     return lookup("Nombre de activación", name, _BY_NAME)
+
+
+__getattr__ = missing_module_attribute("keras.activations", globals())  # un nombre que no existe, en español

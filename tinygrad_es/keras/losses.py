@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from ..errors import ShapeError, shape_str
+from ..errors import ShapeError, missing_module_attribute, shape_str
 from ..nn import losses as F
 from ..tensor import Tensor
 from ..validation import number, numeric_array
@@ -370,3 +370,6 @@ def serialize(loss: Loss) -> dict:
 
 def deserialize(config: dict) -> Loss:
     return get(config)
+
+
+__getattr__ = missing_module_attribute("keras.losses", globals())  # un nombre que no existe, en español

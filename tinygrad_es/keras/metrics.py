@@ -12,7 +12,7 @@ Trabajan con arrays de NumPy (las predicciones ya calculadas): no forman parte d
 """
 import numpy as np
 
-from ..errors import ShapeError, shape_str
+from ..errors import ShapeError, missing_module_attribute, shape_str
 from ..tensor import Tensor
 from ..validation import numeric_array
 from .losses import squeeze_or_expand_to_same_rank
@@ -259,3 +259,6 @@ def _shaped(x):
     if isinstance(x, tuple):
         return np.empty([1 if s is None else s for s in x], dtype=np.float32)
     return _array(x)
+
+
+__getattr__ = missing_module_attribute("keras.metrics", globals())  # un nombre que no existe, en español

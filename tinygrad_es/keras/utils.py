@@ -8,6 +8,7 @@ import random
 import numpy as np
 
 from ..datasets.download import get_file
+from ..errors import missing_module_attribute
 from ..random import manual_seed
 from ..validation import check_allocation, integer, numeric_array, whole_numbers
 from .data_adapters import PyDataset, Sequence, pack_x_y_sample_weight, unpack_x_y_sample_weight
@@ -57,3 +58,6 @@ def set_random_seed(seed):
 
 __all__ = ["PyDataset", "Sequence", "clear_session", "get_file", "pack_x_y_sample_weight", "set_random_seed",
            "to_categorical", "unpack_x_y_sample_weight"]
+
+
+__getattr__ = missing_module_attribute("keras.utils", globals())  # un nombre que no existe, en español

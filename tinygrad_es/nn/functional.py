@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import aliases
 from ..errors import ShapeError, shape_str
 from ..ops.norm import BatchNorm
 from ..tensor import Tensor, as_tensor
@@ -111,3 +112,6 @@ def embedding(indices: Tensor | np.ndarray, weights: Tensor) -> Tensor:
             f"{idx.min()} a {idx.max()}: revisa input_dim o el vocabulario."
         )
     return weights[idx]
+
+
+aliases.install_functions(globals())  # stride/strides, dilation/dilation_rate, dim/axis... (ver aliases.py)

@@ -6,6 +6,7 @@ activation_layers, merging) sobre la clase base de `layer.py`.
 """
 from __future__ import annotations
 
+from ...errors import missing_module_attribute
 from ..registry import lookup
 from .activation_layers import LeakyReLU
 from .convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
@@ -51,3 +52,27 @@ def serialize(layer: Layer) -> dict:
 def deserialize(config: dict) -> Layer:
     """{'class_name': 'Dense', 'config': {...}} -> una capa nueva igual (sin pesos todavía)."""
     return get(config["class_name"]).from_config(config["config"])
+
+
+_OTHER_LAYERS = "escribe una subclase de keras.layers.Layer con build() y call() (página 5 de la documentación)"
+# Capas de Keras 3 que no están aquí, con lo que hay que escribir en su lugar.
+__getattr__ = missing_module_attribute("keras.layers", globals(), {
+    "ReLU": "usa Activation('relu') (o LeakyReLU(negative_slope=0.0))",
+    "Softmax": "usa Activation('softmax') (softmax sobre el último eje)",
+    "ELU": "usa Activation('elu')",
+    "Identity": "usa Activation('linear'), que deja pasar la entrada igual",
+    "Lambda": "escribe una subclase de keras.layers.Layer con call(self, x): una Lambda no se puede guardar "
+              "sin pickle, y tinygrad_es no usa pickle",
+    "Normalization": "usa Rescaling(scale=1 / desviación, offset=-media / desviación) con la media y la "
+                     "desviación de tus datos calculadas con NumPy, o BatchNormalization",
+    "UpSampling1D": "usa Reshape((pasos, 1, canales)), UpSampling2D((n, 1)) y Reshape((pasos * n, canales))",
+    "ZeroPadding1D": "usa Reshape((pasos, 1, canales)), ZeroPadding2D(((antes, después), (0, 0))) y Reshape",
+    "Cropping1D": "usa Reshape((pasos, 1, canales)), Cropping2D(((antes, después), (0, 0))) y Reshape",
+    "Conv1DTranspose": "usa Reshape((pasos, 1, canales)) y Conv2DTranspose(filtros, (k, 1), strides=(s, 1)), "
+                       "o nn.functional.conv1d_transpose en una capa propia",
+    "SeparableConv1D": "usa nn.functional.separable_conv1d en una capa propia, o Conv1D",
+    "DepthwiseConv1D": "usa Conv1D(canales, k, groups=canales): una convolución por canal, la misma cuenta",
+    "GaussianDropout": "usa GaussianNoise o Dropout, o " + _OTHER_LAYERS,
+    "CuDNNLSTM": "usa LSTM (los kernels ya son los rápidos)",
+    "CuDNNGRU": "usa GRU (los kernels ya son los rápidos)",
+})

@@ -124,9 +124,8 @@ class BaseConv(WindowLayer):
         self.padding = padding_mode(cls, padding, self.paddings)
         self.activation = activations.get(activation)
         self.use_bias = flag(cls, "use_bias", use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        store_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+        store_weight_options(self, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                             kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
                              kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: tuple) -> None:
@@ -290,9 +289,8 @@ class DepthwiseConv2D(ImageLayer):
         self.data_format = channels_last(cls, data_format)
         self.activation = activations.get(activation)
         self.use_bias = flag(cls, "use_bias", use_bias)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        store_weight_options(self, depthwise_regularizer=depthwise_regularizer, bias_regularizer=bias_regularizer,
+        store_weight_options(self, depthwise_initializer=depthwise_initializer, bias_initializer=bias_initializer,
+                             depthwise_regularizer=depthwise_regularizer, bias_regularizer=bias_regularizer,
                              depthwise_constraint=depthwise_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: tuple) -> None:
@@ -343,8 +341,8 @@ class SeparableConv2D(DepthwiseConv2D):
                          use_bias, depthwise_initializer, bias_initializer, depthwise_regularizer, bias_regularizer,
                          activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
         self.filters = _positive("SeparableConv2D", "filters", filters)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        store_weight_options(self, pointwise_regularizer=pointwise_regularizer, pointwise_constraint=pointwise_constraint)
+        store_weight_options(self, pointwise_initializer=pointwise_initializer,
+                             pointwise_regularizer=pointwise_regularizer, pointwise_constraint=pointwise_constraint)
 
     def build(self, input_shape: tuple) -> None:
         depth = input_shape[-1] * self.depth_multiplier

@@ -97,9 +97,8 @@ class Dense(Layer):
         self.units = integer("Dense", "units", units, meaning="el número de neuronas")
         self.activation = activations.get(activation)
         self.use_bias = validation.flag("Dense", "use_bias", use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        store_weight_options(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+        store_weight_options(self, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                             kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
                              kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: tuple) -> None:

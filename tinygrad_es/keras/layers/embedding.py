@@ -35,9 +35,8 @@ class Embedding(Layer):
         super().__init__(**kwargs)
         self.input_dim = integer("Embedding", "input_dim", input_dim, meaning="el tamaño del vocabulario")
         self.output_dim = integer("Embedding", "output_dim", output_dim, meaning="el tamaño de cada vector")
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
-        store_weight_options(self, embeddings_regularizer=embeddings_regularizer,
-                             embeddings_constraint=embeddings_constraint)
+        store_weight_options(self, embeddings_initializer=embeddings_initializer,
+                             embeddings_regularizer=embeddings_regularizer, embeddings_constraint=embeddings_constraint)
         self.mask_zero = self.supports_masking = flag("Embedding", "mask_zero", mask_zero)
         self.initial_weights = weights  # p. ej. vectores preentrenados: se copian al construir la capa
 

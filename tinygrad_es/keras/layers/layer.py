@@ -507,10 +507,13 @@ def fixed_structure():
 
 
 def store_weight_options(layer: Layer, **options) -> None:
-    """layer.kernel_regularizer = regularizers.get(...), layer.bias_constraint = constraints.get(...)...:
-    cada argumento `<peso>_regularizer` / `<peso>_constraint` de una capa, como objeto (o None)."""
+    """layer.kernel_initializer = initializers.get(...), layer.bias_constraint = constraints.get(...)...:
+    cada argumento `<peso>_initializer` / `<peso>_regularizer` / `<peso>_constraint` de una capa, como
+    objeto (o None), para que las capas con pesos no repitan las mismas líneas."""
     for key, value in options.items():
-        setattr(layer, key, (regularizers if key.endswith("_regularizer") else constraints).get(value))
+        kind = key.rsplit("_", 1)[1]
+        module = {"initializer": initializers, "regularizer": regularizers, "constraint": constraints}[kind]
+        setattr(layer, key, module.get(value))
 
 
 def weight_extras(layer: Layer, weight: str) -> dict:

@@ -43,12 +43,11 @@ class BatchNormalization(Layer):
         self.momentum = number("BatchNormalization", "momentum", momentum, 0, 1)
         self.epsilon = number("BatchNormalization", "epsilon", epsilon, 0, low_open=True)
         self.center, self.scale = flag("BatchNormalization", "center", center), flag("BatchNormalization", "scale", scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
-        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        store_weight_options(self, beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
-                             beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
+        store_weight_options(self, beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+                             moving_mean_initializer=moving_mean_initializer,
+                             moving_variance_initializer=moving_variance_initializer, beta_regularizer=beta_regularizer,
+                             gamma_regularizer=gamma_regularizer, beta_constraint=beta_constraint,
+                             gamma_constraint=gamma_constraint)
 
     def build(self, input_shape: tuple) -> None:
         channels = (input_shape[-1],)
@@ -100,9 +99,8 @@ class LayerNormalization(Layer):
                 "LayerNormalization(rms_scaling=True) está obsoleto en Keras 3: divide por la raíz de la varianza y "
                 "no por la de la media de los cuadrados. Se calcula igual que en Keras.", UserWarning, stacklevel=2,
             )
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        store_weight_options(self, beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
+        store_weight_options(self, beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+                             beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
                              beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
 
     def build(self, input_shape: tuple) -> None:

@@ -59,12 +59,11 @@ class RNN(Layer):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = flag(name, "use_bias", use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        store_weight_options(self, kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-                             bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-                             recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint)
+        store_weight_options(self, kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
+                             bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                             recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
+                             kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
+                             bias_constraint=bias_constraint)
         # Keras recorta a [0, 1] en silencio; aquí -0.2 o 1.5 son un error (1 equivale a no usar dropout, como en
         # Keras: ver _dropout_masks).
         self.dropout = number(name, "dropout", dropout, 0, 1)

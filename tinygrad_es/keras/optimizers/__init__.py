@@ -7,6 +7,7 @@ Adafactor, uno por archivo; `schedules` tiene las tasas programadas (Exponential
 `base_optimizer.py` tiene lo común (estado por peso, recorte, decaimiento de pesos, el paso);
 cada archivo, la ecuación de un optimizador en `update_step`. Aquí, buscarlos por nombre.
 """
+from ...errors import missing_module_attribute
 from ..registry import lookup
 from . import schedules
 from .adadelta import Adadelta
@@ -51,3 +52,6 @@ def serialize(optimizer: Optimizer) -> dict:
 
 def deserialize(config: dict) -> Optimizer:
     return get(config)
+
+
+__getattr__ = missing_module_attribute("keras.optimizers", globals())  # un nombre que no existe, en español

@@ -33,6 +33,10 @@ class ModelFileError(ValueError):
     """No se puede leer el archivo como modelo o como pesos de este modelo (el mensaje dice qué falla)."""
 
 
+class UnknownClassError(ModelFileError):
+    """El archivo nombra una clase que ni tinygrad_es ni los custom_objects del usuario tienen."""
+
+
 class ModelFileNotFoundError(ModelFileError, FileNotFoundError):
     """El archivo del modelo no existe (también es un FileNotFoundError)."""
 

@@ -18,7 +18,7 @@ import inspect
 import numpy as np
 
 from ...errors import ShapeError
-from .archive import ModelFileError
+from .archive import ModelFileError, UnknownClassError
 from .state import WeightSpec, children
 
 MODEL_CLASS_NAMES = ("Sequential", "Functional", "Model")
@@ -31,8 +31,7 @@ def model_from_config(config, make_layer, filepath):
 
     class_name, body = config.get("class_name"), config.get("config")
     if class_name not in MODEL_CLASS_NAMES:
-        raise ModelFileError(f"'{filepath}' guarda un modelo {class_name!r}: tinygrad_es carga modelos Sequential "
-                             "y funcionales (de un modelo subclase, carga los pesos con load_weights).")
+        return _subclassed(config, make_layer, filepath)
     if not isinstance(body, dict) or not isinstance(body.get("layers"), list):
         raise ModelFileError(f"'{filepath}': la configuración del modelo debería tener su lista de capas "
                              "('config': {'layers': [...]}).")
@@ -51,6 +50,28 @@ def model_from_config(config, make_layer, filepath):
     except (ValueError, TypeError, KeyError, IndexError, ShapeError, OverflowError) as error:
         raise ModelFileError(f"'{filepath}': no se puede reconstruir el modelo '{body.get('name')}' de su "
                              f"configuración: {error}") from None
+
+
+def _subclassed(config, make_layer, filepath):
+    """Un modelo subclase guardado con su get_config: `make_layer` crea la clase que el usuario da en
+    custom_objects (o dice que la pase), y se construye con la forma de build_config, como en Keras."""
+    try:
+        model = make_layer(config)
+    except UnknownClassError:
+        name = config.get("class_name")
+        raise UnknownClassError(
+            f"'{filepath}' guarda un modelo {name!r}, una subclase de keras.Model: pasa su clase con "
+            f"load_model(..., custom_objects={{'{name}': {name}}}), o crea el modelo en Python y carga sus pesos "
+            "con load_weights."
+        ) from None
+    shape = (config.get("build_config") or {}).get("input_shape")
+    try:
+        if isinstance(shape, list):
+            model.build(tuple(shape))
+    except (ValueError, TypeError, KeyError, IndexError, ShapeError, OverflowError) as error:
+        raise ModelFileError(f"'{filepath}': el modelo '{model.name}' ({type(model).__name__}) no se puede "
+                             f"construir con la forma {shape} de build_config: {error}") from None
+    return model
 
 
 def _sequential(cls, body, make):

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import constraints, initializers, layers as layers_module, losses, metrics, optimizers, regularizers
 from ..names import init_arguments
-from .archive import ModelFileError
+from .archive import ModelFileError, UnknownClassError
 from .state import is_model
 
 # Claves de Keras que no describen el objeto sino cómo lo guardó Keras, o cómo ejecutarlo.
@@ -87,17 +87,24 @@ def _keras_model_entry(model) -> dict:
     if type(model).__name__ == "Sequential":
         return _keras_sequential(model)
     if not isinstance(model, Functional):
-        raise NotImplementedError(
-            f"model.save guarda modelos Sequential y funcionales, y {model.name!r} es un modelo subclase "
-            f"({type(model).__name__}): guarda sus pesos con model.save_weights('pesos.weights.h5') y, para "
-            "cargarlos, crea el modelo con tu clase y llama a load_weights (Keras lee ese mismo archivo)."
-        )
+        return _keras_subclassed(model)
     body = model.get_config()  # el formato funcional de Keras; aquí se traduce cada capa
     layers = []
     for layer, entry in zip(model.layers, body["layers"], strict=True):
         layers.append({**_keras_entry(layer), "name": entry["name"], "inbound_nodes": entry["inbound_nodes"]})
     return {"module": "keras.src.models.functional", "class_name": "Functional", "config": {**body, "layers": layers},
             "registered_name": "Functional", "build_config": {"input_shape": None}}
+
+
+def _keras_subclassed(model) -> dict:
+    """Un modelo subclase, como lo escribe Keras: su get_config (sin él, get_config explica qué hacer), el
+    módulo de su clase (None si es __main__) y la forma de su primera llamada, con el lote. Al cargarlo,
+    la clase la da custom_objects: del archivo nunca se ejecuta código."""
+    body = model.get_config()
+    shape = getattr(model, "_build_input_shape", None) if model.built else None
+    module = type(model).__module__
+    return {**_keras_layer_dict(type(model).__name__, body, shape), "module": None if module == "__main__" else module,
+            "registered_name": type(model).__name__}
 
 
 def _keras_entry(layer) -> dict:
@@ -218,7 +225,9 @@ def _layer_arguments(entry, filepath, custom_objects) -> tuple:
         try:
             cls = layers_module.get(class_name)
         except ValueError as error:
-            raise ModelFileError(f"'{filepath}' usa {what}, que tinygrad_es no tiene. {error}") from None
+            raise UnknownClassError(f"'{filepath}' usa {what}, que tinygrad_es no tiene. Si es una clase tuya, "
+                                 f"pásala: load_model(..., custom_objects={{'{class_name}': {class_name}}}). "
+                                 f"{error}") from None
     values = {}
     for key, value in config.items():
         if key == "dtype":
