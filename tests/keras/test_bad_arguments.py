@@ -268,3 +268,16 @@ def test_more_student_mistakes_in_fit_compile_and_layers():
 def test_training_flags_and_activation_options(call, message):
     with pytest.raises(ArgumentError, match=message):
         call()
+
+
+@pytest.mark.parametrize("shape, error, message", [
+    ((-1, 3), ArgumentError, r"GlorotUniform: shape\[0\] debe ser un entero >= 0 y es -1"),
+    ((3, 2.5), ArgumentError, r"GlorotUniform: shape\[1\] .* y es 2.5"),
+    (None, ArgumentError, r"GlorotUniform: shape debe ser una tupla de tamaños, p. ej. \(784, 16\), y es None"),
+    ((10**7, 10**7), MemoryError, r"GlorotUniform: el array tendría forma \(10000000, 10000000\): "
+                                  r"100 000 000 000 000 números"),
+])
+def test_calling_an_initializer_by_hand_checks_the_shape(shape, error, message):
+    with pytest.raises(error, match=message):
+        keras.initializers.GlorotUniform()(shape)
+    assert keras.initializers.GlorotUniform(seed=1)((np.int64(4), 3)).shape == (4, 3)

@@ -9,9 +9,9 @@ import math
 
 import numpy as np
 
-from ..errors import ArgumentError
+from ..errors import ArgumentError, is_integer
 from ..random import generator
-from ..validation import integer, number
+from ..validation import check_allocation, dimensions, integer, number
 from .registry import lookup
 
 
@@ -30,6 +30,18 @@ def compute_fans(shape):
         return shape[0], shape[1]
     receptive = math.prod(shape[:-2])
     return shape[-2] * receptive, shape[-1] * receptive
+
+
+def _shape(initializer, shape) -> tuple:
+    """La forma pedida (una tupla de enteros >= 0, o un entero suelto), que quepa en memoria antes de generarla."""
+    owner = type(initializer).__name__
+    if is_integer(shape):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise ArgumentError(f"{owner}: shape debe ser una tupla de tamaños, p. ej. (784, 16), y es {shape!r}.")
+    shape = dimensions(owner, shape, minimum=0)
+    check_allocation(owner, "el array", shape, np.float64, "Revisa la forma pedida.", "números")
+    return shape
 
 
 def _seed(owner: str, seed):
@@ -53,11 +65,13 @@ class Initializer:
 
 class Zeros(Initializer):
     def __call__(self, shape, dtype="float32"):
+        shape = _shape(self, shape)
         return np.zeros(shape, dtype=dtype)
 
 
 class Ones(Initializer):
     def __call__(self, shape, dtype="float32"):
+        shape = _shape(self, shape)
         return np.ones(shape, dtype=dtype)
 
 
@@ -66,6 +80,7 @@ class Constant(Initializer):
         self.value = number("Constant", "value", value)
 
     def __call__(self, shape, dtype="float32"):
+        shape = _shape(self, shape)
         return np.full(shape, self.value, dtype=dtype)
 
     def get_config(self):
@@ -82,6 +97,7 @@ class RandomUniform(Initializer):
         self.seed = _seed("RandomUniform", seed)
 
     def __call__(self, shape, dtype="float32"):
+        shape = _shape(self, shape)
         return _rng(self.seed).uniform(self.minval, self.maxval, shape).astype(dtype)
 
     def get_config(self):
@@ -95,6 +111,7 @@ class RandomNormal(Initializer):
         self.seed = _seed(cls, seed)
 
     def __call__(self, shape, dtype="float32"):
+        shape = _shape(self, shape)
         return _rng(self.seed).normal(self.mean, self.stddev, shape).astype(dtype)
 
     def get_config(self):
@@ -110,6 +127,7 @@ class TruncatedNormal(Initializer):
         self.seed = _seed(cls, seed)
 
     def __call__(self, shape, dtype="float32"):
+        shape = _shape(self, shape)
         return (self.mean + self.stddev * _truncated_standard_normal(_rng(self.seed), shape)).astype(dtype)
 
     def get_config(self):
@@ -137,6 +155,7 @@ class VarianceScaling(Initializer):
         self.mode, self.distribution, self.seed = mode, distribution, _seed("VarianceScaling", seed)
 
     def __call__(self, shape, dtype="float32"):
+        shape = _shape(self, shape)
         fan_in, fan_out = compute_fans(shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
@@ -186,6 +205,7 @@ class Orthogonal(Initializer):
         self.gain, self.seed = number("Orthogonal", "gain", gain), _seed("Orthogonal", seed)
 
     def __call__(self, shape, dtype="float32"):
+        shape = _shape(self, shape)
         rows, cols = math.prod(shape[:-1]), shape[-1]
         a = _rng(self.seed).standard_normal((max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(a)
@@ -203,6 +223,7 @@ class Identity(Initializer):
         self.gain = number("Identity", "gain", gain)
 
     def __call__(self, shape, dtype="float32"):
+        shape = _shape(self, shape)
         if len(shape) != 2:
             raise ValueError(f"Identity solo sirve para matrices (2 ejes) y se pidió la forma {tuple(shape)}.")
         return (self.gain * np.eye(*shape)).astype(dtype)
