@@ -96,8 +96,12 @@ def test_fit_with_regularizers_and_constraints_matches_keras(name):
     assert sorted(history.history) == sorted(case["history"])
     for key, values in case["history"].items():
         np.testing.assert_allclose(history.history[key], values, rtol=2e-5, atol=1e-6, err_msg=key)
+    # atol 1e-4: un peso con L1 que ya llegó a cero oscila a su alrededor según el redondeo de cada
+    # paso (RMSprop divide un gradiente casi nulo por una media casi nula), y esa oscilación cambia de
+    # una BLAS a otra (1e-5 frente a 1e-6 en el Python de Debian). Cada paso mueve los pesos hasta
+    # lr = 1e-2, así que una fórmula equivocada se sigue viendo.
     for got, want in zip(model.get_weights(), case["final_weights"], strict=True):
-        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
     model(x[:4])
     np.testing.assert_allclose([loss.item() for loss in model.losses], case["losses"], rtol=1e-4, atol=1e-7)
     np.testing.assert_allclose(model.evaluate(x, y, batch_size=8, verbose=0), case["evaluate"], rtol=1e-4)
