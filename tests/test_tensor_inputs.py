@@ -31,6 +31,26 @@ def test_non_numbers_are_refused_before_any_conversion(data, dtype, message):
         Tensor(data, dtype=dtype)
 
 
+@pytest.mark.parametrize("data, dtype, message", [
+    ([300], "uint8", r"valores de 300 a 300, que no caben en uint8 \(de 0 a 255\).*'int64'.*np.clip"),
+    ([-1, 3], "uint8", r"valores de -1 a 3, que no caben en uint8"),
+    (np.array([1e10]), "int32", r"valores de .*, que no caben en int32 \(de -2147483648 a 2147483647\)"),
+    (np.array([1.0, np.nan]), "int64", r"NaN o infinitos, que no son enteros: no caben en int64.*nan_to_num"),
+    ([1.0, np.inf], "int8", r"NaN o infinitos"),
+])
+def test_values_that_do_not_fit_the_integer_dtype_are_refused(data, dtype, message):
+    """NumPy daría la vuelta en silencio (300 en uint8 es 44); PyTorch lo rechaza al crear el tensor."""
+    with pytest.raises(ValueError, match=r"Tensor: data tiene " + message):
+        Tensor(data, dtype=dtype)
+
+
+def test_values_that_fit_the_integer_dtype_keep_numpy_conversion():
+    assert Tensor([0, 255], dtype="uint8").numpy().tolist() == [0, 255]
+    assert Tensor([2.7, -2.7], dtype="int32").numpy().tolist() == [2, -2]  # trunca, como NumPy y PyTorch
+    assert Tensor([True, False], dtype="int8").numpy().tolist() == [1, 0]
+    assert Tensor(np.zeros((0,)), dtype="uint8").shape == (0,)
+
+
 @pytest.mark.parametrize("index, error, message", [
     (5, IndexError, r"t\[\.\.\.\]: el índice 5 se sale del eje 0, que mide 3: valen de -3 a 2"),
     ((0, -4), IndexError, r"el índice -4 se sale del eje 1, que mide 3"),

@@ -36,8 +36,8 @@ from .random import dropout_mask, generator
 from .tensor_inplace import InPlaceOps
 from .tensor_math import MathOps
 from .tensor_shape import ShapeOps
-from .validation import (axis_arg, check_allocation, check_reduction, dimensions, flag, index_error, number,
-                         numeric_array, whole_numbers)
+from .validation import (axis_arg, check_allocation, check_reduction, dimensions, fits_integer_type, flag, index_error,
+                         number, numeric_array, whole_numbers)
 
 
 def _as_array(data, dtype):
@@ -49,7 +49,9 @@ def _as_array(data, dtype):
     # primero los números tal como llegan (un texto como '1.5' no se convierte solo), luego el tipo pedido
     arr = data if type(data) is np.ndarray and data.dtype.kind in "biuf" else numeric_array("Tensor", "data", data)
     if dtype is not None:
-        return arr.astype(to_dtype(dtype, "Tensor: dtype"), copy=False)
+        target = to_dtype(dtype, "Tensor: dtype")
+        fits_integer_type("Tensor", "data", arr, target)
+        return arr.astype(target, copy=False)
     if arr.dtype.kind == "f" and arr.dtype != DEFAULT_FLOAT:
         return arr.astype(DEFAULT_FLOAT)
     return arr

@@ -206,6 +206,23 @@ def numeric_array(owner: str, name: str, value, dtype=None) -> np.ndarray:
     return arr
 
 
+def fits_integer_type(owner: str, name: str, arr: np.ndarray, dtype: np.dtype) -> None:
+    """Datos que no caben en el tipo entero pedido: error. NumPy les daría la vuelta en silencio
+    (300 en 'uint8' es 44; -1, 255), y PyTorch lo rechaza al crear el tensor."""
+    if dtype.kind not in "iu" or not arr.size or np.can_cast(arr.dtype, dtype):
+        return
+    low, high, info = arr.min(), arr.max(), np.iinfo(dtype)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"{owner}: {name} tiene NaN o infinitos, que no son enteros: no caben en {dtype}. "
+                         "Quítalos o cámbialos antes (np.nan_to_num), o deja el tipo en coma flotante.")
+    if low < info.min or high > info.max:
+        raise ValueError(
+            f"{owner}: {name} tiene valores de {low} a {high}, que no caben en {dtype} (de {info.min} a {info.max}): "
+            f"NumPy les daría la vuelta en silencio (300 en uint8 sería 44). Usa un tipo más ancho (p. ej. 'int64') "
+            "o recorta los datos antes (np.clip)."
+        )
+
+
 def ragged_detail(value) -> str:
     """'no es rectangular: ...' con el primer nivel donde las longitudes difieren."""
     level, items = 0, [value]
