@@ -1,5 +1,6 @@
 """atomic_write: todo o nada, permisos como open(), enlaces simbólicos, carpetas que no sirven y
 temporales huérfanos de un proceso matado con kill -9."""
+import errno
 import os
 import signal
 import stat
@@ -128,3 +129,23 @@ def test_windows_never_signals_a_process(monkeypatch):
     monkeypatch.setattr(files.os, "name", "nt")
     monkeypatch.setattr(files.os, "kill", lambda *a: pytest.fail("os.kill terminaría el proceso en Windows"))
     assert not files._process_alive(1)
+
+
+@pytest.mark.parametrize("code, reason", [
+    (errno.ENOSPC, "no queda espacio en el disco"),
+    (errno.EROFS, "la carpeta está en un sistema de archivos de solo lectura"),
+    (errno.EIO, "el sistema dice: Input/output error"),
+])
+def test_system_errors_when_creating_the_file_are_said_in_spanish(tmp_path, monkeypatch, code, reason):
+    """El texto del sistema operativo llega en inglés: los casos comunes se dicen en español, con el destino."""
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+    monkeypatch.setattr(files.os, "open", refuse)
+    with pytest.raises(OSError, match=rf"No se puede guardar '.*m.bin' en '.*': {reason}\. Guarda en otra carpeta"):
+        atomic_write(tmp_path / "m.bin", write_bytes(b"x"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="solo en Linux")
+def test_saving_into_proc_says_the_folder_takes_no_new_files():
+    with pytest.raises(FileNotFoundError, match=r"'/proc/m.bin' en '/proc': esa carpeta no admite archivos nuevos"):
+        atomic_write("/proc/m.bin", write_bytes(b"x"))

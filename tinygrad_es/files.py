@@ -18,6 +18,7 @@ anteriores a este proceso).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -64,6 +65,17 @@ def atomic_write(filepath, write: Callable[[str], None], overwrite: bool = True)
         os.replace(temporary, target)
 
 
+# Por qué no se puede crear un archivo en una carpeta que existe, en palabras (el texto del sistema
+# operativo llega en inglés).
+_WRITE_ERRORS = {
+    errno.EROFS: "la carpeta está en un sistema de archivos de solo lectura",
+    errno.ENOSPC: "no queda espacio en el disco",
+    errno.EDQUOT: "se acabó tu cuota de disco",
+    errno.ENAMETOOLONG: "el nombre es demasiado largo para este sistema de archivos",
+    errno.ENOENT: "esa carpeta no admite archivos nuevos (como /proc)",
+}
+
+
 @contextlib.contextmanager
 def _temporary_in(folder: str, filepath: str):
     """Un temporal nuevo y vacío en `folder` (permisos según la umask); se borra si algo falla."""
@@ -76,7 +88,9 @@ def _temporary_in(folder: str, filepath: str):
             "Guarda en otra carpeta (p. ej. la de tu usuario) o cambia sus permisos."
         ) from None
     except OSError as error:
-        raise type(error)(error.errno, f"No se puede guardar '{filepath}' en '{folder}': {error.strerror}") from None
+        reason = _WRITE_ERRORS.get(error.errno, f"el sistema dice: {error.strerror}")
+        raise type(error)(error.errno, f"No se puede guardar '{filepath}' en '{folder}': {reason}. "
+                                       "Guarda en otra carpeta (p. ej. la de tu usuario).") from None
     try:
         yield temporary
     except BaseException:
