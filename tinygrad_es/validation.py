@@ -278,6 +278,8 @@ def check_reduction(fn: str, shape_: tuple, axis, why: str) -> None:
     """Una reducción sin elementos que reducir (y con resultado no vacío) no está definida: error, no NaN.
 
     `why` completa la frase: "la media de cero números no está definida"."""
+    if 0 not in shape_:  # lo de siempre (cada pérdida y métrica pasa por aquí): nada que comprobar
+        return
     axes = tuple(range(len(shape_))) if axis is None else {a % len(shape_) for a in np.atleast_1d(axis).tolist()}
     reduced = math.prod(n for i, n in enumerate(shape_) if i in axes)
     kept = math.prod(n for i, n in enumerate(shape_) if i not in axes)
