@@ -30,7 +30,8 @@ Disposición: x, out, grad con canales al final (N, H, W, C); la imagen expandid
 import numba
 import numpy as np
 
-_jit = dict(cache=True, nogil=True, error_model="numpy")
+from . import JIT
+
 
 
 # ---------------------------------------------------------------- referencia en NumPy
@@ -84,7 +85,7 @@ def fold(partial, f) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(**_jit)
+@numba.njit(inline="always", **JIT)
 def expand_image(x, n, pt, pl, f, expanded):
     """expanded (C, Hp, Wp·F) <- la imagen n de x con relleno de ceros, cada píxel repetido F veces."""
     _, h, w, c = x.shape
@@ -100,7 +101,7 @@ def expand_image(x, n, pt, pl, f, expanded):
                     target[k] = value
 
 
-@numba.njit(**_jit)
+@numba.njit(inline="always", **JIT)
 def _grad_row(grad_rows, relu_rows, n, i, buffer):
     """La fila i de g: la de grad (una vista) o, si hay ReLU (relu_rows no vacío), grad·(relu_out > 0) en buffer."""
     if relu_rows.shape[0] == 0:
@@ -112,7 +113,7 @@ def _grad_row(grad_rows, relu_rows, n, i, buffer):
 
 
 # --8<-- [start:forward]
-@numba.njit(**_jit)
+@numba.njit(**JIT)
 def forward(x, w_tiled, bias_tiled, relu, out, pt, pl, dh, dw, expanded, n0, n1):
     """out[n0:n1] (Ho, Wo, F) <- conv(x) + bias, y max(·, 0) con relu. bias_tiled (Wo·F,) o vacío."""
     _, ho, wo, f = out.shape
@@ -146,7 +147,7 @@ def forward(x, w_tiled, bias_tiled, relu, out, pt, pl, dh, dw, expanded, n0, n1)
 # --8<-- [end:forward]
 
 
-@numba.njit(**_jit)
+@numba.njit(**JIT)
 def weight_grad(x, grad, relu_out, partial, bias_partial, pt, pl, dh, dw, expanded, buffer, n0, n1):
     """partial (KH, KW, C, Wo·F) += g · X_abc y bias_partial (Wo·F,) += g, de las imágenes n0..n1-1."""
     _, ho, wo, f = grad.shape
@@ -168,7 +169,7 @@ def weight_grad(x, grad, relu_out, partial, bias_partial, pt, pl, dh, dw, expand
                             target[e] += g[e] * source[e]
 
 
-@numba.njit(**_jit)
+@numba.njit(**JIT)
 def input_grad(grad, relu_out, w_tiled, dx, pt, pl, dh, dw, expanded, buffer, n0, n1):
     """dx[n0:n1] (H, W, C) <- Σ_f dX_c (ver el docstring del módulo); expanded sirve de dX."""
     _, ho, wo, f = grad.shape
