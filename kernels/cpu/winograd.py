@@ -241,12 +241,10 @@ def _image_rows(image, y, offset, buffer):
     h, width = image.shape
     if 0 <= y and y + count <= h and offset == 0 and length <= width:
         return image[y:y + count]
+    buffer[:] = 0
     for r in range(count):
-        row = buffer[r]
-        for e in range(length):
-            row[e] = 0
         if 0 <= y + r < h:
-            source = image[y + r]
+            row, source = buffer[r], image[y + r]
             for e in range(min(length - offset, width)):  # un bucle: `buffer[a:b] = row[c:d]` tarda segundos
                 row[offset + e] = source[e]                # en compilar (Numba comprueba si se solapan)
     return buffer
@@ -320,8 +318,7 @@ def _grad_rows(grad_rows, relu_rows, n, y, buffer):
     for r in range(count):
         row = buffer[r]
         if y + r >= ho:
-            for e in range(length):
-                row[e] = 0
+            row[:] = 0
         elif relu_rows.shape[0] == 0:
             grad = grad_rows[n, y + r]
             for e in range(length):
@@ -347,9 +344,7 @@ def output_grad_transform(grad, relu_out, dm, rows, n0, n1):
     length = wo * f
     pixels = rows.reshape(rows.shape[0], rows.shape[1] // f, f)
     for i in range(WINDOW):  # las columnas de la última tesela que se salen de la imagen
-        row = rows[i]
-        for e in range(length, row.shape[0]):
-            row[e] = 0
+        rows[i, length:] = 0
     for n in range(n0, n1):
         for ty in range(th):
             # filas: A sobre las 4 filas de dY, todas las columnas a la vez
@@ -379,9 +374,7 @@ def input_grad_transform(dv, dx, th, tw, pt, pl, rows, n0, n1):
             # columnas: B sobre los 6 puntos de cada fila de la tesela; sus 2 primeros píxeles son
             # los 2 últimos de la tesela anterior (se suman) y los demás se escriben
             for i in range(WINDOW):
-                row = rows[i]
-                for e in range(2 * c):
-                    row[e] = 0
+                rows[i, :2 * c] = 0
             for tx in range(tw):
                 tile = dv[((n - n0) * th + ty) * tw + tx]
                 for i in range(WINDOW):
