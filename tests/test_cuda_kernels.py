@@ -351,9 +351,9 @@ def test_celda_lstm():
     close(h, h_ref)
     dh_out, dh_next, dc_next = randn(n, u), randn(n, u), randn(n, u)
     dz_ref, dc_prev_ref = cpu_lstm.lstm_cell_backward_reference(dh_out + dh_next, dc_next, gates_ref, c_prev, c_ref)
-    dc, dz = dc_next.copy(), np.empty_like(xw)
-    lstm.lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, dz, threads=8)
-    close(dz, dz_ref)
+    dc = dc_next.copy()
+    lstm.lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, threads=8)
+    close(gates, dz_ref)
     close(dc, dc_prev_ref)
 
 
@@ -375,9 +375,10 @@ def test_paso_lstm_completo_en_la_gpu():
     lstm.lstm_cell_forward(gates, d["c"], c, h, threads=8)
 
     dh = randn(n, u)
-    dz, dc = cuda.device_array((n, 4 * u), np.float32), cuda.to_device(np.zeros((n, u), np.float32))
+    dc = cuda.to_device(np.zeros((n, u), np.float32))
     lstm.lstm_cell_backward(cuda.to_device(dh), cuda.to_device(np.zeros((n, u), np.float32)), dc, gates, d["c"], c,
-                            dz, threads=8)
+                            threads=8)
+    dz = gates  # el backward deja dz en el sitio de las puertas
     d_kernel, d_recurrent = cuda.device_array(kernel.shape, np.float32), cuda.device_array(recurrent.shape, np.float32)
     d_bias, dh_prev = cuda.device_array(bias.shape, np.float32), cuda.device_array((n, u), np.float32)
     matmul.matmul(d["x"], dz, d_kernel, trans_a=True, tile=4)  # dW = xᵀ·dz

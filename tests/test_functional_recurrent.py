@@ -115,6 +115,23 @@ def test_cells_gradcheck():
               rng.standard_normal(2))
 
 
+def test_lstm_second_backward_with_retain_graph_gives_the_same_gradients():
+    """El último backward de la LSTM escribe dz encima de sus puertas guardadas; con retain_graph=True
+    no puede (habrá otro): el segundo backward tiene que dar lo mismo que el primero."""
+    rng = np.random.default_rng(7)
+    x = Tensor(rng.standard_normal((3, 4, 2)))
+    W, U, b = (Tensor(rng.standard_normal(s), requires_grad=True) for s in ((2, 8), (2, 8), (8,)))
+    hs, h, c = F.lstm(x, None, None, W, U, b)
+    loss = (hs * hs).sum() + (c * h).sum()
+    loss.backward(retain_graph=True)
+    first = [w.grad.numpy().copy() for w in (W, U, b)]
+    for w in (W, U, b):
+        w.grad = None
+    loss.backward()
+    for w, want in zip((W, U, b), first):
+        np.testing.assert_array_equal(w.grad.numpy(), want)
+
+
 def test_initial_state_none_means_zeros():
     rng = np.random.default_rng(6)
     x, W, U, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((4, 8)), rng.standard_normal((2, 8)), np.zeros(8)

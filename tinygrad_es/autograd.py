@@ -93,6 +93,9 @@ class Function:
         self.needs_grad = tuple(p.requires_grad for p in parents)
         self.saved = ()
         self.freed = False
+        # True durante el último backward (el grafo se suelta después): la operación puede escribir
+        # encima de lo que guardó (la LSTM deja dz en el sitio de sus puertas)
+        self.final_backward = False
 
     def save_for_backward(self, *values) -> None:
         """Guarda lo que `backward` necesitará (arrays, formas, máscaras...)."""
@@ -181,6 +184,7 @@ def backward(root: Tensor, grad: Optional[Tensor | np.ndarray] = None, retain_gr
         if ctx is None:
             continue
         _check_not_freed(ctx)
+        ctx.final_backward = not retain_graph
         parent_grads = ctx.backward(g)
         if not isinstance(parent_grads, tuple):
             parent_grads = (parent_grads,)

@@ -11,8 +11,9 @@ Los métodos de este archivo se dividen en dos clases: los que llaman a una oper
 primitiva de `ops/` (`Add.apply`, `Exp.apply`...) y los que se *componen* de otros métodos
 (mean = sum / n, log_softmax = x - logsumexp(x)...). Los compuestos no necesitan backward
 propio: el autograd deriva cada pieza. Más compuestos, heredados: las funciones matemáticas y
-de activación (sin, gelu, cumsum...) en `tensor_math.py`, y las de forma (flip, tile, pad,
-einsum...) en `tensor_shape.py`.
+de activación (sin, gelu, cumsum...) en `tensor_math.py`, las de forma (flip, tile, pad,
+einsum...) en `tensor_shape.py`, y lo que Python y NumPy piden (len, abs, float, np.asarray...) en
+`tensor_python.py`.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from .ops import softmax as S
 from .random import dropout_mask, generator
 from .tensor_inplace import InPlaceOps
 from .tensor_math import MathOps
+from .tensor_python import PythonOps
 from .tensor_shape import ShapeOps
 from .validation import (axis_arg, check_allocation, check_reduction, dimensions, fits_integer_type, flag, index_error,
                          number, numeric_array, whole_numbers)
@@ -64,7 +66,7 @@ def _place(data, device):
     return data if device == device_of(data) else to_device(data, check_device(device))
 
 
-class Tensor(MathOps, ShapeOps, InPlaceOps):
+class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorType):
     # _version: [n], cuántas veces cambió en su sitio (una lista: las vistas la comparten; ver versions.py);
     # _retains_grad: un nodo intermedio que guarda su .grad en backward (retain_grad)
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "_retains_grad", "__weakref__")
@@ -115,9 +117,6 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
     dtype = property(lambda self: self.data.dtype)
     ndim = property(lambda self: self.data.ndim)
     size = property(lambda self: aliases.ElementCount(self.data.size))  # x.size() da un error que lo explica
-
-    def __len__(self):
-        return len(self.data)
 
     def numpy(self) -> np.ndarray:
         """Los valores como array de NumPy (desde la GPU, una copia a la CPU)."""
@@ -464,11 +463,14 @@ class Tensor(MathOps, ShapeOps, InPlaceOps):
         return self.permute(*axes)
 
     def expand(self, *shape) -> Tensor:
+        """Estira los ejes de tamaño 1 (y añade ejes por la izquierda); -1 deja un eje como está (PyTorch)."""
         shape = _shape_arg(shape, "expand")
+        lead = len(shape) - self.ndim
+        shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
         if not _broadcastable(self.shape, shape) or len(shape) < self.ndim:
             raise ShapeError(
                 f"expand/broadcast_to: la forma {shape_str(self.shape)} no se puede estirar a {shape_str(shape)}: "
-                "solo se estiran los ejes de tamaño 1 y se añaden ejes por la izquierda."
+                "solo se estiran los ejes de tamaño 1 y se añaden ejes por la izquierda (-1 deja un eje como está)."
             )
         return MV.Expand.apply(self, shape=shape)
 

@@ -49,7 +49,7 @@ def _forward_kernel(gates, c_prev, c_out, h_out):
 
 
 @cuda.jit
-def _backward_kernel(dh_out, dh_next, dc, gates, c_prev, c, dz):
+def _backward_kernel(dh_out, dh_next, dc, gates, c_prev, c):
     n_batch, u = c.shape
     t = cuda.grid(1)
     if t >= n_batch * u:
@@ -62,10 +62,10 @@ def _backward_kernel(dh_out, dh_next, dc, gates, c_prev, c, dz):
     tc = math.tanh(c[n, k])
     dh = dh_out[n, k] + dh_next[n, k]
     dct = dc[n, k] + dh * o * (ONE - tc * tc)
-    dz[n, k] = dct * g * i * (ONE - i)
-    dz[n, u + k] = dct * c_prev[n, k] * f * (ONE - f)
-    dz[n, 2 * u + k] = dct * i * (ONE - g * g)
-    dz[n, 3 * u + k] = dh * tc * o * (ONE - o)
+    gates[n, k] = dct * g * i * (ONE - i)
+    gates[n, u + k] = dct * c_prev[n, k] * f * (ONE - f)
+    gates[n, 2 * u + k] = dct * i * (ONE - g * g)
+    gates[n, 3 * u + k] = dh * tc * o * (ONE - o)
     dc[n, k] = dct * f
 
 
@@ -74,6 +74,7 @@ def lstm_cell_forward(gates, c_prev, c_out, h_out, threads=THREADS_PER_BLOCK):
     _forward_kernel[blocks_for(c_prev.size, threads), threads](gates, c_prev, c_out, h_out)
 
 
-def lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, dz, threads=THREADS_PER_BLOCK):
-    """dh = dh_out + dh_next. `dc` entra con dc_{t+1} y sale con dc_{t-1}; escribe dz (N, 4u)."""
-    _backward_kernel[blocks_for(c.size, threads), threads](dh_out, dh_next, dc, gates, c_prev, c, dz)
+def lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c, threads=THREADS_PER_BLOCK):
+    """dh = dh_out + dh_next. `dc` entra con dc_{t+1} y sale con dc_{t-1}; `gates` entra con (i, f, g, o) y
+    sale con dz (N, 4u): cada hilo lee sus cuatro puertas antes de escribir encima."""
+    _backward_kernel[blocks_for(c.size, threads), threads](dh_out, dh_next, dc, gates, c_prev, c)

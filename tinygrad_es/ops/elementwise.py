@@ -200,6 +200,17 @@ class Sign(Function):
         return np.zeros_like(grad)
 
 
+class Floor(Function):
+    """El entero de debajo. Escalonada: su derivada es 0 (y no existe en los enteros: también 0), como
+    en PyTorch; es primitiva para que x.floor() siga en el grafo y, con ella, x % y derive respecto a x."""
+
+    def forward(self, a):
+        return np.floor(a)
+
+    def backward(self, grad):
+        return np.zeros_like(grad)
+
+
 class Abs(Function):
     """|x|; en x = 0 tomamos la subderivada 0 (como np.sign)."""
 

@@ -252,14 +252,16 @@ class LSTM(_Recurrent):
         def rows(r):  # devuelve la parte de [dW; db; dU] de estas filas
             xh, cs, gates, (keep, drop, seen) = blocks[r.start]
             dhs = self._output_grads(grad, r, xh.dtype, seen)
-            dz = scratch("lstm_dz", gates.shape, gates.dtype, like=gates)
+            # la celda escribe dz[t] encima de gates[t] (kernels/cpu/lstm.py): en una copia si el grafo se
+            # conserva para otro backward (retain_graph=True)
+            dz = gates if self.final_backward else gates.copy()
             dh = dh0[r]  # el gradiente que llega a h_{t-1} desde el paso t (al acabar, el de h0)
             dc = dc0[r]  # entra dc_T, sale dc_0
             for t in reversed(range(steps)):
                 if keep is not None:  # el estado de las filas enmascaradas es el del paso anterior
                     h_pass = _skip_cell(keep[t], drop[t], dhs[t], dh)
                     c_pass = _skip_cell(keep[t], drop[t], dc)
-                L.lstm_cell_backward(dhs[t], dh, dc, gates[t], cs[t], cs[t + 1], dz[t])
+                L.lstm_cell_backward(dhs[t], dh, dc, dz[t], cs[t], cs[t + 1])
                 if t > 0 or need_h0:  # dL/dh0 solo si h0 lo pide
                     np.matmul(dz[t], UT, out=dh)
                 if keep is not None:

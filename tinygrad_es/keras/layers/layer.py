@@ -106,7 +106,10 @@ class Layer:
         name = name or f"variable_{len(self._tracked_weights)}"
         check_allocation(f"{self.name} ({type(self).__name__})", f"el peso {name}", shape, dtype,
                          "Revisa los tamaños que le diste a la capa (units, filters, input_dim...) y los de su entrada.")
-        value = initializers.get(initializer)(shape, dtype=dtype)
+        # en orden C siempre (Orthogonal da una traspuesta, en orden F): con un peso en orden F, cada operación
+        # con su gradiente (en orden C) recorre uno de los dos a saltos; el RMSprop de la LSTM del curso
+        # tardaba 0.5 ms por paso en su núcleo recurrente, en lugar de 0.06
+        value = np.ascontiguousarray(initializers.get(initializer)(shape, dtype=dtype))
         weight = Variable(value, dtype=dtype, requires_grad=trainable and self._trainable, name=name)
         weight.regularizer = regularizers.get(regularizer)
         weight.constraint = constraints.get(constraint)
