@@ -39,7 +39,7 @@ from .tensor_math import MathOps
 from .tensor_python import PythonOps
 from .tensor_shape import ShapeOps
 from .validation import (axis_arg, check_allocation, check_reduction, dimensions, fits_integer_type, flag, index_error,
-                         number, numeric_array, whole_numbers)
+                         integer, number, numeric_array, whole_numbers)
 
 
 def _as_array(data, dtype):
@@ -324,7 +324,10 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
 
     # ------------------------------------------------------------ comparaciones (sin gradiente)
     def _compare(self, fn, other):
-        other = other.data if isinstance(other, Tensor) else other
+        if isinstance(other, Tensor) or other is None:  # (x == None da False en cada elemento, como NumPy)
+            other = getattr(other, "data", other)
+        else:  # un texto da el error en español, no el de las ufuncs de NumPy
+            other = numeric_array("comparación (<, ==...)", "el otro lado", other)
         return Tensor(fn(self.data, other))
 
     def __lt__(self, o): return self._compare(np.less, o)
@@ -487,6 +490,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
         """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
         n = self.shape[axis]
         if isinstance(indices_or_sections, int):
+            integer("split", "indices_or_sections", indices_or_sections, meaning="el número de trozos")
             if n % indices_or_sections:
                 raise ShapeError(
                     f"split: el eje {axis} mide {n} y no se divide en {indices_or_sections} trozos iguales; "
@@ -522,6 +526,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
 
     def one_hot(self, num_classes: int) -> Tensor:
         """Etiquetas enteras -> vectores con un 1 en su clase (float32, sin gradiente)."""
+        num_classes = integer("one_hot", "num_classes", num_classes, meaning="el número de clases")
         labels = whole_numbers("one_hot", "las etiquetas deben ser enteras (el índice de cada clase)", self.numpy(),
                                "convertirla a entero la truncaría en silencio: redondéala tú si es una clase.")
         if labels.size and (labels.min() < 0 or labels.max() >= num_classes):

@@ -15,6 +15,7 @@ import numpy as np
 from .einsum import einsum
 from .errors import ShapeError, normalize_axes, shape_str
 from .ops import movement as MV
+from .validation import integer
 
 if TYPE_CHECKING:  # (solo para las anotaciones: tensor.py importa este módulo)
     from .tensor import Tensor
@@ -140,6 +141,8 @@ class ShapeOps:
     def roll(self, shift: int | tuple, axis: int | tuple | None = None) -> Tensor:
         """Desplaza los elementos `shift` posiciones a lo largo de `axis`; los que salen por un extremo
         entran por el otro (np.roll). axis=None: sobre el tensor aplanado, con la forma de vuelta."""
+        for s in np.atleast_1d(shift).tolist():
+            integer("roll", "shift", s, minimum=None, meaning="cuántas posiciones se desplaza")
         if axis is None:
             return self.flatten().roll(shift, 0).reshape(*self.shape)
         shifts, axes = np.broadcast_arrays(np.atleast_1d(shift), np.atleast_1d(axis))
@@ -163,6 +166,7 @@ class ShapeOps:
         return self._triangle("tril", k, lambda rows, cols: np.tri(rows, cols, k, dtype=bool))
 
     def _triangle(self, fn, k, mask):
+        integer(fn, "k", k, minimum=None, meaning="la diagonal: 0 la principal, 1 la de encima, -1 la de debajo")
         if self.ndim < 2:
             raise ShapeError(
                 f"{fn} trabaja con matrices (los dos últimos ejes) y x tiene forma {shape_str(self.shape)}: "
