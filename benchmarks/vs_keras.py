@@ -147,6 +147,7 @@ def main():
     seeds = 1 if args.rapido else args.semillas
     context = f"{os.cpu_count()} CPU; {keras_info}; {seeds} semilla(s)" + (" (--rapido: pocos datos)" if args.rapido else "")
     print(context)
+    load_at_start = os.getloadavg()[0]  # la carga de otros programas cambia los segundos por época: se anota
     by_net = {}
     with tempfile.TemporaryDirectory() as folder:
         prepare_data(folder, args.rapido)
@@ -160,8 +161,9 @@ def main():
     if args.markdown:
         measured = ("pocos datos y una época" if args.rapido else "los datos completos: exactitud en test tras 5 épocas "
                     "(MLP, CNN) o pérdida de entrenamiento tras 2 épocas (LSTM)")
-        header = (f"Medido el {date.today().isoformat()} con `python benchmarks/vs_keras.py` ({context}), con "
-                  f"{measured}; una cifra por semilla.")
+        load = f"carga media de la máquina {load_at_start:.1f} al empezar y {os.getloadavg()[0]:.1f} al acabar"
+        header = (f"Medido el {date.today().isoformat()} con `python benchmarks/vs_keras.py` ({context}; {load}), "
+                  f"con {measured}; una cifra por semilla.")
         write_text(args.markdown, markdown(by_net, frameworks, header))
         print(f"Resultados en Markdown escritos en {args.markdown}")
 
