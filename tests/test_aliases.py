@@ -45,13 +45,29 @@ def test_aliases_compute_like_their_primary():
     (lambda t: Tensor.stack([t, t], dim=2), np.stack([X, X], axis=2)),
     (lambda t: t.chunk(2, dim=1)[1], X[:, 2:]),
     (lambda t: t.repeat_interleave(2, dim=0), np.repeat(X, 2, axis=0)),
+    # los argumentos sueltos (*shape, *axes) también con nombre, como PyTorch y tinygrad
+    (lambda t: t.reshape(shape=(4, 3)), X.reshape(4, 3)),
+    (lambda t: t.view(size=(2, 6)), X.reshape(2, 6)),
+    (lambda t: t.permute(dims=(1, 0)), X.T),
+    (lambda t: t.permute(order=(1, 0)), X.T),
+    (lambda t: t[None].expand(size=(2, 3, 4)), np.broadcast_to(X, (2, 3, 4))),
+    (lambda t: t[:, None].expand(-1, 5, -1), np.broadcast_to(X[:, None], (3, 5, 4))),  # -1: el eje se queda
+    (lambda t: Tensor.zeros(size=(2, 3)), np.zeros((2, 3))),
+    (lambda t: t.tril(diagonal=-1), np.tril(X, -1)),
+    (lambda t: t.dropout(p=0.0), X),
+    (lambda t: t.hardtanh(min_val=2.0, max_val=5.0), np.clip(X, 2, 5)),
+    (lambda t: t.hardtanh(2.0, 5.0), np.clip(X, 2, 5)),
+    (lambda t: t.eq(5.0), X == 5), (lambda t: t.ne(5.0), X != 5), (lambda t: t.lt(5.0), X < 5),
+    (lambda t: t.le(5.0), X <= 5), (lambda t: t.gt(5.0), X > 5), (lambda t: t.ge(5.0), X >= 5),
 ])
 def test_pytorch_keywords(call, expected):
     np.testing.assert_allclose(call(Tensor(X, dtype="float64")).data, expected, rtol=1e-12)
 
 
 def test_keywords_are_translated_only_where_the_primary_exists():
-    assert set(ARGUMENTS.values()) <= {"axis", "keepdims", "shift", "ddof", "min_value", "max_value", "negative_slope"}
+    primaries = {p for v in ARGUMENTS.values() for p in ((v,) if isinstance(v, str) else v)}
+    assert primaries <= {"axis", "axes", "keepdims", "shift", "ddof", "min_value", "max_value", "negative_slope",
+                         "shape", "rate", "k"}
     with pytest.raises(TypeError, match="dim"):
         Tensor(X).reshape(3, 4, dim=0)  # reshape no tiene axis: dim= sigue siendo un error
     with pytest.raises(TypeError, match="dimension"):
@@ -100,11 +116,46 @@ def test_where_also_as_a_method_of_the_condition_like_tinygrad():
     np.testing.assert_array_equal(x.grad.data, (X > 0).astype(np.float32))
 
 
+def test_cat_and_stack_also_as_methods_with_loose_tensors_like_tinygrad():
+    x, y = Tensor(X, requires_grad=True), Tensor(-X)
+    np.testing.assert_array_equal(x.cat(y, x, dim=1).numpy(), np.concatenate([X, -X, X], axis=1))
+    np.testing.assert_array_equal(x.stack(y, dim=2).numpy(), np.stack([X, -X], axis=2))
+    np.testing.assert_array_equal(Tensor.cat([x, y], 1).numpy(), np.concatenate([X, -X], axis=1))  # NumPy sigue
+    np.testing.assert_array_equal(Tensor.stack((x, y), -1).numpy(), np.stack([X, -X], axis=-1))
+    x.cat(y, x, dim=0).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.full(X.shape, 2.0))
+
+
 @pytest.mark.parametrize("fn", ["concatenate", "cat", "stack"])
-def test_concatenating_a_loose_tensor_says_to_pass_a_list(fn):
-    with pytest.raises(TypeError, match=r"recibe una lista de tensores y recibió un Tensor suelto: escribe "
-                                        r"Tensor\.(concatenate|stack)\(\[a, b\], axis=0\) \(tinygrad escribe a\.cat"):
-        getattr(Tensor(X), fn)(Tensor(X), dim=1)
+def test_concatenate_and_stack_misuses_say_what_to_write(fn):
+    primary = "stack" if fn == "stack" else "concatenate"
+    with pytest.raises(TypeError, match=rf"^{primary} recibe una lista de tensores y recibió un Tensor suelto: escribe "
+                                        rf"Tensor\.{primary}\(\[a, b\], axis=0\) o, como tinygrad, a\.{primary}\(b, axis=0\)\.$"):
+        getattr(Tensor(X), fn)(dim=1)
+    with pytest.raises(TypeError, match=rf"^{primary}: con los tensores sueltos .* el eje va con nombre, y llegó 1 sin "
+                                        rf"nombre: escribe a\.{primary}\(b, axis=\.\.\.\)"):
+        getattr(Tensor(X), fn)(Tensor(X), 1)
+    with pytest.raises(TypeError, match=rf"^{primary}: tras la lista de tensores solo va el eje, y llegaron 2"):
+        getattr(Tensor, fn)([Tensor(X), Tensor(X)], 0, 1)
+
+
+def test_concatenating_scalars_says_to_stack_them():
+    with pytest.raises(ShapeError, match=r"^concatenate: los escalares \(0 ejes\) no tienen eje .* Tensor\.stack\(\[a, b\]\)"):
+        Tensor(3.0).cat(Tensor(3.0))  # antes: el IndexError de NumPy
+
+
+def test_missing_names_on_the_class_are_spanish_too():
+    with pytest.raises(AttributeError, match=r"^Tensor no tiene 'empty': usa Tensor\.zeros\(\*forma\)"):
+        Tensor.empty(2, 3)  # antes: "type object 'Tensor' has no attribute 'empty'"
+    with pytest.raises(AttributeError, match=r"^Tensor no tiene 'onez': ¿quisiste decir 'ones'\?$"):
+        Tensor.onez(2)
+    assert not hasattr(Tensor, "__array_function__")  # los privados siguen con el error de Python
+
+
+def test_the_pytorch_repeat_with_a_list_points_to_tile():
+    with pytest.raises(ValueError, match=r"Para repetir el tensor entero, el repeat de PyTorch/tinygrad, usa "
+                                         r"tile\(\(2, 3\)\)\.$"):
+        Tensor(X).repeat([2, 3])
 
 
 def test_nn_functional_accepts_keras_and_pytorch_argument_names():

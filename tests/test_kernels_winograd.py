@@ -83,7 +83,7 @@ def test_output_grad_transform_matches_reference(case, relu):
     th, tw = K.tiles(case["out_hw"])
     dm = np.full((n * th * tw, K.POINTS, f), np.nan)
     mask = relu_out if relu else np.empty((0, 0, 0, 0))
-    K.output_grad_transform(grad, mask, dm, np.full((11, 4 * tw * f), np.nan), 0, n)
+    K.output_grad_transform(grad, mask, dm, np.full((10, 4 * tw * f), np.nan), 0, n)
     np.testing.assert_allclose(dm, K.output_grad_transform_reference(grad, relu_out), rtol=1e-12, atol=1e-12)
 
 

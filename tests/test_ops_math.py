@@ -48,6 +48,17 @@ UNARY = {
     "hard_sigmoid": (lambda t: t.hard_sigmoid(), _hard_sigmoid, (-5, 5), (-3, 3)),
     "hard_silu": (lambda t: t.hard_silu(), lambda x: x * _hard_sigmoid(x), (-5, 5), (-3, 3)),
     "hard_tanh": (lambda t: t.hard_tanh(), lambda x: np.clip(x, -1, 1), (-3, 3), (-1, 1)),
+    "hardtanh(min_val, max_val)": (lambda t: t.hardtanh(min_val=-2.0, max_val=0.5), lambda x: np.clip(x, -2, 0.5),
+                                   (-3, 3), (-2, 0.5)),
+    "celu": (lambda t: t.celu(0.5), lambda x: np.maximum(x, 0) + 0.5 * np.expm1(np.minimum(x, 0) / 0.5), (-3, 3), (0,)),
+    "tan": (lambda t: t.tan(), np.tan, (-1.4, 1.4), ()),
+    "log2": (lambda t: t.log2(), np.log2, (0.1, 4), ()),
+    "floor": (lambda t: t.floor(), np.floor, (-3, 3), range(-3, 4)),
+    "ceil": (lambda t: t.ceil(), np.ceil, (-3, 3), range(-3, 4)),
+    "x // 0.7": (lambda t: t // 0.7, lambda x: x // 0.7, (-2, 2), [0.7 * k for k in range(-3, 4)]),
+    "x % 0.7": (lambda t: t % 0.7, lambda x: np.mod(x, 0.7), (-2, 2), [0.7 * k for k in range(-3, 4)]),
+    "x % -0.7": (lambda t: t % -0.7, lambda x: np.mod(x, -0.7), (-2, 2), [0.7 * k for k in range(-3, 4)]),
+    "3 % x": (lambda t: 3.0 % t, lambda x: np.mod(3.0, x), (0.9, 2.5), (1.0, 1.5)),
     "silu": (lambda t: t.silu(), lambda x: x * _sigmoid(x), (-4, 4), ()),
     "mish": (lambda t: t.mish(), lambda x: x * np.tanh(_softplus(x)), (-4, 4), ()),
 }
@@ -68,10 +79,26 @@ def test_aliases_are_the_same_function():
     assert T.swish is T.silu and T.hard_swish is T.hard_silu
 
 
+def test_remainder_derives_like_pytorch_in_both_operands():
+    """x % y = x - y·floor(x / y): d/dx = 1 y d/dy = -floor(x / y) (floor no pasa gradiente)."""
+    x = Tensor([5.5, -5.5, 2.0], dtype="float64", requires_grad=True)
+    y = Tensor([2.0, 2.0, -0.75], dtype="float64", requires_grad=True)
+    out = x % y
+    np.testing.assert_allclose(out.data, np.mod(x.data, y.data))
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(y.grad.data, -np.floor(x.data / y.data))
+    assert (x // y).dtype == np.float64 and (7 // Tensor([2.0])).item() == 3.0
+
+
 # ---------------------------------------------------------------- el gradiente en los codos
 KINKS = [
     # (nombre, función, x en el codo, gradiente prometido)
     ("sign", lambda t: t.sign(), 0.0, 0.0),
+    ("floor en 1", lambda t: t.floor(), 1.0, 0.0),
+    ("ceil en -1", lambda t: t.ceil(), -1.0, 0.0),
+    ("celu en 0", lambda t: t.celu(0.5), 0.0, 1.0),
+    ("hardtanh(-2, 0.5) en 0.5", lambda t: t.hardtanh(-2.0, 0.5), 0.5, 1.0),
     ("relu6 en 0", lambda t: t.relu6(), 0.0, 0.0),
     ("relu6 en 6", lambda t: t.relu6(), 6.0, 0.0),
     ("hard_sigmoid en -3", lambda t: t.hard_sigmoid(), -3.0, 0.0),

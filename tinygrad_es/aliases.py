@@ -5,7 +5,8 @@ Los nombres principales de tinygrad_es son los de Keras y NumPy (`concatenate`, 
 `dim=`, `keepdim=`), y aquí se traducen a los principales sin una segunda implementación:
 
 - `ARGUMENTS`: argumentos con nombre que se renombran en cualquier método que tenga el
-  principal: `x.sum(dim=1, keepdim=True)` es `x.sum(axis=1, keepdims=True)`.
+  principal: `x.sum(dim=1, keepdim=True)` es `x.sum(axis=1, keepdims=True)`. Los que se pasan
+  sueltos (`reshape(*shape)`, `permute(*axes)`) también valen con nombre: `x.permute(dims=(1, 0))`.
 - `ALIASES`: otro nombre para el mismo método: `x.clamp(min=0)` es `x.clip(min_value=0)`.
 - `UNSUPPORTED`: nombres que no existen aquí, con lo que hay que escribir en su lugar; junto
   con las erratas (`x.reshpe` -> '¿quisiste decir reshape?') y las operaciones en su sitio
@@ -34,11 +35,14 @@ import inspect
 
 from .errors import closest_name
 
-ARGUMENTS = {  # nombre de PyTorch/tinygrad -> nombre principal
-    "dim": "axis", "dims": "axis", "keepdim": "keepdims", "shifts": "shift",
+ARGUMENTS = {  # nombre de PyTorch/tinygrad -> nombre principal (o los candidatos, en orden)
+    "dim": "axis", "dims": ("axis", "axes"), "keepdim": "keepdims", "shifts": "shift",
     "correction": "ddof", "unbiased": "ddof",  # True/False valen como ddof 1/0
     "min": "min_value", "max": "max_value", "min_": "min_value", "max_": "max_value",  # clamp de PyTorch, clip de tinygrad
+    "min_val": "min_value", "max_val": "max_value",  # hardtanh de PyTorch
     "neg_slope": "negative_slope",  # leakyrelu de tinygrad
+    "order": "axes", "size": "shape",  # permute(order=) de tinygrad, expand(size=) y zeros(size=) de PyTorch
+    "p": "rate", "diagonal": "k",  # dropout(p=) y triu(diagonal=) de PyTorch
 }
 
 FUNCTION_ARGUMENTS = {  # en nn.functional, además: el nombre de Keras y el de PyTorch valen los dos
@@ -54,6 +58,7 @@ ALIASES = {  # alias -> nombre principal
     "chunk": "split", "ravel": "flatten", "absolute": "abs", "amax": "max", "amin": "min",
     "logsoftmax": "log_softmax", "leakyrelu": "leaky_relu", "hardswish": "hard_swish", "hardsigmoid": "hard_sigmoid",
     "hardtanh": "hard_tanh",
+    "eq": "__eq__", "ne": "__ne__", "lt": "__lt__", "le": "__le__", "gt": "__gt__", "ge": "__ge__",
 }
 
 UNSUPPORTED = {  # nombre -> qué escribir en su lugar
@@ -71,6 +76,11 @@ UNSUPPORTED = {  # nombre -> qué escribir en su lugar
     "type_as": "usa x.astype(otro.dtype)",
     "long": "usa x.astype('int64')",
     "int": "usa x.astype('int32')",
+    "bool": "usa x.astype('bool')",
+    "half": "float16 no está (tinygrad_es calcula en float32 o float64): usa x.float()",
+    "empty": "usa Tensor.zeros(*forma): aquí no hay memoria sin inicializar",
+    "realize": "no hace falta: tinygrad_es calcula cada operación en el acto (no es perezoso como tinygrad); quita "
+               "la llamada",
     "pad2d": "usa pad con un par (antes, después) por eje, p. ej. x.pad(((0, 0), (arriba, abajo), (izq, der), (0, 0)))",
     "conv2d": "usa nn.functional.conv2d(x, w): canales al final, x (N, H, W, C) y w (KH, KW, C, F)",
     "max_pool2d": "usa nn.functional.max_pool2d(x): canales al final, x (N, H, W, C)",
@@ -129,8 +139,10 @@ def _with_argument_aliases(fn, table: dict, name_unknown: bool = False):
     Con name_unknown, envuelta siempre, y un argumento que no existe da el error en español con el
     nombre más parecido (en vez del TypeError de Python)."""
     params = inspect.signature(fn).parameters
-    renames = {old: new for old, new in table.items() if new in params and old not in params}
-    if not renames and not name_unknown:
+    renames = {old: _primary(new, params) for old, new in table.items() if _primary(new, params) and old not in params}
+    # reshape(*shape), permute(*axes): PyTorch y tinygrad también los nombran (reshape(shape=...)).
+    star = next((name for name, p in params.items() if p.kind is p.VAR_POSITIONAL), None)
+    if not renames and star is None and not name_unknown:
         return None
     known = None if any(p.kind is p.VAR_KEYWORD for p in params.values()) else [*params, *renames]
 
@@ -140,9 +152,16 @@ def _with_argument_aliases(fn, table: dict, name_unknown: bool = False):
             if name_unknown and known is not None:
                 _check_keywords(fn.__name__, kwargs, known)
             kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
+            if star in kwargs:
+                args = (*args, kwargs.pop(star))
         return fn(*args, **kwargs)
 
     return method
+
+
+def _primary(names: str | tuple, params) -> str | None:
+    """El primero de los nombres principales que la función tiene, o None."""
+    return next((name for name in ((names,) if isinstance(names, str) else names) if name in params), None)
 
 
 def _check_keywords(fn_name: str, kwargs: dict, known: list) -> None:
@@ -153,17 +172,26 @@ def _check_keywords(fn_name: str, kwargs: dict, known: list) -> None:
             raise TypeError(f"{fn_name} no tiene el argumento '{key}': {hint}")
 
 
+class TensorType(type):
+    """El tipo de la clase Tensor: `Tensor.empty(...)`, sin instancia, da el mismo error en español que
+    `x.empty` (sin esto, Python diría en inglés "type object 'Tensor' has no attribute")."""
+
+    def __getattr__(cls, name):
+        return _missing_attribute(cls, name)
+
+
 def _missing_attribute(self, name):
-    """`x.nombre` que no existe: un error que dice qué usar (solo para los nombres públicos)."""
+    """`x.nombre` (o `Tensor.nombre`) que no existe: un error que dice qué usar (solo para los nombres públicos)."""
     if name.startswith("_"):
         raise AttributeError(name)
+    cls = self if isinstance(self, type) else type(self)
     if name in UNSUPPORTED:
         hint = UNSUPPORTED[name]
-    elif name.endswith("_") and hasattr(type(self), name[:-1]):
+    elif name.endswith("_") and hasattr(cls, name[:-1]):
         hint = (f"las operaciones en su sitio no existen en tinygrad_es: escribe x = x.{name[:-1]}(...), que "
                 "crea un Tensor nuevo y deja el grafo intacto (para cambiar los valores de un dato o un peso: "
                 "x.assign(...), x.assign_add(...), x[...] = v)")
     else:
-        close = closest_name(name, [n for n in dir(type(self)) if not n.startswith("_")])
+        close = closest_name(name, [n for n in dir(cls) if not n.startswith("_")])
         hint = f"¿quisiste decir '{close}'?" if close else "mira help(Tensor) para ver sus métodos"
     raise AttributeError(f"Tensor no tiene '{name}': {hint}" + ("" if hint.endswith("?") else "."))

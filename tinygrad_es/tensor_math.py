@@ -4,11 +4,11 @@
 tensor.py se lea de un vistazo. Casi todos se componen de otros métodos (softplus = max(x, 0) +
 log1p(e^-|x|), gelu = x·Φ(x)...), así que su gradiente sale del autograd sin escribir backward.
 Las pocas primitivas nuevas están en `ops/` y dicen en su docstring por qué lo son: sin,
-log1p, expm1, erf y sign en ops/elementwise.py, cumsum en ops/reduce.py.
+log1p, expm1, erf, sign y floor en ops/elementwise.py, cumsum en ops/reduce.py.
 
 Los codos, donde la derivada no existe, tienen un valor fijo que las pruebas comprueban:
 relu, relu6 y hard_sigmoid dan 0 en sus codos (como TensorFlow); elu y selu toman la rama
-x >= 0; clip y hard_tanh dan 1 en los bordes; maximum y minimum reparten un empate a medias
+x >= 0; clip y hard_tanh dan 1 en los bordes; floor y ceil, 0 en los enteros; maximum y minimum reparten un empate a medias
 (y por eso softplus da exactamente 1/2 en 0).
 """
 from __future__ import annotations
@@ -42,12 +42,42 @@ class MathOps:
         """-1, 0 o 1 según el signo; su gradiente es 0."""
         return E.Sign.apply(self)
 
+    def floor(self) -> Tensor:
+        """El entero de debajo (como float); su gradiente es 0."""
+        return E.Floor.apply(self)
+
+    def ceil(self) -> Tensor:
+        """El entero de encima: ceil x = -floor(-x)."""
+        return -(-self).floor()
+
+    def __floordiv__(self, other) -> Tensor:
+        """x // y = floor(x / y), como NumPy y PyTorch (gradiente 0)."""
+        return (self / other).floor()
+
+    def __rfloordiv__(self, other) -> Tensor:
+        return (other / self).floor()
+
+    def __mod__(self, other) -> Tensor:
+        """x % y = x - y·floor(x / y): el resto con el signo de y, como NumPy y PyTorch."""
+        return self - other * (self // other)
+
+    def __rmod__(self, other) -> Tensor:
+        return other - self * (other // self)
+
     def sin(self) -> Tensor:
         return E.Sin.apply(self)
 
     def cos(self) -> Tensor:
         """cos x = sin(π/2 - x)."""
         return (math.pi / 2 - self).sin()
+
+    def tan(self) -> Tensor:
+        """tan x = sin x / cos x."""
+        return self.sin() / self.cos()
+
+    def log2(self) -> Tensor:
+        """log₂ x = ln x / ln 2."""
+        return self.log() / math.log(2.0)
 
     def log1p(self) -> Tensor:
         """log(1 + x), exacta también con x cerca de 0."""
@@ -108,6 +138,10 @@ class MathOps:
         """scale·elu(x, alpha) con las constantes que autonormalizan la red (SELU_ALPHA, SELU_SCALE)."""
         return self.elu(SELU_ALPHA) * SELU_SCALE
 
+    def celu(self, alpha: float = 1.0) -> Tensor:
+        """max(x, 0) + alpha·(e^(min(x, 0)/alpha) - 1): elu con la curva escalada, derivable en 0."""
+        return self.maximum(0.0) + (self.minimum(0.0) / alpha).expm1() * alpha
+
     def gelu(self, approximate: bool = False) -> Tensor:
         """x·Φ(x), con Φ la distribución normal acumulada: x·(1 + erf(x/√2))/2.
 
@@ -134,9 +168,9 @@ class MathOps:
 
     hard_swish = hard_silu
 
-    def hard_tanh(self) -> Tensor:
-        """clip(x, -1, 1)."""
-        return self.clip(-1.0, 1.0)
+    def hard_tanh(self, min_value: float = -1.0, max_value: float = 1.0) -> Tensor:
+        """clip(x, -1, 1), como Keras; otros límites como el hardtanh(min_val, max_val) de PyTorch."""
+        return self.clip(min_value, max_value)
 
     def silu(self) -> Tensor:
         """x·σ(x) (también llamada swish)."""

@@ -59,12 +59,17 @@ class ShapeOps:
             )
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
 
-    @staticmethod
-    def concatenate(tensors: list, axis: int = 0) -> Tensor:
-        """Pega tensores a lo largo de `axis` (np.concatenate); cada uno recibe su trozo del gradiente."""
-        tensors = tensor_list("concatenate", tensors)
+    def concatenate(tensors: list, *more, axis: int = 0) -> Tensor:
+        """Pega tensores a lo largo de `axis` (np.concatenate); cada uno recibe su trozo del gradiente.
+
+        Sin @staticmethod a propósito, como where: vale `Tensor.concatenate([a, b], axis)` (NumPy) y
+        también `a.cat(b, c, dim=1)` (tinygrad), donde los tensores van sueltos y el eje con nombre."""
+        tensors, axis = tensor_list("concatenate", tensors, more, axis)
         if not tensors:
             raise ValueError("concatenate: la lista de tensores está vacía: hace falta al menos uno.")
+        if any(t.ndim == 0 for t in tensors):
+            raise ShapeError("concatenate: los escalares (0 ejes) no tienen eje por el que pegarlos: para juntarlos en "
+                             "un vector usa Tensor.stack([a, b]), o dales un eje antes con reshape(1).")
         try:
             return MV.Concatenate.apply(*tensors, axis=axis)
         except ValueError:
@@ -73,10 +78,9 @@ class ShapeOps:
                 f"concatenate(axis={axis}): las formas {shapes} deben coincidir en todos los ejes menos en el {axis}."
             ) from None
 
-    @staticmethod
-    def stack(tensors: list, axis: int = 0) -> Tensor:
-        """Apila tensores de la misma forma en un eje nuevo `axis`."""
-        tensors = tensor_list("stack", tensors)
+    def stack(tensors: list, *more, axis: int = 0) -> Tensor:
+        """Apila tensores de la misma forma en un eje nuevo `axis` (también `a.stack(b, dim=1)`, como concatenate)."""
+        tensors, axis = tensor_list("stack", tensors, more, axis)
         if not tensors:
             raise ValueError("stack: la lista de tensores está vacía: hace falta al menos uno para saber la forma.")
         return type(tensors[0]).concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
@@ -104,9 +108,11 @@ class ShapeOps:
         counts = np.asarray(repeats)
         n = x.shape[axis]
         if counts.dtype.kind not in "iu" or counts.ndim > 1 or counts.size not in (1, n) or (counts < 0).any():
+            torch_style = x is not self and counts.ndim == 1 and counts.size >= self.ndim  # x.repeat([2, 3])
             raise ValueError(
                 f"repeat: repeats debe ser un entero >= 0 o una lista de {n} enteros >= 0 (uno por elemento del eje "
-                f"{axis}) y recibió {repeats!r}."
+                f"{axis}) y recibió {repeats!r}." + (f" Para repetir el tensor entero, el repeat de PyTorch/tinygrad, "
+                                                     f"usa tile({tuple(counts.tolist())})." if torch_style else "")
             )
         if counts.size == 1:  # la misma cuenta para todos: un expand sin copiar y un reshape, como tile
             r = int(counts.reshape(-1)[0])
@@ -220,14 +226,27 @@ def _pad_widths(pad_width, shape) -> tuple:
     return tuple((int(a), int(b)) for a, b in widths)
 
 
-def tensor_list(fn: str, tensors) -> list:
-    """La lista de concatenate/stack como Tensors. Un Tensor suelto es el `a.cat(b)` de tinygrad, que
-    aquí no existe: sin este error, iterar sobre sus filas daría un IndexError que no explica nada."""
+def tensor_list(fn: str, tensors, more: tuple, axis: int) -> tuple[list, int]:
+    """Los tensores de concatenate/stack y el eje: una lista (NumPy: `Tensor.cat([a, b], 1)`, y `more` es
+    a lo sumo el eje) o tensores sueltos (tinygrad: `a.cat(b, c, dim=1)`, y el eje va con nombre)."""
     from .tensor import Tensor, as_tensor  # (aquí: tensor.py importa este módulo)
 
     if isinstance(tensors, Tensor):
+        if not more:
+            raise TypeError(
+                f"{fn} recibe una lista de tensores y recibió un Tensor suelto: escribe Tensor.{fn}([a, b], axis=0) "
+                f"o, como tinygrad, a.{fn}(b, axis=0)."
+            )
+        loose = next((m for m in more if not isinstance(m, Tensor)), None)
+        if loose is not None:
+            raise TypeError(
+                f"{fn}: con los tensores sueltos (a.{fn}(b, c), como tinygrad) el eje va con nombre, y llegó "
+                f"{loose!r} sin nombre: escribe a.{fn}(b, axis=...) o Tensor.{fn}([a, b], axis)."
+            )
+        return [tensors, *more], axis
+    if len(more) > 1 or any(isinstance(m, Tensor) for m in more):
         raise TypeError(
-            f"{fn} recibe una lista de tensores y recibió un Tensor suelto: escribe Tensor.{fn}([a, b], axis=0) "
-            f"(tinygrad escribe a.cat(b) y a.stack(b), que aquí no existen)."
+            f"{fn}: tras la lista de tensores solo va el eje, y llegaron {len(more)} argumentos más: escribe "
+            f"Tensor.{fn}([a, b, c], axis=0)."
         )
-    return [as_tensor(t) for t in tensors]
+    return [as_tensor(t) for t in tensors], (more[0] if more else axis)

@@ -17,20 +17,16 @@ núcleo repetido Wo veces (`tile_weights`, una vez por llamada). Cada término e
 producto elemento a elemento de dos tramos seguidos de Wo·F valores: un bucle largo que el
 compilador vectoriza, sin índices que salten.
 
-Backward, con la misma idea (g = gradiente de la salida, con la máscara de la ReLU si la hay):
+El backward no tiene kernels propios: es el de im2col (`ops/conv.py`), que hace dw y db de
+esta capa igual de rápido (ver `ops/conv_direct.py`).
 
-    dW_abc[j·F + f] += g[n, i, j, f] · X_c[i + a·dh, (j + b·dw)·F + f]
-        y al final dw[a, b, c, f] = Σ_j dW_abc[j·F + f]            (weight_grad + fold)
-    dX_c[i + a·dh, (j + b·dw)·F + f] += g[n, i, j, f] · W_abc[j·F + f]
-        y al final dx[n, y, x, c] = Σ_f dX_c[y, x·F + f]           (input_grad)
-
-Disposición: x, out, grad con canales al final (N, H, W, C); la imagen expandida, una por hilo,
+Disposición: x y out con canales al final (N, H, W, C); la imagen expandida, una por hilo,
 (C, Hp, Wp·F) con Hp, Wp el alto y ancho con relleno.
 """
 import numba
 import numpy as np
 
-_jit = dict(cache=True, nogil=True, error_model="numpy")
+from . import JIT
 
 
 # ---------------------------------------------------------------- referencia en NumPy
@@ -50,41 +46,13 @@ def conv2d_reference(x, w, pt, pl, out_hw, dilation=(1, 1)):
     return sum(padded[:, a * dh:a * dh + ho, b * dw:b * dw + wo] @ w[a, b] for a in range(kh) for b in range(kw))
 
 
-def weight_grad_reference(x, grad, kernel_hw, pt, pl, dilation=(1, 1)):
-    """dw[a, b] = Σ_{n,i,j} x_desplazada[n, i, j, :]ᵀ · grad[n, i, j, :], con cortes de NumPy."""
-    (kh, kw), (dh, dw) = kernel_hw, dilation
-    _, ho, wo, _ = grad.shape
-    padded = _padded(x, pt, pl, ho + (kh - 1) * dh, wo + (kw - 1) * dw)
-    return np.stack([np.stack([np.einsum("nijc,nijf->cf", padded[:, a * dh:a * dh + ho, b * dw:b * dw + wo], grad)
-                               for b in range(kw)]) for a in range(kh)])
-
-
-def input_grad_reference(grad, w, x_shape, pt, pl, dilation=(1, 1)):
-    """dx: cada salida devuelve grad · w[a, b]ᵀ al píxel que leyó (la adjunta de conv2d_reference)."""
-    kh, kw, _, _ = w.shape
-    (dh, dw), (_, ho, wo, _) = dilation, grad.shape
-    n, h, wd, c = x_shape
-    padded = np.zeros((n, ho + (kh - 1) * dh, wo + (kw - 1) * dw, c), dtype=grad.dtype)
-    for a in range(kh):
-        for b in range(kw):
-            padded[:, a * dh:a * dh + ho, b * dw:b * dw + wo] += grad @ w[a, b].T
-    out = np.zeros(x_shape, dtype=grad.dtype)
-    out[:, :padded.shape[1] - pt, :padded.shape[2] - pl] = padded[:, pt:pt + h, pl:pl + wd]
-    return out
-
-
 def tile_weights(w, wo) -> np.ndarray:
     """W_abc (KH, KW, C, Wo·F): la fila f de cada posición del núcleo, repetida Wo veces."""
     return np.ascontiguousarray(np.tile(w, (1, 1, 1, wo)))
 
 
-def fold(partial, f) -> np.ndarray:
-    """(..., F) = Σ_j partial[..., j·F + f]: suma las Wo copias de cada filtro (dw desde dW_abc, db)."""
-    return partial.reshape(*partial.shape[:-1], -1, f).sum(axis=-2)
-
-
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(**_jit)
+@numba.njit(inline="always", **JIT)
 def expand_image(x, n, pt, pl, f, expanded):
     """expanded (C, Hp, Wp·F) <- la imagen n de x con relleno de ceros, cada píxel repetido F veces."""
     _, h, w, c = x.shape
@@ -100,19 +68,8 @@ def expand_image(x, n, pt, pl, f, expanded):
                     target[k] = value
 
 
-@numba.njit(**_jit)
-def _grad_row(grad_rows, relu_rows, n, i, buffer):
-    """La fila i de g: la de grad (una vista) o, si hay ReLU (relu_rows no vacío), grad·(relu_out > 0) en buffer."""
-    if relu_rows.shape[0] == 0:
-        return grad_rows[n, i]
-    grad, relu_out = grad_rows[n, i], relu_rows[n, i]
-    for e in range(grad.shape[0]):
-        buffer[e] = grad[e] if relu_out[e] > 0 else grad[e] * 0
-    return buffer
-
-
 # --8<-- [start:forward]
-@numba.njit(**_jit)
+@numba.njit(**JIT)
 def forward(x, w_tiled, bias_tiled, relu, out, pt, pl, dh, dw, expanded, n0, n1):
     """out[n0:n1] (Ho, Wo, F) <- conv(x) + bias, y max(·, 0) con relu. bias_tiled (Wo·F,) o vacío."""
     _, ho, wo, f = out.shape
@@ -144,54 +101,3 @@ def forward(x, w_tiled, bias_tiled, relu, out, pt, pl, dh, dw, expanded, n0, n1)
                 for e in range(length):
                     row[e] = max(row[e], 0)
 # --8<-- [end:forward]
-
-
-@numba.njit(**_jit)
-def weight_grad(x, grad, relu_out, partial, bias_partial, pt, pl, dh, dw, expanded, buffer, n0, n1):
-    """partial (KH, KW, C, Wo·F) += g · X_abc y bias_partial (Wo·F,) += g, de las imágenes n0..n1-1."""
-    _, ho, wo, f = grad.shape
-    kh, kw, c, length = partial.shape
-    grad_rows = grad.reshape(grad.shape[0], ho, length)
-    relu_rows = relu_out.reshape(relu_out.shape[0], ho, length)
-    for n in range(n0, n1):
-        expand_image(x, n, pt, pl, f, expanded)
-        for i in range(ho):
-            g = _grad_row(grad_rows, relu_rows, n, i, buffer)
-            for e in range(length):
-                bias_partial[e] += g[e]
-            for a in range(kh):
-                for b in range(kw):
-                    for ch in range(c):
-                        source = expanded[ch, i + a * dh, b * dw * f:b * dw * f + length]
-                        target = partial[a, b, ch]
-                        for e in range(length):
-                            target[e] += g[e] * source[e]
-
-
-@numba.njit(**_jit)
-def input_grad(grad, relu_out, w_tiled, dx, pt, pl, dh, dw, expanded, buffer, n0, n1):
-    """dx[n0:n1] (H, W, C) <- Σ_f dX_c (ver el docstring del módulo); expanded sirve de dX."""
-    _, ho, wo, f = grad.shape
-    kh, kw, c, length = w_tiled.shape
-    _, h, w, _ = dx.shape
-    grad_rows = grad.reshape(grad.shape[0], ho, length)
-    relu_rows = relu_out.reshape(relu_out.shape[0], ho, length)
-    for n in range(n0, n1):
-        expanded[:] = 0
-        for i in range(ho):
-            g = _grad_row(grad_rows, relu_rows, n, i, buffer)
-            for a in range(kh):
-                for b in range(kw):
-                    for ch in range(c):
-                        target = expanded[ch, i + a * dh, b * dw * f:b * dw * f + length]
-                        weights = w_tiled[a, b, ch]
-                        for e in range(length):
-                            target[e] += g[e] * weights[e]
-        for y in range(h):
-            for xx in range(w):
-                for ch in range(c):
-                    source = expanded[ch, y + pt, (xx + pl) * f:(xx + pl + 1) * f]
-                    total = source[0] * 0
-                    for k in range(f):
-                        total += source[k]
-                    dx[n, y, xx, ch] = total

@@ -32,6 +32,8 @@ El relleno de abajo/derecha no hace falta pasarlo: queda implícito en (Ho, Wo).
 import numba
 import numpy as np
 
+from . import JIT
+
 
 # ---------------------------------------------------------------- referencia en NumPy
 def _bottom_right_padding(size, out, stride, dilation, k, before):
@@ -72,7 +74,7 @@ def col2im_reference(cols, h, w, sh, sw, dh, dw, pt, pl):
 
 # ---------------------------------------------------------------- kernels de Numba
 # --8<-- [start:im2col]
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def im2col(x, cols, sh, sw, dh, dw, pt, pl):
     """Rellena `cols (N, Ho, Wo, KH, KW, C)` desde `x (N, H, W, C)`.
 
@@ -107,7 +109,7 @@ def im2col(x, cols, sh, sw, dh, dw, pt, pl):
 # --8<-- [end:im2col]
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def col2im(cols, dx, sh, sw, dh, dw, pt, pl):
     """Escribe en `dx (N, H, W, C)` la suma de las casillas de `cols` que salieron de cada píxel.
 

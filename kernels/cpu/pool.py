@@ -22,6 +22,8 @@ recorre memoria contigua. Los kernels son de un solo hilo y sueltan el GIL (`nog
 import numba
 import numpy as np
 
+from . import JIT
+
 
 # ---------------------------------------------------------------- referencia en NumPy
 def _windows(h, w, kh, kw, ho, wo, sh, sw, pt, pl):
@@ -84,14 +86,14 @@ def avg_pool_backward_reference(grad, h, w, kh, kw, sh, sw, pt, pl):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, nogil=True)
+@numba.njit(inline="always", **JIT)
 def _window_span(i, stride, pad, k, size):
     """Las posiciones [inicio, fin) que la ventana i cubre DENTRO de la imagen (sin el relleno)."""
     start = i * stride - pad
     return max(start, 0), min(start + k, size)
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def max_pool_forward(x, out, argmax, kh, kw, sh, sw, pt, pl):
     """Rellena `out` y `argmax (N, Ho, Wo, C)` (y·W + x del ganador)."""
     n_batch, h, w, c = x.shape
@@ -113,7 +115,7 @@ def max_pool_forward(x, out, argmax, kh, kw, sh, sw, pt, pl):
                                 argmax[n, i, j, ch] = y * w + xx
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def max_pool_backward(grad, argmax, dx):
     """dx (N, H, W, C) = 0 y luego cada grad[n, i, j, c] se suma en su ganador."""
     n_batch, h, w, c = dx.shape
@@ -127,7 +129,7 @@ def max_pool_backward(grad, argmax, dx):
                     dx[n, k // w, k % w, ch] += grad[n, i, j, ch]
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def avg_pool_forward(x, out, kh, kw, sh, sw, pt, pl):
     """out (N, Ho, Wo, C) = media de las posiciones válidas de cada ventana."""
     n_batch, h, w, c = x.shape
@@ -148,7 +150,7 @@ def avg_pool_forward(x, out, kh, kw, sh, sw, pt, pl):
                     out[n, i, j, ch] /= count
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def avg_pool_backward(grad, dx, kh, kw, sh, sw, pt, pl):
     """dx (N, H, W, C): cada posición válida de una ventana recibe grad / cuenta."""
     n_batch, h, w, c = dx.shape

@@ -13,6 +13,8 @@ Disposición: matrices (filas, F) en orden C; `colsum` (F,) acumula (no se pone 
 """
 import numba
 
+from . import JIT
+
 
 def relu_backward_colsum_reference(grad, out):
     """(dz, Σ_filas dz) con NumPy."""
@@ -20,7 +22,7 @@ def relu_backward_colsum_reference(grad, out):
     return dz, dz.sum(axis=0)
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def relu_backward_colsum(grad, out, dz, colsum):
     """dz = grad·(out > 0); colsum += Σ_filas dz. Todas las matrices (filas, F), `colsum` (F,)."""
     rows, f = grad.shape

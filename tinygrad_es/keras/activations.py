@@ -83,9 +83,8 @@ def selu(x):
 
 
 def celu(x, alpha=1.0):
-    """max(x, 0) + alpha·(e^(min(x, 0)/alpha) - 1)."""
-    x = as_tensor(x)
-    return x.maximum(0.0) + (x.minimum(0.0) / alpha).expm1() * alpha
+    """max(x, 0) + alpha·(e^(min(x, 0)/alpha) - 1) (Tensor.celu)."""
+    return as_tensor(x).celu(alpha)
 
 
 def softplus(x):

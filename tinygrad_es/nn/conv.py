@@ -253,7 +253,8 @@ def conv2d_transpose(x: Tensor, w: Tensor, b: Tensor | None = None, stride: int 
         con output_padding op: 'valid' (H - 1)·s + k + op; 'same' (H - 1)·s + k - 2·(k // 2) + op
         relleno explícito (antes, después), como PyTorch: (H - 1)·s + k - antes - después + op
     output_padding: None, entero o pareja, cada uno menor que su stride. b: (F·groups,).
-    groups: la adjunta de conv2d con ese groups (w (KH, KW, F, C/groups)... C y F por grupo).
+    groups: la adjunta de conv2d con ese groups: w (KH, KW, F, C), con F los filtros de cada grupo (la
+    salida tiene F·groups canales) y C todos los canales de x (el núcleo de conv2d (KH, KW, F, C) al revés).
     """
     x, w = as_tensor(x), as_tensor(w)
     check_rank("conv2d_transpose", "x", x, 4, "(N, H, W, C)")

@@ -92,7 +92,7 @@ class Conv2DWinograd(Function):
         def chunk(start, stop):
             """Devuelve las partes de dU y db de este trozo; escribe su parte de dx."""
             dm = _tiles_buffer("winograd_m", stop - start, th, tw, f, dtype)
-            K.output_grad_transform(grad, mask, dm, _rows_buffer(11, tw, f, 0, dtype), start, stop)
+            K.output_grad_transform(grad, mask, dm, _rows_buffer(10, tw, f, 0, dtype), start, stop)
             db = dm[:, K.BIAS_POINT].sum(axis=0) if need_b else None
             v = _tiles_buffer("winograd_v", stop - start, th, tw, c, dtype)
             rows = _rows_buffer(12, tw, c, 2, dtype)

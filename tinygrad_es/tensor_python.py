@@ -1,0 +1,78 @@
+"""Lo que Python y NumPy piden a un tensor: `len`, `for`, `abs`, `float`, `int`, `f"{t:.3f}"`, `np.asarray`.
+
+Un array de NumPy y un tensor de PyTorch responden a todo esto, y quien viene de ellos lo escribe sin
+pensarlo (`abs(x)`, `float(loss)`, `np.asarray(t)`). Sin estos métodos, Python daría su error en
+inglés, o algo peor: `list(escalar)` daría [] en silencio y `np.asarray(t)` un array de objetos
+Tensor. Nada de esto entra en el grafo salvo `abs(x)` y `+x`, que son x.abs() y x mismo.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+import numpy as np
+
+from .errors import shape_str
+
+if TYPE_CHECKING:  # (solo para las anotaciones: tensor.py importa este módulo)
+    from .tensor import Tensor
+
+
+class PythonOps:
+    """Mezcla de Tensor con los protocolos de Python y NumPy (ver el docstring del módulo)."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        """El tamaño del primer eje, como len de un array."""
+        self._check_has_axes("len()")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        """Las filas (el primer eje), cada una un Tensor derivable, como al recorrer un array."""
+        self._check_has_axes("Recorrer un tensor (for, list)")
+        return (self[i] for i in range(self.shape[0]))
+
+    def _check_has_axes(self, what: str) -> None:
+        if self.ndim == 0:
+            raise TypeError(
+                f"{what} necesita un eje que recorrer y este tensor es un escalar (forma ()): su valor es "
+                "t.item(); para tratarlo como lista de un elemento, t.reshape(1)."
+            )
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __float__(self) -> float:
+        return float(self._only_value("float()"))
+
+    def __int__(self) -> int:
+        return int(self._only_value("int()"))
+
+    def __format__(self, spec: str) -> str:
+        """f"{t:.3f}" formatea el valor de un tensor de un elemento, como PyTorch; sin formato, su repr."""
+        if not spec:
+            return repr(self)
+        return format(self._only_value(f"El formato '{spec}'"), spec)
+
+    def _only_value(self, what: str) -> float | int | bool:
+        if self.size != 1:
+            raise TypeError(
+                f"{what} solo vale para un tensor de un elemento y este tiene forma {shape_str(self.shape)} "
+                f"({self.size} elementos): elige uno (t[0]) o reduce antes (t.sum(), t.mean()); para todos los "
+                "valores, t.numpy() o t.tolist()."
+            )
+        return self.numpy().item()
+
+    def tolist(self) -> list | float | int | bool:
+        """Los valores como listas de Python anidadas (un número si es un escalar), como ndarray.tolist."""
+        return self.numpy().tolist()
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """np.asarray(t) y np.array(t) dan los valores (sin grafo), no un array de objetos Tensor."""
+        values = self.numpy()
+        if dtype is not None:
+            values = values.astype(dtype, copy=False)
+        return values.copy() if copy else values
