@@ -85,6 +85,32 @@ def test_maximum_minimum(name, fn, ref, data):
     check(fn, ref, a, b)
 
 
+@pytest.mark.parametrize("dtype", ["uint8", "int64", "bool"])
+def test_minimum_and_maximum_of_integers_and_booleans_like_numpy(dtype):
+    # minimum era -max(-a, -b): con uint8 daba la vuelta (-1 es 255) y con bool, el error de NumPy en inglés
+    a, b = np.array([1, 2, 0, 3]).astype(dtype), np.array([2, 1, 1, 3]).astype(dtype)
+    for name in ("minimum", "maximum"):
+        out = getattr(Tensor(a), name)(Tensor(b))
+        assert out.dtype == dtype
+        np.testing.assert_array_equal(out.numpy(), getattr(np, name)(a, b))
+
+
+def test_clip_with_min_above_max_gives_max_like_numpy_and_pytorch():
+    x = np.linspace(-4, 4, 9)
+    np.testing.assert_array_equal(Tensor(x, dtype="float64").clip(3, 0).numpy(), np.clip(x, 3, 0))  # antes: 3 y 0
+    np.testing.assert_array_equal(Tensor(x, dtype="float64").clamp(min=-1, max=1).numpy(), np.clip(x, -1, 1))
+
+
+def test_integers_with_floats_keep_the_float_type_and_integer_division_gives_float32():
+    i, f32 = Tensor([1, 2, 3]), Tensor([0.5, 0.5, 0.5], requires_grad=True)
+    for out in (i * 0.5, i / 2, 7 / i, i / Tensor([2, 2, 2]), i + f32, f32 - i, i ** 0.5, i.maximum(f32)):
+        assert out.dtype == np.float32  # como Keras y PyTorch; NumPy daría float64
+    np.testing.assert_allclose((7 / i).numpy(), [7, 3.5, 7 / 3], rtol=1e-6)
+    assert (i + Tensor([1.0], dtype="float64")).dtype == np.float64 and (i * 2).dtype == np.int64 and (i // 2).dtype == np.float32
+    (f32 * i).sum().backward()
+    np.testing.assert_array_equal(f32.grad.numpy(), [1, 2, 3])
+
+
 @FAST
 @given(data=st.data())
 def test_where(data):

@@ -106,6 +106,9 @@ def test_einsum_is_also_a_module_function_and_takes_arrays():
 
     a = np.arange(6.0).reshape(2, 3)
     np.testing.assert_allclose(tg.einsum("ij,kj->ik", a, a).data, a @ a.T)
+    t = Tensor(a)
+    np.testing.assert_allclose(tg.einsum("ij,kj->ik", [t, t]).data, a @ a.T)  # las entradas en una lista, como PyTorch
+    np.testing.assert_allclose(tg.einsum("ij->ji", [[1.0, 2.0]]).data, [[1.0], [2.0]])  # una lista de números es un dato
 
 
 @pytest.mark.parametrize("formula,shapes_,error,match", [

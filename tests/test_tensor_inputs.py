@@ -167,3 +167,5 @@ def test_what_still_works_after_the_checks():
     assert Tensor([0.0, 2.0]).one_hot(3).shape == (2, 3)  # enteros escritos con decimales: sí
     assert Tensor(np.zeros((3, 0))).softmax(axis=1).shape == (3, 0)  # nada que normalizar: vacío, sin avisos
     np.testing.assert_array_equal(Tensor.arange(5).numpy(), np.arange(5))
+    assert Tensor.arange(5).dtype == np.int64 and Tensor.arange(0, 1, 0.5).dtype == np.float32  # enteros si cuenta
+    assert Tensor.arange(5, dtype="float64").dtype == np.float64

@@ -21,9 +21,12 @@ from .errors import ShapeError, shape_str
 
 
 def einsum(subscripts: str, *operands):
-    """einsum('ij,jk->ik', a, b): ver el docstring del módulo."""
+    """einsum('ij,jk->ik', a, b), o con las entradas en una lista, einsum('ij,jk->ik', [a, b]), como
+    PyTorch: ver el docstring del módulo."""
     from .tensor import Tensor  # (aquí y no arriba: tensor.py importa este módulo)
 
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)) and all(isinstance(t, Tensor) for t in operands[0]):
+        operands = tuple(operands[0])
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in operands]
     terms, output = _parse(subscripts, tensors)
     sizes = _label_sizes(subscripts, terms, tensors)

@@ -26,7 +26,7 @@ from .runtime import device as _device
 from .runtime.cuda_array import CudaArray
 from .runtime.device import check_device, device_of, to_device
 from .dtypes import DEFAULT_FLOAT, is_float, to_dtype
-from .errors import ArgumentError, DTypeError, ShapeError, shape_str
+from .errors import ArgumentError, DTypeError, ShapeError, is_integer, shape_str
 from .ops import elementwise as E
 from .ops import matmul as M
 from .ops import device as D
@@ -208,7 +208,10 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
     @staticmethod
     def arange(start: float, stop: float | None = None, step: float = 1, dtype: str | np.dtype | None = None,
                requires_grad: bool = False, device: str | None = None) -> Tensor:
+        """start, start+step... hasta antes de stop, como np.arange: enteros (int64) si los tres son enteros."""
         start, stop = (0, start) if stop is None else (start, stop)
+        if dtype is None and all(is_integer(v) for v in (start, stop, step)):
+            dtype = np.int64  # arange(5) cuenta, como en NumPy, PyTorch y Keras (int32 allí)
         start, stop, step = (number("Tensor.arange", n, v) for n, v in (("start", start), ("stop", stop), ("step", step)))
         if step == 0:
             raise ArgumentError("Tensor.arange: step (el paso entre valores) no puede ser 0: usa p. ej. step=1 o step=-1.")
@@ -284,6 +287,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
 
     def _binary(self, op, other, name, reverse=False):
         a, b = (self._operand(other), self) if reverse else (self, self._operand(other))
+        if is_float(a.dtype) != is_float(b.dtype) or (op is E.Div and not is_float(a.dtype)):
+            a, b = _float_operands(a, b)
         try:
             return op.apply(a, b)
         except ValueError:
@@ -308,7 +313,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
     def __neg__(self): return E.Neg.apply(self)
 
     def maximum(self, o: Tensor | float | np.ndarray) -> Tensor: return self._binary(E.Maximum, o, "maximum")
-    def minimum(self, o: Tensor | float | np.ndarray) -> Tensor: return -((-self).maximum(-self._operand(o)))
+    def minimum(self, o: Tensor | float | np.ndarray) -> Tensor: return self._binary(E.Minimum, o, "minimum")
 
     def matmul(self, other: Tensor | float | np.ndarray) -> Tensor:
         other = self._operand(other)
@@ -343,12 +348,13 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
         return Tensor.where(self > 0, self, self * negative_slope)
 
     def clip(self, min_value: float | None = None, max_value: float | None = None) -> Tensor:
-        """Recorta a [min_value, max_value]; el gradiente es 1 dentro (bordes incluidos) y 0 fuera."""
+        """Recorta a [min_value, max_value]; el gradiente es 1 dentro (bordes incluidos) y 0 fuera. Con
+        min_value > max_value todo vale max_value, como np.clip y PyTorch (por eso el segundo where mira out)."""
         out = self
         if min_value is not None:
             out = Tensor.where(self < min_value, self._operand(min_value), out)
         if max_value is not None:
-            out = Tensor.where(self > max_value, self._operand(max_value), out)
+            out = Tensor.where(out > max_value, self._operand(max_value), out)
         return out
 
     def where(condition: Tensor | np.ndarray, a: Tensor | float | np.ndarray, b: Tensor | float | np.ndarray) -> Tensor:
@@ -565,6 +571,13 @@ def _index_arg(index):
     if isinstance(index, tuple):
         return tuple(i.data if isinstance(i, Tensor) else i for i in index)
     return index.data if isinstance(index, Tensor) else index
+
+
+def _float_operands(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """Un entero (o booleano) con un flotante pasa al tipo del flotante, y dos enteros que se dividen, a
+    float32: int64·float32 y 7 / 2 dan float32, como en Keras y PyTorch (NumPy daría float64)."""
+    target = a.dtype if is_float(a.dtype) else b.dtype if is_float(b.dtype) else DEFAULT_FLOAT
+    return tuple(t if t.dtype == target else t.astype(target) for t in (a, b))
 
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:

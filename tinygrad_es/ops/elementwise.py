@@ -79,16 +79,25 @@ class Pow(Function):
 class Maximum(Function):
     """max(a, b) elemento a elemento. En un empate el gradiente se reparte a medias (como PyTorch)."""
 
+    pick, wins = staticmethod(np.maximum), staticmethod(np.greater)  # Minimum cambia solo estas dos
+
     def forward(self, a, b):
         self.save_for_backward(a, b)
-        return np.maximum(a, b)
+        return self.pick(a, b)
 
     def backward(self, grad):
         a, b = self.saved
-        share_a = ((a > b) + 0.5 * (a == b)).astype(grad.dtype)
+        share_a = (self.wins(a, b) + 0.5 * (a == b)).astype(grad.dtype)
         da = unbroadcast(grad * share_a, a.shape) if self.needs_grad[0] else None
         db = unbroadcast(grad * (1.0 - share_a), b.shape) if self.needs_grad[1] else None
         return da, db
+
+
+class Minimum(Maximum):
+    """min(a, b), con el empate a medias como Maximum. Primitiva y no -max(-a, -b): el signo no vale con
+    booleanos y da la vuelta con enteros sin signo (-uint8(1) es 255)."""
+
+    pick, wins = staticmethod(np.minimum), staticmethod(np.less)
 
 
 class Where(Function):
