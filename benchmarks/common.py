@@ -80,3 +80,14 @@ def child_arguments(flag, names):
     if len(values) != len(names):
         sys.exit(f"{flag} (uso interno) espera {len(names)} valores: {' '.join(names)}")
     return dict(zip(names, values))
+
+
+def write_text(path, text):
+    """Escribe `text` en `path` de una vez (atomic_write: nunca queda un archivo a medias)."""
+    from tinygrad_es.files import atomic_write
+
+    def write(temporary):
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    atomic_write(path, write)

@@ -67,7 +67,7 @@ import time
 import numpy as np
 
 import summary
-from common import CHARS, CNN_CONVS, STEPS, UNITS, argument_parser, child_arguments, course_model
+from common import CHARS, CNN_CONVS, STEPS, UNITS, argument_parser, child_arguments, course_model, write_text
 
 MODELS = ("mlp", "cnn", "lstm")
 NAMES = summary.NAMES
@@ -467,19 +467,8 @@ def main():
                    f"rango (mínimo-máximo) de las {args.ejecuciones} ejecuciones; la razón es tinygrad_es / marco "
                    "(menos de 1: tinygrad_es tarda menos).")
         text = summary.markdown(by_mode, args.modelos, peers, TITLES, cnn_step_flops(), first_step, context)
-        _write_text(args.markdown, text)
+        write_text(args.markdown, text)
         print(f"\nResumen en Markdown escrito en {args.markdown}")
-
-
-def _write_text(path, text):
-    """Escribe `text` en `path` de una vez (atomic_write: nunca queda un archivo a medias)."""
-    from tinygrad_es.files import atomic_write
-
-    def write(temporary):
-        with open(temporary, "w", encoding="utf-8") as f:
-            f.write(text)
-
-    atomic_write(path, write)
 
 
 def _blas_info():

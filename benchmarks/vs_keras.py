@@ -3,6 +3,7 @@
     python benchmarks/vs_keras.py                     # MLP, CNN y LSTM, 3 semillas cada marco (~1 h con Keras)
     python benchmarks/vs_keras.py --redes cnn --semillas 1
     python benchmarks/vs_keras.py --rapido            # pocos datos y una época: prueba de humo
+    python benchmarks/vs_keras.py --markdown benchmarks/resultados/vs_keras.md   # la tabla de los docs
 
 El mismo código de Keras (el de los ejemplos 4, 5 y 6) se ejecuta con `tinygrad_es.keras` y,
 si está instalado, con `keras` (Keras 3, con el backend que diga KERAS_BACKEND; por ejemplo
@@ -15,7 +16,8 @@ y Keras debe medirse aparte, con su memoria y sus hilos.
 Se imprime, por red: la exactitud en test tras 5 épocas (MLP, CNN) o la pérdida de
 entrenamiento tras 2 épocas (LSTM), de cada semilla, y los segundos por época. Las semillas
 no dan los mismos pesos iniciales en los dos marcos (cada uno tiene su generador): lo que se
-compara son las distribuciones, no las ejecuciones una a una.
+compara son las distribuciones, no las ejecuciones una a una. Con --markdown RUTA, lo mismo en
+una tabla de Markdown: la que incluye la página 8 de los docs.
 """
 import json
 import os
@@ -24,10 +26,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 
 import numpy as np
 
-from common import argument_parser, child_arguments, course_model
+from common import argument_parser, child_arguments, course_model, write_text
 
 NETS = ("mlp", "cnn", "lstm")
 EPOCHS = {"mlp": 5, "cnn": 5, "lstm": 2}
@@ -97,10 +100,31 @@ def run_child(framework, net, seed, folder, epochs):
 
 
 # ================================================================ tabla
-def summary(runs):
+def results(runs):
+    """'0.8936, 0.8923 (media 0.8930)': el resultado de cada semilla y su media."""
     values = [r["result"] for r in runs]
-    seconds = statistics.median(r["epoch_s"] for r in runs)
-    return f"{' '.join(f'{v:.4f}' for v in values)} (media {statistics.mean(values):.4f}); {seconds:.1f} s/época"
+    return f"{', '.join(f'{v:.4f}' for v in values)} (media {statistics.mean(values):.4f})"
+
+
+def seconds_per_epoch(runs):
+    return f"{statistics.median(r['epoch_s'] for r in runs):.1f}"
+
+
+def summary(runs):
+    return f"{results(runs)}; {seconds_per_epoch(runs)} s/época"
+
+
+def markdown(by_net, frameworks, header_line):
+    """La tabla de la página 8: por red, el resultado de cada marco y sus segundos por época (mediana)."""
+    names = {"tinygrad_es": "tinygrad_es", "keras": "Keras"}
+    lines = [header_line, "",
+             "| red | " + " | ".join(names[f] for f in frameworks) + " | segundos por época (" +
+             ", ".join(names[f] for f in frameworks) + ") |", "|" + " --- |" * (len(frameworks) + 2)]
+    for net, by_framework in by_net.items():
+        cells = [results(by_framework[f]) for f in frameworks]
+        seconds = " frente a ".join(seconds_per_epoch(by_framework[f]) for f in frameworks)
+        lines.append(f"| {TITLES[net]} | " + " | ".join(cells) + f" | {seconds} |")
+    return "\n".join(lines) + "\n"
 
 
 def main():
@@ -112,6 +136,8 @@ def main():
     parser.add_argument("--redes", nargs="+", choices=NETS, default=list(NETS), help="las redes que se entrenan")
     parser.add_argument("--semillas", type=int, default=3, help="semillas por marco y red (0, 1, 2...)")
     parser.add_argument("--rapido", action="store_true", help="pocos datos, una época y una semilla")
+    parser.add_argument("--markdown", metavar="RUTA",
+                        help="escribe también los resultados en una tabla de Markdown en RUTA (la de los docs)")
     args = parser.parse_args()
     try:
         import keras
@@ -119,15 +145,27 @@ def main():
     except ImportError:
         frameworks, keras_info = ("tinygrad_es",), "Keras no instalado: solo tinygrad_es"
     seeds = 1 if args.rapido else args.semillas
-    print(f"{os.cpu_count()} CPU; {keras_info}; {seeds} semilla(s)" + (" (--rapido: pocos datos)" if args.rapido else ""))
+    context = f"{os.cpu_count()} CPU; {keras_info}; {seeds} semilla(s)" + (" (--rapido: pocos datos)" if args.rapido else "")
+    print(context)
+    load_at_start = os.getloadavg()[0]  # la carga de otros programas cambia los segundos por época: se anota
+    by_net = {}
     with tempfile.TemporaryDirectory() as folder:
         prepare_data(folder, args.rapido)
         for net in args.redes:
             epochs = 1 if args.rapido else EPOCHS[net]
             print(TITLES[net])
+            by_net[net] = {}
             for framework in frameworks:
-                runs = [run_child(framework, net, seed, folder, epochs) for seed in range(seeds)]
-                print(f"  {framework:<12} {summary(runs)}")
+                by_net[net][framework] = [run_child(framework, net, seed, folder, epochs) for seed in range(seeds)]
+                print(f"  {framework:<12} {summary(by_net[net][framework])}")
+    if args.markdown:
+        measured = ("pocos datos y una época" if args.rapido else "los datos completos: exactitud en test tras 5 épocas "
+                    "(MLP, CNN) o pérdida de entrenamiento tras 2 épocas (LSTM)")
+        load = f"carga media de la máquina {load_at_start:.1f} al empezar y {os.getloadavg()[0]:.1f} al acabar"
+        header = (f"Medido el {date.today().isoformat()} con `python benchmarks/vs_keras.py` ({context}; {load}), "
+                  f"con {measured}; una cifra por semilla.")
+        write_text(args.markdown, markdown(by_net, frameworks, header))
+        print(f"Resultados en Markdown escritos en {args.markdown}")
 
 
 if __name__ == "__main__":

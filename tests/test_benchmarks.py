@@ -46,11 +46,17 @@ def test_train_same_malloc_option_runs():
         assert "con el malloc de tinygrad_es" in out
 
 
-def test_vs_keras_quick_mode_trains_the_three_nets():
-    out = _run("vs_keras.py", "--rapido")
+def test_vs_keras_quick_mode_trains_the_three_nets_and_writes_the_markdown_table(tmp_path):
+    """--markdown escribe la tabla que incluye la página 8 de los docs: una fila por red."""
+    target = tmp_path / "vs_keras.md"
+    out = _run("vs_keras.py", "--rapido", "--markdown", str(target))
     for title in ("MLP del curso", "CNN del curso", "LSTM del curso"):
         assert title in out
     assert out.count("tinygrad_es ") >= 3 and "s/época" in out
+    text = target.read_text(encoding="utf-8")
+    assert "`python benchmarks/vs_keras.py`" in text and "| red | tinygrad_es" in text
+    for title in ("MLP del curso", "CNN del curso", "LSTM del curso"):
+        assert f"| {title} (" in text
 
 
 def test_train_runs_several_times_and_writes_the_markdown_summary(tmp_path):

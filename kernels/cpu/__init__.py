@@ -16,6 +16,6 @@ el GIL (`nogil=True`): el reparto entre hilos lo hacen las operaciones, por troz
 # Las opciones de Numba de los kernels de la CNN. `_nrt=False`: sin el recuento de referencias
 # de Numba (NRT). Los kernels no crean arrays (solo vistas de los que reciben), así que no lo
 # necesitan, y sin él Numba no genera un incref/decref por cada vista: menos código que compilar
-# (medido en el primer paso de la CNN del curso: ~0.4 s menos, de ~6 s). Un kernel que intentara
+# (medido en el primer paso de la CNN del curso: ~0.3 s menos, de ~6 s). Un kernel que intentara
 # crear un array con estas opciones no compilaría (lo dirían sus pruebas).
 JIT = dict(cache=True, nogil=True, error_model="numpy", _nrt=False)

