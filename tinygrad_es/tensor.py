@@ -486,24 +486,6 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
     def broadcast_to(self, shape: int | tuple) -> Tensor:
         return self.expand(*shape)
 
-    def split(self, indices_or_sections: int | list, axis: int = 0) -> list[Tensor]:
-        """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
-        n = self.shape[axis]
-        if isinstance(indices_or_sections, int):
-            integer("split", "indices_or_sections", indices_or_sections, meaning="el número de trozos")
-            if n % indices_or_sections:
-                raise ShapeError(
-                    f"split: el eje {axis} mide {n} y no se divide en {indices_or_sections} trozos iguales; "
-                    "pasa una lista de índices de corte."
-                )
-            step = n // indices_or_sections
-            cuts = list(range(step, n, step))
-        else:
-            cuts = list(indices_or_sections)
-        bounds = [0, *cuts, n]
-        lead = (slice(None),) * (axis % self.ndim)
-        return [self[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
-
     def __getitem__(self, index):
         index = _index_arg(index)
         try:

@@ -122,6 +122,24 @@ class ShapeOps:
                 *x.shape[:axis], n * r, *x.shape[axis + 2:])
         return _take(x, np.repeat(np.arange(n), counts), axis)
 
+    def split(self, indices_or_sections: int | list, axis: int = 0) -> list[Tensor]:
+        """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
+        n = self.shape[axis]
+        if isinstance(indices_or_sections, int):
+            integer("split", "indices_or_sections", indices_or_sections, meaning="el número de trozos")
+            if n % indices_or_sections:
+                raise ShapeError(
+                    f"split: el eje {axis} mide {n} y no se divide en {indices_or_sections} trozos iguales; "
+                    "pasa una lista de índices de corte."
+                )
+            step = n // indices_or_sections
+            cuts = list(range(step, n, step))
+        else:
+            cuts = list(indices_or_sections)
+        bounds = [0, *cuts, n]
+        lead = (slice(None),) * (axis % self.ndim)
+        return [self[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
+
     def tile(self, repeats: int | tuple) -> Tensor:
         """El tensor entero repetido `repeats` veces por eje, como np.tile: tile([1, 2], 2) -> [1, 2, 1, 2].
 
