@@ -109,6 +109,17 @@ def test_integers_with_floats_keep_the_float_type_and_integer_division_gives_flo
     assert (i + Tensor([1.0], dtype="float64")).dtype == np.float64 and (i * 2).dtype == np.int64 and (i // 2).dtype == np.float32
     (f32 * i).sum().backward()
     np.testing.assert_array_equal(f32.grad.numpy(), [1, 2, 3])
+    assert Tensor.where(np.array([True, False, True]), i, f32).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "log1p", "expm1", "sin", "cos", "tanh", "sigmoid", "erf", "sqrt", "tan",
+                                  "log2", "softplus", "gelu"])
+def test_float_functions_of_integers_give_float32(name):
+    # como Keras y PyTorch; antes, NumPy daba float64 (y tanh de un int32, float64 en vez del float32 de Keras)
+    for data in (np.array([1, 2, 3], np.int32), np.array([1, 2, 3])):
+        out = getattr(Tensor(data), name)()
+        assert out.dtype == np.float32, (name, data.dtype, out.dtype)
+        np.testing.assert_allclose(out.numpy(), getattr(Tensor(data.astype(np.float64)), name)().numpy(), rtol=1e-6)
 
 
 @FAST

@@ -368,6 +368,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
         ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(a)
         cond = to_device(cond, ref.device).astype(bool, copy=False)  # la máscara, donde viven los datos
         a, b = ref._operand(a), ref._operand(b)
+        if is_float(a.dtype) != is_float(b.dtype):
+            a, b = _float_operands(a, b)
         try:
             return E.Where.apply(a, b, cond=cond)
         except ValueError:

@@ -11,10 +11,17 @@ import math
 import numpy as np
 
 from ..autograd import Function, unbroadcast
+from ..dtypes import DEFAULT_FLOAT
 from ..errors import AutogradError
 
 
 # ---------------------------------------------------------------- binarias
+
+def floating(a):
+    """Los enteros y booleanos, en float32 (el flotante por defecto) antes de exp, log, tanh...: exp de un
+    entero da float32, como en Keras y PyTorch (NumPy daría float64). Los flotantes pasan tal cual."""
+    return a if a.dtype.kind == "f" else a.astype(DEFAULT_FLOAT)
+
 class Add(Function):
     def forward(self, a, b):
         self.save_for_backward(a.shape, b.shape)
@@ -125,6 +132,7 @@ class Neg(Function):
 
 class Exp(Function):
     def forward(self, a):
+        a = floating(a)
         out = np.exp(a)
         self.save_for_backward(out)
         return out
@@ -136,6 +144,7 @@ class Exp(Function):
 
 class Log(Function):
     def forward(self, a):
+        a = floating(a)
         self.save_for_backward(a)
         return np.log(a)
 
@@ -149,6 +158,7 @@ class Log1p(Function):
     y log(1 + x) daría 0; np.log1p no suma antes de tomar el logaritmo."""
 
     def forward(self, a):
+        a = floating(a)
         self.save_for_backward(a)
         return np.log1p(a)
 
@@ -162,6 +172,7 @@ class Expm1(Function):
     las cifras; np.expm1 las conserva. Su derivada es e^x = salida + 1."""
 
     def forward(self, a):
+        a = floating(a)
         out = np.expm1(a)
         self.save_for_backward(out)
         return out
@@ -175,6 +186,7 @@ class Sin(Function):
     """sin(x); d/dx = cos(x). (cos se compone de esta: cos x = sin(π/2 - x).)"""
 
     def forward(self, a):
+        a = floating(a)
         self.save_for_backward(a)
         return np.sin(a)
 
@@ -190,6 +202,7 @@ class Erf(Function):
     _erf = np.vectorize(math.erf, otypes=[np.float64])
 
     def forward(self, a):
+        a = floating(a)
         self.save_for_backward(a)
         return self._erf(a).astype(a.dtype, copy=False)
 
@@ -234,6 +247,7 @@ class Abs(Function):
 
 class Tanh(Function):
     def forward(self, a):
+        a = floating(a)
         out = np.tanh(a)
         self.save_for_backward(out)
         return out
@@ -249,6 +263,7 @@ class Sigmoid(Function):
     se calcula como e^x / (1 + e^x) y así nunca se evalúa e^(+grande)."""
 
     def forward(self, a):
+        a = floating(a)
         e = np.exp(-np.abs(a))
         out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
         self.save_for_backward(out)
