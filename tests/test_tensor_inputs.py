@@ -169,3 +169,23 @@ def test_what_still_works_after_the_checks():
     np.testing.assert_array_equal(Tensor.arange(5).numpy(), np.arange(5))
     assert Tensor.arange(5).dtype == np.int64 and Tensor.arange(0, 1, 0.5).dtype == np.float32  # enteros si cuenta
     assert Tensor.arange(5, dtype="float64").dtype == np.float64
+
+
+@pytest.mark.parametrize("call,error,message", [
+    (lambda: Tensor([1.0]) < "a", tg.errors.DTypeError, r"^comparación \(<, ==\.\.\.\): el otro lado debe ser un array de "
+                                                         r"números .* y es 'a'"),
+    (lambda: Tensor(np.ones((2, 2))).split(0), tg.errors.ArgumentError, r"^split: indices_or_sections \(el número de "
+                                                                          r"trozos\) debe ser un entero positivo y es 0"),
+    (lambda: Tensor([0, 1]).one_hot(2.5), tg.errors.ArgumentError, r"^one_hot: num_classes \(el número de clases\) debe "
+                                                                   r"ser un entero positivo y es 2\.5"),
+    (lambda: Tensor(np.ones(3)).roll(1.5), tg.errors.ArgumentError, r"^roll: shift \(cuántas posiciones se desplaza\) "
+                                                                    r"debe ser un entero y es 1\.5"),
+    (lambda: Tensor(np.ones((2, 2))).triu(0.5), tg.errors.ArgumentError, r"^triu: k \(la diagonal: .*\) debe ser un "
+                                                                         r"entero y es 0\.5"),
+])
+def test_bad_counts_shifts_and_comparisons_are_spanish(call, error, message):
+    # antes: ZeroDivisionError, "'float' object cannot be interpreted as an integer", un error de corte, tril(1.5)
+    # aceptado en silencio y el UFuncTypeError de NumPy
+    with pytest.raises(error, match=message):
+        call()
+    assert (Tensor([1.0, 2.0]) == None).numpy().tolist() == [False, False]  # noqa: E711 (como NumPy)

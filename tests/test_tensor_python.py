@@ -58,3 +58,16 @@ def test_numpy_sees_the_values_not_an_array_of_tensors():
 def test_tolist_like_ndarray():
     assert Tensor(X, dtype="float64").tolist() == X.tolist()
     assert Tensor(3).tolist() == 3
+
+
+def test_numpy_functions_work_on_the_values():
+    x = Tensor(X, requires_grad=True)
+    assert np.sum(x) == np.float32(X.sum()) and np.mean(x, axis=0).shape == (3,)  # antes: t.sum(out=...) en inglés
+    np.testing.assert_array_equal(np.concatenate([x, Tensor(X)]), np.concatenate([X, X]).astype(np.float32))
+    np.testing.assert_array_equal(np.where(x > 0, x, 0), np.where(X > 0, X, 0).astype(np.float32))
+
+
+def test_round_of_a_one_element_tensor():
+    assert round(Tensor(2.6)) == 3 and round(Tensor([1.2345]), 2) == 1.23
+    with pytest.raises(TypeError, match=r"^round\(\) solo vale para un tensor de un elemento"):
+        round(Tensor(X))

@@ -39,7 +39,7 @@ from .tensor_math import MathOps
 from .tensor_python import PythonOps
 from .tensor_shape import ShapeOps
 from .validation import (axis_arg, check_allocation, check_reduction, dimensions, fits_integer_type, flag, index_error,
-                         number, numeric_array, whole_numbers)
+                         integer, number, numeric_array, whole_numbers)
 
 
 def _as_array(data, dtype):
@@ -324,7 +324,10 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
 
     # ------------------------------------------------------------ comparaciones (sin gradiente)
     def _compare(self, fn, other):
-        other = other.data if isinstance(other, Tensor) else other
+        if isinstance(other, Tensor) or other is None:  # (x == None da False en cada elemento, como NumPy)
+            other = getattr(other, "data", other)
+        else:  # un texto da el error en español, no el de las ufuncs de NumPy
+            other = numeric_array("comparación (<, ==...)", "el otro lado", other)
         return Tensor(fn(self.data, other))
 
     def __lt__(self, o): return self._compare(np.less, o)
@@ -483,23 +486,6 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
     def broadcast_to(self, shape: int | tuple) -> Tensor:
         return self.expand(*shape)
 
-    def split(self, indices_or_sections: int | list, axis: int = 0) -> list[Tensor]:
-        """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
-        n = self.shape[axis]
-        if isinstance(indices_or_sections, int):
-            if n % indices_or_sections:
-                raise ShapeError(
-                    f"split: el eje {axis} mide {n} y no se divide en {indices_or_sections} trozos iguales; "
-                    "pasa una lista de índices de corte."
-                )
-            step = n // indices_or_sections
-            cuts = list(range(step, n, step))
-        else:
-            cuts = list(indices_or_sections)
-        bounds = [0, *cuts, n]
-        lead = (slice(None),) * (axis % self.ndim)
-        return [self[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
-
     def __getitem__(self, index):
         index = _index_arg(index)
         try:
@@ -522,6 +508,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
 
     def one_hot(self, num_classes: int) -> Tensor:
         """Etiquetas enteras -> vectores con un 1 en su clase (float32, sin gradiente)."""
+        num_classes = integer("one_hot", "num_classes", num_classes, meaning="el número de clases")
         labels = whole_numbers("one_hot", "las etiquetas deben ser enteras (el índice de cada clase)", self.numpy(),
                                "convertirla a entero la truncaría en silencio: redondéala tú si es una clase.")
         if labels.size and (labels.min() < 0 or labels.max() >= num_classes):

@@ -1,9 +1,10 @@
-"""Lo que Python y NumPy piden a un tensor: `len`, `for`, `abs`, `float`, `int`, `f"{t:.3f}"`, `np.asarray`.
+"""Lo que Python y NumPy piden a un tensor: `len`, `for`, `abs`, `float`, `round`, `f"{t:.3f}"`, `np.asarray`.
 
 Un array de NumPy y un tensor de PyTorch responden a todo esto, y quien viene de ellos lo escribe sin
 pensarlo (`abs(x)`, `float(loss)`, `np.asarray(t)`). Sin estos métodos, Python daría su error en
 inglés, o algo peor: `list(escalar)` daría [] en silencio y `np.asarray(t)` un array de objetos
-Tensor. Nada de esto entra en el grafo salvo `abs(x)` y `+x`, que son x.abs() y x mismo.
+Tensor. Nada de esto entra en el grafo salvo `abs(x)` y `+x`, que son x.abs() y x mismo: las funciones
+de NumPy (np.sum, np.exp...) dan arrays con los valores, como con np.asarray.
 """
 from __future__ import annotations
 
@@ -66,6 +67,10 @@ class PythonOps:
             )
         return self.numpy().item()
 
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """round(t) de un tensor de un elemento: el número redondeado, como round(float(t))."""
+        return round(self._only_value("round()"), ndigits)
+
     def tolist(self) -> list | float | int | bool:
         """Los valores como listas de Python anidadas (un número si es un escalar), como ndarray.tolist."""
         return self.numpy().tolist()
@@ -76,3 +81,19 @@ class PythonOps:
         if dtype is not None:
             values = values.astype(dtype, copy=False)
         return values.copy() if copy else values
+
+    def __array_function__(self, func, types, args, kwargs):
+        """np.sum(t), np.concatenate([t, u])...: las funciones de NumPy trabajan con los valores y dan arrays
+        (fuera del grafo, como np.asarray); sin esto, np.sum(t) llamaría a t.sum(out=...) y fallaría."""
+        return func(*_values(args), **_values(kwargs))
+
+
+def _values(value):
+    """Los Tensors dentro de argumentos (sueltos o en listas, tuplas y diccionarios) como arrays de NumPy."""
+    if isinstance(value, PythonOps):
+        return value.numpy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_values(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _values(v) for k, v in value.items()}
+    return value

@@ -15,6 +15,7 @@ import numpy as np
 from .einsum import einsum
 from .errors import ShapeError, normalize_axes, shape_str
 from .ops import movement as MV
+from .validation import integer
 
 if TYPE_CHECKING:  # (solo para las anotaciones: tensor.py importa este módulo)
     from .tensor import Tensor
@@ -121,6 +122,24 @@ class ShapeOps:
                 *x.shape[:axis], n * r, *x.shape[axis + 2:])
         return _take(x, np.repeat(np.arange(n), counts), axis)
 
+    def split(self, indices_or_sections: int | list, axis: int = 0) -> list[Tensor]:
+        """Como np.split: en `n` trozos iguales o por los índices dados. Cada trozo es una vista derivable."""
+        n = self.shape[axis]
+        if isinstance(indices_or_sections, int):
+            integer("split", "indices_or_sections", indices_or_sections, meaning="el número de trozos")
+            if n % indices_or_sections:
+                raise ShapeError(
+                    f"split: el eje {axis} mide {n} y no se divide en {indices_or_sections} trozos iguales; "
+                    "pasa una lista de índices de corte."
+                )
+            step = n // indices_or_sections
+            cuts = list(range(step, n, step))
+        else:
+            cuts = list(indices_or_sections)
+        bounds = [0, *cuts, n]
+        lead = (slice(None),) * (axis % self.ndim)
+        return [self[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
+
     def tile(self, repeats: int | tuple) -> Tensor:
         """El tensor entero repetido `repeats` veces por eje, como np.tile: tile([1, 2], 2) -> [1, 2, 1, 2].
 
@@ -140,6 +159,8 @@ class ShapeOps:
     def roll(self, shift: int | tuple, axis: int | tuple | None = None) -> Tensor:
         """Desplaza los elementos `shift` posiciones a lo largo de `axis`; los que salen por un extremo
         entran por el otro (np.roll). axis=None: sobre el tensor aplanado, con la forma de vuelta."""
+        for s in np.atleast_1d(shift).tolist():
+            integer("roll", "shift", s, minimum=None, meaning="cuántas posiciones se desplaza")
         if axis is None:
             return self.flatten().roll(shift, 0).reshape(*self.shape)
         shifts, axes = np.broadcast_arrays(np.atleast_1d(shift), np.atleast_1d(axis))
@@ -163,6 +184,7 @@ class ShapeOps:
         return self._triangle("tril", k, lambda rows, cols: np.tri(rows, cols, k, dtype=bool))
 
     def _triangle(self, fn, k, mask):
+        integer(fn, "k", k, minimum=None, meaning="la diagonal: 0 la principal, 1 la de encima, -1 la de debajo")
         if self.ndim < 2:
             raise ShapeError(
                 f"{fn} trabaja con matrices (los dos últimos ejes) y x tiene forma {shape_str(self.shape)}: "

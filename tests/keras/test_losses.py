@@ -67,6 +67,19 @@ def test_regression_losses_and_hinge_against_numpy():
     np.testing.assert_allclose(losses.hinge((labels + 1) / 2, p).data, losses.hinge(labels, p).data)
 
 
+@pytest.mark.parametrize("name,pred,labels", [
+    ("softmax_cross_entropy", P, np.array([1, 2])), ("categorical_cross_entropy", P, Y_ONEHOT),
+    ("binary_cross_entropy", np.array([0.3, 0.6]), np.array([0.0, 1.0])),
+    ("logistic_loss", np.array([0.3, -0.6]), np.array([1.0, -1.0])), ("hinge", np.array([0.3, -0.6]), np.array([1, -1])),
+    ("mse", np.array([0.3, 0.6]), np.array([0.0, 1.0])), ("mae", np.array([0.3, 0.6]), np.array([0.0, 1.0])),
+])
+def test_nn_losses_take_arrays_like_the_rest_of_nn_functional(name, pred, labels):
+    # antes: "'numpy.ndarray' object has no attribute 'requires_grad'" (o 'abs', 'relu'), y mse daba un float de NumPy
+    out = getattr(F, name)(pred, labels)
+    assert isinstance(out, Tensor)
+    np.testing.assert_allclose(out.numpy(), getattr(F, name)(Tensor(pred), labels).numpy())
+
+
 def test_logistic_loss_is_the_course_formula_and_stable():
     f = np.array([-800.0, -3.0, 0.0, 2.5, 800.0], dtype=np.float64)
     y = np.array([1.0, -1.0, 1.0, -1.0, -1.0])

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import ShapeError, shape_str
 from ..ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CategoricalCrossEntropy, SoftmaxCrossEntropy
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -92,6 +92,7 @@ def _same_shape_labels(pred: Tensor, labels, name: str) -> np.ndarray:
 # ---------------------------------------------------------------- clasificación
 def softmax_cross_entropy(logits: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """Entropía cruzada de softmax(logits) con etiquetas enteras o one-hot, estable (sin calcular softmax aparte)."""
+    logits = as_tensor(logits)
     labels = class_labels(logits, labels, "softmax_cross_entropy")
     return reduce_per_sample(SoftmaxCrossEntropy.apply(logits, labels=labels), reduction)
 
@@ -101,6 +102,7 @@ def categorical_cross_entropy(probs: Tensor, labels: Tensor | np.ndarray, reduct
 
     Etiquetas enteras -> la versión "sparse"; one-hot -> la categórica.
     """
+    probs = as_tensor(probs)
     labels = class_labels(probs, labels, "categorical_cross_entropy")
     return reduce_per_sample(CategoricalCrossEntropy.apply(probs, labels=labels), reduction)
 
@@ -129,6 +131,7 @@ def check_binary_labels(labels: np.ndarray, name: str) -> None:
 def binary_cross_entropy(pred: Tensor, labels: Tensor | np.ndarray, from_logits: bool = False,
                          reduction: str = "mean") -> Tensor:
     """-(y·log p + (1-y)·log(1-p)) con y en [0, 1]; `pred` son probabilidades, o logits con from_logits=True."""
+    pred = as_tensor(pred)
     labels = _same_shape_labels(pred, labels, "binary_cross_entropy")
     check_binary_labels(labels, "binary_cross_entropy")
     op = BinaryCrossEntropyWithLogits if from_logits else BinaryCrossEntropy
@@ -141,6 +144,7 @@ def logistic_loss(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "m
     Es la entropía binaria con logits f(x) y etiqueta (y + 1) / 2, y se calcula así: estable
     para cualquier f(x).
     """
+    pred = as_tensor(pred)
     labels = _same_shape_labels(pred, labels, "logistic_loss")
     if labels.size and not np.all((labels == 1) | (labels == -1)):
         raise ValueError(
@@ -152,6 +156,7 @@ def logistic_loss(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "m
 
 def hinge(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """max(1 - y·f(x), 0) con y en {-1, +1}; como Keras, unas etiquetas 0/1 se convierten a -1/+1."""
+    pred = as_tensor(pred)
     labels = _same_shape_labels(pred, labels, "hinge")
     if labels.size and np.all((labels == 0) | (labels == 1)):
         labels = 2 * labels - 1
@@ -170,10 +175,12 @@ def hinge(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") ->
 # ---------------------------------------------------------------- regresión
 def mse(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """Error cuadrático medio: media de (pred - y)²."""
+    pred = as_tensor(pred)
     diff = pred - _same_shape_labels(pred, labels, "mse")
     return reduce_elements(diff * diff, reduction)
 
 
 def mae(pred: Tensor, labels: Tensor | np.ndarray, reduction: str = "mean") -> Tensor:
     """Error absoluto medio: media de |pred - y|."""
+    pred = as_tensor(pred)
     return reduce_elements((pred - _same_shape_labels(pred, labels, "mae")).abs(), reduction)
