@@ -24,6 +24,14 @@ en cada fila; una '!' marca las filas que no llegan.
 Cada medida corre en un proceso propio (los hilos de PyTorch, de BLAS y de Numba no se estorban),
 dos veces: con todos los hilos, en tiempo de reloj, y con un hilo, en tiempo de CPU (que apenas
 cambia si otros programas ocupan la máquina).
+
+Se mide el código de un estudiante con su propio bucle: fuera de `fit`, con malloc como viene.
+Ahí, en cada paso, glibc devuelve al sistema la memoria que se suelta y el paso siguiente la
+paga con fallos de página (ver tinygrad_es/runtime/memory.py), y con lotes pequeños eso pesa:
+una conv de lote 8 hace ~900 fallos por paso, que cuestan ~1.5 ms de ~3.8. Con --mismo-malloc,
+los dos marcos tienen el malloc de `fit`: tinygrad_es mide dentro de `keep_freed_memory()` (lo
+que abre `fit`, y lo que puede abrir un bucle propio) y PyTorch arranca con las mismas variables
+de glibc.
 """
 import json
 import os
@@ -161,7 +169,7 @@ def lstm_step(framework, rng, n, steps, units):
     return torch_step
 
 
-def measure(spec, repeats, one_thread):
+def measure(spec, repeats, one_thread, same_malloc=False):
     """Mide una carga en ESTE proceso: segundos por forward+backward, o GFLOP/s si es el producto de NumPy."""
     clock = time.process_time if one_thread else time.perf_counter
     kind, framework, *sizes = spec
@@ -173,19 +181,30 @@ def measure(spec, repeats, one_thread):
 
         if one_thread:
             torch.set_num_threads(1)
-    make = {"pila": stack_step, "conv": conv_step, "lstm": lstm_step}[kind]
-    return best_time(make(framework, np.random.default_rng(0), *sizes), repeats, clock)
+    step = {"pila": stack_step, "conv": conv_step, "lstm": lstm_step}[kind](framework, np.random.default_rng(0), *sizes)
+    if same_malloc and framework == "tinygrad_es":
+        from tinygrad_es.runtime.memory import keep_freed_memory
+
+        with keep_freed_memory():
+            return best_time(step, repeats, clock)
+    return best_time(step, repeats, clock)
 
 
 ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                   "MKL_NUM_THREADS": "1"}
 
 
-def in_fresh_process(spec, repeats, one_thread):
-    """Cada medida en su propio proceso: los hilos de PyTorch (OpenMP), de BLAS y de Numba no se estorban."""
+def in_fresh_process(spec, repeats, one_thread, same_malloc=False):
+    """Cada medida en su propio proceso: los hilos de PyTorch (OpenMP), de BLAS y de Numba no se estorban.
+
+    Con same_malloc, el proceso de PyTorch arranca con las variables de glibc del malloc de `fit`."""
     command = [sys.executable, os.path.abspath(__file__), "--carga", json.dumps(spec), str(repeats),
-               "uno" if one_thread else "todos"]
-    env = dict(os.environ, **ONE_THREAD_ENV) if one_thread else None
+               "uno" if one_thread else "todos", "fit" if same_malloc else "tal-cual"]
+    env = dict(os.environ, **(ONE_THREAD_ENV if one_thread else {}))
+    if same_malloc and spec[1] == "torch":
+        from tinygrad_es.runtime.memory import glibc_environment
+
+        env.update(glibc_environment())
     out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"La medida {spec} falló:\n{out.stderr[-3000:]}")
@@ -193,7 +212,7 @@ def in_fresh_process(spec, repeats, one_thread):
 
 
 # ---------------------------------------------------------------- tablas
-def table(kind, rows, repeats, one_thread, with_torch, blas):
+def table(kind, rows, repeats, one_thread, with_torch, blas, same_malloc):
     """Mide y imprime una tabla; devuelve las razones tinygrad_es/PyTorch de sus filas."""
     titles = {"pila": "Pila convolucional de la CNN del curso (28×28×1, lote 128)",
               "conv": "Una conv 3×3 + ReLU, gradiente de x y de w (lote, lado, C -> F)",
@@ -201,7 +220,7 @@ def table(kind, rows, repeats, one_thread, with_torch, blas):
     print(f"  {titles[kind]}:")
     ratios = []
     for sizes in rows:
-        ours = in_fresh_process([kind, "tinygrad_es", *sizes], repeats, one_thread)
+        ours = in_fresh_process([kind, "tinygrad_es", *sizes], repeats, one_thread, same_malloc)
         flops = {"pila": stack_flops, "conv": conv_flops, "lstm": lstm_flops}[kind](*sizes)
         gflops = flops / ours / 1e9
         label = "CNN del curso" if kind == "pila" else (
@@ -209,7 +228,7 @@ def table(kind, rows, repeats, one_thread, with_torch, blas):
             f"{sizes[0]}, {sizes[1]}, {sizes[2]}")
         line = f"    {label:<26} tinygrad_es {ours * 1e3:8.1f} ms {gflops:6.1f} GFLOP/s ({gflops / blas:4.0%} del matmul)"
         if with_torch:
-            theirs = in_fresh_process([kind, "torch", *sizes], repeats, one_thread)
+            theirs = in_fresh_process([kind, "torch", *sizes], repeats, one_thread, same_malloc)
             ratios.append(ours / theirs)
             mark = " !" if ours / theirs > GOALS[kind] else ""
             line += f" | PyTorch {theirs * 1e3:8.1f} ms | razón {ours / theirs:5.2f}x{mark}"
@@ -218,9 +237,10 @@ def table(kind, rows, repeats, one_thread, with_torch, blas):
 
 
 def main():
-    internal = child_arguments("--carga", ("carga", "repeticiones", "hilos"))
+    internal = child_arguments("--carga", ("carga", "repeticiones", "hilos", "malloc"))
     if internal:  # (un proceso hijo: mide solo esta carga e imprime el número)
-        print(measure(json.loads(internal["carga"]), int(internal["repeticiones"]), internal["hilos"] == "uno"))
+        print(measure(json.loads(internal["carga"]), int(internal["repeticiones"]), internal["hilos"] == "uno",
+                      internal["malloc"] == "fit"))
         return
     parser = argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--repeticiones", type=int, default=5, help="se da el mejor tiempo de estas repeticiones")
@@ -228,19 +248,23 @@ def main():
                         help="todos los hilos (tiempo de reloj), uno (tiempo de CPU) o las dos tablas (por defecto)")
     parser.add_argument("--tablas", nargs="+", choices=("pila", "conv", "lstm"), default=["pila", "conv", "lstm"],
                         help="las tablas que se miden (por defecto, las tres)")
+    parser.add_argument("--mismo-malloc", action="store_true",
+                        help="los dos marcos con el malloc de fit: tinygrad_es dentro de keep_freed_memory() y "
+                             "PyTorch con las mismas variables de glibc (por defecto, malloc como viene)")
     args = parser.parse_args()
     torch_version = subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__)"],
                                    capture_output=True, text=True).stdout.strip()
     print(f"{os.cpu_count()} CPU; {'PyTorch ' + torch_version if torch_version else 'PyTorch no instalado'}; "
-          f"carga media de la máquina: {os.getloadavg()[0]:.1f}; el mejor de {args.repeticiones} repeticiones")
+          f"carga media de la máquina: {os.getloadavg()[0]:.1f}; el mejor de {args.repeticiones} repeticiones; "
+          + ("los dos con el malloc de fit (--mismo-malloc)" if args.mismo_malloc else "malloc como viene"))
     rows = {"pila": [()], "conv": CONV_ROWS, "lstm": LSTM_ROWS}
     for one_thread in {"todos": (False,), "uno": (True,), "ambos": (False, True)}[args.hilos]:
         print()
         print("Un hilo, tiempo de CPU:" if one_thread else "Todos los hilos, tiempo de reloj:")
         blas = in_fresh_process(["matmul", None], args.repeticiones, one_thread)
         print(f"  Producto de matrices float32 de NumPy (1024×1024): {blas:6.1f} GFLOP/s")
-        worst = {kind: table(kind, rows[kind], args.repeticiones, one_thread, bool(torch_version), blas)
-                 for kind in args.tablas}
+        worst = {kind: table(kind, rows[kind], args.repeticiones, one_thread, bool(torch_version), blas,
+                             args.mismo_malloc) for kind in args.tablas}
         if torch_version:
             print("  Peor razón de cada tabla (meta: conv <= 1.2x, LSTM <= 1.0x): " + ", ".join(
                 f"{kind} {max(ratios):.2f}x" for kind, ratios in worst.items()))

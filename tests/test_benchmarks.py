@@ -103,3 +103,16 @@ def test_small_benchmarks_run(script, header):
 def test_kernels_benchmark_runs():
     """benchmarks/kernels.py no tiene modo rápido (diez procesos aun con una repetición): solo con -m slow."""
     assert "CNN del curso" in _run("kernels.py", "--repeticiones", "1", timeout=300)
+
+
+def test_kernels_measures_a_conv_row_with_and_without_the_fit_malloc():
+    """--mismo-malloc: tinygrad_es mide dentro de keep_freed_memory(), y al salir malloc queda como estaba."""
+    sys.path.insert(0, str(BENCHMARKS))
+    import kernels
+    from tinygrad_es.runtime import memory
+
+    for same_malloc in (False, True):
+        seconds = kernels.measure(["conv", "tinygrad_es", 2, 8, 4, 4], 2, True, same_malloc)
+        assert 0 < seconds < 5
+    assert memory._users == 0  # el bloque se cerró
+    assert "--mismo-malloc" in _run("kernels.py", "--help")
