@@ -30,4 +30,7 @@ def to_dtype(dtype, owner: str = "") -> np.dtype:
 
 
 def is_float(dtype) -> bool:
-    return np.issubdtype(dtype, np.floating)
+    """¿Es un tipo de coma flotante? (Se llama en cada operación binaria: `kind` cuesta 0.05 µs y
+    np.issubdtype, 1.6.)"""
+    kind = dtype.kind if isinstance(dtype, np.dtype) else np.dtype(dtype).kind
+    return kind == "f"
