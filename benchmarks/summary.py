@@ -5,7 +5,8 @@
 página es la que midió el benchmark, no una copia a mano.
 """
 NAMES = {"tinygrad_es": "tinygrad_es", "torch": "PyTorch", "keras": "Keras"}
-MODE_TITLES = {False: "Con todos los hilos (tinygrad_es: los de Numba; PyTorch: los suyos, uno en el MLP)",
+MODE_TITLES = {False: "Con todos los hilos (tinygrad_es: los de Numba; PyTorch: los suyos, uno en el MLP; Keras: los de "
+                       "su backend)",
                True: "Con un hilo en todos los marcos"}
 
 
