@@ -71,3 +71,10 @@ def test_round_of_a_one_element_tensor():
     assert round(Tensor(2.6)) == 3 and round(Tensor([1.2345]), 2) == 1.23
     with pytest.raises(TypeError, match=r"^round\(\) solo vale para un tensor de un elemento"):
         round(Tensor(X))
+
+
+def test_negating_a_boolean_tensor_says_how_to_invert_the_mask():
+    with pytest.raises(TypeError, match=r"-x: un tensor de booleanos.*x == False.*astype"):
+        -Tensor([True, False])
+    np.testing.assert_array_equal((Tensor([True, False]) == False).numpy(), [False, True])  # noqa: E712
+    np.testing.assert_array_equal((-Tensor([True, False]).astype("float32")).numpy(), [-1.0, 0.0])

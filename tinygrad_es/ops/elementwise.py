@@ -124,6 +124,11 @@ class Where(Function):
 # ---------------------------------------------------------------- unarias
 class Neg(Function):
     def forward(self, a):
+        if a.dtype == np.bool_:  # NumPy lo rechaza en inglés; PyTorch tampoco lo admite
+            raise TypeError(
+                "-x: un tensor de booleanos no tiene signo que cambiar. Para invertir una máscara usa "
+                "x == False; para números con signo, conviértelo antes con x.astype('float32')."
+            )
         return -a
 
     def backward(self, grad):
