@@ -13,7 +13,7 @@ el GIL (`nogil=True`): el reparto entre hilos lo hacen las operaciones, por troz
 (`tinygrad_es/runtime/threads.py` explica por qué así y no con `prange`).
 """
 
-# Las opciones de Numba de los kernels de la CNN. `_nrt=False`: sin el recuento de referencias
+# Las opciones de Numba de los kernels (conv, pooling, celdas recurrentes). `_nrt=False`: sin el recuento de referencias
 # de Numba (NRT). Los kernels no crean arrays (solo vistas de los que reciben), así que no lo
 # necesitan, y sin él Numba no genera un incref/decref por cada vista: menos código que compilar
 # (medido en el primer paso de la CNN del curso: ~0.3 s menos, de ~6 s). Un kernel que intentara

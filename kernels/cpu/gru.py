@@ -36,6 +36,7 @@ h_{t-1}·U y sale con (z, r, ĥ); `rh (N, u)` se guarda para el backward. Con re
 import numba
 import numpy as np
 
+from . import JIT
 from .activations import ONE, sigmoid, sigmoid_reference, tanh
 
 
@@ -86,7 +87,7 @@ def gru_reset_before_backward_reference(dh, gates, h_prev, U):
 
 
 # ---------------------------------------------------------------- kernels de Numba
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def gru_cell_forward(xw_t, gates, b_rec, h_prev, rh, h_out):
     """`gates` entra con h_{t-1}·U y sale con (z, r, ĥ); escribe rh y h_t (en h_out)."""
     n_batch, u = h_prev.shape
@@ -106,7 +107,7 @@ def gru_cell_forward(xw_t, gates, b_rec, h_prev, rh, h_out):
             h_new[k] = z * h_before[k] + (ONE - z) * hh
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def gru_cell_backward(dh_out, dh_next, gates, rh, h_prev, dxw, dhu, dh_direct):
     """dh = dh_out + dh_next; escribe dxw = d(x_t·W), dhu = d(h_{t-1}·U) y dh_direct = dh·z."""
     n_batch, u = h_prev.shape
@@ -126,7 +127,7 @@ def gru_cell_backward(dh_out, dh_next, gates, rh, h_prev, dxw, dhu, dh_direct):
             direct[k] = dh * z
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def gru_reset_before_gates(hu, gates, h_prev, rh):
     """reset_after=False. hu = h_{t-1}·U_zr (N, 2u); `gates` entra con x_t·W + b y sale con z y r en sus 2u
     primeras columnas (la tercera parte, x_t·W_h + b_h, sigue igual); escribe rh = r·h_{t-1}."""
@@ -141,7 +142,7 @@ def gru_reset_before_gates(hu, gates, h_prev, rh):
             reset_h[k] = r * h_before[k]
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def gru_reset_before_output(ru, gates, h_prev, h_out):
     """reset_after=False. ru = (r·h_{t-1})·U_h (N, u); la tercera parte de `gates` sale con ĥ; escribe h_t."""
     n_batch, u = h_prev.shape
@@ -155,7 +156,7 @@ def gru_reset_before_output(ru, gates, h_prev, h_out):
             h_new[k] = z * h_before[k] + (ONE - z) * hh
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def gru_reset_before_backward_output(dh_out, dh_next, gates, h_prev, dxw, dh_direct):
     """reset_after=False. dh = dh_out + dh_next; escribe las partes z y ĥ de dxw y dh_direct = dh·z."""
     n_batch, u = h_prev.shape
@@ -170,7 +171,7 @@ def gru_reset_before_backward_output(dh_out, dh_next, gates, h_prev, dxw, dh_dir
             direct[k] = dh * z
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def gru_reset_before_backward_gates(d_rh, gates, h_prev, dxw, dh_direct):
     """reset_after=False. d_rh = d(r·h_{t-1}) (N, u); escribe la parte r de dxw y suma d_rh·r a dh_direct."""
     n_batch, u = h_prev.shape

@@ -30,6 +30,7 @@ producto) y sale con las puertas activadas: así no hace falta ningún array tem
 import numba
 import numpy as np
 
+from . import JIT
 from .activations import ONE, sigmoid, sigmoid_reference, tanh
 
 
@@ -58,7 +59,7 @@ def lstm_cell_backward_reference(dh, dc_next, gates, c_prev, c):
 
 # ---------------------------------------------------------------- kernels de Numba
 # --8<-- [start:forward]
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def lstm_cell_forward(gates, c_prev, c_out, h_out):
     """`gates` entra con z y sale con (i, f, g, o); escribe c_t en c_out y h_t en h_out."""
     n_batch, u = c_prev.shape
@@ -78,7 +79,7 @@ def lstm_cell_forward(gates, c_prev, c_out, h_out):
 # --8<-- [end:forward]
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def lstm_cell_backward(dh_out, dh_next, dc, gates, c_prev, c):
     """dh = dh_out + dh_next. `dc` entra con dc_{t+1} y sale con dc_{t-1}; `gates` entra con
     (i, f, g, o) y sale con dz (N, 4u)."""

@@ -13,6 +13,7 @@ h_{t-1}·U (calculado por BLAS directamente ahí) y sale con h_t.
 import numba
 import numpy as np
 
+from . import JIT
 from .activations import ONE, tanh
 
 
@@ -31,7 +32,7 @@ def simple_rnn_cell_backward_reference(dh, h):
 
 # ---------------------------------------------------------------- kernels de Numba
 # --8<-- [start:forward]
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def simple_rnn_cell_forward(xw_t, h_out):
     """`h_out` entra con h_{t-1}·U y sale con h_t = tanh(xw_t + h_{t-1}·U)."""
     n_batch, u = h_out.shape
@@ -42,7 +43,7 @@ def simple_rnn_cell_forward(xw_t, h_out):
 # --8<-- [end:forward]
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(**JIT)
 def simple_rnn_cell_backward(dh_out, dh_next, h, da):
     """Escribe da = (dh_out + dh_next)·(1 - h²)."""
     n_batch, u = h.shape

@@ -11,17 +11,17 @@ import math
 import numpy as np
 
 from ..autograd import Function, unbroadcast
-from ..dtypes import DEFAULT_FLOAT
+from ..dtypes import DEFAULT_FLOAT, is_float
 from ..errors import AutogradError
 
-
-# ---------------------------------------------------------------- binarias
 
 def floating(a):
     """Los enteros y booleanos, en float32 (el flotante por defecto) antes de exp, log, tanh...: exp de un
     entero da float32, como en Keras y PyTorch (NumPy daría float64). Los flotantes pasan tal cual."""
-    return a if a.dtype.kind == "f" else a.astype(DEFAULT_FLOAT)
+    return a if is_float(a.dtype) else a.astype(DEFAULT_FLOAT)
 
+
+# ---------------------------------------------------------------- binarias
 class Add(Function):
     def forward(self, a, b):
         self.save_for_backward(a.shape, b.shape)
