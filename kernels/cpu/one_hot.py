@@ -11,9 +11,9 @@ y en el backward cada fila de dz = dL/d(x·W) va a parar a esa misma fila de dW:
     dW = Σ_{n,t} x[n, t]ᵀ·dz[n, t] = Σ_{n,t} e_jᵀ·dz[n, t]   =>   dW[j] += dz[n, t]
 
 Tres kernels: `one_hot_index` reconoce la entrada y da los índices j, `add_rows` suma las filas
-elegidas (el forward) y `scatter_add_rows` reparte el gradiente (el backward). Los usa la LSTM
-de `ops/recurrent.py` en la CPU: quita las D columnas de x de sus productos de BLAS (en la LSTM
-del curso, 57 de K = 186 en el producto de cada paso y en el de dW).
+elegidas (el forward) y `scatter_add_rows` reparte el gradiente (el backward). Los usan las capas
+recurrentes de `ops/recurrent.py` en la CPU: quitan las D columnas de x de sus productos de BLAS
+(en la LSTM del curso, 57 de K = 186 en el producto de cada paso y en el de dW).
 
 Disposición: x (N, T, D) de floats; los índices en orden temporal, idx (T, N) de int64; las
 matrices (filas, F) en orden C.

@@ -10,6 +10,9 @@ hilo hace TODO el trabajo de su bloque con arrays propios en orden temporal, (T,
    una columna de unos que la multiplica. Así no hay una pasada aparte para sumar b (40·128·512
    valores en la LSTM del curso) y en el backward db sale en el mismo producto que dW. (La LSTM
    va más lejos: un solo producto por paso con x_t, 1 y h_{t-1} juntos; ver su docstring.)
+   Si x es one-hot exacta (un 1 por fila: los caracteres del curso), x_t·W son filas de W y no
+   hace falta multiplicar: se suman (`_one_hot_index` y kernels/cpu/one_hot.py), y en el backward
+   cada fila de d(x·W) se suma a su fila de dW.
 2. En cada paso: h_{t-1}·U con BLAS, (filas, u) @ (u, k·u), y después la celda fusionada de
    Numba (`kernels/cpu/<celda>.py`), que hace activaciones y estados en una pasada y guarda lo
    que necesitará el backward.
@@ -75,19 +78,26 @@ def _with_bias(W, bias, dtype):
     return contiguous(np.concatenate([W.astype(dtype, copy=False), bias.reshape(1, -1).astype(dtype, copy=False)]))
 
 
-def _project_block(x, r, Wb, dtype, into=None):
-    """Las filas r de x en orden temporal con una columna de unos, xt (T, m, D + 1), y x_t·W + b de todos
-    sus pasos (T, m, k·u), con Wb = [W; b].
+def _project_block(x, r, Wb, dtype, hot, into=None):
+    """(entradas, xw): las entradas del bloque de filas r y x_t·W + b de todos sus pasos, xw (T, m, k·u),
+    con Wb = [W; b]; xw se escribe en `into` si se da.
 
-    Un solo producto de BLAS (T·m, D + 1) @ (D + 1, k·u), escrito directamente en `into` si se da.
+    Las entradas son xt (T, m, D + 1), las filas r de x en orden temporal con una columna de unos, y xw
+    sale de UN producto de BLAS (T·m, D + 1) @ (D + 1, k·u). Si x es one-hot (`hot` (T, N), de
+    `_one_hot_index`), son sus índices (T, m), y xw = b + W[índice], filas sumadas sin producto.
     Los arrays que guarda el forward para su backward salen de `recycled` (ver runtime/scratch.py):
     sin fallos de página de un paso a otro."""
     steps, d = x.shape[1], x.shape[2]
     m = r.stop - r.start
+    xw = recycled("rnn_xw", (steps, m, Wb.shape[1]), dtype, like=x) if into is None else into
+    if hot is not None:
+        indices = np.ascontiguousarray(hot[:, r])
+        xw[...] = Wb[-1]
+        one_hot.add_rows(xw.reshape(steps * m, -1), Wb, indices.reshape(-1))
+        return indices, xw
     xt = recycled("rnn_xt", (steps, m, d + 1), dtype, like=x)
     xt[..., :d] = x[r].transpose(1, 0, 2)
     xt[..., d] = 1
-    xw = recycled("rnn_xw", (steps, m, Wb.shape[1]), dtype, like=xt) if into is None else into
     np.matmul(xt.reshape(steps * m, d + 1), Wb, out=xw.reshape(steps * m, Wb.shape[1]))
     return xt, xw
 
@@ -174,27 +184,35 @@ def _output_grads(grad, r, steps, dtype, seen, sequences):
     return dhs
 
 
-def _block_grads(xt, hs, Wb, d_xw, d_hu, dx, r):
+def _block_grads(inputs, hs, Wb, d_xw, d_hu, dx, r):
     """Las partes de [dW; db] y de dU de un bloque (un producto cada una) y su trozo de dx (si dx no es None).
 
-    xt lleva la columna de unos, así que xtᵀ·d(x·W) da dW y, en su última fila, db = Σ d(x·W)."""
-    steps, m, d = xt.shape
+    `inputs` son las de `_project_block`. xt lleva la columna de unos, así que xtᵀ·d(x·W) da dW y, en
+    su última fila, db = Σ d(x·W). Con índices one-hot, cada fila de d(x·W) se suma a la fila de dW
+    de su índice."""
+    steps, m = inputs.shape[:2]
     d_xw2 = d_xw.reshape(steps * m, -1)
     if dx is not None:  # x suele ser el dato de entrada, que no pide gradiente
-        dx[r] = np.matmul(d_xw2, Wb[:-1].T).reshape(steps, m, d - 1).transpose(1, 0, 2)
+        dx[r] = np.matmul(d_xw2, Wb[:-1].T).reshape(steps, m, -1).transpose(1, 0, 2)
     dU = None if d_hu is None else hs[:-1].reshape(steps * m, -1).T @ d_hu.reshape(steps * m, -1)
-    return xt.reshape(steps * m, d).T @ d_xw2, dU
+    if inputs.ndim == 3:
+        return inputs.reshape(steps * m, -1).T @ d_xw2, dU
+    dWb = np.zeros_like(d_xw2, shape=Wb.shape)
+    one_hot.scatter_add_rows(d_xw2, inputs.reshape(-1), dWb)
+    dWb[-1] = d_xw2.sum(axis=0)
+    return dWb, dU
 
 
 class _Recurrent(Function):
     """Lo común de las tres capas: estados finales tras las salidas, máscara y comienzo del backward."""
 
     def _setup(self, x, h0, mask, dtype, sequences):
+        """(salida vacía, pasos, máscara preparada o None, índices one-hot de x o None)."""
         n, steps, _ = x.shape
         self.steps, self.sequences = steps, sequences
         outputs = steps if sequences else 1
         out = np.empty_like(x, shape=(n, outputs + self.state_count, h0.shape[1]), dtype=dtype)
-        return out, steps, None if mask is None else _Mask(mask, x, dtype)
+        return out, steps, None if mask is None else _Mask(mask, x, dtype), _one_hot_index(x)
 
     def _backward_start(self, grad):
         """([W; b], bloques del forward, dx, dh, Uᵀ contigua, pasos): lo que los backward preparan igual.
@@ -230,11 +248,10 @@ class LSTM(_Recurrent):
     def forward(self, x, h0, c0, W, U, b, mask=None, sequences=True):
         dtype = np.result_type(x, h0, c0, W, U, b)
         d, u = x.shape[2], U.shape[0]
-        hot = _one_hot_index(x)
+        out, steps, masks, hot = self._setup(x, h0, mask, dtype, sequences)
         cols = d if hot is None else 0  # columnas de x en el producto de cada paso
         Wb = _with_bias(W, b, dtype)
         WbU = contiguous(np.concatenate([Wb[d - cols:], U.astype(dtype, copy=False)]))  # [W; b; U] o [b; U]
-        out, steps, masks = self._setup(x, h0, mask, dtype, sequences)
         L = kernels_for(x, lstm)
         blocks = {}  # inicio del bloque de filas -> lo que el backward necesita de ese bloque
 
@@ -315,17 +332,17 @@ class GRU(_Recurrent):
     def forward(self, x, h0, W, U, b, mask=None, sequences=True):
         dtype = np.result_type(x, h0, W, U, b)
         Wb, U, b_rec = _with_bias(W, b[0], dtype), contiguous(U, dtype=dtype), contiguous(b[1], dtype=dtype)
-        out, steps, masks = self._setup(x, h0, mask, dtype, sequences)
+        out, steps, masks, hot = self._setup(x, h0, mask, dtype, sequences)
         G = kernels_for(x, gru)
         blocks = {}
 
         def rows(r):
             m, u = r.stop - r.start, U.shape[0]
             xw = scratch("gru_xw", (steps, m, 3 * u), dtype, like=x)  # el backward no lo necesita
-            xt, xw = _project_block(x, r, Wb, dtype, into=xw)
+            xt, xw = _project_block(x, r, Wb, dtype, hot, into=xw)
             hs = _states(h0[r], steps, dtype)
-            gates = recycled("gru_gates", (steps, m, 3 * u), dtype, like=xt)
-            rh = recycled("gru_rh", (steps, m, u), dtype, like=xt)
+            gates = recycled("gru_gates", (steps, m, 3 * u), dtype, like=xw)
+            rh = recycled("gru_rh", (steps, m, u), dtype, like=xw)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
                 np.matmul(hs[t], U, out=gates[t])
@@ -378,17 +395,17 @@ class GRUResetBefore(_Recurrent):
         Wb = _with_bias(W, b, dtype)
         u = U.shape[0]
         U_zr, U_h = contiguous(U[:, :2 * u], dtype=dtype), contiguous(U[:, 2 * u:], dtype=dtype)
-        out, steps, masks = self._setup(x, h0, mask, dtype, sequences)
+        out, steps, masks, hot = self._setup(x, h0, mask, dtype, sequences)
         G = kernels_for(x, gru)
         blocks = {}
 
         def rows(r):
             m = r.stop - r.start
-            xt, xw = _project_block(x, r, Wb, dtype)  # xw sale con (z, r, ĥ) de cada paso: son las puertas
+            xt, xw = _project_block(x, r, Wb, dtype, hot)  # xw sale con (z, r, ĥ) de cada paso: son las puertas
             hs = _states(h0[r], steps, dtype)
-            rh = recycled("gru_rh", (steps, m, u), dtype, like=xt)
-            hu = scratch("gru_hu", (m, 2 * u), dtype, like=xt)
-            ru = scratch("gru_ru", (m, u), dtype, like=xt)
+            rh = recycled("gru_rh", (steps, m, u), dtype, like=xw)
+            hu = scratch("gru_hu", (m, 2 * u), dtype, like=xw)
+            ru = scratch("gru_ru", (m, u), dtype, like=xw)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
                 np.matmul(hs[t], U_zr, out=hu)
@@ -445,13 +462,13 @@ class SimpleRNN(_Recurrent):
     def forward(self, x, h0, W, U, b, mask=None, sequences=True):
         dtype = np.result_type(x, h0, W, U, b)
         Wb, U = _with_bias(W, b, dtype), contiguous(U, dtype=dtype)
-        out, steps, masks = self._setup(x, h0, mask, dtype, sequences)
+        out, steps, masks, hot = self._setup(x, h0, mask, dtype, sequences)
         S = kernels_for(x, simple_rnn)
         blocks = {}
 
         def rows(r):
             xw = scratch("rnn_xw", (steps, r.stop - r.start, U.shape[0]), dtype, like=x)
-            xt, xw = _project_block(x, r, Wb, dtype, into=xw)
+            xt, xw = _project_block(x, r, Wb, dtype, hot, into=xw)
             hs = _states(h0[r], steps, dtype)
             keep, drop, seen = (None,) * 3 if masks is None else masks.rows(r)
             for t in range(steps):
