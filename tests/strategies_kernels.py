@@ -76,8 +76,12 @@ def pool_cases(draw, max_side=7):
 
 @st.composite
 def recurrent_cases(draw, gates):
-    """Un dict con x (N, T, D), h0 (N, u) y pesos W (D, k·u), U (u, k·u) float64, k = gates."""
+    """Un dict con x (N, T, D), h0 (N, u) y pesos W (D, k·u), U (u, k·u) float64, k = gates.
+
+    x es a veces one-hot (un 1 por fila, como los caracteres del curso): la LSTM la reconoce y suma
+    filas de W en vez de multiplicar (kernels/cpu/one_hot.py), así que las dos rutas se prueban."""
     n, t, d, u = (draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 3)), draw(st.integers(1, 4)))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    return dict(x=rng.standard_normal((n, t, d)), h0=rng.standard_normal((n, u)), c0=rng.standard_normal((n, u)),
+    x = np.eye(d)[rng.integers(0, d, (n, t))] if draw(st.booleans()) else rng.standard_normal((n, t, d))
+    return dict(x=x, h0=rng.standard_normal((n, u)), c0=rng.standard_normal((n, u)),
                 W=rng.standard_normal((d, gates * u)) * 0.7, U=rng.standard_normal((u, gates * u)) * 0.7)

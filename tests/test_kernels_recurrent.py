@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from kernel_steps import gru_reset_before_step, gru_reset_before_step_backward
 from tinygrad_es.kernels.cpu import gru as G
 from tinygrad_es.kernels.cpu import lstm as L
+from tinygrad_es.kernels.cpu import one_hot as OH
 from tinygrad_es.kernels.cpu import simple_rnn as S
 
 sizes = st.tuples(st.integers(1, 4), st.integers(1, 6), st.integers(0, 2**32 - 1))
@@ -111,3 +112,46 @@ def test_lstm_cell_float32_close_to_float64_reference():
     ref_gates, ref_c, ref_h = L.lstm_cell_forward_reference(xw + hu, c_prev)
     for got, want in ((gates, ref_gates), (c, ref_c), (h, ref_h)):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=2e-6)
+
+
+# ---------------------------------------------------------------- entradas one-hot (kernels/cpu/one_hot.py)
+def _one_hot(seed, n, steps, d):
+    rng = np.random.default_rng(seed)
+    return np.eye(d)[rng.integers(0, d, (n, steps))], rng
+
+
+@settings(deadline=None, max_examples=25)
+@given(sizes, st.integers(1, 5), st.sampled_from(["intacta", "dos unos", "0.5", "fila de ceros", "nan"]))
+def test_one_hot_index_matches_reference(size, d, damage):
+    n, steps, seed = size
+    x, rng = _one_hot(seed, n, steps, d)
+    row = tuple(rng.integers(0, s) for s in (n, steps))
+    if damage == "dos unos" and d > 1:
+        x[row] = 1
+    elif damage in ("0.5", "nan"):
+        x[row + (rng.integers(0, d),)] = 0.5 if damage == "0.5" else np.nan
+    elif damage == "fila de ceros":
+        x[row] = 0
+    idx = np.empty((steps, n), np.int64)
+    found = OH.one_hot_index(x, idx)
+    expected = OH.one_hot_index_reference(x)
+    assert found == (expected is not None) == (damage == "intacta" or (damage == "dos unos" and d == 1))
+    if found:
+        np.testing.assert_array_equal(idx, expected)
+
+
+@settings(deadline=None, max_examples=25)
+@given(sizes, st.integers(1, 5))
+def test_add_rows_and_scatter_add_rows_match_reference(size, d):
+    """Índices repetidos (pocas filas en la tabla): scatter debe sumarlos todos, como np.add.at."""
+    m, f, seed = size
+    table, rows, out = _arrays(seed, (d, f), (m, f), (m, f))
+    idx = np.random.default_rng(seed).integers(0, d, m)
+    got, want = out.copy(), out.copy()
+    OH.add_rows(got, table, idx)
+    OH.add_rows_reference(want, table, idx)
+    np.testing.assert_array_equal(got, want)
+    got, want = table.copy(), table.copy()
+    OH.scatter_add_rows(rows, idx, got)
+    OH.scatter_add_rows_reference(rows, idx, want)
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=1e-14)

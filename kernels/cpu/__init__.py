@@ -6,6 +6,7 @@
 - `pool.py`: max pooling y average pooling, hacia delante y hacia atrás.
 - `lstm.py`, `gru.py`, `simple_rnn.py`: un paso de cada celda recurrente, fusionado.
 - `activations.py`: tanh y sigmoide vectorizables en float32 (las usan las celdas).
+- `one_hot.py`: x·W con x one-hot como filas de W elegidas (la LSTM con los caracteres del curso).
 
 Todos se compilan con `cache=True`: la primera vez tardan unos segundos en compilar y los
 procesos siguientes cargan el código máquina de `__pycache__/`. Son de un solo hilo y sueltan
