@@ -57,6 +57,9 @@ def test_aliases_compute_like_their_primary():
     (lambda t: t.dropout(p=0.0), X),
     (lambda t: t.hardtanh(min_val=2.0, max_val=5.0), np.clip(X, 2, 5)),
     (lambda t: t.hardtanh(2.0, 5.0), np.clip(X, 2, 5)),
+    (lambda t: t.unflatten(dim=1, sizes=(2, 2)), X.reshape(3, 2, 2)),
+    (lambda t: t.gather(dim=0, index=[[2, 0, 1, 1]]), [[9.0, 2.0, 7.0, 8.0]]),
+    (lambda t: t.lerp(end=t * 3, weight=0.5), 2 * X),
     (lambda t: t.eq(5.0), X == 5), (lambda t: t.ne(5.0), X != 5), (lambda t: t.lt(5.0), X < 5),
     (lambda t: t.le(5.0), X <= 5), (lambda t: t.gt(5.0), X > 5), (lambda t: t.ge(5.0), X >= 5),
 ])

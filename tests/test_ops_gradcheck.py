@@ -113,7 +113,7 @@ def test_integers_with_floats_keep_the_float_type_and_integer_division_gives_flo
 
 
 @pytest.mark.parametrize("name", ["exp", "log", "log1p", "expm1", "sin", "cos", "tanh", "sigmoid", "erf", "sqrt", "tan",
-                                  "log2", "softplus", "gelu"])
+                                  "log2", "softplus", "gelu", "sinh", "cosh", "arcsinh", "arccosh", "exp2", "rsqrt"])
 def test_float_functions_of_integers_give_float32(name):
     # como Keras y PyTorch; antes, NumPy daba float64 (y tanh de un int32, float64 en vez del float32 de Keras)
     for data in (np.array([1, 2, 3], np.int32), np.array([1, 2, 3])):

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from tinygrad_es import ShapeError, Tensor
+from tinygrad_es.errors import ArgumentError
 
 from strategies import FAST, away_from, check, layouts, nonempty_shapes, shapes, values
 
@@ -59,6 +61,15 @@ UNARY = {
     "x % 0.7": (lambda t: t % 0.7, lambda x: np.mod(x, 0.7), (-2, 2), [0.7 * k for k in range(-3, 4)]),
     "x % -0.7": (lambda t: t % -0.7, lambda x: np.mod(x, -0.7), (-2, 2), [0.7 * k for k in range(-3, 4)]),
     "3 % x": (lambda t: 3.0 % t, lambda x: np.mod(3.0, x), (0.9, 2.5), (1.0, 1.5)),
+    "sinh": (lambda t: t.sinh(), np.sinh, (-3, 3), ()),
+    "cosh": (lambda t: t.cosh(), np.cosh, (-3, 3), ()),
+    "arcsinh": (lambda t: t.arcsinh(), np.arcsinh, (-4, 4), ()),
+    "arccosh": (lambda t: t.arccosh(), np.arccosh, (1.05, 4), ()),  # x > 1 (en 1 la derivada es infinita)
+    "arctanh": (lambda t: t.arctanh(), np.arctanh, (-0.9, 0.9), ()),
+    "exp2": (lambda t: t.exp2(), np.exp2, (-3, 3), ()),
+    "rsqrt": (lambda t: t.rsqrt(), lambda x: 1 / np.sqrt(x), (0.2, 3), ()),
+    "round": (lambda t: t.round(), np.round, (-3, 3), [k + 0.5 for k in range(-4, 3)]),
+    "trunc": (lambda t: t.trunc(), np.trunc, (-3, 3), range(-3, 4)),
     "silu": (lambda t: t.silu(), lambda x: x * _sigmoid(x), (-4, 4), ()),
     "mish": (lambda t: t.mish(), lambda x: x * np.tanh(_softplus(x)), (-4, 4), ()),
 }
@@ -77,6 +88,39 @@ def test_aliases_are_the_same_function():
     from tinygrad_es.tensor import Tensor as T
 
     assert T.swish is T.silu and T.hard_swish is T.hard_silu
+    assert T.asinh is T.arcsinh and T.acosh is T.arccosh and T.atanh is T.arctanh  # los nombres de PyTorch
+
+
+@FAST
+@given(shapes3=hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3), data=st.data())
+def test_lerp(shapes3, data):
+    a, b, w = (data.draw(values(s)) for s in shapes3.input_shapes)
+    check(lambda x, end, weight: x.lerp(end, weight), lambda x, end, weight: x + weight * (end - x), a, b, w)
+
+
+def test_lerp_with_numbers_like_pytorch():
+    np.testing.assert_array_equal(Tensor([1.0, 2.0]).lerp(3.0, 0.25).numpy(), [1.5, 2.25])
+    np.testing.assert_array_equal(Tensor([1.0, 2.0]).lerp(Tensor([5.0, 6.0]), 1.0).numpy(), [5.0, 6.0])
+
+
+def test_round_goes_to_the_even_neighbour_and_trunc_towards_zero_like_numpy():
+    x = np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999999999999994, -1.7, 1.7, 2.0**53 + 2, np.inf, -np.inf, np.nan])
+    with np.errstate(invalid="ignore"):  # inf - floor(inf) es NaN por el camino, como en NumPy
+        np.testing.assert_array_equal(Tensor(x, dtype="float64").round().numpy(), np.round(x))
+        np.testing.assert_array_equal(Tensor(x, dtype="float64").trunc().numpy(), np.trunc(x))
+    y = np.array([1.25, 2.35, -0.125, 1234.5, 15.0, 25.0, -35.0])
+    for decimals in (1, 2, -1, -2):
+        np.testing.assert_array_equal(Tensor(y, dtype="float64").round(decimals).numpy(), np.round(y, decimals))
+    assert Tensor([3, -4]).round().dtype == np.int64 and Tensor([3, -4]).trunc().numpy().tolist() == [3, -4]
+    with pytest.raises(ArgumentError, match=r"round: decimals \(las cifras decimales que se conservan\) debe ser un entero y es 1.5"):
+        Tensor([1.0]).round(1.5)
+
+
+def test_logical_not_gives_booleans_without_gradient():
+    for data in ([0.0, 2.0, -0.5], [0, 3, -1], [False, True, True]):
+        out = Tensor(data, requires_grad=isinstance(data[0], float)).logical_not()
+        assert out.dtype == np.bool_ and not out.requires_grad
+        np.testing.assert_array_equal(out.numpy(), np.logical_not(data))
 
 
 def test_remainder_derives_like_pytorch_in_both_operands():
@@ -111,6 +155,9 @@ KINKS = [
     ("selu en 0", lambda t: t.selu(), 0.0, SELU_SCALE),
     ("softplus en 0", lambda t: t.softplus(), 0.0, 0.5),  # suave: el empate de maximum debe dar 1/2 justo
     ("mish en 0", lambda t: t.mish(), 0.0, math.tanh(math.log(2))),
+    ("round en 0.5", lambda t: t.round(), 0.5, 0.0),
+    ("trunc en -1", lambda t: t.trunc(), -1.0, 0.0),
+    ("arcsinh en 0", lambda t: t.arcsinh(), 0.0, 1.0),  # |x| con where, no con abs (cuya derivada en 0 es 0)
 ]
 
 
@@ -128,6 +175,23 @@ def test_log1p_and_expm1_are_exact_near_zero_in_float32():
     np.testing.assert_allclose(tiny.expm1().data, [1e-10, -1e-9], rtol=1e-6)
     tiny.log1p().sum().backward()
     np.testing.assert_allclose(tiny.grad.data, [1.0, 1.0], rtol=1e-6)
+
+
+def test_hyperbolic_functions_keep_their_digits_at_the_extremes_in_float32():
+    # cerca de 0 (e^x - e^-x y log(1 + x) perderían los decimales), muy negativo (x + √(x² + 1) se cancela)
+    # y enorme (x² desborda en float32 mucho antes que arcsinh x y arccosh x)
+    x = np.array([-1e30, -1e5, -3.0, -1e-8, 0.0, 1e-8, 0.5, 3.0, 1e5, 1e30], np.float32)
+    np.testing.assert_allclose(Tensor(x).arcsinh().numpy(), np.arcsinh(x), rtol=1e-6)
+    np.testing.assert_allclose(Tensor(x[3:-3]).sinh().numpy(), np.sinh(x[3:-3]), rtol=1e-6)
+    np.testing.assert_allclose(Tensor(x[3:-3] / 4).arctanh().numpy(), np.arctanh(x[3:-3] / 4), rtol=1e-6)
+    near_one = np.array([1 + 2**-20, 1.5, 1e5, 1e30], np.float32)
+    np.testing.assert_allclose(Tensor(near_one).arccosh().numpy(), np.arccosh(near_one), rtol=1e-6)
+
+
+def test_hyperbolic_inverses_outside_their_domain_give_nan_and_inf_like_numpy():
+    with np.errstate(invalid="ignore", divide="ignore"):  # NumPy avisa igual
+        np.testing.assert_array_equal(Tensor([0.5, -2.0, 1.0]).arccosh().numpy(), np.arccosh([0.5, -2.0, 1.0]))
+        np.testing.assert_array_equal(Tensor([-2.0, -1.0, 1.0, 1.5]).arctanh().numpy(), [np.nan, -np.inf, np.inf, np.nan])
 
 
 @pytest.mark.parametrize("name", ["softplus", "elu", "selu", "mish", "silu", "gelu", "softsign"])

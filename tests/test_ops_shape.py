@@ -1,4 +1,4 @@
-"""Las operaciones de forma del Tensor (tensor_shape.py y einsum.py): forward contra NumPy y
+"""Las operaciones de forma y de índices del Tensor (tensor_shape.py y einsum.py): forward contra NumPy y
 gradiente contra diferencias finitas (float64, formas de Hypothesis), y sus errores."""
 import numpy as np
 import pytest
@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tinygrad_es import ShapeError, Tensor
+from tinygrad_es import DTypeError, ShapeError, Tensor
+from tinygrad_es.errors import ArgumentError
 
 from strategies import FAST, check, layouts, nonempty_shapes, shapes, values
 
@@ -68,6 +69,62 @@ def test_triu_tril(x, k):
 @given(a=arrays, b=arrays)
 def test_outer(a, b):
     check(lambda s, t: s.outer(t), np.outer, a, b)
+
+
+# ---------------------------------------------------------------- gather, take_along_axis, unflatten
+@st.composite
+def array_axis_and_index(draw, broadcast):
+    """x, un eje y los índices para ese eje (con repetidos y negativos). broadcast=False: index no más grande que
+    x en los demás ejes (gather); True: del mismo tamaño o 1, que se difunde (take_along_axis)."""
+    x = draw(nonempty_arrays)
+    axis = draw(st.integers(-x.ndim, x.ndim - 1))
+    n = x.shape[axis]
+    shape = tuple(draw(st.integers(1, 4)) if d == axis % x.ndim else
+                  draw(st.sampled_from([1, size]) if broadcast else st.integers(1, size)) for d, size in enumerate(x.shape))
+    return x, axis, draw(hnp.arrays(np.int64, shape, elements=st.integers(-n, n - 1)))
+
+
+@FAST
+@given(case=array_axis_and_index(broadcast=False), data=st.data())
+def test_gather_like_pytorch_and_its_gradient_adds_up_repeated_indices(case, data):
+    x, axis, index = case
+    corner = x[tuple(slice(0, index.shape[d]) if d != axis % x.ndim else slice(None) for d in range(x.ndim))]
+    check(lambda t: t.gather(axis, index), lambda a: np.take_along_axis(corner, index, axis), x)
+    # el gradiente contra NumPy: np.add.at suma en cada casilla lo de todas las posiciones que la leyeron
+    upstream = data.draw(values(index.shape))
+    t = Tensor(x, dtype="float64", requires_grad=True)
+    t.gather(axis, Tensor(index)).backward(Tensor(upstream, dtype="float64"))
+    expected = np.zeros_like(x)
+    where = list(np.indices(index.shape, sparse=True))
+    where[axis] = index
+    np.add.at(expected, tuple(where), upstream)
+    np.testing.assert_allclose(t.grad.numpy(), expected, rtol=1e-12)
+
+
+@FAST
+@given(case=array_axis_and_index(broadcast=True))
+def test_take_along_axis_like_numpy(case):
+    x, axis, indices = case
+    check(lambda t: t.take_along_axis(indices, axis), lambda a: np.take_along_axis(a, indices, axis), x)
+
+
+def test_gather_picks_the_class_of_each_row():
+    logits = Tensor([[0.5, 2.0, -1.0], [3.0, 0.5, 0.25]])
+    np.testing.assert_array_equal(logits.gather(1, [[1], [0]]).numpy(), [[2.0], [3.0]])
+    np.testing.assert_array_equal(logits.gather(dim=1, index=[[2, 2, 0]]).numpy(), [[-1.0, -1.0, 0.5]])  # PyTorch
+    np.testing.assert_array_equal(logits.take_along_axis([1, 5]).numpy(), [2.0, 0.25])  # axis=None: aplanado
+
+
+@FAST
+@given(x=nonempty_arrays, data=st.data())
+def test_unflatten(x, data):
+    axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
+    n = x.shape[axis]
+    first = data.draw(st.sampled_from([k for k in range(1, n + 1) if n % k == 0]))
+    sizes = data.draw(st.sampled_from([(first, n // first), (first, -1), (-1, n // first), (1, n, 1)]))
+    known = int(np.prod([s for s in sizes if s != -1]))
+    target = x.shape[:axis % x.ndim] + tuple(n // known if s == -1 else s for s in sizes) + x.shape[axis % x.ndim + 1:]
+    check(lambda t: t.unflatten(axis, sizes), lambda a: a.reshape(target), x)
 
 
 # ---------------------------------------------------------------- einsum
@@ -193,6 +250,22 @@ def test_repeat_with_pytorch_arguments_points_to_tile():
     (lambda t: t[0].triu(), ShapeError, r"triu trabaja con matrices .* forma \(3,\)"),
     (lambda t: t.flip(2), ShapeError, r"flip: axis=2 no existe en un tensor de 2 ejes"),
     (lambda t: t.roll(1, 5), ShapeError, r"roll: axis=5 no existe"),
+    (lambda t: t.gather(1, [[0.0, 1.0]]), DTypeError,
+     r"gather: index debe ser de enteros \(posiciones a lo largo del eje 1\) y es de reales \(float64\): .*astype"),
+    (lambda t: t.gather(1, [[True]]), DTypeError, r"gather: index debe ser de enteros .* de booleanos \(una máscara\)"),
+    (lambda t: t.gather(1, [[0, 3]]), IndexError, r"gather \(index\): el índice 3 se sale del eje 1, que mide 3"),
+    (lambda t: t.gather(1, [[-4]]), IndexError, r"el índice -4 se sale del eje 1, que mide 3: valen de -3 a 2"),
+    (lambda t: t.gather(0, [[0, 1, 0, 1]]), ShapeError,
+     r"gather: index tiene forma \(1, 4\) y x, \(2, 3\): .* no ser más grande que x salvo en el eje 0.*take_along_axis"),
+    (lambda t: t.gather(1, [0]), ShapeError, r"index debe tener los mismos ejes que x \(2\)"),
+    (lambda t: t.take_along_axis(np.zeros((2, 2), int), 0), ShapeError,
+     r"take_along_axis: indices tiene forma \(2, 2\) y x, \(2, 3\): .* el mismo tamaño o 1"),
+    (lambda t: t.take_along_axis("0", 1), DTypeError, r"take_along_axis: indices debe ser un array de números .* y es .0."),
+    (lambda t: t.unflatten(1, (2, 2)), ShapeError,
+     r"unflatten: sizes=\(2, 2\) multiplica 4 y el eje 1 de \(2, 3\) mide 3: los tamaños deben multiplicar 3"),
+    (lambda t: t.unflatten(-1, (2, -1)), ShapeError, r"unflatten: sizes=\(2, -1\): el eje 1 de \(2, 3\) mide 3, que no"),
+    (lambda t: t.unflatten(0, (-1, -1)), ShapeError, r"a lo sumo un -1"),
+    (lambda t: t.unflatten(0, (2, 1.5)), ArgumentError, r"unflatten: sizes\[1\] debe ser un entero >= -1 y es 1.5"),
 ])
 def test_shape_op_errors(call, error, match):
     with pytest.raises(error, match=match):

@@ -57,7 +57,7 @@ ALIASES = {  # alias -> nombre principal
     "view": "reshape", "unsqueeze": "expand_dims", "swapdims": "swapaxes", "repeat_interleave": "repeat",
     "chunk": "split", "ravel": "flatten", "absolute": "abs", "amax": "max", "amin": "min",
     "logsoftmax": "log_softmax", "leakyrelu": "leaky_relu", "hardswish": "hard_swish", "hardsigmoid": "hard_sigmoid",
-    "hardtanh": "hard_tanh",
+    "hardtanh": "hard_tanh", "asinh": "arcsinh", "acosh": "arccosh", "atanh": "arctanh",
     "eq": "__eq__", "ne": "__ne__", "lt": "__lt__", "le": "__le__", "gt": "__gt__", "ge": "__ge__",
 }
 

@@ -8,8 +8,8 @@ log1p, expm1, erf, sign y floor en ops/elementwise.py, cumsum en ops/reduce.py.
 
 Los codos, donde la derivada no existe, tienen un valor fijo que las pruebas comprueban:
 relu, relu6 y hard_sigmoid dan 0 en sus codos (como TensorFlow); elu y selu toman la rama
-x >= 0; clip y hard_tanh dan 1 en los bordes; floor y ceil, 0 en los enteros; maximum y minimum reparten un empate a medias
-(y por eso softplus da exactamente 1/2 en 0).
+x >= 0; clip y hard_tanh dan 1 en los bordes; floor, ceil, trunc y round, 0 en todas partes (también en los
+saltos); maximum y minimum reparten un empate a medias (y por eso softplus da exactamente 1/2 en 0).
 """
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 
 import math
 
+from .dtypes import is_float
 from .errors import normalize_axes
 from .ops import elementwise as E
 from .ops import reduce as R
+from .validation import integer
 
 if TYPE_CHECKING:  # (solo para las anotaciones: tensor.py importa este módulo)
     from .tensor import Tensor
@@ -50,6 +52,31 @@ class MathOps:
         """El entero de encima: ceil x = -floor(-x)."""
         return -(-self).floor()
 
+    def trunc(self) -> Tensor:
+        """La parte entera, hacia 0: trunc(-1.7) = -1 (floor daría -2). Gradiente 0, como floor."""
+        return type(self).where(self < 0, self.ceil(), self.floor())
+
+    def round(self, decimals: int = 0) -> Tensor:
+        """Al entero más cercano y, en un empate, al par: 0.5 -> 0, 1.5 -> 2, -2.5 -> -2, como NumPy y
+        Keras (el "redondeo del banquero": sumando muchos empates no se desvía hacia arriba). `decimals`:
+        las cifras decimales que se conservan (negativo: decenas, centenas...). Gradiente 0.
+
+        Sale de floor: con f = floor(x), el resto r = x - f (exacto en coma flotante) está en [0, 1);
+        r > 0.5 sube a f + 1, r < 0.5 se queda en f, y en el empate r = 0.5 gana el par de los dos,
+        f + (f mod 2). Con decimales, como NumPy: round(x·10^d) / 10^d.
+        """
+        decimals = integer("round", "decimals", decimals, minimum=None, meaning="las cifras decimales que se conservan")
+        if not is_float(self.dtype) and decimals >= 0:  # un entero ya está redondeado (y sigue entero, como en NumPy)
+            return self
+        if decimals > 0:
+            return (self * 10.0**decimals).round() / 10.0**decimals
+        if decimals < 0:
+            return (self / 10.0**-decimals).round() * 10.0**-decimals
+        low = self.floor()
+        rest = self - low
+        where = type(self).where
+        return where(rest > 0.5, low + 1.0, where(rest == 0.5, low + low % 2, low))
+
     def __floordiv__(self, other) -> Tensor:
         """x // y = floor(x / y), como NumPy y PyTorch (gradiente 0)."""
         return (self / other).floor()
@@ -79,6 +106,14 @@ class MathOps:
         """log₂ x = ln x / ln 2."""
         return self.log() / math.log(2.0)
 
+    def exp2(self) -> Tensor:
+        """2^x. Derivada: 2^x·ln 2. (Es 2.0 ** x, exacta con x entero; e^(x·ln 2) redondearía x·ln 2.)"""
+        return 2.0 ** self
+
+    def rsqrt(self) -> Tensor:
+        """1/√x = x^(-1/2). Derivada: -x^(-3/2)/2."""
+        return self ** -0.5
+
     def log1p(self) -> Tensor:
         """log(1 + x), exacta también con x cerca de 0."""
         return E.Log1p.apply(self)
@@ -90,6 +125,59 @@ class MathOps:
     def erf(self) -> Tensor:
         """La función de error, erf(x) = 2/√π ∫₀ˣ e^(-t²) dt."""
         return E.Erf.apply(self)
+
+    # ------------------------------------------------------------ hiperbólicas
+    def sinh(self) -> Tensor:
+        """sinh x = (e^x - e^-x)/2. Derivada: cosh x.
+
+        Se escribe (expm1(x) - expm1(-x))/2, lo mismo (los -1 se anulan) pero exacto cerca de 0,
+        donde e^x - e^-x restaría dos números casi iguales y perdería los decimales."""
+        return (self.expm1() - (-self).expm1()) * 0.5
+
+    def cosh(self) -> Tensor:
+        """cosh x = (e^x + e^-x)/2. Derivada: sinh x."""
+        return (self.exp() + (-self).exp()) * 0.5
+
+    def arcsinh(self) -> Tensor:
+        """La inversa de sinh: arcsinh x = log(x + √(x² + 1)), para todo x. Derivada: 1/√(x² + 1).
+
+        Tal cual fallaría en tres sitios, y por eso se calcula con a = |x| y se pone el signo al final
+        (es impar): con x muy negativo, x + √(x² + 1) resta dos números casi iguales; cerca de 0,
+        log(1 + pequeño) pierde los decimales, y log1p no: a + √(a² + 1) = 1 + a + a²/(√(a² + 1) + 1);
+        y a² desborda mucho antes que el resultado (en float32, con a > 1.8e19), así que
+        √(a² + 1) = m·√((a/m)² + (1/m)²) con m = max(a, 1), que nunca eleva al cuadrado nada mayor que 1.
+        """
+        where, negative = type(self).where, self < 0
+        a = where(negative, -self, self)  # |x|, pero con derivada 1 en 0 (abs daría 0 y arcsinh'(0) es 1)
+        m = a.maximum(1.0)
+        root = ((a / m).square() + (1.0 / m).square()).sqrt() * m  # √(a² + 1)
+        out = (a + a * (a / (root + 1.0))).log1p()
+        return where(negative, -out, out)
+
+    def arccosh(self) -> Tensor:
+        """La inversa de cosh: arccosh x = log(x + √(x² - 1)), para x >= 1 (x < 1 da NaN, como NumPy).
+        Derivada: 1/√(x² - 1), infinita en x = 1.
+
+        Con t = x - 1 y x² - 1 = t·(t + 2): arccosh x = log1p(t + √t·√(t + 2)), exacta cerca de 1 y sin
+        elevar nada al cuadrado (que desbordaría con x grande)."""
+        t = self - 1.0
+        return (t + t.sqrt() * (t + 2.0).sqrt()).log1p()
+
+    def arctanh(self) -> Tensor:
+        """La inversa de tanh: arctanh x = log((1 + x)/(1 - x))/2, para |x| < 1 (±1 da ±inf y |x| > 1,
+        NaN, como NumPy). Derivada: 1/(1 - x²). Se escribe (log1p(x) - log1p(-x))/2: exacta cerca de 0."""
+        return (self.log1p() - (-self).log1p()) * 0.5
+
+    # ------------------------------------------------------------ lógicas y mezclas
+    def logical_not(self) -> Tensor:
+        """True donde x es 0 (o False) y False donde no, como np.logical_not: un Tensor de booleanos, sin
+        gradiente, como las comparaciones. Es la forma de invertir una máscara (-x no vale con booleanos)."""
+        return self == 0
+
+    def lerp(self, end: Tensor | float, weight: Tensor | float) -> Tensor:
+        """Interpolación lineal de PyTorch: x + weight·(end - x); weight = 0 da x y weight = 1, end.
+        Derivadas: 1 - weight respecto a x, weight respecto a end y end - x respecto a weight."""
+        return self + (self._operand(end) - self) * weight
 
     # ------------------------------------------------------------ acumuladas
     def cumsum(self, axis: int | tuple | None = None) -> Tensor:

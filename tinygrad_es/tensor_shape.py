@@ -1,5 +1,5 @@
-"""Operaciones de forma del Tensor compuestas de otras: squeeze, expand_dims, flatten, concatenate, stack,
-flip, repeat, tile, roll, triu, tril, outer.
+"""Operaciones de forma del Tensor compuestas de otras: squeeze, expand_dims, flatten, unflatten, concatenate,
+stack, flip, repeat, tile, roll, triu, tril, outer, pad, y las de índices take_along_axis y gather.
 
 `Tensor` hereda estos métodos (`class Tensor(MathOps, ShapeOps)`), como los de tensor_math.py.
 Ninguno tiene backward propio: todos son índices, reshape, expand, concatenate o where, y el
@@ -15,7 +15,7 @@ import numpy as np
 from .einsum import einsum
 from .errors import ShapeError, normalize_axes, shape_str
 from .ops import movement as MV
-from .validation import integer
+from .validation import integer, numeric_array, positions
 
 if TYPE_CHECKING:  # (solo para las anotaciones: tensor.py importa este módulo)
     from .tensor import Tensor
@@ -59,6 +59,27 @@ class ShapeOps:
                 "se juntan los ejes de start_dim a end_dim, así que start_dim debe ir antes."
             )
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
+
+    def unflatten(self, axis: int, sizes: tuple | list) -> Tensor:
+        """Lo contrario de flatten, como el unflatten de PyTorch: parte el eje `axis` en varios de tamaños
+        `sizes`, que deben multiplicar lo que mide (uno puede ser -1, y se calcula):
+        (2, 12).unflatten(1, (3, 4)) -> (2, 3, 4)."""
+        (axis,) = normalize_axes("unflatten", axis, self.ndim)
+        n = self.shape[axis]
+        sizes = tuple(sizes) if isinstance(sizes, (tuple, list)) else (sizes,)
+        sizes = tuple(integer("unflatten", f"sizes[{i}]", s, minimum=-1) for i, s in enumerate(sizes))
+        known = int(np.prod([s for s in sizes if s != -1]))
+        where = f"el eje {axis} de {shape_str(self.shape)} mide {n}"
+        if not sizes or sizes.count(-1) > 1:
+            raise ShapeError(f"unflatten: sizes={sizes} debe tener al menos un tamaño y a lo sumo un -1 (el que se "
+                             f"calcula); {where}.")
+        if -1 not in sizes and known != n:
+            raise ShapeError(f"unflatten: sizes={sizes} multiplica {known} y {where}: los tamaños deben multiplicar "
+                             f"{n} (o pon -1 en uno para que se calcule).")
+        if -1 in sizes and (known == 0 or n % known):
+            raise ShapeError(f"unflatten: sizes={sizes}: {where}, que no se divide en partes de {known} para "
+                             "calcular el -1; cambia los tamaños.")
+        return self.reshape(*self.shape[:axis], *sizes, *self.shape[axis + 1:])
 
     def concatenate(tensors: list, *more, axis: int = 0) -> Tensor:
         """Pega tensores a lo largo de `axis` (np.concatenate); cada uno recibe su trozo del gradiente.
@@ -221,6 +242,56 @@ class ShapeOps:
                     raise ShapeError(f"pad: mode={mode!r} copia casillas y el eje {axis} de la entrada está vacío.")
                 out = _take(out, np.pad(np.arange(self.shape[axis]), (before, after), mode=mode), axis)
         return out
+
+    # ------------------------------------------------------------ índices
+    # --8<-- [start:gather]
+    def gather(self, axis: int, index) -> Tensor:
+        """El gather de PyTorch: a lo largo de `axis`, cada posición de la salida lee la casilla que
+        dice `index`; con axis=1, out[i][j] = x[i][index[i][j]]. La salida tiene la forma de index,
+        que tiene los ejes de x y no es más grande que x en los demás ejes (los negativos cuentan desde
+        el final, como en NumPy). Para elegir, p. ej., el logit de la clase correcta de cada fila:
+        logits.gather(1, y.reshape(-1, 1)).
+
+        Cada casilla de la salida sale de una de x, así que se calcula su posición en x aplanado
+        (la de `index` en el eje `axis`, la suya en los demás) y se lee con un único índice. El
+        gradiente vuelve a esas posiciones sumando: una casilla leída dos veces recibe los dos.
+        """
+        (axis,) = normalize_axes("gather", axis, self.ndim)
+        index = positions("gather", "index", index, axis, self.shape[axis])
+        if index.ndim != self.ndim or any(i > n for d, (i, n) in enumerate(zip(index.shape, self.shape)) if d != axis):
+            raise ShapeError(
+                f"gather: index tiene forma {shape_str(index.shape)} y x, {shape_str(self.shape)}: index debe tener "
+                f"los mismos ejes que x ({self.ndim}) y no ser más grande que x salvo en el eje {axis}. Para que se "
+                "difunda (broadcasting), como en NumPy, usa take_along_axis(indices, axis)."
+            )
+        coords = list(np.indices(index.shape, sparse=True))  # la posición de cada casilla de la salida, por eje
+        coords[axis] = index % max(self.shape[axis], 1)  # ...salvo en `axis`: index (los negativos, desde el final)
+        strides = np.cumprod((*self.shape[1:], 1)[::-1])[::-1]  # cuántas casillas se salta al avanzar en cada eje
+        flat = sum(c * s for c, s in zip(coords, strides))
+        return self.reshape(-1)[np.asarray(flat, dtype=np.intp)]
+    # --8<-- [end:gather]
+
+    def take_along_axis(self, indices, axis: int | None = None) -> Tensor:
+        """np.take_along_axis y keras.ops.take_along_axis: como gather(axis, indices), pero los ejes de
+        tamaño 1 de x o de indices se difunden (broadcasting) en los demás ejes. axis=None (como en
+        Keras): sobre x aplanado, con indices aplanado. Con indices = argsort(x, axis), ordena x."""
+        if axis is None:
+            return self.flatten().take_along_axis(numeric_array("take_along_axis", "indices", indices).reshape(-1), 0)
+        (axis,) = normalize_axes("take_along_axis", axis, self.ndim)
+        indices = positions("take_along_axis", "indices", indices, axis, self.shape[axis])
+        try:
+            if indices.ndim != self.ndim:
+                raise ValueError
+            shape = np.broadcast_shapes(self.shape[:axis] + (1,) + self.shape[axis + 1:],
+                                        indices.shape[:axis] + (1,) + indices.shape[axis + 1:])
+        except ValueError:
+            raise ShapeError(
+                f"take_along_axis: indices tiene forma {shape_str(indices.shape)} y x, {shape_str(self.shape)}: "
+                f"indices debe tener los mismos ejes que x ({self.ndim}), y en todos menos el {axis} el mismo "
+                "tamaño o 1 (se difunde)."
+            ) from None
+        x = self.expand(*shape[:axis], self.shape[axis], *shape[axis + 1:])
+        return x.gather(axis, np.broadcast_to(indices, shape[:axis] + indices.shape[axis:axis + 1] + shape[axis + 1:]))
 
 
 def _take(x, index, axis):

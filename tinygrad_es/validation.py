@@ -369,6 +369,24 @@ def index_error(owner: str, shape_: tuple, index) -> Exception:
     return IndexError(f"{owner}: el índice {index!r} no vale para un tensor de forma {shape_str(shape_)} ({_VALID_INDICES}).")
 
 
+def positions(owner: str, name: str, value, axis: int, n: int) -> np.ndarray:
+    """Índices de posición de un argumento (el `index` de gather, los `indices` de take_along_axis) como array
+    de enteros, comprobados: enteros (no reales ni booleanos) y dentro del eje `axis`, que mide `n`."""
+    arr = numeric_array(owner, name, value)
+    if arr.size == 0:  # ([] llega como float64)
+        return arr.astype(np.int64)
+    if arr.dtype.kind not in "iu":
+        kind = "booleanos (una máscara)" if arr.dtype.kind == "b" else f"reales ({arr.dtype})"
+        raise DTypeError(
+            f"{owner}: {name} debe ser de enteros (posiciones a lo largo del eje {axis}) y es de {kind}: si son "
+            f"posiciones, conviértelo con {name}.astype('int64')."
+        )
+    problem = _bad_position(f"{owner} ({name})", arr, axis, n)
+    if problem is not None:
+        raise problem
+    return arr
+
+
 def _is_mask(part) -> bool:
     return isinstance(part, (np.ndarray, list)) and np.asarray(part).dtype == bool
 

@@ -18,7 +18,8 @@ from .core import convert_to_tensor
 __all__ = [
     # elementales
     "abs", "absolute", "negative", "square", "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos",
-    "tan", "tanh", "sign", "erf", "reciprocal", "floor", "ceil", "round",
+    "tan", "tanh", "sign", "erf", "reciprocal", "floor", "ceil", "round", "trunc", "sinh", "cosh", "arcsinh",
+    "arccosh", "arctanh", "exp2", "rsqrt", "logical_not",
     # binarias
     "add", "subtract", "multiply", "divide", "true_divide", "power", "maximum", "minimum", "clip", "where",
     "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "matmul", "dot", "outer", "einsum",
@@ -68,6 +69,15 @@ cos = _method("cos", "cos", "Coseno.")
 tanh = _method("tanh", "tanh", "Tangente hiperbólica.")
 sign = _method("sign", "sign", "-1, 0 o 1 según el signo (gradiente 0).")
 erf = _method("erf", "erf", "La función de error.")
+trunc = _method("trunc", "trunc", "La parte entera, hacia 0 (gradiente 0).")
+sinh = _method("sinh", "sinh", "Seno hiperbólico.")
+cosh = _method("cosh", "cosh", "Coseno hiperbólico.")
+arcsinh = _method("arcsinh", "arcsinh", "La inversa de sinh.")
+arccosh = _method("arccosh", "arccosh", "La inversa de cosh (x >= 1; si no, NaN).")
+arctanh = _method("arctanh", "arctanh", "La inversa de tanh (|x| < 1; ±1 da ±inf y fuera, NaN).")
+exp2 = _method("exp2", "exp2", "2^x.")
+rsqrt = _method("rsqrt", "rsqrt", "1/√x (en Keras, keras.ops.rsqrt está entre las de math).")
+logical_not = _method("logical_not", "logical_not", "True donde x es 0 o False: un Tensor de booleanos, sin gradiente.")
 
 
 def log2(x):
@@ -88,7 +98,7 @@ def reciprocal(x):
 
 
 def _no_gradient(fn, x):
-    """Funciones escalonadas (floor, ceil, round): su derivada es 0 o no existe, así que no llevan gradiente."""
+    """Funciones escalonadas (floor, ceil): su derivada es 0 o no existe, así que no llevan gradiente."""
     x = convert_to_tensor(x)
     return Tensor(fn(x.data), device=x.device)
 
@@ -102,8 +112,8 @@ def ceil(x):
 
 
 def round(x, decimals=0):
-    """Redondeo al par más cercano en los empates (0.5 -> 0, 1.5 -> 2), como NumPy y Keras."""
-    return _no_gradient(lambda a: np.round(a, decimals), x)
+    """Redondeo al par más cercano en los empates (0.5 -> 0, 1.5 -> 2), como NumPy y Keras (gradiente 0)."""
+    return convert_to_tensor(x).round(decimals)
 
 
 # ---------------------------------------------------------------- binarias
@@ -338,16 +348,7 @@ def take(x, indices, axis=None):
 
 def take_along_axis(x, indices, axis=None):
     """out[..., i, ...] = x[..., indices[..., i, ...], ...] a lo largo de `axis` (como np.take_along_axis)."""
-    x, idx = convert_to_tensor(x), convert_to_tensor(indices).numpy().astype(np.intp)
-    if axis is None:
-        x, idx, axis = x.flatten(), idx.reshape(-1), 0
-    (axis,) = normalize_axes("take_along_axis", axis, x.ndim)
-    if idx.ndim != x.ndim:
-        raise ShapeError(
-            f"take_along_axis: indices debe tener los mismos ejes que x ({x.ndim}) y tiene forma {shape_str(idx.shape)}."
-        )
-    grid = np.ogrid[tuple(slice(n) for n in idx.shape)]
-    return x[tuple(idx if i == axis else g for i, g in enumerate(grid))]
+    return convert_to_tensor(x).take_along_axis(indices, axis)
 
 
 def swapaxes(x, axis1, axis2):
