@@ -461,7 +461,7 @@ def main():
                           results[(m, "tinygrad_es")]["first_wall"] - results[(m, "tinygrad_es")]["wall"])
                       for m in args.modelos}
         context = (f"Medido el {time.strftime('%Y-%m-%d')} con `python benchmarks/train.py --ejecuciones "
-                   f"{args.ejecuciones} --hilos {args.hilos}` ({os.cpu_count()} CPU; {'; '.join(info) or 'sin otros marcos'}; "
+                   f"{args.ejecuciones} --hilos {args.hilos}{' --keras' if args.keras else ''}` ({os.cpu_count()} CPU; {'; '.join(info) or 'sin otros marcos'}; "
                    f"{args.pasos} pasos medidos tras {args.calentamiento} de calentamiento; carga media de la "
                    f"máquina {load_before:.1f} al empezar y {os.getloadavg()[0]:.1f} al acabar). Cada número es el "
                    f"rango (mínimo-máximo) de las {args.ejecuciones} ejecuciones; la razón es tinygrad_es / marco "
