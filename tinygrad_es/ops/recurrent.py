@@ -105,8 +105,8 @@ def _project_block(x, r, Wb, dtype, hot, into=None):
 def _one_hot_index(x):
     """(T, N) con la columna del 1 de cada x[n, t] si x es one-hot exacta y vive en la CPU; si no, None.
 
-    Con una entrada así, x_t·W son filas de W (kernels/cpu/one_hot.py): la LSTM las suma en vez de
-    multiplicar. Comprobarlo es una pasada por x que para en el primer valor que no es 0 ni 1."""
+    Con una entrada así, x_t·W son filas de W (kernels/cpu/one_hot.py): las tres capas las suman en vez
+    de multiplicar. Comprobarlo es una pasada por x que para en el primer valor que no es 0 ni 1."""
     if type(x) is not np.ndarray:
         return None
     idx = np.empty((x.shape[1], x.shape[0]), np.int64)
@@ -195,7 +195,7 @@ def _block_grads(inputs, hs, Wb, d_xw, d_hu, dx, r):
     if dx is not None:  # x suele ser el dato de entrada, que no pide gradiente
         dx[r] = np.matmul(d_xw2, Wb[:-1].T).reshape(steps, m, -1).transpose(1, 0, 2)
     dU = None if d_hu is None else hs[:-1].reshape(steps * m, -1).T @ d_hu.reshape(steps * m, -1)
-    if inputs.ndim == 3:
+    if inputs.ndim == 3:  # xt (T, m, D + 1); si no, los índices one-hot (T, m)
         return inputs.reshape(steps * m, -1).T @ d_xw2, dU
     dWb = np.zeros_like(d_xw2, shape=Wb.shape)
     one_hot.scatter_add_rows(d_xw2, inputs.reshape(-1), dWb)
