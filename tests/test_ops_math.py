@@ -123,6 +123,43 @@ def test_logical_not_gives_booleans_without_gradient():
         np.testing.assert_array_equal(out.numpy(), np.logical_not(data))
 
 
+def test_logical_and_or_xor_follow_numpy_and_give_booleans_without_gradient():
+    a, b = [0.0, 2.0, -0.5, 0.0], [1, 0, 3, 0]
+    x = Tensor(a, requires_grad=True)
+    for name in ("logical_and", "logical_or", "logical_xor"):
+        out = getattr(x, name)(Tensor(b))
+        assert out.dtype == np.bool_ and not out.requires_grad
+        np.testing.assert_array_equal(out.numpy(), getattr(np, name)(a, b))
+
+
+def test_mask_operators_combine_like_numpy():
+    """(x > 0) & (x < 1), |, ^ y ~ con máscaras (también con un array de NumPy o un bool a la izquierda), y
+    bit a bit con enteros, como NumPy."""
+    X = np.array([-1.5, 0.25, 0.75, 2.0])
+    x = Tensor(X)
+    m, n = X > 0, X < 1
+    np.testing.assert_array_equal(((x > 0) & (x < 1)).numpy(), m & n)
+    np.testing.assert_array_equal(((x > 0) | (x < 1)).numpy(), m | n)
+    np.testing.assert_array_equal(((x > 0) ^ (x < 1)).numpy(), m ^ n)
+    np.testing.assert_array_equal((~(x > 0)).numpy(), ~m)
+    np.testing.assert_array_equal((n & (x > 0)).numpy(), n & m)  # ndarray & Tensor
+    np.testing.assert_array_equal((True ^ (x > 0)).numpy(), True ^ m)
+    i = np.array([6, 3, 5, -1])
+    np.testing.assert_array_equal((Tensor(i) & 3).numpy(), i & 3)
+    np.testing.assert_array_equal((~Tensor(i)).numpy(), ~i)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda x: x & (x > 0), r"&: une o invierte máscaras.*x es de tipo float32.*x\.logical_and\(y\)"),
+    (lambda x: (x > 0) | 0.5, r"\|: .*el otro lado es de tipo float64.*x\.logical_or\(y\)"),
+    (lambda x: (x > 0) ^ "a", r"\^: .*el otro lado es texto.*x\.logical_xor\(y\)"),
+    (lambda x: ~x, r"~: .*\(x > 0\) & \(x < 1\).*x es de tipo float32.*x\.logical_not\(\)"),
+])
+def test_mask_operators_on_reals_say_what_to_write(call, message):
+    with pytest.raises(TypeError, match=message):
+        call(Tensor([1.0, -1.0]))
+
+
 def test_remainder_derives_like_pytorch_in_both_operands():
     """x % y = x - y·floor(x / y): d/dx = 1 y d/dy = -floor(x / y) (floor no pasa gradiente)."""
     x = Tensor([5.5, -5.5, 2.0], dtype="float64", requires_grad=True)

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 import math
 
+import numpy as np
+
 from .dtypes import is_float
-from .errors import normalize_axes
+from .errors import DTypeError, normalize_axes
 from .ops import elementwise as E
 from .ops import reduce as R
 from .validation import integer
@@ -173,6 +175,47 @@ class MathOps:
         """True donde x es 0 (o False) y False donde no, como np.logical_not: un Tensor de booleanos, sin
         gradiente, como las comparaciones. Es la forma de invertir una máscara (-x no vale con booleanos)."""
         return self == 0
+
+    def logical_and(self, other) -> Tensor:
+        """True donde x e y son los dos verdaderos (distintos de 0), como np.logical_and: booleanos, sin gradiente."""
+        return self._compare(np.logical_and, other)
+
+    def logical_or(self, other) -> Tensor:
+        """True donde x o y (o los dos) son verdaderos (distintos de 0), como np.logical_or."""
+        return self._compare(np.logical_or, other)
+
+    def logical_xor(self, other) -> Tensor:
+        """True donde solo uno de x e y es verdadero (distinto de 0), como np.logical_xor."""
+        return self._compare(np.logical_xor, other)
+
+    # &, |, ^ y ~ unen e invierten máscaras, como en NumPy y PyTorch: (x > 0) & (x < 1). Con enteros son
+    # bit a bit, como en NumPy; con reales no existen (¿qué bits tiene 0.5?) y el error dice qué escribir.
+    def __and__(self, other) -> Tensor: return self._bitwise(np.bitwise_and, other, "&", "logical_and")
+    def __or__(self, other) -> Tensor: return self._bitwise(np.bitwise_or, other, "|", "logical_or")
+    def __xor__(self, other) -> Tensor: return self._bitwise(np.bitwise_xor, other, "^", "logical_xor")
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self) -> Tensor:
+        """~x: niega una máscara (True <-> False) o invierte los bits de un entero, como NumPy."""
+        self._check_bits("~", "logical_not()", ("x", self.dtype))
+        return self._compare(lambda a, _: np.invert(a), None)
+
+    def _bitwise(self, fn, other, symbol: str, logical: str) -> Tensor:
+        other_dtype = other.dtype if hasattr(other, "dtype") else np.asarray(other).dtype
+        self._check_bits(symbol, f"{logical}(y)", ("x", self.dtype), ("el otro lado", other_dtype))
+        return self._compare(fn, other)
+
+    @staticmethod
+    def _check_bits(symbol: str, logical: str, *operands) -> None:
+        for name, dtype in operands:
+            kind = np.dtype(dtype).kind
+            if kind not in "biu":
+                what = "texto" if kind in "US" else f"de tipo {np.dtype(dtype)}"
+                raise DTypeError(
+                    f"{symbol}: une o invierte máscaras de booleanos (p. ej. (x > 0) {symbol if symbol != '~' else '&'} "
+                    f"(x < 1)) o los bits de enteros, y {name} es {what}. Compara antes para tener una máscara, o "
+                    f"usa x.{logical}, que toma 0 como falso y lo demás como verdadero."
+                )
 
     def lerp(self, end: Tensor | float, weight: Tensor | float) -> Tensor:
         """Interpolación lineal de PyTorch: x + weight·(end - x); weight = 0 da x y weight = 1, end.

@@ -127,7 +127,7 @@ class Neg(Function):
         if a.dtype == np.bool_:  # NumPy lo rechaza en inglés; PyTorch tampoco lo admite
             raise TypeError(
                 "-x: un tensor de booleanos no tiene signo que cambiar. Para invertir una máscara usa "
-                "x.logical_not() (o x == False); para números con signo, conviértelo antes con x.astype('float32')."
+                "~x o x.logical_not(); para números con signo, conviértelo antes con x.astype('float32')."
             )
         return -a
 

@@ -22,7 +22,8 @@ __all__ = [
     "arccosh", "arctanh", "exp2", "rsqrt", "logical_not",
     # binarias
     "add", "subtract", "multiply", "divide", "true_divide", "power", "maximum", "minimum", "clip", "where",
-    "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "matmul", "dot", "outer", "einsum",
+    "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or",
+    "logical_xor", "matmul", "dot", "outer", "einsum",
     # reducciones
     "sum", "mean", "max", "min", "prod", "std", "var", "argmax", "argmin", "cumsum", "logsumexp", "all", "any",
     # forma
@@ -186,6 +187,9 @@ greater = _comparison("greater", lambda a, b: a > b)
 greater_equal = _comparison("greater_equal", lambda a, b: a >= b)
 less = _comparison("less", lambda a, b: a < b)
 less_equal = _comparison("less_equal", lambda a, b: a <= b)
+logical_and = _comparison("logical_and", lambda a, b: a.logical_and(b))
+logical_or = _comparison("logical_or", lambda a, b: a.logical_or(b))
+logical_xor = _comparison("logical_xor", lambda a, b: a.logical_xor(b))
 
 
 def matmul(x1, x2):
