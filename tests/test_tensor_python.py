@@ -1,5 +1,7 @@
 """Lo que Python y NumPy piden a un tensor (tensor_python.py): len, for, abs, +, float, int, formato,
 np.asarray y tolist, como un array de NumPy o un tensor de PyTorch, con errores en español."""
+import math
+
 import numpy as np
 import pytest
 
@@ -71,6 +73,23 @@ def test_round_of_a_one_element_tensor():
     assert round(Tensor(2.6)) == 3 and round(Tensor([1.2345]), 2) == 1.23
     with pytest.raises(TypeError, match=r"^round\(\) solo vale para un tensor de un elemento"):
         round(Tensor(X))
+
+
+def test_math_trunc_floor_ceil_of_a_one_element_tensor():
+    assert (math.trunc(Tensor(-2.7)), math.floor(Tensor(-2.7)), math.ceil(Tensor(-2.7))) == (-2, -3, -2)
+    with pytest.raises(TypeError, match=r"math\.trunc\(\) solo vale para un tensor de un elemento.*forma \(2,\)"):
+        math.trunc(Tensor([1.5, 2.5]))
+
+
+def test_divmod_is_floor_division_and_remainder_like_numpy():
+    X = np.array([7.5, -7.5, 2.0])
+    q, r = divmod(Tensor(X), 2)
+    expected_q, expected_r = divmod(X, 2)
+    np.testing.assert_array_equal(q.numpy(), expected_q)
+    np.testing.assert_array_equal(r.numpy(), expected_r)
+    q, r = divmod(7.0, Tensor(X))
+    np.testing.assert_array_equal(q.numpy(), 7.0 // X)
+    np.testing.assert_array_equal(r.numpy(), np.mod(7.0, X))
 
 
 def test_negating_a_boolean_tensor_says_how_to_invert_the_mask():

@@ -93,6 +93,13 @@ class MathOps:
     def __rmod__(self, other) -> Tensor:
         return other - self * (other // self)
 
+    def __divmod__(self, other) -> tuple[Tensor, Tensor]:
+        """divmod(x, y) = (x // y, x % y), como NumPy."""
+        return self // other, self % other
+
+    def __rdivmod__(self, other) -> tuple[Tensor, Tensor]:
+        return other // self, other % self
+
     def sin(self) -> Tensor:
         return E.Sin.apply(self)
 

@@ -1,4 +1,5 @@
-"""Lo que Python y NumPy piden a un tensor: `len`, `for`, `abs`, `float`, `round`, `f"{t:.3f}"`, `np.asarray`.
+"""Lo que Python y NumPy piden a un tensor: `len`, `for`, `abs`, `float`, `round`, `math.trunc`, `f"{t:.3f}"`,
+`np.asarray`.
 
 Un array de NumPy y un tensor de PyTorch responden a todo esto, y quien viene de ellos lo escribe sin
 pensarlo (`abs(x)`, `float(loss)`, `np.asarray(t)`). Sin estos métodos, Python daría su error en
@@ -8,6 +9,7 @@ de NumPy (np.sum, np.exp...) dan arrays con los valores, como con np.asarray.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -66,6 +68,10 @@ class PythonOps:
                 "valores, t.numpy() o t.tolist()."
             )
         return self.numpy().item()
+
+    def __trunc__(self) -> int:
+        """math.trunc(t) de un tensor de un elemento (math.floor y math.ceil pasan por float(t))."""
+        return math.trunc(self._only_value("math.trunc()"))
 
     def __round__(self, ndigits: int | None = None) -> float | int:
         """round(t) de un tensor de un elemento: el número redondeado, como round(float(t))."""
