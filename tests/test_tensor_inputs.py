@@ -63,6 +63,8 @@ def test_values_that_fit_the_integer_dtype_keep_numpy_conversion():
     ((0, 0, 0), IndexError, r"3 índices para un tensor de 2 ejes \(forma \(3, 3\)\): quita 1 índice"),
     (np.array([True, False]), IndexError, r"la máscara booleana tiene forma \(2,\) y los ejes que elige miden \(3,\)"),
     (slice(0.5, 2), TypeError, r"los extremos del corte"),
+    (slice(None, None, 0), ValueError, r"el corte ::0 tiene paso 0.*distinto de 0.*t\[::-1\]"),
+    ((0, slice(1, 2, np.int64(0))), ValueError, r"el corte 1:2:0 tiene paso 0"),
 ])
 def test_index_errors_are_spanish_and_name_axis_and_size(index, error, message):
     t = Tensor(np.zeros((3, 3)))

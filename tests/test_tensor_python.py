@@ -92,6 +92,17 @@ def test_divmod_is_floor_division_and_remainder_like_numpy():
     np.testing.assert_array_equal(r.numpy(), np.mod(7.0, X))
 
 
+def test_shape_dtype_and_del_say_to_build_a_new_tensor():
+    t = Tensor(X)
+    with pytest.raises(AttributeError, match=r"t\.shape = \.\.\.: .*no se asigna; para otra forma, t = t\.reshape"):
+        t.shape = (3, 2)
+    with pytest.raises(AttributeError, match=r"t\.dtype = \.\.\.: .*t = t\.astype"):
+        t.dtype = "float64"
+    with pytest.raises(TypeError, match=r"del t\[\.\.\.\]: un tensor no pierde elementos.*t = t\[máscara\]"):
+        del t[0]
+    assert t.shape == (2, 3) and t.dtype == np.float32
+
+
 def test_negating_a_boolean_tensor_says_how_to_invert_the_mask():
     with pytest.raises(TypeError, match=r"-x: un tensor de booleanos.*~x o x\.logical_not\(\).*astype"):
         -Tensor([True, False])

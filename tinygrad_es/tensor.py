@@ -36,7 +36,7 @@ from .ops import softmax as S
 from .random import dropout_mask, generator
 from .tensor_inplace import InPlaceOps
 from .tensor_math import MathOps
-from .tensor_python import PythonOps
+from .tensor_python import PythonOps, read_only
 from .tensor_shape import ShapeOps
 from .validation import (axis_arg, check_allocation, check_reduction, dimensions, fits_integer_type, flag, index_error,
                          integer, number, numeric_array, whole_numbers)
@@ -113,8 +113,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, PythonOps, metaclass=aliases.TensorT
         return self
 
     # ------------------------------------------------------------ información
-    shape = property(lambda self: self.data.shape)
-    dtype = property(lambda self: self.data.dtype)
+    shape = property(lambda self: self.data.shape, read_only("shape", "para otra forma, t = t.reshape(...)"))
+    dtype = property(lambda self: self.data.dtype, read_only("dtype", "para otro tipo, t = t.astype(...)"))
     ndim = property(lambda self: self.data.ndim)
     size = property(lambda self: aliases.ElementCount(self.data.size))  # x.size() da un error que lo explica
 
@@ -556,10 +556,15 @@ def _broadcastable(a, b) -> bool:
 
 
 def _index_arg(index):
-    """Los Tensors dentro de un índice se convierten en arrays de NumPy."""
-    if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    return index.data if isinstance(index, Tensor) else index
+    """Los Tensors dentro de un índice se convierten en arrays de NumPy (y un corte con paso 0 es un error)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    for part in parts:
+        if isinstance(part, slice) and isinstance(part.step, (int, np.integer)) and part.step == 0:
+            ends = ":".join("" if end is None else str(end) for end in (part.start, part.stop))
+            raise ValueError(f"t[...]: el corte {ends}:0 tiene paso 0, y el paso debe ser un entero distinto de 0 "
+                             "(negativo para recorrer al revés, como t[::-1]).")
+    parts = tuple(i.data if isinstance(i, Tensor) else i for i in parts)
+    return parts if isinstance(index, tuple) else parts[0]
 
 
 def _float_operands(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:

@@ -73,6 +73,12 @@ class InPlaceOps:
             ) from None
         versions.bump(self)
 
+    def __delitem__(self, index) -> None:
+        raise TypeError(
+            "del t[...]: un tensor no pierde elementos (su forma es fija): construye otro con los que quedan, p. ej. "
+            "t = t[máscara] con una máscara booleana, o Tensor.concatenate de los trozos."
+        )
+
     def _write_value(self, fn: str, value):
         """Comprueba que se puede escribir en este tensor y devuelve `value` como array."""
         if self._ctx is not None and autograd.is_grad_enabled():

@@ -94,6 +94,14 @@ class PythonOps:
         return func(*_values(args), **_values(kwargs))
 
 
+def read_only(name: str, instead: str):
+    """El setter de una propiedad del tensor que no se asigna (shape, dtype): un error que dice qué escribir."""
+    def setter(self, value):
+        raise AttributeError(f"t.{name} = ...: la propiedad {name} de un tensor no se asigna; {instead}, que crea "
+                             "un tensor nuevo.")
+    return setter
+
+
 def _values(value):
     """Los Tensors dentro de argumentos (sueltos o en listas, tuplas y diccionarios) como arrays de NumPy."""
     if isinstance(value, PythonOps):
