@@ -205,7 +205,7 @@ class MathOps:
     def __invert__(self) -> Tensor:
         """~x: niega una máscara (True <-> False) o invierte los bits de un entero, como NumPy."""
         self._check_bits("~", "logical_not()", ("x", self.dtype))
-        return self._compare(lambda a, _: np.invert(a), None)
+        return type(self)(np.invert(self.data))
 
     def _bitwise(self, fn, other, symbol: str, logical: str) -> Tensor:
         other_dtype = other.dtype if hasattr(other, "dtype") else np.asarray(other).dtype

@@ -266,9 +266,9 @@ class ShapeOps:
             )
         coords = list(np.indices(index.shape, sparse=True))  # la posición de cada casilla de la salida, por eje
         coords[axis] = index % max(self.shape[axis], 1)  # ...salvo en `axis`: index (los negativos, desde el final)
-        strides = np.cumprod((*self.shape[1:], 1)[::-1])[::-1]  # cuántas casillas se salta al avanzar en cada eje
-        flat = sum(c * s for c, s in zip(coords, strides))
-        return self.reshape(-1)[np.asarray(flat, dtype=np.intp)]
+        # Un solo índice en x aplanado (y no x[coords], varios ejes a la vez): así indexa solo el primer eje,
+        # lo único que admite la GPU.
+        return self.reshape(-1)[np.ravel_multi_index(np.broadcast_arrays(*coords), self.shape)]
     # --8<-- [end:gather]
 
     def take_along_axis(self, indices, axis: int | None = None) -> Tensor:
